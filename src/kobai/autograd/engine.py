@@ -1,0 +1,125 @@
+"""Reverse-mode differentiation: walk the graph backwards and accumulate gradients."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from kobai.autograd.function import Function
+    from kobai.autograd.tensor import Tensor
+
+FREED_GRAPH = (
+    "trying to backward through the graph a second time (or after its saved values were "
+    "freed); call .backward(retain_graph=True) the first time if you need to go back twice"
+)
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape``.
+
+    Parameters
+    ----------
+    grad : ndarray
+        Gradient with the broadcast shape of an op's output.
+    shape : tuple of int
+        Shape of the op's input.
+
+    Returns
+    -------
+    ndarray of shape ``shape`` (or ``grad`` unchanged when it cannot be summed to it; the
+    engine then reports the mismatch).
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        return grad
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    summed = grad.sum(axis=axes, keepdims=True) if axes else grad
+    if extra:
+        summed = summed.reshape(summed.shape[extra:])
+    return summed
+
+
+def topological_order(root: Function) -> list[Function]:
+    """Every node that ``root`` depends on, each after all nodes that consume its output.
+
+    Iterative depth-first search, so the depth of the graph is not limited by Python's
+    recursion limit; the order depends only on the graph, never on memory addresses.
+    """
+    if root.inputs is None:
+        raise RuntimeError(FREED_GRAPH)
+    order: list[Function] = []
+    visited = {root}
+    stack = [(root, iter(root.inputs))]
+    while stack:
+        node, children = stack[-1]
+        for tensor in children:
+            child = tensor._ctx
+            if child is not None and child not in visited:
+                if child.inputs is None:
+                    raise RuntimeError(FREED_GRAPH)
+                visited.add(child)
+                stack.append((child, iter(child.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    order.reverse()
+    return order
+
+
+def _fit(grad: np.ndarray, tensor: Tensor, node: Function) -> np.ndarray:
+    if grad.shape != tensor.data.shape:
+        grad = unbroadcast(grad, tensor.data.shape)
+        if grad.shape != tensor.data.shape:
+            raise RuntimeError(
+                f"{node.name}.backward returned a gradient of shape {grad.shape} for an input "
+                f"of shape {tensor.data.shape}"
+            )
+    return grad
+
+
+def _accumulate_leaf(tensor: Tensor, grad: np.ndarray, upstream: np.ndarray) -> None:
+    if tensor.grad is None:
+        # The leaf must own its gradient: in-place work on it (accumulation, clipping) must
+        # never reach an array that another tensor or the graph still holds.
+        owned = grad.flags.owndata and grad.flags.writeable and grad is not upstream
+        tensor.grad = grad if owned else grad.copy()
+    else:
+        tensor.grad += grad
+
+
+def run_backward(root: Tensor, grad: np.ndarray, retain_graph: bool) -> None:
+    """Propagate ``grad`` (d out / d root) from ``root`` to every leaf that requires grad."""
+    node = root._ctx
+    if node is None:
+        _accumulate_leaf(root, grad, grad)
+        return
+    order = topological_order(node)
+    pending: dict[Function, np.ndarray] = {node: grad}
+    for node in order:
+        upstream = pending.pop(node, None)
+        if upstream is None:
+            continue
+        if node.retained is not None:
+            _accumulate_leaf(node.retained, upstream, upstream)
+        assert node.inputs is not None
+        grads = node.backward(upstream)
+        for tensor, needed, g in zip(node.inputs, node.needs_grad, grads, strict=True):
+            if not needed or g is None:
+                continue
+            g = _fit(g, tensor, node)
+            child = tensor._ctx
+            if child is None:
+                _accumulate_leaf(tensor, g, upstream)
+            elif child in pending:
+                pending[child] = pending[child] + g
+            else:
+                pending[child] = g
+        if not retain_graph:
+            node.release()

@@ -1,0 +1,1 @@
+"""Differentiable operations, one Function subclass each, grouped by kind."""

@@ -1,0 +1,144 @@
+"""Activation functions and (log-)softmax, in numerically stable forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.function import Function
+
+
+def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` without overflow for any ``x``, keeping the dtype."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+class Sigmoid(Function):
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        self.out = stable_sigmoid(a)
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        s = self.out
+        return (grad * s * (1 - s),)
+
+
+class Tanh(Function):
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        self.out = np.tanh(a)
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        t = self.out
+        return (grad * (1 - t * t),)
+
+
+class ReLU(Function):
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        self.out = np.maximum(a, 0)
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * (self.out > 0),)
+
+
+class LeakyReLU(Function):
+    def __init__(self, negative_slope: float) -> None:
+        self.slope = negative_slope
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        self.positive = a > 0
+        return np.where(self.positive, a, a * self.slope)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (np.where(self.positive, grad, grad * self.slope),)
+
+
+class Softplus(Function):
+    """``log(1 + exp(beta x)) / beta``, linear where ``beta x > threshold`` (as PyTorch)."""
+
+    def __init__(self, beta: float, threshold: float) -> None:
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        z = a * self.beta
+        self.z, self.linear = z, z > self.threshold
+        return np.where(self.linear, a, np.logaddexp(0, z) / self.beta)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * np.where(self.linear, 1, stable_sigmoid(self.z)),)
+
+
+class Softmax(Function):
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        e = np.exp(a - np.max(a, axis=self.axis, keepdims=True))
+        self.out = e / np.sum(e, axis=self.axis, keepdims=True)
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        s = self.out
+        return (s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    def __init__(self, axis: int) -> None:
+        self.axis = axis
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        shifted = a - np.max(a, axis=self.axis, keepdims=True)
+        self.out = shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
+        return self.out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        softmax = np.exp(self.out)
+        return (grad - softmax * np.sum(grad, axis=self.axis, keepdims=True),)
+
+
+def _axis(axis: Any) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an int, got {axis!r}")
+    return int(axis)
+
+
+def sigmoid(a: Any) -> Any:
+    """Logistic function ``1 / (1 + exp(-a))`` (stable: no overflow for any ``a``)."""
+    return Sigmoid()(a)
+
+
+def tanh(a: Any) -> Any:
+    """Hyperbolic tangent."""
+    return Tanh()(a)
+
+
+def relu(a: Any) -> Any:
+    """``max(a, 0)``; the gradient at 0 is 0 (as PyTorch)."""
+    return ReLU()(a)
+
+
+def leaky_relu(a: Any, negative_slope: float = 0.01) -> Any:
+    """``a`` for ``a > 0``, else ``negative_slope * a``."""
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)):
+        raise TypeError(f"negative_slope must be a number, got {negative_slope!r}")
+    return LeakyReLU(float(negative_slope))(a)
+
+
+def softplus(a: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+    """``log(1 + exp(beta a)) / beta``, reverting to ``a`` where ``beta a > threshold``."""
+    if beta <= 0:
+        raise ValueError(f"beta must be > 0, got {beta}")
+    return Softplus(float(beta), float(threshold))(a)
+
+
+def softmax(a: Any, axis: int = -1) -> Any:
+    """``exp(a) / sum(exp(a), axis)``, with the maximum subtracted first (no overflow)."""
+    return Softmax(_axis(axis))(a)
+
+
+def log_softmax(a: Any, axis: int = -1) -> Any:
+    """``a - logsumexp(a, axis)``, stable for large ``|a|``."""
+    return LogSoftmax(_axis(axis))(a)

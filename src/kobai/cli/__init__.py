@@ -1,0 +1,1 @@
+"""The ``kobai`` command line."""

@@ -1,0 +1,69 @@
+"""``kobai gradcheck``: every op, layer and loss checked against numerical gradients."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd import registry
+from kobai.autograd.numerical import compare_case
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "gradcheck",
+        help="check every op, layer and loss against numerical gradients",
+        description=(
+            "Compare the gradient of every registered op, layer and loss computed by "
+            "backpropagation with central finite differences, in float64, and print a table. "
+            "Exit code 1 if any check fails."
+        ),
+    )
+    p.add_argument("--kind", choices=registry.KINDS, help="check only ops, layers or losses")
+    p.add_argument("--filter", metavar="TEXT", help="check only cases whose name contains TEXT")
+    p.add_argument("--seed", type=int, default=0, help="seed for the random inputs (default 0)")
+    p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step (1e-6)")
+    p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (1e-5)")
+    p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance (1e-3)")
+    p.add_argument("--failures-only", action="store_true", help="print only failing rows")
+
+
+def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, float, str]:
+    """Largest absolute and relative error of one case, and why it failed ("" if it passed)."""
+    inputs = registry.case_inputs(case, np.random.default_rng(args.seed))
+    try:
+        max_abs, max_rel, ok = compare_case(
+            case.fn, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol
+        )
+    except Exception as exc:  # a crashing case is a failing row, not a crashed command
+        return float("nan"), float("nan"), f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return max_abs, max_rel, "" if ok else "gradients differ"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.eps <= 0:
+        raise ValueError(f"--eps must be > 0, got {args.eps}")
+    if args.atol < 0 or args.rtol < 0:
+        raise ValueError(f"--atol and --rtol must be >= 0, got {args.atol} and {args.rtol}")
+    cases = [c for c in registry.all_cases(args.kind) if not args.filter or args.filter in c.name]
+    if not cases:
+        raise ValueError(f"no gradient-check case matches --filter {args.filter!r}")
+    width = max(len(c.name) for c in cases)
+    print(f"{'case':<{width}}  {'kind':<5}  {'max abs err':>11}  {'max rel err':>11}  result")
+    failed, start = 0, time.perf_counter()
+    for case in cases:
+        max_abs, max_rel, error = check(case, args)
+        ok = not error
+        failed += not ok
+        if ok and args.failures_only:
+            continue
+        verdict = "pass" if ok else f"FAIL {error}".rstrip()
+        print(
+            f"{case.name:<{width}}  {case.kind:<5}  {max_abs:>11.2e}  {max_rel:>11.2e}  {verdict}"
+        )
+    seconds = time.perf_counter() - start
+    print(f"{len(cases) - failed} passed, {failed} failed ({len(cases)} cases, {seconds:.1f} s)")
+    return 1 if failed else 0

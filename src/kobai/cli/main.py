@@ -1,0 +1,51 @@
+"""Entry point of the ``kobai`` command: parse arguments, run one command, report errors.
+
+Each command lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``;
+command modules import heavy libraries (matplotlib, scikit-learn) only inside ``run``, so
+``kobai --help`` loads NumPy only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kobai import __version__
+
+COMMANDS = ("gradcheck",)
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported in one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kobai",
+        description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",
+    )
+    parser.add_argument("--version", action="version", version=f"kobai {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 a check failed, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    module = importlib.import_module(f"kobai.cli.{args.command}")
+    try:
+        return int(module.run(args))
+    except (UsageError, ValueError, TypeError, OSError) as exc:
+        print(f"kobai {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"kobai {args.command}: interrupted", file=sys.stderr)
+        return 130
