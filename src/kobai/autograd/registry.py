@@ -80,7 +80,8 @@ def load_all() -> None:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            missing = exc.name or ""
+            if module != missing and not module.startswith(missing + "."):
                 raise
 
 
