@@ -1,0 +1,236 @@
+"""Loading a user's own table of numbers from a CSV file with a header row.
+
+(The module is not called ``csv`` so that it never shadows the standard library's ``csv``
+module, which it uses, in tracebacks or star imports.)
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import numpy as np
+
+from kobai.data._checks import check_choice, float_dtype
+
+TARGET_TYPES = ("auto", "class", "value")
+
+
+@dataclass(frozen=True)
+class CSVInfo:
+    """What :func:`load_csv` read besides the numbers.
+
+    Attributes
+    ----------
+    feature_names : tuple of str
+        The header names of the columns of ``X``, in order.
+    target : str
+        The target column's name.
+    classes : tuple of str or None
+        For class targets, the original label of each class: ``y == i`` means ``classes[i]``.
+        None when ``y`` holds the column's own numbers.
+    """
+
+    feature_names: tuple[str, ...]
+    target: str
+    classes: tuple[str, ...] | None
+
+
+@overload
+def load_csv(
+    path: str | os.PathLike[str],
+    target: str,
+    *,
+    delimiter: str = ...,
+    dtype: Any = ...,
+    target_type: str = ...,
+    return_info: Literal[False] = ...,
+) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+@overload
+def load_csv(
+    path: str | os.PathLike[str],
+    target: str,
+    *,
+    delimiter: str = ...,
+    dtype: Any = ...,
+    target_type: str = ...,
+    return_info: Literal[True],
+) -> tuple[np.ndarray, np.ndarray, CSVInfo]: ...
+
+
+def load_csv(
+    path: str | os.PathLike[str],
+    target: str,
+    *,
+    delimiter: str = ",",
+    dtype: Any = np.float32,
+    target_type: str = "auto",
+    return_info: bool = False,
+) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, CSVInfo]:
+    """Load a CSV file with a header row as features ``X`` and a target ``y``.
+
+    Every column except ``target`` becomes a feature column of ``X``; every feature cell must
+    be a number. Blank lines are skipped.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file (UTF-8, an optional byte-order mark is ignored).
+    target : str
+        Name of the target column in the header.
+    delimiter : str, default ","
+        Field separator, e.g. ``";"`` or ``"\\t"``.
+    dtype : floating dtype, default float32
+        dtype of ``X`` and of numeric (regression) targets.
+    target_type : {"auto", "class", "value"}, default "auto"
+        ``"class"``: each distinct value is a class; ``y`` holds class indices 0..K-1 in sorted
+        order of the values (numeric order if they are all numbers, else string order).
+        ``"value"``: ``y`` holds the numbers, as ``dtype``, shape ``(n, 1)`` (regression).
+        ``"auto"``: ``"class"`` if any target cell is not a number; the integers as written
+        (int64, shape ``(n,)``) if every cell is an integer; else ``"value"``.
+    return_info : bool, default False
+        Also return a :class:`CSVInfo` with the feature names and the class labels.
+
+    Returns
+    -------
+    X : ndarray of shape (n, n_features)
+        The feature columns, as ``dtype``.
+    y : ndarray of shape (n,), int64, or of shape (n, 1), ``dtype``
+        Class indices or integer labels ``(n,)``; regression targets ``(n, 1)``, matching a
+        model with one output unit.
+    info : CSVInfo
+        Only with ``return_info=True``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        For an empty file, a target name not in the header (the message lists the columns), a
+        row with the wrong number of fields, or a feature cell that is not a number (the
+        message gives the line and the column).
+
+    Examples
+    --------
+    >>> X, y, info = load_csv("iris.csv", target="species", return_info=True)  # doctest: +SKIP
+    >>> info.classes  # doctest: +SKIP
+    ('setosa', 'versicolor', 'virginica')
+    """
+    check_choice("target_type", target_type, TARGET_TYPES)
+    dtype = float_dtype(dtype)
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"CSV file not found: {path}")
+    header, rows, line_numbers = _read_table(path, delimiter)
+    if target not in header:
+        columns = ", ".join(repr(name) for name in header)
+        raise ValueError(
+            f"target column {target!r} not in the header of {path}; columns: {columns}"
+        )
+    t = header.index(target)
+    features = [name for i, name in enumerate(header) if i != t]
+    if not features:
+        raise ValueError(f"{path} has no feature columns besides the target {target!r}")
+    feature_cells = [row[:t] + row[t + 1 :] for row in rows]
+    X = _to_numbers(feature_cells, features, line_numbers, path, dtype)
+    y, classes = _target(rows, t, target, line_numbers, path, dtype, target_type)
+    if return_info:
+        return X, y, CSVInfo(tuple(features), target, classes)
+    return X, y
+
+
+def _read_table(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = [name.strip() for name in next(reader, [])]
+        if not header:
+            raise ValueError(f"{path} is empty: a header row with column names is required")
+        duplicates = sorted({name for name in header if header.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"{path}: duplicate column names in the header: {duplicates}")
+        rows, line_numbers = [], []
+        for row in reader:
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: expected {len(header)} fields "
+                    f"like the header, got {len(row)}"
+                )
+            rows.append([cell.strip() for cell in row])
+            line_numbers.append(reader.line_num)
+    if not rows:
+        raise ValueError(f"{path} has a header but no data rows")
+    return header, rows, line_numbers
+
+
+def _to_numbers(
+    cells: Sequence[Sequence[str]],
+    names: Sequence[str],
+    line_numbers: Sequence[int],
+    path: Path,
+    dtype: np.dtype,
+) -> np.ndarray:
+    try:
+        # NumPy parses the whole table at once; cell by cell only to report a failure.
+        return np.array(cells, dtype=str).astype(dtype)
+    except ValueError:
+        for row, line in zip(cells, line_numbers, strict=True):
+            for cell, name in zip(row, names, strict=True):
+                if not _is_number(cell):
+                    shown = repr(cell) if cell else "an empty cell"
+                    raise ValueError(
+                        f"{path}, line {line}, column {name!r}: {shown} is not a number"
+                    ) from None
+        raise
+
+
+def _target(
+    rows: Sequence[Sequence[str]],
+    t: int,
+    name: str,
+    line_numbers: Sequence[int],
+    path: Path,
+    dtype: np.dtype,
+    target_type: str,
+) -> tuple[np.ndarray, tuple[str, ...] | None]:
+    values = [row[t] for row in rows]
+    numeric = all(_is_number(v) for v in values)
+    if target_type == "auto":
+        if not numeric:
+            target_type = "class"
+        elif all(_is_int(v) for v in values):
+            return np.array([int(v) for v in values], dtype=np.int64), None
+        else:
+            target_type = "value"
+    if target_type == "value":
+        column = _to_numbers([[v] for v in values], [name], line_numbers, path, dtype)
+        return column, None
+    if target_type == "class":
+        key = (lambda v: (float(v), v)) if numeric else None
+        classes = tuple(sorted(set(values), key=key))
+        index = {label: i for i, label in enumerate(classes)}
+        return np.array([index[v] for v in values], dtype=np.int64), classes
+    raise ValueError(f"target_type must be one of {TARGET_TYPES}, got {target_type!r}")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
