@@ -83,10 +83,11 @@ def load_dataset(
     if kind == "mnist" and not arg:
         return _dataset("mnist", *data.load_mnist_subset("train"), *data.load_mnist_subset("test"))
     if kind == "digits":
-        return _split("digits", *data.load_digits(), test_fraction, generator)
+        x, y = data.load_digits()
+        return _split("digits", x, y, test_fraction, generator)
     if kind in SYNTHETIC:
-        maker = getattr(data, f"make_{kind}")
-        return _split(kind, *maker(samples, rng=generator), test_fraction, generator)
+        x, y = getattr(data, f"make_{kind}")(samples, rng=generator)
+        return _split(kind, x, y, test_fraction, generator)
     if kind == "csv" and arg:
         if target is None:
             raise ValueError("a CSV data set needs --target COLUMN (the column to predict)")
