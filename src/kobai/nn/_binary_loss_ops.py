@@ -1,0 +1,163 @@
+"""Binary cross-entropy on probabilities and on logits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.function import Function
+from kobai.autograd.ops.activation import stable_sigmoid
+from kobai.autograd.tensor import Tensor
+from kobai.nn._reduction import (
+    as_data,
+    check_reduction,
+    float_target,
+    optional_weight,
+    reduce,
+    same_shape,
+    upstream,
+)
+
+_LOG_FLOOR = -100.0  # PyTorch clamps the logarithms of BCELoss at -100
+_EPSILON = 1e-12  # and the denominator p (1 - p) of its gradient at 1e-12
+
+
+class BinaryCrossEntropy(Function):
+    """``-w (t log p + (1 - t) log(1 - p))`` with the logarithms clamped at -100."""
+
+    def __init__(self, weight: np.ndarray | None, reduction: str) -> None:
+        self.weight, self.reduction = weight, reduction
+
+    def forward(self, p: np.ndarray, t: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), _LOG_FLOOR)
+            log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
+        losses = log_q - t * (log_q - log_p)
+        np.negative(losses, out=losses)
+        if self.weight is not None:
+            losses = losses * self.weight
+        self.p, self.t, self.log_p, self.log_q = p, t, log_p, log_q
+        return reduce(losses, self.reduction, losses.size)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        up = upstream(grad, self.reduction, self.p.size)
+        if self.weight is not None:
+            up = up * self.weight
+        gp = gt = None
+        if self.needs_grad[0]:
+            p = self.p
+            gp = (p - self.t) / np.maximum(p * (1 - p), _EPSILON) * up
+        if self.needs_grad[1]:
+            gt = (self.log_q - self.log_p) * up
+        return gp, gt
+
+
+def binary_cross_entropy(
+    input: Any, target: Any, *, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """Binary cross-entropy between probabilities and targets (PyTorch's
+    ``F.binary_cross_entropy``).
+
+    .. math::
+
+        \\ell_i = -w_i \\left(t_i \\log p_i + (1 - t_i) \\log(1 - p_i)\\right)
+
+    Each logarithm is clamped to be >= -100 (as PyTorch does), so ``p = 0`` or ``p = 1`` gives
+    a large finite loss, never inf. "mean" averages over every element.
+
+    Parameters
+    ----------
+    input : Tensor of any shape, values in [0, 1]
+        Probabilities, e.g. from ``sigmoid``.
+    target : ndarray or Tensor of the same shape, values in [0, 1]
+    weight : array broadcastable to the input, optional
+    reduction : {"mean", "sum", "none"}
+    """
+    check_reduction(reduction)
+    same_shape("binary_cross_entropy", input, target)
+    p = as_data(input)
+    if p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError(
+            f"binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
+            f"[{p.min()}, {p.max()}] (use BCEWithLogitsLoss on logits)"
+        )
+    w = optional_weight(weight, "weight", p.dtype)
+    return BinaryCrossEntropy(w, reduction)(input, float_target(input, target, "BCELoss"))
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """``w ((1 - t) x + (1 + (pw - 1) t) softplus(-x))``: stable for any logit ``x``."""
+
+    def __init__(
+        self, weight: np.ndarray | None, pos_weight: np.ndarray | None, reduction: str
+    ) -> None:
+        self.weight, self.pos_weight, self.reduction = weight, pos_weight, reduction
+
+    def forward(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        # softplus(-x) = max(-x, 0) + log(1 + exp(-|x|)) never overflows.
+        softplus = np.log1p(np.exp(-np.abs(x)))
+        softplus += np.maximum(-x, 0)
+        log_weight = None if self.pos_weight is None else 1 + (self.pos_weight - 1) * t
+        losses = (1 - t) * x
+        losses += softplus if log_weight is None else log_weight * softplus
+        if self.weight is not None:
+            losses *= self.weight
+        self.x, self.t, self.softplus, self.log_weight = x, t, softplus, log_weight
+        return reduce(losses, self.reduction, losses.size)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        up = upstream(grad, self.reduction, self.x.size)
+        if self.weight is not None:
+            up = up * self.weight
+        gx = gt = None
+        if self.needs_grad[0]:
+            if self.log_weight is None:
+                gx = stable_sigmoid(self.x) - self.t
+            else:
+                gx = (1 - self.t) - self.log_weight * stable_sigmoid(-self.x)
+            gx *= up
+        if self.needs_grad[1]:
+            gt = -self.x if self.pos_weight is None else (
+                (self.pos_weight - 1) * self.softplus - self.x
+            )  # fmt: skip
+            gt = gt * up
+        return gx, gt
+
+
+def binary_cross_entropy_with_logits(
+    input: Any,
+    target: Any,
+    *,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Tensor:
+    """Sigmoid and binary cross-entropy in one stable op (PyTorch's
+    ``F.binary_cross_entropy_with_logits``).
+
+    .. math::
+
+        \\ell_i = -w_i \\left(p_w t_i \\log \\sigma(x_i) + (1 - t_i) \\log(1 - \\sigma(x_i))
+        \\right) = w_i \\left((1 - t_i) x_i + (1 + (p_w - 1) t_i)\\,
+        \\mathrm{softplus}(-x_i)\\right)
+
+    The right-hand form never overflows, for any logit. ``pos_weight`` (:math:`p_w`, 1 by
+    default, broadcast over the last axis, one per class) weighs the positive examples.
+
+    Parameters
+    ----------
+    input : Tensor of any shape
+        Logits.
+    target : ndarray or Tensor of the same shape, values in [0, 1]
+    weight : array broadcastable to the input, optional
+    reduction : {"mean", "sum", "none"}
+    pos_weight : array broadcastable to the input, optional
+    """
+    check_reduction(reduction)
+    same_shape("binary_cross_entropy_with_logits", input, target)
+    dtype = as_data(input).dtype
+    w = optional_weight(weight, "weight", dtype)
+    pw = optional_weight(pos_weight, "pos_weight", dtype)
+    op = BinaryCrossEntropyWithLogits(w, pw, reduction)
+    return op(input, float_target(input, target, "BCEWithLogitsLoss"))

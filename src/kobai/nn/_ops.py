@@ -1,0 +1,221 @@
+"""Fused differentiable ops of the layers: linear, batch normalisation, dropout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.function import Function
+from kobai.autograd.tensor import Tensor
+
+
+class Linear(Function):
+    """``x @ w.T + b`` in one node: one matrix product forward, two backward (at most)."""
+
+    def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+        self.x, self.w = x, w
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b
+        return out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        needs = self.needs_grad
+        gx = np.matmul(grad, self.w) if needs[0] else None
+        gw = gb = None
+        if needs[1] or (len(needs) > 2 and needs[2]):
+            g2 = grad.reshape(-1, grad.shape[-1])
+            if needs[1]:
+                gw = np.matmul(g2.T, self.x.reshape(-1, self.x.shape[-1]))
+            if len(needs) > 2 and needs[2]:
+                gb = g2.sum(axis=0)
+        return (gx, gw, gb) if len(needs) > 2 else (gx, gw)
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """Affine map ``x @ weight.T + bias`` as one fused op (PyTorch's ``F.linear``).
+
+    .. math:: y = x W^\\top + b
+
+    Parameters
+    ----------
+    x : Tensor of shape (*, in_features)
+    weight : Tensor of shape (out_features, in_features)
+    bias : Tensor of shape (out_features,), optional
+
+    Returns
+    -------
+    Tensor of shape (*, out_features)
+
+    The backward pass computes the input gradient only when ``x`` needs one (the first
+    layer's input never does).
+    """
+    w_shape = np.shape(weight)
+    x_shape = np.shape(x)
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
+            f"(expected (*, {w_shape[-1] if w_shape else '?'}))"
+        )
+    if bias is None:
+        return Linear()(x, weight)
+    return Linear()(x, weight, bias)
+
+
+class BatchNorm(Function):
+    """Batch normalisation over every axis but the channel axis 1, closed-form backward.
+
+    With ``mean``/``var`` given (evaluation with running statistics) the op is an affine map
+    per channel; otherwise it normalises with the batch statistics, saved as ``batch_mean``
+    and ``batch_var`` (biased) for the caller's running averages.
+    """
+
+    def __init__(
+        self, eps: float, mean: np.ndarray | None = None, var: np.ndarray | None = None
+    ) -> None:
+        self.eps = eps
+        self.mean, self.var = mean, var
+
+    def forward(self, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> np.ndarray:
+        self.axes = (0, *range(2, x.ndim))
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        if self.mean is None or self.var is None:
+            mean = x.mean(axis=self.axes, keepdims=True)
+            centered = x - mean
+            var = np.square(centered).mean(axis=self.axes, keepdims=True)
+            self.batch_mean, self.batch_var = mean.reshape(-1), var.reshape(-1)
+            self.batch_stats = True
+        else:
+            mean = self.mean.reshape(shape).astype(x.dtype, copy=False)
+            var = self.var.reshape(shape).astype(x.dtype, copy=False)
+            centered = x - mean
+            self.batch_stats = False
+        inv_std = 1.0 / np.sqrt(var + x.dtype.type(self.eps))
+        xhat = centered
+        xhat *= inv_std
+        self.xhat, self.inv_std = xhat, inv_std
+        self.gamma = gamma.reshape(shape)
+        out = xhat * self.gamma
+        out += beta.reshape(shape)
+        return out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
+        axes, xhat = self.axes, self.xhat
+        needs = self.needs_grad
+        gx = None
+        if needs[0]:
+            scale = self.gamma * self.inv_std
+            if self.batch_stats:
+                mean_g = grad.mean(axis=axes, keepdims=True)
+                mean_gx = (grad * xhat).mean(axis=axes, keepdims=True)
+                # dx = gamma/sigma * (g - mean(g) - xhat * mean(g * xhat)), per channel.
+                gx = xhat * mean_gx
+                np.subtract(grad, gx, out=gx)
+                gx -= mean_g
+                gx *= scale
+            else:
+                gx = grad * scale
+        ggamma = (grad * xhat).sum(axis=axes) if needs[1] else None
+        gbeta = grad.sum(axis=axes) if needs[2] else None
+        return gx, ggamma, gbeta
+
+
+def batch_norm(
+    x: Any,
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    weight: Any,
+    bias: Any,
+    *,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation (PyTorch's ``F.batch_norm``), channels on axis 1.
+
+    .. math::
+
+        y = \\gamma \\frac{x - \\mu_B}{\\sqrt{\\sigma_B^2 + \\epsilon}} + \\beta
+
+    In training (or without running statistics), :math:`\\mu_B` and :math:`\\sigma_B^2` are
+    the mean and biased variance of the batch over every axis but 1, and the running
+    statistics, when given, are updated in place:
+    ``running = (1 - momentum) * running + momentum * batch`` with the *unbiased* batch
+    variance for ``running_var``. In evaluation the running statistics are used.
+
+    Parameters
+    ----------
+    x : Tensor of shape (N, C) or (N, C, *)
+    running_mean, running_var : ndarray of shape (C,) or None
+    weight, bias : Tensor of shape (C,)
+    training : bool, default False
+    momentum : float, default 0.1
+    eps : float, default 1e-5
+    """
+    use_batch = training or running_mean is None or running_var is None
+    op = BatchNorm(eps) if use_batch else BatchNorm(eps, running_mean, running_var)
+    out = op(x, weight, bias)
+    if training and running_mean is not None and running_var is not None:
+        count = np.shape(x)[0] * int(np.prod(np.shape(x)[2:]))
+        unbiased = op.batch_var * (count / (count - 1)) if count > 1 else op.batch_var
+        running_mean *= 1 - momentum
+        running_mean += momentum * op.batch_mean
+        running_var *= 1 - momentum
+        running_var += momentum * unbiased
+    return out
+
+
+class Dropout(Function):
+    """``x * mask``, the mask holding ``0`` or ``1 / (1 - p)``."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x * self.mask
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * self.mask,)
+
+
+def dropout_mask(
+    shape: tuple[int, ...], p: float, dtype: np.dtype, rng: np.random.Generator
+) -> np.ndarray:
+    """The inverted-dropout mask: ``1 / (1 - p)`` with probability ``1 - p``, else 0."""
+    keep = rng.random(shape, dtype=np.float32) >= np.float32(p)
+    mask = keep.astype(dtype)
+    mask *= dtype.type(1.0 / (1.0 - p))
+    return mask
+
+
+def dropout(
+    x: Any, p: float = 0.5, training: bool = True, *, rng: np.random.Generator | None = None
+) -> Tensor:
+    """Inverted dropout (PyTorch's ``F.dropout``): zero each element with probability ``p``
+    and scale the survivors by ``1 / (1 - p)``, so the expectation is unchanged; identity
+    when not training or ``p == 0``.
+
+    Parameters
+    ----------
+    x : Tensor of any shape
+    p : float in [0, 1)
+    training : bool, default True
+    rng : np.random.Generator
+        The generator of the mask (required when training with ``p > 0``).
+    """
+    _check_p(p)
+    x = x if isinstance(x, Tensor) else Tensor(x)
+    if not training or p == 0:
+        return x
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"dropout needs rng, a np.random.Generator, got {type(rng).__name__}")
+    return Dropout(dropout_mask(x.shape, p, x.dtype, rng))(x)
+
+
+def _check_p(p: Any) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)):
+        raise TypeError(f"p must be a number, got {type(p).__name__}")
+    if not 0 <= p < 1:
+        raise ValueError(f"p must be in [0, 1), got {p}")
+    return float(p)

@@ -1,0 +1,287 @@
+"""Max and average pooling as differentiable ops, with PyTorch's names and semantics.
+
+Both work on the (C, H, W, N) layout of :mod:`kobai.nn._im2col`: one vectorised pass per
+kernel tap, never a loop over pixels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.function import Function
+from kobai.autograd.tensor import Tensor
+from kobai.nn import _workspace
+from kobai.nn._im2col import (
+    Pads,
+    Pair,
+    crop,
+    nchw_view,
+    padded_chwn,
+    pool_output_size,
+    tap,
+    to_pair,
+)
+
+
+# -- argument checks shared by the functions and the modules ------------------------------
+def pool_pairs(
+    kernel_size: Any, stride: Any, padding: Any, dilation: Any = 1
+) -> tuple[Pair, Pair, Pair, Pair]:
+    """Kernel, stride (the kernel when None), padding and dilation as checked pairs.
+
+    PyTorch's rule: the padding is at most half of the (dilated) kernel extent.
+    """
+    kernel = to_pair(kernel_size, "kernel_size", minimum=1)
+    strides = kernel if stride is None else to_pair(stride, "stride", minimum=1)
+    pad = to_pair(padding, "padding", minimum=0)
+    dil = to_pair(dilation, "dilation", minimum=1)
+    for p, k, d in zip(pad, kernel, dil, strict=True):
+        if p > (d * (k - 1) + 1) // 2:
+            raise ValueError(
+                f"padding must be at most half of the kernel extent, got padding={padding}, "
+                f"kernel_size={kernel_size}, dilation={dilation}"
+            )
+    return kernel, strides, pad, dil
+
+
+def _check_input(label: str, x: np.ndarray) -> None:
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{label} expected input (N, C, H, W) or (C, H, W), got {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{label} expected a floating-point input, got dtype {x.dtype}")
+
+
+class _Pool(Function):
+    """Geometry shared by the pooling ops: output size and the padding it needs."""
+
+    out_size: Pair
+    pads: Pads
+    padded_shape: tuple[int, ...]
+
+    def __init__(
+        self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, ceil_mode: bool, label: str
+    ) -> None:
+        self.kernel, self.stride, self.padding = kernel, stride, padding
+        self.dilation, self.ceil_mode, self.label = dilation, ceil_mode, label
+
+    def _geometry(self, x: np.ndarray) -> tuple[Pair, Pads]:
+        size = x.shape[2:]
+        out = tuple(
+            pool_output_size(n, p, k, s, d, self.ceil_mode)
+            for n, p, k, s, d in zip(
+                size, self.padding, self.kernel, self.stride, self.dilation, strict=True
+            )
+        )
+        if min(out) < 1:
+            raise ValueError(
+                f"{self.label}: input {x.shape} is too small: the output would be {out}"
+            )
+        # With ceil_mode the last window may reach past the padded input.
+        extra = [
+            max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))
+            for o, s, d, k, n, p in zip(
+                out, self.stride, self.dilation, self.kernel, size, self.padding, strict=True
+            )
+        ]
+        (ph, pw), (eh, ew) = self.padding, extra
+        return (out[0], out[1]), (ph, ph + eh, pw, pw + ew)
+
+    def _taps(self) -> list[tuple[int, int]]:
+        return [(i, j) for i in range(self.kernel[0]) for j in range(self.kernel[1])]
+
+    def _scatter(self, per_tap: Any, dtype: np.dtype) -> np.ndarray:
+        """Sum ``per_tap(k)`` (C, OH, OW, N) onto the input pixels each tap ``k`` reads."""
+        dxp = _workspace.zeros(self.padded_shape, dtype)
+        for k, (i, j) in enumerate(self._taps()):
+            tap(dxp, i, j, self.stride, self.dilation, self.out_size)[...] += per_tap(k)
+        return nchw_view(crop(dxp, self.pads))
+
+
+class MaxPool2dFunction(_Pool):
+    """Maximum over each window (padding counts as -inf); the gradient goes to the argmax.
+
+    Ties go to the first maximum in row-major window order and NaN propagates, as in PyTorch.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        _check_input(self.label, x)
+        self.unbatched = x.ndim == 3
+        x = x[None] if self.unbatched else x
+        self.out_size, self.pads = self._geometry(x)
+        xp = padded_chwn(x, self.pads, fill=-np.inf)
+        self.padded_shape = xp.shape
+        best = np.empty((0,), dtype=x.dtype)
+        for k, (i, j) in enumerate(self._taps()):
+            window = tap(xp, i, j, self.stride, self.dilation, self.out_size)
+            if k == 0:
+                best = window.copy()
+                self.argmax = np.zeros(best.shape, dtype=np.int32)
+                continue
+            better = window > best
+            better |= np.isnan(window)
+            np.copyto(best, window, where=better)
+            np.copyto(self.argmax, k, where=better)
+        out = nchw_view(best)
+        return out[0] if self.unbatched else out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        grad = grad[None] if self.unbatched else grad
+        g = grad.transpose(1, 2, 3, 0)
+        zero = g.dtype.type(0)
+        gx = self._scatter(lambda k: np.where(self.argmax == k, g, zero), grad.dtype)
+        return (gx[0] if self.unbatched else gx,)
+
+
+class AvgPool2dFunction(_Pool):
+    """Mean over each window, with PyTorch's divisor rules (``count_include_pad``,
+    ``divisor_override``, windows cut at the padded border in ``ceil_mode``)."""
+
+    def __init__(
+        self,
+        kernel: Pair,
+        stride: Pair,
+        padding: Pair,
+        ceil_mode: bool,
+        count_include_pad: bool,
+        divisor_override: int | None,
+        label: str,
+    ) -> None:
+        super().__init__(kernel, stride, padding, (1, 1), ceil_mode, label)
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        _check_input(self.label, x)
+        self.unbatched = x.ndim == 3
+        x = x[None] if self.unbatched else x
+        self.out_size, self.pads = self._geometry(x)
+        xp = padded_chwn(x, self.pads)
+        self.padded_shape = xp.shape
+        total = np.zeros((xp.shape[0], *self.out_size, xp.shape[3]), dtype=x.dtype)
+        for i, j in self._taps():
+            total += tap(xp, i, j, self.stride, self.dilation, self.out_size)
+        self.divisor = self._divisor(x.shape[2:], x.dtype)
+        total /= self.divisor
+        out = nchw_view(total)
+        return out[0] if self.unbatched else out
+
+    def _divisor(self, size: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """(OH, OW, 1) window sizes, as PyTorch counts them."""
+        if self.divisor_override is not None:
+            return np.full((1, 1, 1), self.divisor_override, dtype=dtype)
+        counts = []
+        for n, o, k, s, p in zip(
+            size, self.out_size, self.kernel, self.stride, self.padding, strict=True
+        ):
+            start = np.arange(o) * s - p
+            end = np.minimum(start + k, n + p)
+            if self.count_include_pad:
+                counts.append(end - start)
+            else:
+                counts.append(np.minimum(end, n) - np.maximum(start, 0))
+        return np.multiply.outer(counts[0], counts[1])[:, :, None].astype(dtype)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        grad = grad[None] if self.unbatched else grad
+        g = grad.transpose(1, 2, 3, 0) / self.divisor
+        gx = self._scatter(lambda k: g, grad.dtype)
+        return (gx[0] if self.unbatched else gx,)
+
+
+def max_pool2d(
+    input: Any,  # noqa: A002 - PyTorch's name
+    kernel_size: int | Pair,
+    stride: int | Pair | None = None,
+    padding: int | Pair = 0,
+    dilation: int | Pair = 1,
+    ceil_mode: bool = False,
+) -> Tensor:
+    r"""2-D max pooling, as PyTorch's ``max_pool2d``.
+
+    .. math::
+        y_{n,c,p,q} = \max_{i,j} x_{n,c,\; s_h p + d_h i - \text{pad}_h,\;
+        s_w q + d_w j - \text{pad}_w}
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) or (C, H, W)
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int or (int, int), default 0
+        Implicit -inf on both sides, at most half of the kernel extent.
+    dilation : int or (int, int), default 1
+    ceil_mode : bool, default False
+        Round the output size up (the last window may hang over the end).
+
+    Returns
+    -------
+    Tensor of shape (N, C, OH, OW). The gradient flows to the first maximum of each window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai.nn.functional import max_pool2d
+    >>> max_pool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2).numpy()[0, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    kernel, strides, pad, dil = pool_pairs(kernel_size, stride, padding, dilation)
+    return MaxPool2dFunction(kernel, strides, pad, dil, bool(ceil_mode), "max_pool2d")(input)
+
+
+def avg_pool2d(
+    input: Any,  # noqa: A002 - PyTorch's name
+    kernel_size: int | Pair,
+    stride: int | Pair | None = None,
+    padding: int | Pair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
+    r"""2-D average pooling, as PyTorch's ``avg_pool2d``.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) or (C, H, W)
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int or (int, int), default 0
+        Implicit zeros on both sides, at most half of the kernel size.
+    ceil_mode : bool, default False
+    count_include_pad : bool, default True
+        Divide by the window size including the padding (else by the pixels inside).
+    divisor_override : int, optional
+        Divide every window sum by this instead.
+
+    Returns
+    -------
+    Tensor of shape (N, C, OH, OW).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai.nn.functional import avg_pool2d
+    >>> avg_pool2d(np.arange(16.0).reshape(1, 1, 4, 4), 2).numpy()[0, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    kernel, strides, pad, _ = pool_pairs(kernel_size, stride, padding)
+    divisor = check_divisor(divisor_override)
+    op = AvgPool2dFunction(
+        kernel, strides, pad, bool(ceil_mode), bool(count_include_pad), divisor, "avg_pool2d"
+    )
+    return op(input)
+
+
+def check_divisor(divisor_override: Any) -> int | None:
+    """``divisor_override`` as None or a positive int."""
+    if divisor_override is None:
+        return None
+    if isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer)):
+        raise TypeError(f"divisor_override must be an int or None, got {divisor_override!r}")
+    if divisor_override < 1:
+        raise ValueError(f"divisor_override must be >= 1, got {divisor_override}")
+    return int(divisor_override)

@@ -1,0 +1,362 @@
+"""Activation layers, each with its derivative for plots: ``module.derivative(x)``.
+
+Every element-wise activation module has a ``derivative(x)`` method giving :math:`f'(x)` as an
+ndarray of the shape of ``x`` (no graph, analytic formulas); Softmax and LogSoftmax give their
+Jacobian along ``dim``. :func:`derivative` does the same from a name, and :func:`get` builds an
+activation module from a name (``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ...).
+
+Examples
+--------
+>>> import numpy as np
+>>> from kobai import nn
+>>> nn.Sigmoid().derivative(np.array([0.0]))
+array([0.25])
+>>> nn.activation.derivative("relu", np.array([-1.0, 2.0]))
+array([0., 1.])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd import functional as F
+from kobai.autograd.ops.activation import stable_sigmoid
+from kobai.autograd.tensor import Tensor
+from kobai.nn._activation_ops import (
+    channel_shape,
+    check_approximate,
+    elu,
+    elu_derivative,
+    gelu,
+    gelu_derivative,
+    prelu,
+)
+from kobai.nn._validation import check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn.flatten import Identity
+from kobai.nn.module import Module
+from kobai.nn.parameter import Parameter
+
+
+def _values(x: Any) -> np.ndarray:
+    """``x`` as a floating ndarray (Tensor data, or a float64 copy of anything else)."""
+    data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return data if data.dtype.kind == "f" else data.astype(np.float64)
+
+
+class _Elementwise(Module):
+    """An activation applied to each element; subclasses give forward and derivative."""
+
+    def derivative(self, x: Any) -> np.ndarray:
+        """:math:`f'(x)` element-wise, an ndarray of the shape and dtype of ``x``."""
+        raise NotImplementedError
+
+
+class Sigmoid(_Elementwise):
+    """Logistic function, range (0, 1); its derivative is at most 1/4 (at 0).
+
+    .. math:: \\sigma(x) = \\frac{1}{1 + e^{-x}}, \\qquad \\sigma'(x) = \\sigma(x)(1 - \\sigma(x))
+    """
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sigmoid(x)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        s = stable_sigmoid(_values(x))
+        return s * (1 - s)
+
+
+class Tanh(_Elementwise):
+    """Hyperbolic tangent, range (-1, 1), zero-centred; derivative at most 1 (at 0).
+
+    .. math:: \\tanh'(x) = 1 - \\tanh^2(x)
+    """
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanh(x)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        t = np.tanh(_values(x))
+        return 1 - t * t
+
+
+class ReLU(_Elementwise):
+    """Rectified linear unit :math:`\\max(0, x)`; derivative 1 for x > 0, else 0 (also at 0,
+    as PyTorch)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu(x)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        v = _values(x)
+        return (v > 0).astype(v.dtype)
+
+
+class LeakyReLU(_Elementwise):
+    """:math:`x` for x > 0, else :math:`negative\\_slope \\cdot x` (PyTorch's LeakyReLU).
+
+    Parameters
+    ----------
+    negative_slope : float, default 0.01
+    """
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = number("negative_slope", negative_slope)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        v = _values(x)
+        return np.where(v > 0, 1, self.negative_slope).astype(v.dtype)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class PReLU(_Elementwise):
+    """Leaky ReLU whose negative slope is learned (PyTorch's ``torch.nn.PReLU``).
+
+    .. math:: \\mathrm{PReLU}(x) = \\max(0, x) + a \\min(0, x)
+
+    Parameters
+    ----------
+    num_parameters : int, default 1
+        1 (one slope shared by every element) or C (one per channel, axis 1 of the input).
+    init : float, default 0.25
+        Initial slope.
+    dtype : dtype, default float32, keyword-only
+
+    References
+    ----------
+    K. He et al., "Delving deep into rectifiers", ICCV 2015.
+    """
+
+    weight: Parameter
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, *, dtype: Any = np.float32):
+        super().__init__()
+        self.num_parameters = positive_int("num_parameters", num_parameters)
+        self.init = number("init", init)
+        self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=float_dtype(dtype)))
+
+    def forward(self, x: Any) -> Tensor:
+        shape = shape_of(x)
+        if self.num_parameters > 1 and (len(shape) < 2 or shape[1] != self.num_parameters):
+            raise ValueError(f"{self!r} expected input (N, {self.num_parameters}, *), got {shape}")
+        check_dtype(repr(self), x, self.weight.dtype)
+        return prelu(x, self.weight)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        v = _values(x)
+        slope = self.weight.data.reshape(channel_shape(v.ndim, self.num_parameters))
+        return np.where(v > 0, v.dtype.type(1), slope.astype(v.dtype))
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class ELU(_Elementwise):
+    """Exponential linear unit (PyTorch's ``torch.nn.ELU``).
+
+    .. math:: \\mathrm{ELU}(x) = x \\text{ if } x > 0 \\text{ else } \\alpha (e^x - 1)
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+    """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = number("alpha", alpha)
+
+    def forward(self, x: Any) -> Tensor:
+        return elu(x, self.alpha)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        return elu_derivative(_values(x), self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class GELU(_Elementwise):
+    """Gaussian error linear unit :math:`x \\Phi(x)` (PyTorch's ``torch.nn.GELU``).
+
+    Parameters
+    ----------
+    approximate : {"none", "tanh"}, default "none"
+        "none": the exact erf form; "tanh": Hendrycks & Gimpel's tanh approximation.
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = check_approximate(approximate)
+
+    def forward(self, x: Any) -> Tensor:
+        return gelu(x, self.approximate)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        return gelu_derivative(_values(x), self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(_Elementwise):
+    """Smooth ReLU (PyTorch's ``torch.nn.Softplus``), linear where ``beta x > threshold``.
+
+    .. math:: \\mathrm{Softplus}(x) = \\frac{1}{\\beta} \\log(1 + e^{\\beta x}),
+        \\qquad \\mathrm{Softplus}'(x) = \\sigma(\\beta x)
+
+    Parameters
+    ----------
+    beta : float > 0, default 1.0
+    threshold : float, default 20.0
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = number("beta", beta, low=0.0, strict=True)
+        self.threshold = number("threshold", threshold)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        z = _values(x) * self.beta
+        return np.where(z > self.threshold, z.dtype.type(1), stable_sigmoid(z))
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Softmax(Module):
+    """Softmax along ``dim``: probabilities that sum to 1 (PyTorch's ``torch.nn.Softmax``).
+
+    .. math:: \\mathrm{softmax}(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}
+
+    For classification prefer :class:`~kobai.nn.CrossEntropyLoss` on the logits: it fuses the
+    softmax with the loss and is exact where ``log(softmax(x))`` underflows.
+
+    Parameters
+    ----------
+    dim : int, default -1
+        The axis that sums to 1.
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = _dim(dim)
+
+    def forward(self, x: Any) -> Tensor:
+        _check_dim(self, x)
+        return F.softmax(x, self.dim)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        """The Jacobian along ``dim``: shape ``(..., C, C)`` (``dim`` moved last), entry
+        :math:`\\partial y_i / \\partial x_j = y_i (\\delta_{ij} - y_j)`."""
+        y = np.moveaxis(F.softmax(_values(x), self.dim).data, self.dim, -1)
+        return y[..., :, None] * (np.eye(y.shape[-1], dtype=y.dtype) - y[..., None, :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """Logarithm of the softmax along ``dim``, computed stably (``torch.nn.LogSoftmax``).
+
+    .. math:: \\mathrm{log\\_softmax}(x)_i = x_i - \\log \\sum_j e^{x_j}
+
+    Parameters
+    ----------
+    dim : int, default -1
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = _dim(dim)
+
+    def forward(self, x: Any) -> Tensor:
+        _check_dim(self, x)
+        return F.log_softmax(x, self.dim)
+
+    def derivative(self, x: Any) -> np.ndarray:
+        """The Jacobian along ``dim``, shape ``(..., C, C)``:
+        :math:`\\partial y_i / \\partial x_j = \\delta_{ij} - \\mathrm{softmax}(x)_j`."""
+        s = np.moveaxis(F.softmax(_values(x), self.dim).data, self.dim, -1)
+        return np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :]
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+def _check_dim(module: Softmax | LogSoftmax, x: Any) -> None:
+    shape = shape_of(x)
+    dim = module.dim
+    if not -len(shape) <= dim < len(shape):
+        raise ValueError(f"{module!r} expected an input with an axis {dim}, got shape {shape}")
+
+
+def _dim(dim: Any) -> int:
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    return int(dim)
+
+
+ACTIVATIONS: dict[str, Callable[..., Module]] = {
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "prelu": PReLU,
+    "elu": ELU,
+    "gelu": GELU,
+    "softplus": Softplus,
+    "softmax": Softmax,
+    "log_softmax": LogSoftmax,
+    "identity": Identity,
+    "linear": Identity,
+}
+
+
+def get(name: str, **kwargs: Any) -> Module:
+    """A new activation module from its name (``"relu"``, ``"leaky_relu"``, ...).
+
+    Keyword arguments go to the constructor: ``get("leaky_relu", negative_slope=0.1)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the valid ones.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a str, got {type(name).__name__}")
+    key = name.strip().lower().replace("-", "_")
+    if key not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[key](**kwargs)
+
+
+def derivative(activation: str | Module, x: Any) -> np.ndarray:
+    """:math:`f'(x)` of an activation given by name or as a module, as an ndarray.
+
+    Parameters
+    ----------
+    activation : str or Module
+        A name accepted by :func:`get`, or an activation module.
+    x : array_like or Tensor
+        Points; float64 unless ``x`` is already a float array.
+
+    Returns
+    -------
+    ndarray of the shape of ``x`` (for Softmax/LogSoftmax: the Jacobian, ``(..., C, C)``).
+    """
+    module = get(activation) if isinstance(activation, str) else activation
+    method = getattr(module, "derivative", None)
+    if method is None:
+        raise TypeError(f"{type(module).__name__} has no derivative")
+    return method(x)

@@ -1,0 +1,102 @@
+"""Fully connected layers: Linear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.backend import as_rng
+from kobai.nn import init
+from kobai.nn._ops import Linear as LinearOp
+from kobai.nn._validation import boolean, check_dtype, float_dtype, positive_int, shape_of
+from kobai.nn.module import Module
+from kobai.nn.parameter import Parameter
+
+
+class Linear(Module):
+    """Affine layer ``y = x W^T + b`` (PyTorch's ``torch.nn.Linear``).
+
+    .. math:: y = x W^\\top + b
+
+    Parameters
+    ----------
+    in_features : int
+        Size of each input sample.
+    out_features : int
+        Size of each output sample.
+    bias : bool, default True
+        Learn an additive bias.
+    rng : np.random.Generator, int or None, keyword-only
+        Generator (or seed) of the initial values.
+    dtype : dtype, default float32, keyword-only
+
+    Attributes
+    ----------
+    weight : Parameter of shape (out_features, in_features)
+        Initialised from :math:`U(-1/\\sqrt{in}, 1/\\sqrt{in})` (PyTorch's
+        ``kaiming_uniform_(a=sqrt(5))``).
+    bias : Parameter of shape (out_features,) or None
+        Initialised from :math:`U(-1/\\sqrt{in}, 1/\\sqrt{in})`.
+
+    Shape
+    -----
+    input (*, in_features) -> output (*, out_features)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai import nn
+    >>> layer = nn.Linear(784, 256, rng=0)
+    >>> layer(np.zeros((32, 784), dtype=np.float32)).shape
+    (32, 256)
+    """
+
+    weight: Parameter
+    bias: Parameter | None
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        rng: np.random.Generator | int | None = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        self.in_features = positive_int("in_features", in_features)
+        self.out_features = positive_int("out_features", out_features)
+        dtype = float_dtype(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        if boolean("bias", bias):
+            self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters(rng=rng)
+
+    def reset_parameters(self, *, rng: np.random.Generator | int | None = None) -> None:
+        """Draw the initial values again (PyTorch's default initialisation)."""
+        init.default_linear_(self.weight, self.bias, rng=as_rng(rng))
+
+    def forward(self, x: Any) -> Tensor:
+        shape = shape_of(x)
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear({self.in_features} -> {self.out_features}) expected input "
+                f"(*, {self.in_features}), got {shape}"
+            )
+        check_dtype(self._name(), x, self.weight.dtype)
+        if self.bias is None:
+            return LinearOp()(x, self.weight)
+        return LinearOp()(x, self.weight, self.bias)
+
+    def _name(self) -> str:
+        return f"Linear({self.in_features} -> {self.out_features})"
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )

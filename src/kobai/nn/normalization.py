@@ -1,0 +1,164 @@
+"""Batch normalisation: BatchNorm1d and BatchNorm2d."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.nn._ops import batch_norm
+from kobai.nn._validation import boolean, check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn.module import Module
+from kobai.nn.parameter import Parameter
+
+
+class _BatchNorm(Module):
+    """Shared body of BatchNorm1d/2d; subclasses say which input ranks they accept."""
+
+    ranks: tuple[int, ...] = ()
+    layout = ""
+    weight: Parameter | None
+    bias: Parameter | None
+    running_mean: np.ndarray | None
+    running_var: np.ndarray | None
+    num_batches_tracked: np.ndarray | None
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        *,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        self.num_features = positive_int("num_features", num_features)
+        self.eps = number("eps", eps, low=0.0, strict=True)
+        if momentum is not None:
+            momentum = number("momentum", momentum, low=0.0)
+            if momentum > 1:
+                raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
+        self.momentum = momentum
+        self.affine = boolean("affine", affine)
+        self.track_running_stats = boolean("track_running_stats", track_running_stats)
+        dtype = float_dtype(dtype)
+        if self.affine:
+            self.weight = Parameter(np.ones(num_features, dtype=dtype))
+            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if self.track_running_stats:
+            self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batch tracked."""
+        if self.running_mean is not None and self.running_var is not None:
+            self.running_mean.fill(0)
+            self.running_var.fill(1)
+        if self.num_batches_tracked is not None:
+            self.num_batches_tracked.fill(0)
+
+    def forward(self, x: Any) -> Tensor:
+        self._check_input(x)
+        dtype = self.running_mean.dtype if self.running_mean is not None else None
+        dtype = self.weight.dtype if self.weight is not None else dtype
+        if dtype is not None:
+            check_dtype(repr(self), x, dtype)
+        momentum = self.momentum
+        if self.training and self.num_batches_tracked is not None:
+            self.num_batches_tracked += 1
+            if momentum is None:  # cumulative moving average, as PyTorch
+                momentum = 1.0 / float(self.num_batches_tracked)
+        weight: Tensor | None = self.weight
+        bias: Tensor | None = self.bias
+        if weight is None or bias is None:
+            ones = np.ones(self.num_features, dtype=getattr(x, "dtype", np.float32))
+            weight, bias = Tensor(ones), Tensor(np.zeros_like(ones))
+        return batch_norm(
+            x,
+            self.running_mean,
+            self.running_var,
+            weight,
+            bias,
+            training=self.training or not self.track_running_stats,
+            momentum=momentum if momentum is not None else 0.0,
+            eps=self.eps,
+        )
+
+    def _check_input(self, x: Any) -> None:
+        shape = shape_of(x)
+        name = f"{type(self).__name__}({self.num_features})"
+        if len(shape) not in self.ranks or shape[1] != self.num_features:
+            raise ValueError(
+                f"{name} expected input {self.layout} with C = {self.num_features}, got {shape}"
+            )
+        if self.training and int(np.prod(shape)) // shape[1] <= 1:
+            raise ValueError(
+                f"{name} needs more than one value per channel in training mode, got input "
+                f"of shape {shape}"
+            )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs (PyTorch's ``torch.nn.BatchNorm1d``).
+
+    .. math::
+
+        y = \\frac{x - \\mathrm{E}[x]}{\\sqrt{\\mathrm{Var}[x] + \\epsilon}} \\gamma + \\beta
+
+    In training the mean and the *biased* variance are those of the batch (over N, and L);
+    the running statistics are updated as
+    :math:`\\hat x_{new} = (1 - momentum) \\hat x + momentum \\cdot x_t` with the *unbiased*
+    batch variance. In evaluation (``eval()``) the running statistics are used.
+
+    Parameters
+    ----------
+    num_features : int
+        C, the number of channels.
+    eps : float, default 1e-5
+    momentum : float or None, default 0.1
+        None: cumulative average over all batches seen.
+    affine : bool, default True
+        Learn :math:`\\gamma` (``weight``, starts at 1) and :math:`\\beta` (``bias``, 0).
+    track_running_stats : bool, default True
+        Keep ``running_mean`` (starts at 0), ``running_var`` (starts at 1) and
+        ``num_batches_tracked`` buffers; without them batch statistics are used always.
+    dtype : dtype, default float32, keyword-only
+
+    References
+    ----------
+    S. Ioffe and C. Szegedy, "Batch normalization: accelerating deep network training by
+    reducing internal covariate shift", ICML 2015.
+    """
+
+    ranks = (2, 3)
+    layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) inputs (PyTorch's ``torch.nn.BatchNorm2d``).
+
+    Statistics per channel over N, H and W; otherwise as :class:`BatchNorm1d`.
+
+    .. math::
+
+        y = \\frac{x - \\mathrm{E}[x]}{\\sqrt{\\mathrm{Var}[x] + \\epsilon}} \\gamma + \\beta
+    """
+
+    ranks = (4,)
+    layout = "(N, C, H, W)"
