@@ -1,0 +1,33 @@
+"""Optimizers faithful to PyTorch, the textbook forms beside them, schedules and clipping."""
+
+from kobai.optim import lr_scheduler, textbook
+from kobai.optim.adadelta import Adadelta
+from kobai.optim.adagrad import Adagrad
+from kobai.optim.adam import Adam, AdamW
+from kobai.optim.clip import clip_grad_norm_, clip_grad_value_
+from kobai.optim.nadam import NAdam
+from kobai.optim.optimizer import Optimizer
+from kobai.optim.radam import RAdam
+from kobai.optim.registry import available, available_schedulers, create, create_scheduler
+from kobai.optim.rmsprop import RMSprop
+from kobai.optim.sgd import SGD
+
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSprop",
+    "available",
+    "available_schedulers",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "create",
+    "create_scheduler",
+    "lr_scheduler",
+    "textbook",
+]

@@ -1,0 +1,190 @@
+"""Adam and AdamW, as torch.optim.Adam and torch.optim.AdamW."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.optim import _functional as K
+from kobai.optim import _validate as V
+from kobai.optim.optimizer import Optimizer, ParamsT
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, divided by a running root mean square (PyTorch's form).
+
+    .. math::
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+        \theta_t &= \theta_{t-1} - \frac{\eta}{1 - \beta_1^t}\,
+        \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+
+    :math:`\epsilon` is added after the bias correction of :math:`\sqrt{v_t}`; the textbook
+    form :class:`kobai.optim.textbook.Adam` adds :math:`10^{-7}` before it, which amounts to an
+    :math:`\epsilon` that grows by :math:`1/\sqrt{1 - \beta_2^t}` in early steps (see
+    :mod:`kobai.optim.textbook` for the numbers). ``weight_decay`` adds :math:`\lambda\theta`
+    to the gradient (L2); :class:`AdamW` decouples it. With ``amsgrad`` the running maximum of
+    :math:`v_t` is used in the denominator.
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Parameters or parameter groups.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta`.
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon`.
+    weight_decay : float, default 0
+        L2 penalty :math:`\lambda`.
+    amsgrad : bool, default False
+        Use the AMSGrad variant.
+    maximize : bool, default False
+        Maximize instead of minimize.
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly, as :class:`AdamW` does.
+
+    References
+    ----------
+    Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; Reddi, Kale and
+    Kumar, "On the Convergence of Adam and Beyond", ICLR 2018.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import Adam
+    >>> w = kb.tensor([1.0, -1.0], requires_grad=True)
+    >>> opt = Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> _ = opt.step()  # the first step is lr * sign(g)
+    >>> w.data.round(6)
+    array([ 0.9, -0.9], dtype=float32)
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        *,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas) if isinstance(betas, list) else betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        V.lr_and_weight_decay(group)
+        V.nonnegative(group, "eps", "epsilon value")
+        V.betas(group)
+        V.flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+        state["step"] += 1
+        beta1, beta2 = group["betas"]
+        K.adam(
+            p.data,
+            grad,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            state.get("max_exp_avg_sq"),
+            step=state["step"],
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            amsgrad=group["amsgrad"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            work=self._work(p),
+        )
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (PyTorch's form).
+
+    .. math::
+        \theta_{t-1} &\leftarrow \theta_{t-1} (1 - \eta \lambda) \\
+        \theta_t &= \theta_{t-1} - \frac{\eta}{1 - \beta_1^t}\,
+        \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+
+    The decay shrinks the weights directly instead of entering the gradient, so it is not
+    divided by :math:`\sqrt{v_t}`: every weight decays at the same rate.
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Parameters or parameter groups.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta`.
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`.
+    eps : float, default 1e-8
+        :math:`\epsilon`.
+    weight_decay : float, default 1e-2
+        Decoupled decay :math:`\lambda`.
+    amsgrad : bool, default False
+        Use the AMSGrad variant.
+    maximize : bool, default False
+        Maximize instead of minimize.
+
+    References
+    ----------
+    Loshchilov and Hutter, "Decoupled Weight Decay Regularization", ICLR 2019.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import AdamW
+    >>> w = kb.tensor([1.0], requires_grad=True)
+    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * w).sum().backward()
+    >>> _ = opt.step()  # 1 * (1 - 0.1 * 0.5) - 0.1
+    >>> round(float(w.data[0]), 6)
+    0.85
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        *,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=True,
+        )

@@ -1,0 +1,120 @@
+"""NAdam, as torch.optim.NAdam."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.optim import _functional as K
+from kobai.optim import _validate as V
+from kobai.optim.optimizer import Optimizer, ParamsT
+
+
+class NAdam(Optimizer):
+    r"""NAdam: Adam with Nesterov momentum and a warming-up momentum schedule.
+
+    .. math::
+        \mu_t &= \beta_1 \big(1 - \tfrac12\, 0.96^{t\psi}\big), \quad
+        \Pi_t = \textstyle\prod_{i=1}^{t} \mu_i \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \quad
+        d_t = \sqrt{v_t / (1 - \beta_2^t)} + \epsilon \\
+        \theta_t &= \theta_{t-1} - \eta\,\frac{1 - \mu_t}{1 - \Pi_t}\,\frac{g_t}{d_t}
+        - \eta\,\frac{\mu_{t+1}}{1 - \Pi_t \mu_{t+1}}\,\frac{m_t}{d_t}
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Parameters or parameter groups.
+    lr : float, default 2e-3
+        Learning rate :math:`\eta`.
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`.
+    eps : float, default 1e-8
+        :math:`\epsilon`.
+    weight_decay : float, default 0
+        Weight decay (an L2 term unless ``decoupled_weight_decay``).
+    momentum_decay : float, default 4e-3
+        :math:`\psi`.
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly, as AdamW does.
+    maximize : bool, default False
+        Maximize instead of minimize.
+
+    References
+    ----------
+    Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop track.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import NAdam
+    >>> w = kb.tensor([1.0], requires_grad=True)
+    >>> opt = NAdam([w])
+    >>> (w * w).sum().backward()
+    >>> _ = opt.step()
+    >>> bool(w.data[0] < 1.0)
+    True
+    """
+
+    _scalar_state = ("step", "mu_product")
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 2e-3,
+        *,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas) if isinstance(betas, list) else betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        V.lr_and_weight_decay(group)
+        V.nonnegative(group, "eps", "epsilon value")
+        V.betas(group)
+        V.nonnegative(group, "momentum_decay", "momentum_decay value")
+        V.flags(group, "decoupled_weight_decay", "maximize")
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["mu_product"] = 1.0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state["step"] += 1
+        beta1, beta2 = group["betas"]
+        state["mu_product"] = K.nadam(
+            p.data,
+            grad,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            step=state["step"],
+            mu_product=state["mu_product"],
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            momentum_decay=float(group["momentum_decay"]),
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+            work=self._work(p),
+        )

@@ -1,0 +1,268 @@
+"""The optimizer shell: parameter groups, lazily created state, ``state_dict`` by index."""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.grad_mode import enable_grad
+from kobai.autograd.tensor import Tensor
+from kobai.optim._validate import check_params_not_set
+from kobai.optim._workspace import Workspace
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+
+
+class Optimizer:
+    """Base class of every optimizer: holds parameter groups and per-parameter state.
+
+    A subclass validates its hyper-parameters in ``_validate_group`` and updates one parameter
+    in ``_update`` (usually by calling a kernel of :mod:`kobai.optim._functional`).
+
+    Parameters
+    ----------
+    params : iterable of Tensor, or iterable of dict
+        The parameters to optimize (e.g. ``model.parameters()``), or parameter groups: dicts
+        with a ``"params"`` entry and optional per-group hyper-parameters that override
+        ``defaults``. A ``set`` is refused: its order changes between runs.
+    defaults : dict
+        Default hyper-parameters for every group.
+
+    Attributes
+    ----------
+    param_groups : list of dict
+        One dict per group: ``"params"`` (a list of tensors) and the group's hyper-parameters.
+        Learning-rate schedulers change ``group["lr"]`` here.
+    state : dict
+        Per-parameter state (step count, moment estimates, ...), created on the first step in
+        which the parameter has a gradient.
+    defaults : dict
+        The default hyper-parameters.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import SGD
+    >>> w = kb.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = SGD([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.data
+    array([ 0.8, -1.6], dtype=float32)
+    """
+
+    # State entries that are numbers, not arrays shaped like the parameter.
+    _scalar_state: tuple[str, ...] = ("step",)
+
+    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
+        self.defaults: dict[str, Any] = dict(defaults)
+        self._validate_group(self.defaults)
+        if isinstance(params, Tensor):
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or "
+                f"dicts, but got {type(params).__name__}"
+            )
+        check_params_not_set(params)
+        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        self._workspaces: dict[Tensor, Workspace] = {}
+        groups: list[Any] = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- parameter groups ----------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters, with optional hyper-parameters of its own.
+
+        Parameters
+        ----------
+        param_group : dict
+            ``{"params": tensors, **hyper}``; missing hyper-parameters take the defaults.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError("param_group must have a 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        check_params_not_set(params)
+        group = dict(param_group)
+        group["params"] = list(params)
+        for p in group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, got {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        if len({id(p) for p in group["params"]}) != len(group["params"]):
+            raise ValueError("a parameter group contains the same parameter twice")
+        for name, default in self.defaults.items():
+            group.setdefault(name, default)
+        self._validate_group(group)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+        self._init_group(group)
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        """Raise ValueError/TypeError for an invalid hyper-parameter (subclasses)."""
+
+    def _init_group(self, group: dict[str, Any]) -> None:
+        """Create state eagerly for a new group (only Adagrad does; others are lazy)."""
+
+    def _params(self) -> Iterator[Tensor]:
+        return chain.from_iterable(g["params"] for g in self.param_groups)
+
+    # -- the step ------------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set ``p.grad`` to None (default) or fill it with zeros."""
+        for p in self._params():
+            if p.grad is not None:
+                if set_to_none:
+                    p.grad = None
+                else:
+                    p.grad.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient (those with ``grad is None`` are skipped).
+
+        Parameters
+        ----------
+        closure : callable, optional
+            Re-evaluates the model and returns the loss (computing gradients); it runs first,
+            with gradient recording on.
+
+        Returns
+        -------
+        The closure's loss, or None.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p, p.grad, group)
+        return loss
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not implement _update")
+
+    def _work(self, p: Tensor) -> Workspace:
+        """The parameter's scratch arrays, kept between steps (remade if its data changed)."""
+        work = self._workspaces.get(p)
+        if work is None or not work.fits(p.data):
+            work = self._workspaces[p] = Workspace(p.data)
+        return work
+
+    # -- saving and loading --------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state as a dict of copies, with parameters referred to by index.
+
+        Returns
+        -------
+        dict
+            ``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``;
+            indices count the parameters of all groups in order. Arrays are copies, so the
+            dict does not change as training goes on.
+        """
+        index = {id(p): i for i, p in enumerate(self._params())}
+        groups = []
+        for g in self.param_groups:
+            packed = {k: copy.deepcopy(v) for k, v in g.items() if k != "params"}
+            packed["params"] = [index[id(p)] for p in g["params"]]
+            groups.append(packed)
+        state = {
+            (index[id(k)] if isinstance(k, Tensor) else k): _copy_state(v)
+            for k, v in self.state.items()
+            if v
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Load a state from :meth:`state_dict` (or from a file written from one).
+
+        The groups must have the same sizes as this optimizer's; the saved hyper-parameters
+        replace the current ones. Arrays are copied and cast to their parameter's dtype.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                "loaded state dict has a different number of parameter groups: "
+                f"{len(saved_groups)} saved, {len(self.param_groups)} here"
+            )
+        for saved, group in zip(saved_groups, self.param_groups, strict=True):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(
+                    "loaded state dict contains a parameter group of "
+                    f"{len(saved['params'])} parameters where this optimizer has "
+                    f"{len(group['params'])}"
+                )
+        by_index = {
+            int(i): p
+            for saved, group in zip(saved_groups, self.param_groups, strict=True)
+            for i, p in zip(saved["params"], group["params"], strict=True)
+        }
+        new_groups = []
+        for saved, group in zip(saved_groups, self.param_groups, strict=True):
+            new = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+            new["params"] = group["params"]
+            self._validate_group(new)
+            new_groups.append(new)
+        state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            p = by_index.get(int(key)) if _is_index(key) else None
+            state[p if p is not None else key] = (
+                self._cast_state(p, value) if p is not None else _copy_state(value)
+            )
+        self.param_groups = new_groups
+        self.state = state
+
+    def _cast_state(self, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in saved.items():
+            if name in self._scalar_state:
+                number = np.asarray(value).item()
+                out[name] = int(number) if name == "step" else float(number)
+                continue
+            array = np.array(value, dtype=p.data.dtype, copy=True)
+            if array.shape != p.data.shape:
+                raise ValueError(
+                    f"state {name!r} has shape {array.shape} but its parameter has shape "
+                    f"{p.data.shape}"
+                )
+            out[name] = array
+        return out
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _is_index(key: Any) -> bool:
+    return isinstance(key, (int, np.integer)) or (isinstance(key, str) and key.isdigit())
+
+
+def _copy_state(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_state(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return copy.deepcopy(value)

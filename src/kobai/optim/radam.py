@@ -1,0 +1,111 @@
+"""RAdam, as torch.optim.RAdam."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.optim import _functional as K
+from kobai.optim import _validate as V
+from kobai.optim.optimizer import Optimizer, ParamsT
+
+
+class RAdam(Optimizer):
+    r"""RAdam: Adam whose adaptive step is switched on only once its variance is tractable.
+
+    .. math::
+        \rho_\infty &= \frac{2}{1 - \beta_2} - 1, \quad
+        \rho_t = \rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t}, \quad
+        \hat m_t = \frac{m_t}{1 - \beta_1^t} \\
+        \theta_t &= \theta_{t-1} - \eta\, \hat m_t\, r_t\,
+        \frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon} \text{ if } \rho_t > 5, \quad
+        \theta_t = \theta_{t-1} - \eta\, \hat m_t \text{ otherwise} \\
+        r_t &= \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}
+        {(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Parameters or parameter groups.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta`.
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`.
+    eps : float, default 1e-8
+        :math:`\epsilon`.
+    weight_decay : float, default 0
+        Weight decay (an L2 term unless ``decoupled_weight_decay``).
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly, as AdamW does.
+    maximize : bool, default False
+        Maximize instead of minimize.
+
+    References
+    ----------
+    Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import RAdam
+    >>> w = kb.tensor([1.0], requires_grad=True)
+    >>> opt = RAdam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> _ = opt.step()  # rho_1 = 1 <= 5: a plain momentum step, 1 - 0.1 * 2
+    >>> round(float(w.data[0]), 6)
+    0.8
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        *,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        decoupled_weight_decay: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas) if isinstance(betas, list) else betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        V.lr_and_weight_decay(group)
+        V.nonnegative(group, "eps", "epsilon value")
+        V.betas(group)
+        V.flags(group, "decoupled_weight_decay", "maximize")
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state["step"] += 1
+        beta1, beta2 = group["betas"]
+        K.radam(
+            p.data,
+            grad,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            step=state["step"],
+            lr=float(group["lr"]),
+            beta1=float(beta1),
+            beta2=float(beta2),
+            eps=float(group["eps"]),
+            weight_decay=float(group["weight_decay"]),
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            maximize=group["maximize"],
+            work=self._work(p),
+        )

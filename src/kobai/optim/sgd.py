@@ -1,0 +1,119 @@
+"""Stochastic gradient descent with momentum, as torch.optim.SGD."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
+from kobai.optim import _functional as K
+from kobai.optim import _validate as V
+from kobai.optim.optimizer import Optimizer, ParamsT
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, optionally with momentum (PyTorch's semantics).
+
+    .. math::
+        g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
+        b_t &= \mu b_{t-1} + (1 - \tau) g_t \quad (b_1 = g_1) \\
+        \theta_t &= \theta_{t-1} - \eta\, (g_t + \mu b_t \text{ if nesterov else } b_t)
+
+    The buffer accumulates raw gradients and the learning rate multiplies it at each step, so a
+    change of learning rate applies at once to the whole history; the textbook form
+    :class:`kobai.optim.textbook.Momentum` keeps :math:`v = -\eta b` instead (identical while
+    the learning rate is constant).
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Parameters or parameter groups.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta`.
+    momentum : float, default 0
+        Momentum factor :math:`\mu`.
+    dampening : float, default 0
+        Dampening :math:`\tau` of the momentum, in [0, 1].
+    weight_decay : float, default 0
+        L2 penalty :math:`\lambda`.
+    nesterov : bool, default False
+        Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+    maximize : bool, default False
+        Maximize the objective instead of minimizing it.
+
+    References
+    ----------
+    Sutskever, Martens, Dahl and Hinton, "On the importance of initialization and momentum in
+    deep learning", ICML 2013.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import SGD
+    >>> w = kb.tensor([1.0], requires_grad=True)
+    >>> opt = SGD([w], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.zero_grad()
+    ...     (w * w).sum().backward()
+    ...     _ = opt.step()
+    >>> round(float(w.data[0]), 4)  # 1 - 0.2 = 0.8, then 0.8 - 0.1 * (0.9 * 2 + 1.6)
+    0.46
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        *,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        V.lr_and_weight_decay(group)
+        V.nonnegative(group, "momentum", "momentum value")
+        V.unit_interval(group, "dampening", "dampening value", closed=True)
+        V.flags(group, "nesterov", "maximize")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                "Nesterov momentum requires a momentum and zero dampening, got "
+                f"momentum={group['momentum']}, dampening={group['dampening']}"
+            )
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        momentum = float(group["momentum"])
+        buf = None
+        first = False
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.empty_like(p.data)
+                first = True
+        K.sgd(
+            p.data,
+            grad,
+            buf,
+            lr=float(group["lr"]),
+            momentum=momentum,
+            dampening=float(group["dampening"]),
+            weight_decay=float(group["weight_decay"]),
+            nesterov=group["nesterov"],
+            maximize=group["maximize"],
+            first_step=first,
+            work=self._work(p),
+        )
