@@ -1,6 +1,6 @@
 """kobai (勾配, "gradient"): a from-scratch NumPy laboratory for how neural networks learn."""
 
-from kobai import functional
+from kobai import data, functional, nn, optim
 from kobai.autograd import (
     Function,
     GradcheckError,
@@ -14,21 +14,29 @@ from kobai.autograd import (
     tensor,
     zeros,
 )
+from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Function",
     "GradcheckError",
+    "History",
     "Tensor",
     "__version__",
+    "data",
     "enable_grad",
+    "evaluate",
+    "fit",
     "functional",
     "gradcheck",
     "is_grad_enabled",
+    "nn",
     "no_grad",
     "numerical_grad",
     "ones",
+    "optim",
+    "predict",
     "tensor",
     "zeros",
 ]

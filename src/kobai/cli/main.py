@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from kobai import __version__
 
-COMMANDS = ("gradcheck",)
+COMMANDS = ("train", "evaluate", "predict", "gradcheck")
 
 
 class UsageError(Exception):

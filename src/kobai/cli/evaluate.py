@@ -1,0 +1,50 @@
+"""``kobai evaluate RUN_DIR``: loss, metrics and confusion matrix of a saved run."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "evaluate",
+        help="metrics and confusion matrix of a saved run on its test data",
+        description="Load a run directory written by `kobai train` and evaluate its last "
+        "checkpoint on the run's test split (or on the training split with --split train).",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--split", choices=("test", "train"), default="test")
+
+
+def confusion_matrix(predicted: np.ndarray, target: np.ndarray, n_classes: int) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs, shape (n_classes, n_classes)."""
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (target, predicted), 1)
+    return matrix
+
+
+def run(args: argparse.Namespace) -> int:
+    from kobai.models.runs import load_run
+    from kobai.train import evaluate, predict
+
+    the_run = load_run(args.run_dir)
+    data = the_run.data
+    x, y = (data.x_test, data.y_test) if args.split == "test" else (data.x_train, data.y_train)
+    scores = evaluate(the_run.model, (x, y), the_run.loss, task=data.task)
+    print(
+        f"{args.run_dir}: {the_run.config.model} on {data.name}, {args.split} split "
+        f"({len(x)} samples)"
+    )
+    for name, value in scores.items():
+        print(f"  {name:>9}: {value:.4f}")
+    if data.task == "classification":
+        predicted = predict(the_run.model, x).argmax(axis=1)
+        matrix = confusion_matrix(predicted, y, data.n_outputs)
+        print("\nconfusion matrix (rows: true class, columns: predicted class)")
+        print("     " + "".join(f"{c:>6}" for c in range(data.n_outputs)))
+        for c, row in enumerate(matrix):
+            print(f"{c:>4} " + "".join(f"{v:>6}" for v in row))
+    return 0

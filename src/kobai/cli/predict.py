@@ -1,0 +1,86 @@
+"""``kobai predict RUN_DIR --input FILE``: outputs of a saved model for new inputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "predict",
+        help="predict with a saved run for inputs in a .npy, .npz or .csv file",
+        description="Load a run directory written by `kobai train` and print (or write as CSV) "
+        "its predictions for the rows of --input: a .npy array, the first array of a .npz, or "
+        "a CSV file of numbers (with or without a header). Images may be given as (n, 28, 28) "
+        "arrays with values in 0..255 or 0..1.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--input", required=True, metavar="FILE")
+    p.add_argument("--output", metavar="FILE", help="write a CSV here instead of printing it")
+
+
+def read_inputs(path: Path) -> np.ndarray:
+    """The rows of a .npy / .npz / .csv file as a float array."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no input file at {path}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".npy":
+            array = np.load(path, allow_pickle=False)
+        elif suffix == ".npz":
+            with np.load(path, allow_pickle=False) as archive:
+                if not archive.files:
+                    raise ValueError(f"{path} holds no array")
+                array = archive[archive.files[0]]
+        elif suffix == ".csv":
+            text = path.read_text().splitlines()
+            skip = 1 if text and any(c.isalpha() for c in text[0]) else 0
+            array = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
+        else:
+            raise ValueError(f"--input must be a .npy, .npz or .csv file, got {path.name}")
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if array.dtype.kind not in "iuf":
+        raise ValueError(f"{path} must hold numbers, got dtype {array.dtype}")
+    return array
+
+
+def run(args: argparse.Namespace) -> int:
+    from kobai.models.runs import load_run
+    from kobai.train import predict
+
+    the_run = load_run(args.run_dir)
+    x = read_inputs(Path(args.input)).astype(the_run.config.dtype)
+    if x.max(initial=0) > 1.5 and the_run.data.name == "mnist":
+        x = x / 255.0  # raw 0..255 pixels
+    features = the_run.data.n_features
+    if x.ndim == 1:
+        x = x[None]
+    if int(np.prod(x.shape[1:])) != features:
+        raise ValueError(
+            f"the model of {args.run_dir} takes {features} features per row, "
+            f"got inputs of shape {x.shape}"
+        )
+    outputs = predict(the_run.model, x.reshape(len(x), features))
+    lines = []
+    if the_run.data.task == "classification":
+        shifted = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+        probs = shifted / shifted.sum(axis=1, keepdims=True)
+        lines.append("row,prediction," + ",".join(f"p{c}" for c in range(probs.shape[1])))
+        for i, (label, row) in enumerate(zip(probs.argmax(axis=1), probs, strict=True)):
+            lines.append(f"{i},{label}," + ",".join(f"{p:.6f}" for p in row))
+    else:
+        lines.append("row," + ",".join(f"y{j}" for j in range(outputs.shape[1])))
+        lines.extend(f"{i}," + ",".join(f"{v:.6g}" for v in row) for i, row in enumerate(outputs))
+    text = "\n".join(lines) + "\n"
+    if args.output:
+        Path(args.output).write_text(text)
+        print(f"wrote {len(x)} predictions to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

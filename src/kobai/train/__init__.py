@@ -1,0 +1,28 @@
+"""Training: the fit loop, its history, callbacks, metrics and checkpoints."""
+
+from kobai.train.callbacks import Callback, EarlyStopping, ModelCheckpoint, StopAtTarget
+from kobai.train.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from kobai.train.fit import FitState, TrainingDiverged, evaluate, fit, predict
+from kobai.train.history import History
+from kobai.train.metrics import accuracy, r2_score, rmse
+from kobai.train.numerical import numerical_gradients
+
+__all__ = [
+    "Callback",
+    "CheckpointError",
+    "EarlyStopping",
+    "FitState",
+    "History",
+    "ModelCheckpoint",
+    "StopAtTarget",
+    "TrainingDiverged",
+    "accuracy",
+    "evaluate",
+    "fit",
+    "load_checkpoint",
+    "numerical_gradients",
+    "predict",
+    "r2_score",
+    "rmse",
+    "save_checkpoint",
+]
