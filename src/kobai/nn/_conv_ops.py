@@ -1,9 +1,10 @@
-"""Convolution and pooling as differentiable ops, with PyTorch's ``torch.nn.functional`` names.
+"""Convolution as differentiable ops, with PyTorch's ``torch.nn.functional`` names.
 
 Each op is a :class:`~kobai.autograd.function.Function`; the lowercase functions check their
-arguments and call it. The array work is im2col (one copy through a strided view), one matrix
-product per convolution (batched over groups), and col2im (one strided add per kernel tap) for
-the adjoint; see :mod:`kobai.nn._im2col` for the memory layout.
+arguments and call it. The array work is im2col (strided copies of the input), one matrix
+product per convolution (a stack of one product per group), and col2im (one add per kernel
+tap) for the adjoint; see :mod:`kobai.nn._im2col` for the memory layout. The pooling ops live
+in :mod:`kobai.nn._pool_ops` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -156,7 +157,9 @@ class Conv2dFunction(Function):
             raise _too_small(self.label, x, self.pads, (dh * (kh - 1) + 1, dw * (kw - 1) + 1))
         self.kernel, self.out_size, self.in_shape = (kh, kw), out_size, chwn_view(x).shape
         g = self.groups
-        cols = im2col(chwn_view(x), self.kernel, self.stride, self.dilation, self.pads, out_size)
+        # One transposing copy (none for the output of a conv) beats a gather per kernel tap.
+        xv = contiguous(chwn_view(x))
+        cols = im2col(xv, self.kernel, self.stride, self.dilation, self.pads, out_size)
         self.cols = cols.reshape(g, cg * kh * kw, -1)
         self.weight = weight.reshape(g, o // g, -1)
         y = matmul(self.weight, self.cols).reshape(o, *out_size, x.shape[0])
@@ -261,9 +264,8 @@ class ConvTranspose2dFunction(Function):
         g, cig, _ = self.weight.shape
         gx = gw = gb = None
         if self.needs_grad[0] or self.needs_grad[1]:
-            cols = im2col(
-                chwn_view(grad), self.kernel, self.stride, self.dilation, self.pads, self.in_size
-            )
+            gv = contiguous(chwn_view(grad))
+            cols = im2col(gv, self.kernel, self.stride, self.dilation, self.pads, self.in_size)
             cols = cols.reshape(g, -1, cols.shape[-1])
             if self.needs_grad[0]:
                 gx = matmul(self.weight, cols).reshape(g * cig, *self.in_size, grad.shape[0])

@@ -2,11 +2,13 @@
 
 Every convolution here is one matrix product between the weight and a "column" matrix whose
 rows are the kernel taps ``(channel, i, j)`` and whose columns are the output positions. The
-columns are ordered ``(OH, OW, N)``, batch fastest, and the padded input is held as
-``(C, H, W, N)``: the copies and strided adds then run along the batch axis, which is long and
-contiguous, instead of along the short rows of a small feature map. Outputs are returned as
-``(N, C, H, W)`` *views* of that memory (like PyTorch's channels-last format), so a stack of
-convolutions and element-wise activations never converts between the two layouts.
+columns are ordered ``(OH, OW, N)``, batch fastest, and images are handled as ``(C, H, W, N)``:
+the copies and adds then run along the batch axis, which is long and contiguous, instead of
+along the short rows of a small feature map. Outputs are returned as ``(N, C, H, W)`` *views*
+of that memory (like PyTorch's channels-last format), so a stack of convolutions and
+element-wise activations never converts between the two layouts. Zero padding is never
+materialised: each kernel tap copies (im2col) or adds (col2im) only the box of outputs that
+meets real input. Large arrays come from :mod:`kobai.nn._workspace`, which recycles them.
 """
 
 from __future__ import annotations
@@ -79,34 +81,6 @@ def nchw_view(a: np.ndarray) -> np.ndarray:
     return a.transpose(3, 0, 1, 2)
 
 
-def padded_chwn(x: np.ndarray, pads: Pads, fill: float = 0.0) -> np.ndarray:
-    """``x`` of shape (N, C, H, W) as a new (C, H + top + bottom, W + left + right, N) array.
-
-    Without padding an input already laid out as (C, H, W, N) is returned as is (no copy).
-    """
-    top, bottom, left, right = pads
-    xt = x.transpose(1, 2, 3, 0)
-    if not any(pads):
-        return contiguous(xt)
-    c, h, w, n = xt.shape
-    out = _workspace.empty((c, h + top + bottom, w + left + right, n), x.dtype)
-    # Only the border is filled: the interior is overwritten right after.
-    out[:, :top] = fill
-    out[:, top + h :] = fill
-    out[:, top : top + h, :left] = fill
-    out[:, top : top + h, left + w :] = fill
-    out[:, top : top + h, left : left + w] = xt
-    return out
-
-
-def tap(a: np.ndarray, i: int, j: int, stride: Pair, dilation: Pair, out_size: Pair) -> np.ndarray:
-    """The (C, OH, OW, N) view of ``a`` (C, H, W, N) seen by kernel tap ``(i, j)``."""
-    (sh, sw), (dh, dw), (oh, ow) = stride, dilation, out_size
-    rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-    cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-    return a[:, rows, cols]
-
-
 def chwn_view(x: np.ndarray) -> np.ndarray:
     """The (C, H, W, N) view of an (N, C, H, W) array."""
     return x.transpose(1, 2, 3, 0)
@@ -145,16 +119,28 @@ def _tap_boxes(
 
 
 def im2col(
-    x: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, pads: Pads, out_size: Pair
+    x: np.ndarray,
+    kernel: Pair,
+    stride: Pair,
+    dilation: Pair,
+    pads: Pads,
+    out_size: Pair,
+    fill: float = 0.0,
 ) -> np.ndarray:
     """Column matrix of shape (C * kh * kw, OH * OW * N) of a (C, H, W, N) input.
 
-    Without padding it is one copy through a strided window view; with padding each tap
-    copies the box of outputs that sees real input and zeros the rest (no padded copy).
+    When every window lies inside the input it is one copy through a strided window view;
+    otherwise each tap copies the box of outputs that sees real input and sets the rest to
+    ``fill`` (no padded copy of the input is made). Only the top and left padding are given
+    explicitly: ``out_size`` says where the windows end.
     """
     c, h, w, n = x.shape
     (kh, kw), (oh, ow) = kernel, out_size
-    if not any(pads):
+    inside = all(
+        (o - 1) * s + d * (k - 1) < size
+        for o, s, d, k, size in zip(out_size, stride, dilation, kernel, (h, w), strict=True)
+    )
+    if pads[0] == pads[2] == 0 and inside:
         s_c, s_h, s_w, s_n = x.strides
         windows = as_strided(
             x,
@@ -173,15 +159,15 @@ def im2col(
         np.copyto(cols, windows)
         return cols.reshape(c * kh * kw, oh * ow * n)
     cols = _workspace.empty((c, kh, kw, oh, ow, n), x.dtype)
-    for i, j, (rows, cols_), (src_rows, src_cols) in _tap_boxes(
+    for i, j, (rows, columns), (src_rows, src_cols) in _tap_boxes(
         (h, w), kernel, stride, dilation, pads, out_size
     ):
         block = cols[:, i, j]
-        block[:, : rows.start] = 0
-        block[:, rows.stop :] = 0
-        block[:, rows, : cols_.start] = 0
-        block[:, rows, cols_.stop :] = 0
-        block[:, rows, cols_] = x[:, src_rows, src_cols]
+        block[:, : rows.start] = fill
+        block[:, rows.stop :] = fill
+        block[:, rows, : columns.start] = fill
+        block[:, rows, columns.stop :] = fill
+        block[:, rows, columns] = x[:, src_rows, src_cols]
     return cols.reshape(c * kh * kw, oh * ow * n)
 
 
@@ -197,44 +183,57 @@ def col2im(
     """Adjoint of :func:`im2col`: add each column entry back to the input pixel it came from.
 
     ``cols`` (C * kh * kw, OH * OW * N) -> a new contiguous (C, H, W, N) array of ``shape``;
-    entries that fall in the padding are dropped.
-
-    With stride ``s`` a tap only reaches the pixels of one phase ``(h mod s, w mod s)``. Each
-    phase is accumulated in its own contiguous array, where a tap is a plain box (NumPy adds
-    boxes with long contiguous rows several times faster than stride-``s`` views), and the
-    phases are then copied into place.
+    entries that fall in the padding are dropped. One add per kernel tap.
     """
+    blocks = cols.reshape(shape[0], *kernel, *out_size, shape[3])
+    return col2im_blocks(blocks, shape, kernel, stride, dilation, pads, out_size)
+
+
+def col2im_blocks(
+    blocks: np.ndarray,
+    shape: tuple[int, int, int, int],
+    kernel: Pair,
+    stride: Pair,
+    dilation: Pair,
+    pads: Pads,
+    out_size: Pair,
+) -> np.ndarray:
+    """:func:`col2im` of columns given as (C, kh, kw, OH, OW, N) (possibly a broadcast view)."""
     c, h, w, n = shape
-    (kh, kw), (oh, ow), (sh, sw) = kernel, out_size, stride
-    blocks = cols.reshape(c, kh, kw, oh, ow, n)
-    if stride == (1, 1):
-        out = _workspace.zeros(shape, cols.dtype)
-    phases: dict[tuple[int, int], np.ndarray] = {}
-    for i, j, (rows, cols_), (dst_rows, dst_cols) in _tap_boxes(
-        (h, w), kernel, stride, dilation, pads, out_size
-    ):
-        if rows.stop == rows.start or cols_.stop == cols_.start:
-            continue
-        (a, u), (b, v) = divmod(dst_rows.start, sh)[::-1], divmod(dst_cols.start, sw)[::-1]
-        phase = phases.get((a, b))
-        if phase is None:
-            phase_shape = (c, -(-(h - a) // sh), -(-(w - b) // sw), n)
-            phase = out if stride == (1, 1) else _workspace.zeros(phase_shape, cols.dtype)
-            phases[(a, b)] = phase
-        box = (slice(u, u + rows.stop - rows.start), slice(v, v + cols_.stop - cols_.start))
-        phase[:, box[0], box[1]] += blocks[:, i, j, rows, cols_]
-    if stride == (1, 1):
-        return out
-    # Pixels of a phase that no tap reaches stay zero.
-    full = len(phases) == min(sh, h) * min(sw, w)
-    out = (_workspace.empty if full else _workspace.zeros)(shape, cols.dtype)
-    for (a, b), phase in phases.items():
-        out[:, a::sh, b::sw] = phase
+    boxes = [
+        box
+        for box in _tap_boxes((h, w), kernel, stride, dilation, pads, out_size)
+        if box[2][0].stop > box[2][0].start and box[2][1].stop > box[2][1].start
+    ]
+    if stride != (1, 1):
+        return _col2im_by_phase(blocks, shape, stride, boxes)
+    out = _workspace.zeros(shape, blocks.dtype)
+    for i, j, (rows, columns), (dst_rows, dst_cols) in boxes:
+        out[:, dst_rows, dst_cols] += blocks[:, i, j, rows, columns]
     return out
 
 
-def crop(a: np.ndarray, pads: Pads) -> np.ndarray:
-    """The interior of a padded (C, H, W, N) array, as a view."""
-    top, bottom, left, right = pads
-    _, h, w, _ = a.shape
-    return a[:, top : h - bottom, left : w - right]
+def _col2im_by_phase(
+    blocks: np.ndarray, shape: tuple[int, int, int, int], stride: Pair, boxes: list[Any]
+) -> np.ndarray:
+    """col2im for stride ``s > 1``: a tap only reaches the pixels of one phase
+    ``(h mod s_h, w mod s_w)``. Each phase is accumulated in its own contiguous array, where
+    a tap is a plain box (NumPy adds those several times faster than stride-``s`` views),
+    and the phases are then copied into place."""
+    c, h, w, n = shape
+    sh, sw = stride
+    phases: dict[tuple[int, int], np.ndarray] = {}
+    for i, j, (rows, columns), (dst_rows, dst_cols) in boxes:
+        (u, a), (v, b) = divmod(dst_rows.start, sh), divmod(dst_cols.start, sw)
+        if (a, b) not in phases:
+            phase_shape = (c, -(-(h - a) // sh), -(-(w - b) // sw), n)
+            phases[(a, b)] = _workspace.zeros(phase_shape, blocks.dtype)
+        u_box = slice(u, u + rows.stop - rows.start)
+        v_box = slice(v, v + columns.stop - columns.start)
+        phases[(a, b)][:, u_box, v_box] += blocks[:, i, j, rows, columns]
+    # A phase that no tap reaches stays zero.
+    every_phase = len(phases) == min(sh, h) * min(sw, w)
+    out = (_workspace.empty if every_phase else _workspace.zeros)(shape, blocks.dtype)
+    for (a, b), phase in phases.items():
+        out[:, a::sh, b::sw] = phase
+    return out

@@ -1,6 +1,7 @@
 """Max and average pooling as differentiable ops, with PyTorch's names and semantics.
 
-Both work on the (C, H, W, N) layout of :mod:`kobai.nn._im2col`: one vectorised pass per
+Both gather the windows with :func:`~kobai.nn._im2col.im2col` (padding filled with -inf or 0),
+reduce over the kernel taps, and send gradients back with ``col2im``: vectorised passes per
 kernel tap, never a loop over pixels.
 """
 
@@ -14,13 +15,13 @@ from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.nn import _workspace
 from kobai.nn._im2col import (
-    Pads,
     Pair,
-    crop,
+    chwn_view,
+    col2im_blocks,
+    contiguous,
+    im2col,
     nchw_view,
-    padded_chwn,
     pool_output_size,
-    tap,
     to_pair,
 )
 
@@ -54,11 +55,7 @@ def _check_input(label: str, x: np.ndarray) -> None:
 
 
 class _Pool(Function):
-    """Geometry shared by the pooling ops: output size and the padding it needs."""
-
-    out_size: Pair
-    pads: Pads
-    padded_shape: tuple[int, ...]
+    """Shared by the pooling ops: the windows as im2col columns, and the scatter back."""
 
     def __init__(
         self, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, ceil_mode: bool, label: str
@@ -66,7 +63,11 @@ class _Pool(Function):
         self.kernel, self.stride, self.padding = kernel, stride, padding
         self.dilation, self.ceil_mode, self.label = dilation, ceil_mode, label
 
-    def _geometry(self, x: np.ndarray) -> tuple[Pair, Pads]:
+    def _windows(self, x: np.ndarray, fill: float) -> np.ndarray:
+        """(C, kh * kw, OH * OW * N): every window of ``x``, the padding set to ``fill``."""
+        _check_input(self.label, x)
+        self.unbatched = x.ndim == 3
+        x = x[None] if self.unbatched else x
         size = x.shape[2:]
         out = tuple(
             pool_output_size(n, p, k, s, d, self.ceil_mode)
@@ -78,25 +79,33 @@ class _Pool(Function):
             raise ValueError(
                 f"{self.label}: input {x.shape} is too small: the output would be {out}"
             )
-        # With ceil_mode the last window may reach past the padded input.
-        extra = [
-            max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))
-            for o, s, d, k, n, p in zip(
-                out, self.stride, self.dilation, self.kernel, size, self.padding, strict=True
-            )
-        ]
-        (ph, pw), (eh, ew) = self.padding, extra
-        return (out[0], out[1]), (ph, ph + eh, pw, pw + ew)
+        xv = contiguous(chwn_view(x))
+        self.in_shape, self.out_size = xv.shape, (out[0], out[1])
+        # With ceil_mode the last windows reach past the bottom/right padding: the taps that
+        # do are cut off there (``im2col`` only reads the top and left padding).
+        self.pads = (self.padding[0], 0, self.padding[1], 0)
+        cols = im2col(xv, self.kernel, self.stride, self.dilation, self.pads, self.out_size, fill)
+        return cols.reshape(xv.shape[0], self.kernel[0] * self.kernel[1], -1)
 
-    def _taps(self) -> list[tuple[int, int]]:
-        return [(i, j) for i in range(self.kernel[0]) for j in range(self.kernel[1])]
+    def _output(self, y: np.ndarray) -> np.ndarray:
+        out = nchw_view(y.reshape(y.shape[0], *self.out_size, -1))
+        return out[0] if self.unbatched else out
 
-    def _scatter(self, per_tap: Any, dtype: np.dtype) -> np.ndarray:
-        """Sum ``per_tap(k)`` (C, OH, OW, N) onto the input pixels each tap ``k`` reads."""
-        dxp = _workspace.zeros(self.padded_shape, dtype)
-        for k, (i, j) in enumerate(self._taps()):
-            tap(dxp, i, j, self.stride, self.dilation, self.out_size)[...] += per_tap(k)
-        return nchw_view(crop(dxp, self.pads))
+    def _grad_columns(self, grad: np.ndarray) -> np.ndarray:
+        """The output gradient as contiguous (C, OH * OW * N)."""
+        grad = grad[None] if self.unbatched else grad
+        g = contiguous(chwn_view(grad))
+        return g.reshape(g.shape[0], -1)
+
+    def _scatter(self, blocks: np.ndarray) -> np.ndarray:
+        """Input gradient from per-window gradients ``blocks`` (C, kh * kw, OH * OW * N)."""
+        c, _, _, n = self.in_shape
+        blocks = blocks.reshape(c, *self.kernel, *self.out_size, n)
+        dx = col2im_blocks(
+            blocks, self.in_shape, self.kernel, self.stride, self.dilation, self.pads, self.out_size
+        )
+        gx = nchw_view(dx)
+        return gx[0] if self.unbatched else gx
 
 
 class MaxPool2dFunction(_Pool):
@@ -106,32 +115,40 @@ class MaxPool2dFunction(_Pool):
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        _check_input(self.label, x)
-        self.unbatched = x.ndim == 3
-        x = x[None] if self.unbatched else x
-        self.out_size, self.pads = self._geometry(x)
-        xp = padded_chwn(x, self.pads, fill=-np.inf)
-        self.padded_shape = xp.shape
-        best = np.empty((0,), dtype=x.dtype)
-        for k, (i, j) in enumerate(self._taps()):
-            window = tap(xp, i, j, self.stride, self.dilation, self.out_size)
-            if k == 0:
-                best = window.copy()
-                self.argmax = np.zeros(best.shape, dtype=np.int32)
-                continue
-            better = window > best
-            better |= np.isnan(window)
-            np.copyto(best, window, where=better)
-            np.copyto(self.argmax, k, where=better)
-        out = nchw_view(best)
-        return out[0] if self.unbatched else out
+        windows = self._windows(x, -np.inf)
+        taps = windows.shape[1]
+        best = np.max(windows, axis=1, out=_workspace.empty(windows[:, 0].shape, x.dtype))
+        argmax = np.zeros(best.shape, dtype=np.int8 if taps < 128 else np.int32)
+        hit = _workspace.empty(best.shape, np.bool_)
+        step = _workspace.empty(best.shape, argmax.dtype)
+        # Going backwards, the first window position holding the maximum is written last;
+        # arithmetic (argmax += (k - argmax) * hit) is far faster than masked assignment.
+        for k in range(taps - 1, -1, -1):
+            np.equal(windows[:, k], best, out=hit)
+            np.subtract(k, argmax, out=step)
+            step *= hit
+            argmax += step
+        nan = np.isnan(best)
+        if nan.any():  # PyTorch keeps the last NaN of a window
+            for k in range(taps):
+                np.copyto(argmax, k, where=nan & np.isnan(windows[:, k]))
+        self.argmax = argmax
+        return self._output(best)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        grad = grad[None] if self.unbatched else grad
-        g = grad.transpose(1, 2, 3, 0)
-        zero = g.dtype.type(0)
-        gx = self._scatter(lambda k: np.where(self.argmax == k, g, zero), grad.dtype)
-        return (gx[0] if self.unbatched else gx,)
+        g = self._grad_columns(grad)
+        taps = self.kernel[0] * self.kernel[1]
+        blocks = _workspace.empty((g.shape[0], taps, g.shape[1]), g.dtype)
+        hit = _workspace.empty(g.shape, np.bool_)
+        finite = bool(np.isfinite(g).all())
+        for k in range(taps):
+            np.equal(self.argmax, k, out=hit)
+            if finite:
+                np.multiply(g, hit, out=blocks[:, k])
+            else:  # inf * 0 would put NaN where no gradient goes
+                blocks[:, k] = 0
+                np.copyto(blocks[:, k], g, where=hit)
+        return (self._scatter(blocks),)
 
 
 class AvgPool2dFunction(_Pool):
@@ -152,19 +169,12 @@ class AvgPool2dFunction(_Pool):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        _check_input(self.label, x)
-        self.unbatched = x.ndim == 3
-        x = x[None] if self.unbatched else x
-        self.out_size, self.pads = self._geometry(x)
-        xp = padded_chwn(x, self.pads)
-        self.padded_shape = xp.shape
-        total = np.zeros((xp.shape[0], *self.out_size, xp.shape[3]), dtype=x.dtype)
-        for i, j in self._taps():
-            total += tap(xp, i, j, self.stride, self.dilation, self.out_size)
-        self.divisor = self._divisor(x.shape[2:], x.dtype)
-        total /= self.divisor
-        out = nchw_view(total)
-        return out[0] if self.unbatched else out
+        windows = self._windows(x, 0.0)
+        total = np.sum(windows, axis=1, out=_workspace.empty(windows[:, 0].shape, x.dtype))
+        self.divisor = self._divisor(self.in_shape[1:3], x.dtype)
+        c, n = self.in_shape[0], self.in_shape[3]
+        total.reshape(c, *self.out_size, n)[...] /= self.divisor
+        return self._output(total)
 
     def _divisor(self, size: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """(OH, OW, 1) window sizes, as PyTorch counts them."""
@@ -183,10 +193,14 @@ class AvgPool2dFunction(_Pool):
         return np.multiply.outer(counts[0], counts[1])[:, :, None].astype(dtype)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
-        grad = grad[None] if self.unbatched else grad
-        g = grad.transpose(1, 2, 3, 0) / self.divisor
-        gx = self._scatter(lambda k: g, grad.dtype)
-        return (gx[0] if self.unbatched else gx,)
+        g = self._grad_columns(grad)
+        c, n = self.in_shape[0], self.in_shape[3]
+        share = g.reshape(c, *self.out_size, n) / self.divisor
+        # Every tap of a window gets the same share: a broadcast view, no copies.
+        blocks = np.broadcast_to(
+            share[:, None], (c, self.kernel[0] * self.kernel[1], *share.shape[1:])
+        )
+        return (self._scatter(blocks),)
 
 
 def max_pool2d(
