@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
 from kobai import __version__
 
-COMMANDS = ("train", "evaluate", "predict", "gradcheck")
+# The order of ``kobai --help``; other command modules follow alphabetically.
+ORDER = ("train", "evaluate", "predict", "gradcheck")
+HELPERS = ("main", "options")
+
+
+def command_names() -> list[str]:
+    """Every module of ``kobai.cli`` that defines a command (``add_parser`` and ``run``)."""
+    import kobai.cli
+
+    found = sorted(
+        m.name for m in pkgutil.iter_modules(kobai.cli.__path__) if m.name not in HELPERS
+    )
+    return [n for n in ORDER if n in found] + [n for n in found if n not in ORDER]
 
 
 class UsageError(Exception):
@@ -28,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kobai {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in command_names():
         importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
     return parser
 
