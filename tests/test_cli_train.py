@@ -56,7 +56,7 @@ def test_config_file_and_options(tmp_path: Path) -> None:
     config = tmp_path / "exp.toml"
     config.write_text(
         'data = "xor"\nsamples = 200\nmodel = "mlp:8,8"\nepochs = 2\n'
-        'optimizer = "sgd"\nlr = 0.5\n[optimizer_options]\nmomentum = 0.9\n'
+        'optimizer = "sgd"\nlr = 0.5\nschedule = "none"\n[optimizer_options]\nmomentum = 0.9\n'
     )
     assert (
         main(
@@ -184,3 +184,15 @@ def test_divergence_is_reported_with_advice(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "the learning rate 100 is probably too large, try 10 or less" in result.stderr
+
+
+def test_main_job_reaches_95_percent_on_the_held_out_digits(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # The README's main command with its defaults: MNIST subset, 2,000 held-out digits.
+    assert main(["train", "--quiet", "--out", str(tmp_path), "--name", "main"]) == 0
+    test_row = next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("test")
+    )
+    accuracy = float(test_row.split()[-1])
+    assert accuracy >= 0.95
+    history = json.loads((tmp_path / "main" / "history.json").read_text())
+    assert len(history["epochs"]) == 15 and history["epochs"][-1]["val_accuracy"] == accuracy

@@ -21,8 +21,9 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Train a multilayer perceptron by gradient descent and write a run directory "
             "(config.json, history.csv, checkpoint.npz, learning_curve.png). With no "
-            "arguments: MLP 784-256-128-10 with Adam on 8,000 bundled MNIST digits, tested on "
-            "the other 2,000. Options override --config FILE (TOML), which overrides defaults."
+            "arguments: MLP 784-512-256-10 (ReLU, dropout 0.2) with Adam and a cosine schedule "
+            "for 15 epochs on 8,000 bundled MNIST digits, tested on the other 2,000. Options "
+            "override --config FILE (TOML), which overrides the defaults."
         ),
     )
     p.add_argument("--config", metavar="FILE", help="TOML file of options (keys as below, with _)")
@@ -35,11 +36,11 @@ def add_parser(subparsers: Any) -> None:
     g.add_argument("--target", help="target column of a CSV data set")
     g.add_argument("--samples", type=int, help="size of a synthetic data set (1000)")
     g = p.add_argument_group("model")
-    g.add_argument("--model", help="mlp:H1,H2,... hidden sizes (mlp:256,128) or linear")
+    g.add_argument("--model", help="mlp:H1,H2,... hidden sizes (mlp:512,256) or linear")
     g.add_argument("--activation", help="relu (default), sigmoid, tanh, leaky_relu, elu, gelu, ...")
     g.add_argument("--init", help="default, xavier, he, lecun, std:0.01, ...")
     g.add_argument("--batchnorm", action="store_true", default=None, help="batch normalisation")
-    g.add_argument("--dropout", type=float, help="dropout probability after activations (0)")
+    g.add_argument("--dropout", type=float, help="dropout probability after activations (0.2)")
     g.add_argument("--dtype", choices=("float32", "float64"), help="float32 (default) or float64")
     g = p.add_argument_group("optimisation")
     g.add_argument(
@@ -55,7 +56,9 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="any other optimizer hyper-parameter, e.g. --opt betas=0.9,0.99",
     )
-    g.add_argument("--schedule", help="learning-rate schedule: step, cosine, exponential, ...")
+    g.add_argument(
+        "--schedule", help="learning-rate schedule: cosine (default), step, exponential, none, ..."
+    )
     g.add_argument(
         "--schedule-opt",
         action="append",
@@ -67,7 +70,7 @@ def add_parser(subparsers: Any) -> None:
     mode.add_argument("--batch-size", type=int, help="mini-batch size (64)")
     mode.add_argument("--full-batch", action="store_true", help="batch gradient descent")
     mode.add_argument("--stochastic", action="store_true", help="one sample per update")
-    g.add_argument("--epochs", type=int, help="number of epochs (10)")
+    g.add_argument("--epochs", type=int, help="number of epochs (15)")
     g.add_argument(
         "--gradient", choices=("backprop", "numerical"), help="how gradients are computed"
     )

@@ -27,18 +27,18 @@ class RunConfig:
     data: str = "mnist"
     target: str | None = None
     samples: int = 1000
-    model: str = "mlp:256,128"
+    model: str = "mlp:512,256"
     activation: str = "relu"
     init: str = "default"
     batchnorm: bool = False
-    dropout: float = 0.0
+    dropout: float = 0.2
     optimizer: str = "adam"
     lr: float | None = None
     optimizer_options: dict[str, Any] = field(default_factory=dict)
-    schedule: str | None = None
+    schedule: str | None = "cosine"
     schedule_options: dict[str, Any] = field(default_factory=dict)
     batch_size: int | str = 64
-    epochs: int = 10
+    epochs: int = 15
     seed: int = 0
     gradient: str = "backprop"
     dtype: str = "float32"
@@ -47,6 +47,8 @@ class RunConfig:
     save_every_epoch: bool = False
 
     def __post_init__(self) -> None:
+        if isinstance(self.schedule, str) and self.schedule.strip().lower() in ("", "none"):
+            self.schedule = None
         self.validate()
 
     def validate(self) -> None:
