@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.cli.options import key_values, read_toml
+from kobai.models.mlp import parse_spec
 
 FLAGS = ("batchnorm", "save_every_epoch")
 
@@ -184,7 +185,7 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
     figures = plot_learning_curves(
         history,
         run_dir / "learning_curve",
-        title=f"{config.model} on {data.name}, {config.optimizer}",
+        title=describe(config, data),
         formats=("png", "svg"),
     )
     train_scores = evaluate(
@@ -197,6 +198,18 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
     return 0
+
+
+def describe(config: Any, data: Any) -> str:
+    """A one-line description of a run for figure titles."""
+    sizes = [data.n_features, *parse_spec(config.model), data.n_outputs]
+    lr = "default lr" if config.lr is None else f"lr {config.lr:g}"
+    batch = "full batch" if config.batch_size == "full" else f"batch {config.batch_size}"
+    extras = [f"{config.optimizer} {lr}", config.schedule or "constant lr", batch]
+    if config.dropout:
+        extras.append(f"dropout {config.dropout:g}")
+    net = "-".join(map(str, sizes))
+    return f"MLP {net} ({config.activation}) on {data.name}: " + ", ".join(extras)
 
 
 def print_table(
