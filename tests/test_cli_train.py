@@ -196,3 +196,90 @@ def test_main_job_reaches_95_percent_on_the_held_out_digits(tmp_path: Path, caps
     assert accuracy >= 0.95
     history = json.loads((tmp_path / "main" / "history.json").read_text())
     assert len(history["epochs"]) == 15 and history["epochs"][-1]["val_accuracy"] == accuracy
+
+
+def test_unknown_names_list_the_valid_ones(tmp_path: Path) -> None:
+    result = kobai("train", *SMALL, "--out", str(tmp_path), "--optimizer", "adamm")
+    assert "adam" in result.stderr and "sgd" in result.stderr and "momentum" in result.stderr
+    result = kobai("train", *SMALL, "--out", str(tmp_path), "--schedule", "cosinus")
+    assert result.returncode == 2 and "cosine" in result.stderr and "step" in result.stderr
+
+
+def test_malformed_csv_is_one_line_error(tmp_path: Path) -> None:
+    table = tmp_path / "bad.csv"
+    table.write_text("a,b,label\n1,2,0\n3,oops,1\n")
+    result = kobai(
+        "train", "--data", f"csv:{table}", "--target", "label", "--quiet", "--out", str(tmp_path)
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "oops" in result.stderr or "line 3" in result.stderr
+    assert not any((tmp_path).glob("*/checkpoint.npz"))
+
+
+def test_numerical_gradients_from_the_command_line(tmp_path: Path) -> None:
+    args = [
+        "--data",
+        "moons",
+        "--samples",
+        "60",
+        "--model",
+        "mlp:3",
+        "--epochs",
+        "2",
+        "--dtype",
+        "float64",
+        "--batch-size",
+        "16",
+        "--schedule",
+        "none",
+        "--dropout",
+        "0",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(["train", *args, "--name", "num", "--gradient", "numerical"]) == 0
+    assert main(["train", *args, "--name", "bp"]) == 0
+    numerical = load_checkpoint(tmp_path / "num" / "checkpoint.npz")["model"]
+    backprop = load_checkpoint(tmp_path / "bp" / "checkpoint.npz")["model"]
+    for key, value in backprop.items():
+        np.testing.assert_allclose(numerical[key], value, rtol=1e-5, atol=1e-7)
+
+
+def test_progress_bar_on_a_terminal_and_quiet_otherwise(tmp_path: Path) -> None:
+    import io
+
+    from kobai import nn
+    from kobai.data import make_moons
+    from kobai.models import MLP
+    from kobai.optim import SGD
+    from kobai.train import fit
+
+    x, y = make_moons(64, rng=0)
+    model = MLP(2, [4], 2, rng=0)
+    stream = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(stream):
+        fit(
+            model,
+            (x, y),
+            loss=nn.CrossEntropyLoss(),
+            optimizer=SGD(model.parameters(), lr=0.1),
+            batch_size=16,
+            epochs=2,
+            rng=0,
+            progress=True,
+        )
+        fit(
+            model,
+            (x, y),
+            loss=nn.CrossEntropyLoss(),
+            optimizer=SGD(model.parameters(), lr=0.1),
+            batch_size=16,
+            epochs=1,
+            rng=0,
+        )  # stderr is not a terminal: no bar
+    text = stream.getvalue()
+    assert "/8 [" in text and "step/s" in text  # 2 epochs x 4 steps
+    assert "/4 [" not in text
