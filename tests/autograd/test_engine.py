@@ -207,3 +207,22 @@ def test_tensor_basics() -> None:
     assert bool((x > 2).data.sum() == 2)
     with pytest.raises(ValueError, match="item\\(\\) needs a tensor with one element"):
         x.item()
+
+
+def test_no_grad_is_per_thread() -> None:
+    import threading
+
+    w = kb.tensor([1.0], requires_grad=True)
+    inside, other = threading.Event(), {}
+
+    def worker() -> None:
+        inside.wait()
+        other["requires_grad"] = (w * 2).requires_grad  # another thread's no_grad is not ours
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    with kb.no_grad():
+        inside.set()
+        thread.join()
+        assert not (w * 2).requires_grad
+    assert other["requires_grad"] is True

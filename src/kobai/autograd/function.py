@@ -52,10 +52,12 @@ class Function:
     def __call__(self, *inputs: Any) -> Tensor:
         tensors = _tensor.as_tensors(inputs)
         out = self.forward(*[t.data for t in tensors])
-        if grad_mode.enabled and any(t.requires_grad for t in tensors):
-            self.inputs = tensors
-            self.needs_grad = tuple(t.requires_grad for t in tensors)
-            return _tensor.Tensor._from_op(out, self)
+        if grad_mode.state.enabled:
+            needs_grad = tuple([t.requires_grad for t in tensors])
+            if True in needs_grad:
+                self.inputs = tensors
+                self.needs_grad = needs_grad
+                return _tensor.Tensor._from_op(out, self)
         return _tensor.Tensor._from_op(out, None)
 
     @property

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-enabled = True
+
+class _State(threading.local):
+    """Per-thread switch (as in PyTorch): ``no_grad`` in one thread, e.g. one request of a
+    server, never turns off the graph of another thread."""
+
+    enabled = True
+
+
+state = _State()
 
 
 def is_grad_enabled() -> bool:
-    """True when operations on tensors that require gradients build a graph."""
-    return enabled
+    """True when operations on tensors that require gradients build a graph (in this thread)."""
+    return state.enabled
 
 
 class _GradMode:
@@ -23,13 +32,11 @@ class _GradMode:
         self._previous: list[bool] = []
 
     def __enter__(self) -> None:
-        global enabled
-        self._previous.append(enabled)
-        enabled = self._mode
+        self._previous.append(state.enabled)
+        state.enabled = self._mode
 
     def __exit__(self, *exc: object) -> None:
-        global enabled
-        enabled = self._previous.pop()
+        state.enabled = self._previous.pop()
 
     def __call__(self, func: F) -> F:
         @functools.wraps(func)
