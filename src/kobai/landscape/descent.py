@@ -1,0 +1,347 @@
+"""Optimisers racing on a test function: same start, same step budget, every step recorded.
+
+:func:`descend` puts one kobai :class:`~kobai.nn.Parameter` of shape ``(dim,)`` at the start
+point, builds each optimiser with :func:`kobai.optim.create` (PyTorch-faithful or textbook), and
+repeats *gradient by autograd, then* ``step()``. It never crashes on a bad learning rate: too
+large shows as ``"diverged"``, too small as ``"crawling"`` (source 002).
+
+Status rules (in this order, for the run as a whole):
+
+``"diverged"``
+    A value, gradient or coordinate became non-finite, or ``|f|`` or any ``|x_i|`` exceeded
+    ``divergence_threshold``. The run stops there; ``diverged_at`` is the first bad step and
+    the arrays keep only the finite points before it (never NaN).
+``"converged"``
+    At the last point the gradient norm is at most ``tol`` and the last step moved at most
+    ``tol * (1 + |x|)``: the parameters stopped changing (a stationary point, which may be a
+    saddle or a local minimum).
+``"crawling"``
+    Not converged, and the best value reached improved on the start by less than 1 % of the
+    gap between the start and the function's lowest known value (its minima, or else the
+    lowest value on a 201-point-per-axis grid of its plotting range): too small a learning
+    rate, or a plateau.
+``"running"``
+    Otherwise: real progress, but more steps would still change the result.
+
+Examples
+--------
+>>> from kobai.landscape import descend
+>>> runs = descend("quadratic", ["sgd"], start=2.0, lr=0.1, steps=3)
+>>> runs["sgd"].points.ravel().round(4).tolist()
+[2.0, 1.8, 1.62, 1.458]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kobai.landscape.functions import TestFunction, get_function
+from kobai.nn.parameter import Parameter
+from kobai.optim import registry
+
+STATUSES = ("converged", "diverged", "running", "crawling")
+CRAWL_FRACTION = 0.01
+
+
+@dataclass
+class Trajectory:
+    """One optimiser's path on a function.
+
+    Attributes
+    ----------
+    label : str
+        Name in legends (the optimiser name, or the key given in a dict of settings).
+    optimizer : str
+        Registered optimiser name (``"adam"``, ``"textbook-momentum"``, ...).
+    hyper : dict
+        The hyper-parameters given to it, ``lr`` included (presets such as momentum 0.9 of
+        ``"momentum"`` included too).
+    points : ndarray of shape (k + 1, dim)
+        ``x_0`` (the start) to ``x_k``; ``k = steps`` unless the run diverged.
+    values : ndarray of shape (k + 1,)
+        ``f(x_t)``.
+    grad_norms : ndarray of shape (k + 1,)
+        ``|grad f(x_t)|``.
+    status : {"converged", "diverged", "running", "crawling"}
+        See the module's rules.
+    diverged_at : int or None
+        The first step whose point or value was not finite or beyond the threshold.
+    function : str
+        Name of the function.
+    """
+
+    label: str
+    optimizer: str
+    hyper: dict[str, Any]
+    points: np.ndarray
+    values: np.ndarray
+    grad_norms: np.ndarray
+    status: str
+    diverged_at: int | None = None
+    function: str = ""
+
+    @property
+    def lr(self) -> float:
+        return float(self.hyper["lr"])
+
+    @property
+    def steps(self) -> int:
+        """Number of steps recorded (``len(points) - 1``)."""
+        return len(self.points) - 1
+
+    def describe_hyper(self) -> str:
+        """``"lr=0.1, momentum=0.9"``: the hyper-parameters for a legend."""
+        return ", ".join(f"{k}={_short(v)}" for k, v in self.hyper.items())
+
+    def summary(self) -> str:
+        """One line: label, hyper-parameters, status and where the run ended."""
+        end = f"f = {self.values[-1]:.4g} at ({', '.join(f'{v:.4g}' for v in self.points[-1])})"
+        if self.status == "diverged":
+            return f"{self.label} ({self.describe_hyper()}): diverged at step {self.diverged_at}"
+        return (
+            f"{self.label} ({self.describe_hyper()}): {self.status} after {self.steps} steps, {end}"
+        )
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_short(v) for v in value) + ")"
+    return str(value)
+
+
+def descend(
+    function: str | TestFunction | Any,
+    optimizers: str | Iterable[str] | Mapping[str, Mapping[str, Any]] = (
+        "sgd",
+        "momentum",
+        "adagrad",
+        "adam",
+    ),
+    *,
+    start: Any = None,
+    steps: int = 100,
+    lr: float | Mapping[str, float] | None = None,
+    hyper: Mapping[str, Any] | None = None,
+    divergence_threshold: float = 1e6,
+    tol: float | None = None,
+    dtype: Any = np.float64,
+) -> dict[str, Trajectory]:
+    """Run optimisers from the same start for the same number of steps on a function.
+
+    Parameters
+    ----------
+    function : str, callable or TestFunction
+        Anything :func:`~kobai.landscape.get_function` accepts.
+    optimizers : str, sequence of str, or mapping of label to settings
+        Registered optimiser names (see :func:`kobai.optim.available`), or, to race settings,
+        ``{"adam lr=0.3": {"name": "adam", "lr": 0.3}, ...}``; each settings dict holds
+        ``name`` and any hyper-parameters.
+    start : float or sequence of float, optional
+        Start point, shape ``(dim,)``; default ``function.start``.
+    steps : int, default 100
+        Number of optimiser steps (the same budget for all).
+    lr : float or mapping of label to float, optional
+        Learning rate(s). Default: the function's suggestion for the optimiser's family
+        (``function.lr``), else the optimiser's own default.
+    hyper : mapping, optional
+        Extra hyper-parameters given to every optimiser (e.g. ``{"weight_decay": 0.01}``).
+    divergence_threshold : float, default 1e6
+        ``|f|`` or a coordinate beyond this means divergence.
+    tol : float, optional
+        Convergence tolerance on the gradient norm and the last step; default 1e-6 in
+        float64, 1e-3 in float32.
+    dtype : dtype, default float64
+        Precision of the parameter. float64 by default so that the value panels on a log scale
+        show the optimiser converging, not float32's rounding floor (about 1e-7 relative).
+
+    Returns
+    -------
+    dict of str to Trajectory
+        One per optimiser, in the order given.
+
+    Raises
+    ------
+    ValueError
+        Unknown function or optimiser (the valid names are listed), bad hyper-parameters,
+        a start of the wrong size, non-positive steps.
+    """
+    fn = get_function(function)
+    settings = _settings(optimizers, lr, hyper, fn)
+    n_steps = _check_steps(steps)
+    threshold = _positive("divergence_threshold", divergence_threshold)
+    dt = np.dtype(dtype)
+    if dt.kind != "f":
+        raise ValueError(f"dtype must be a floating type, got {dt}")
+    tolerance = (1e-6 if dt == np.float64 else 1e-3) if tol is None else _positive("tol", tol)
+    x0 = np.asarray(fn.start if start is None else start, dtype=np.float64).reshape(-1)
+    if x0.shape != (fn.dim,):
+        raise ValueError(f"start must have {fn.dim} coordinate(s) for {fn.name}, got {x0.shape}")
+    reference = _reference_value(fn)
+    return {
+        label: _run(fn, label, name, hp, x0.astype(dt), n_steps, threshold, tolerance, reference)
+        for label, (name, hp) in settings.items()
+    }
+
+
+def _check_steps(steps: Any) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be an int, got {type(steps).__name__}")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    return int(steps)
+
+
+def _positive(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return float(value)
+
+
+def family(name: str) -> str:
+    """The optimiser family of a registered name: ``"textbook-adam"`` -> ``"adam"``."""
+    key = name.strip().lower().replace("_", "-")
+    return key.removeprefix("textbook-")
+
+
+def _settings(
+    optimizers: Any, lr: Any, hyper: Mapping[str, Any] | None, fn: TestFunction
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """label -> (registered name, hyper-parameters incl. lr and presets)."""
+    common = dict(hyper or {})
+    if isinstance(optimizers, str):
+        optimizers = [optimizers]
+    if isinstance(optimizers, Mapping):
+        raw = {str(k): dict(v) for k, v in optimizers.items()}
+    else:
+        names = [str(o) for o in optimizers]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(
+                f"optimizer {repeated[0]!r} given twice; race different settings with a dict "
+                "label -> {'name': ..., 'lr': ...}"
+            )
+        raw = {n: {"name": n} for n in names}
+    if not raw:
+        raise ValueError("optimizers is empty; give at least one optimizer name")
+    if isinstance(lr, Mapping) and set(lr) - set(raw):
+        raise ValueError(f"lr given for unknown label(s) {sorted(set(lr) - set(raw))}")
+    return {label: _one(label, s, lr, common, fn) for label, s in raw.items()}
+
+
+def _one(
+    label: str, spec: dict[str, Any], lr: Any, common: dict[str, Any], fn: TestFunction
+) -> tuple[str, dict[str, Any]]:
+    if "name" not in spec:
+        raise ValueError(f"settings of {label!r} need a 'name' (an optimizer name)")
+    name = _optimizer_name(spec.pop("name"))
+    cls, preset = registry.OPTIMIZERS[name]
+    rate = spec.pop("lr", None)
+    if rate is None:
+        rate = lr.get(label) if isinstance(lr, Mapping) else lr
+    if rate is None:
+        rate = fn.lr.get(family(name), _default_lr(cls))
+    hp = {"lr": float(rate), **preset, **common, **spec}
+    return name, hp
+
+
+def _optimizer_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer name must be a str, got {type(name).__name__}")
+    key = name.strip().lower().replace("_", "-")
+    if key not in registry.OPTIMIZERS:
+        raise ValueError(
+            f"unknown optimizer {name!r}; valid names: {', '.join(registry.available())}"
+        )
+    return key
+
+
+def _default_lr(cls: Any) -> float:
+    import inspect
+
+    default = inspect.signature(cls).parameters["lr"].default
+    if default is inspect.Parameter.empty:
+        raise ValueError(f"{cls.__name__} has no default learning rate; pass lr")
+    return float(default)
+
+
+def _reference_value(fn: TestFunction) -> float:
+    if fn.f_min is not None:
+        return fn.f_min
+    values = fn.grid(201)[-1]
+    finite = values[np.isfinite(values)]
+    return float(finite.min()) if finite.size else -math.inf
+
+
+def _run(
+    fn: TestFunction,
+    label: str,
+    name: str,
+    hp: dict[str, Any],
+    x0: np.ndarray,
+    steps: int,
+    threshold: float,
+    tol: float,
+    reference: float,
+) -> Trajectory:
+    param = Parameter(x0.copy())
+    opt = registry.create(name, [param], **hp)
+    points, values, norms = [], [], []
+    diverged_at = None
+    for t in range(steps + 1):
+        point = param.data.astype(np.float64)
+        value, grad = _evaluate(fn, param)
+        bad_point = not np.isfinite(point).all() or np.abs(point).max() > threshold
+        if bad_point or not np.isfinite(grad).all() or not abs(value) <= threshold:
+            diverged_at = t
+            break
+        points.append(point)
+        values.append(value)
+        norms.append(float(np.linalg.norm(grad)))
+        if t < steps:
+            opt.step()
+    trajectory = Trajectory(
+        label=label,
+        optimizer=name,
+        hyper=hp,
+        points=np.array(points, dtype=np.float64).reshape(-1, fn.dim),
+        values=np.array(values, dtype=np.float64),
+        grad_norms=np.array(norms, dtype=np.float64),
+        status="diverged",
+        diverged_at=diverged_at,
+        function=fn.name,
+    )
+    if diverged_at is None:
+        trajectory.status = _status(trajectory, tol, reference)
+    return trajectory
+
+
+def _evaluate(fn: TestFunction, param: Parameter) -> tuple[float, np.ndarray]:
+    param.grad = None
+    with np.errstate(all="ignore"):
+        out = fn.tensor_value(param)
+        value = float(out.item())
+        if not math.isfinite(value):
+            return value, np.full(fn.dim, np.nan)
+        out.backward()
+    grad = np.zeros(fn.dim) if param.grad is None else param.grad
+    return value, np.asarray(grad, dtype=np.float64)
+
+
+def _status(tr: Trajectory, tol: float, reference: float) -> str:
+    last_step = float(np.linalg.norm(tr.points[-1] - tr.points[-2])) if tr.steps else 0.0
+    scale = 1.0 + float(np.linalg.norm(tr.points[-1]))
+    if tr.grad_norms[-1] <= tol and last_step <= tol * scale:
+        return "converged"
+    gap = tr.values[0] - reference
+    if gap > tol and tr.values[0] - tr.values.min() < CRAWL_FRACTION * gap:
+        return "crawling"
+    return "running"

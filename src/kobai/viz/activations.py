@@ -1,0 +1,126 @@
+"""The activation gallery: every activation of :mod:`kobai.nn` and its derivative.
+
+Derivatives come from each module's analytic ``derivative`` (``nn.activation.derivative``), so
+the picture shows what backpropagation multiplies by. The sigmoid's derivative peaks at 1/4 and
+tanh's at 1, which is why deep sigmoid networks see their gradients vanish (source 003).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kobai.autograd.grad_mode import no_grad
+from kobai.nn import activation as act
+from kobai.viz.style import PALETTE, pyplot, save_figure
+
+# Vector activations are shown on the pair (x, 0): softmax's first output is then sigmoid(x).
+_PAIRWISE = ("softmax", "log_softmax")
+_ALIASES = ("linear",)
+_NOTES = {
+    "sigmoid": "range (0, 1), not zero-centred",
+    "tanh": "range (−1, 1), zero-centred",
+    "relu": "f′ = 0 for x < 0: dead neurons",
+    "leaky_relu": "slope 0.01 for x < 0",
+    "prelu": "learned slope (init 0.25) for x < 0",
+    "elu": "smooth, saturates at −α",
+    "gelu": "x Φ(x)",
+    "softplus": "smooth ReLU, f′ = sigmoid",
+    "softmax": "of (x, 0): first output = sigmoid(x)",
+    "log_softmax": "of (x, 0): first output",
+    "identity": "no non-linearity",
+}
+_PEAKS = {"sigmoid": 0.25, "tanh": 1.0}
+
+
+def activation_names() -> list[str]:
+    """Every activation name of :mod:`kobai.nn.activation`, aliases left out."""
+    return [name for name in act.ACTIVATIONS if name not in _ALIASES]
+
+
+def activation_curve(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``f(x)`` and ``f'(x)`` of a named activation (for softmax and log_softmax: the first
+    output on the pair ``(x, 0)`` and its derivative with respect to ``x``)."""
+    module = act.get(name)
+    with no_grad():
+        if name in _PAIRWISE:
+            pair = np.stack([x, np.zeros_like(x)], axis=-1)
+            return module(pair).data[:, 0], act.derivative(module, pair)[:, 0, 0]
+        return module(x).data, act.derivative(module, x)
+
+
+def _check(name: str) -> str:
+    act.get(name)  # raises for an unknown name, listing the valid ones
+    return name.strip().lower().replace("-", "_")
+
+
+def plot_activations(
+    path: str | os.PathLike[str],
+    *,
+    names: list[str] | None = None,
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """One panel per activation with ``f`` (solid) and ``f'`` (dashed), plus a panel that
+    compares the derivatives of sigmoid, tanh and ReLU.
+
+    Parameters
+    ----------
+    path : path
+        Output file; its suffix is replaced by each of ``formats``.
+    names : list of str, optional
+        Activations to draw (default: :func:`activation_names`).
+    x_range : (float, float), default (-5, 5)
+
+    Returns
+    -------
+    list of Path
+    """
+    chosen = activation_names() if names is None else [_check(n) for n in names]
+    x = np.linspace(*x_range, 801)
+    cols = 4
+    rows = (len(chosen) + 1 + cols - 1) // cols
+    plt = pyplot()
+    fig, axes = plt.subplots(rows, cols, figsize=(4.1 * cols, 3.1 * rows), squeeze=False)
+    flat = axes.ravel()
+    for ax, name in zip(flat, chosen, strict=False):
+        _panel(ax, name, x)
+    _compare_derivatives(flat[len(chosen)], x)
+    for ax in flat[len(chosen) + 1 :]:
+        ax.set_visible(False)
+    fig.suptitle("Activations f(x) (solid) and their derivatives f′(x) (dashed)", fontsize=14)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def _panel(ax: Any, name: str, x: np.ndarray) -> None:
+    y, dy = activation_curve(name, x)
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axvline(0, color="0.6", lw=0.8)
+    ax.plot(x, y, color=PALETTE[0], lw=2, label="f(x)")
+    ax.plot(x, dy, "--", color=PALETTE[1], lw=2, label="f′(x)")
+    if name in _PEAKS:
+        peak = _PEAKS[name]
+        ax.plot(0, peak, "o", color=PALETTE[1], markersize=6)
+        ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10, -4), textcoords="offset points",
+                    fontsize=9, color=PALETTE[1], fontweight="bold", va="top",
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
+    ax.set_title(f"{name}: {_NOTES.get(name, '')}", fontsize=9.5)
+    ax.set(xlabel="x")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+
+
+def _compare_derivatives(ax: Any, x: np.ndarray) -> None:
+    for colour, name in zip(PALETTE[2:], ("sigmoid", "tanh", "relu"), strict=False):
+        ax.plot(x, activation_curve(name, x)[1], color=colour, lw=2, label=f"{name}′")
+    ax.axhline(0.25, color=PALETTE[2], ls=":", lw=1)
+    ax.annotate("0.25: through each sigmoid the gradient\nshrinks at least 4-fold (weights aside)",
+                (x[0], 0.25), xytext=(2, 6), textcoords="offset points", fontsize=8)  # fmt: skip
+    ax.set(xlabel="x", ylim=(-0.05, 1.2))
+    ax.set_title("derivatives compared (vanishing gradients)", fontsize=9.5)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper right")

@@ -1,0 +1,330 @@
+"""Figures of autoencoders: denoised digits, anomaly scores and ROC curves, latent spaces and
+reconstruction error against PCA."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kobai.viz.style import PALETTE, pyplot, save_figure
+
+# Ten classes need ten colours: Okabe-Ito's eight, then two more from Tol's muted scheme.
+CLASS_COLOURS = (*PALETTE[:7], "#999999", "#882255", "#44AA99")
+
+
+def as_images(x: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
+    """Samples as greyscale images of shape (n, H, W).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, H, W), (n, 1, H, W) or (n, d)
+        Rows of ``d`` values are square images unless ``image_shape`` says otherwise.
+    image_shape : (H, W) or (C, H, W), optional
+        Shape of one image (the first channel is shown).
+    """
+    array = np.asarray(x)
+    if image_shape is not None:
+        array = array.reshape(len(array), *image_shape)
+    if array.ndim == 4:
+        return array[:, 0]
+    if array.ndim == 3:
+        return array
+    if array.ndim == 2:
+        side = math.isqrt(array.shape[1])
+        if side * side != array.shape[1]:
+            raise ValueError(
+                f"rows of {array.shape[1]} values are not square images; give image_shape"
+            )
+        return array.reshape(len(array), side, side)
+    raise ValueError(f"cannot show an array of shape {array.shape} as images")
+
+
+def plot_image_rows(
+    rows: Mapping[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Images",
+    image_shape: Sequence[int] | None = None,
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """Rows of images, e.g. clean / noisy / denoised digits, one column per sample.
+
+    Parameters
+    ----------
+    rows : mapping of label -> ndarray of shape (n, ...)
+        The rows from top to bottom; the label is written at the left of its row (put the
+        PSNR in it).
+    path : path
+        Output file; its suffix is replaced by each of ``formats``.
+
+    Returns
+    -------
+    list of Path
+    """
+    images = {label: as_images(x, image_shape) for label, x in rows.items()}
+    n = min(len(x) for x in images.values())
+    plt = pyplot()
+    fig, axes = plt.subplots(
+        len(images), n, figsize=(0.9 * n + 1.6, 1.0 * len(images) + 0.6), squeeze=False
+    )
+    for r, (label, x) in enumerate(images.items()):
+        for c in range(n):
+            ax = axes[r][c]
+            ax.imshow(x[c], cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_score_histograms(
+    results: Mapping[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Reconstruction error of normal and anomalous samples",
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """One panel per method: histograms of the scores of normal and anomalous held-out
+    samples (log-spaced bins) and the threshold.
+
+    Parameters
+    ----------
+    results : mapping of method name -> DetectionResult
+    """
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 3.8), squeeze=False)
+    for ax, (name, r) in zip(axes[0], results.items(), strict=True):
+        positive = r.scores[r.scores > 0]
+        low = positive.min() if positive.size else 1e-6
+        bins = np.geomspace(low, max(r.scores.max(), low * 1.01), 50)
+        for label, colour, text in ((0, PALETTE[0], "normal"), (1, PALETTE[1], "anomalous")):
+            values = np.clip(r.scores[r.labels == label], low, None)
+            ax.hist(values, bins=bins, alpha=0.55, color=colour, density=True, label=text)
+        ax.axvline(r.threshold, color=PALETTE[7], linestyle="--", label="threshold")
+        _log_axis(ax, "x")
+        ax.set(
+            xlabel="reconstruction error (MSE per sample)",
+            ylabel="density",
+            title=f"{name}: AUC {r.auc:.3f}, precision {r.precision:.2f}, recall {r.recall:.2f}",
+        )
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_roc_curves(
+    results: Mapping[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "ROC curve: anomalies against normal samples",
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """ROC curves of several detectors on one axes, AUC in the legend, with the operating
+    point at each detector's threshold.
+
+    Parameters
+    ----------
+    results : mapping of method name -> DetectionResult
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5, 4.6))
+    for colour, (name, r) in zip(PALETTE, results.items(), strict=False):
+        ax.plot(r.fpr, r.tpr, color=colour, label=f"{name} (AUC {r.auc:.3f})")
+        ax.plot(r.false_positive_rate, r.recall, "o", color=colour, markersize=6)
+    ax.plot([0, 1], [0, 1], ":", color=PALETTE[7], label="chance (AUC 0.5)")
+    ax.set(
+        xlabel="false positive rate (normal samples flagged)",
+        ylabel="true positive rate (anomalies flagged)",
+        title=title,
+        xlim=(0, 1),
+        ylim=(0, 1.01),
+    )
+    ax.title.set_fontsize(10)
+    ax.legend(fontsize=8, loc="lower right", title="dots: at the threshold", title_fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_extremes(
+    images: Any,
+    scores: Any,
+    path: str | os.PathLike[str],
+    *,
+    labels: Any = None,
+    n: int = 10,
+    title: str = "Most and least anomalous held-out samples",
+    image_shape: Sequence[int] | None = None,
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """The ``n`` highest-scoring (most anomalous) and ``n`` lowest-scoring samples, each with
+    its score (and class label).
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_samples, ...)
+    scores : ndarray of shape (n_samples,)
+        Higher = more anomalous.
+    labels : ndarray of shape (n_samples,), optional
+    """
+    pictures = as_images(images, image_shape)
+    values = np.asarray(scores).reshape(-1)
+    if len(values) != len(pictures):
+        raise ValueError(f"{len(pictures)} images but {len(values)} scores")
+    order = np.argsort(values, kind="stable")
+    n = min(n, len(order))
+    rows = (("most anomalous", order[::-1][:n]), ("least anomalous", order[:n]))
+    plt = pyplot()
+    fig, axes = plt.subplots(2, n, figsize=(1.0 * n + 1.6, 3.0), squeeze=False)
+    for r, (name, index) in enumerate(rows):
+        for c, i in enumerate(index):
+            ax = axes[r][c]
+            ax.imshow(pictures[i], cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            tag = f"{values[i]:.3f}" if labels is None else f"{labels[i]}: {values[i]:.3f}"
+            ax.set_title(tag, fontsize=7)
+        axes[r][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(f"{title}; above each: {'score' if labels is None else 'class: score'}")
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_latent_scatter(
+    codes: Mapping[str, Any],
+    labels: Any,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Two-dimensional codes of held-out samples",
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """Side-by-side scatter plots of 2-D codes coloured by class, each class' label written
+    at its median (readable without colour).
+
+    Parameters
+    ----------
+    codes : mapping of method name -> ndarray of shape (n_samples, 2)
+    labels : ndarray of shape (n_samples,)
+    """
+    y = np.asarray(labels).reshape(-1)
+    classes = np.unique(y)
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(codes), figsize=(5.2 * len(codes), 4.8), squeeze=False)
+    for ax, (name, z) in zip(axes[0], codes.items(), strict=True):
+        z = np.asarray(z)
+        if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(y):
+            raise ValueError(f"codes of {name!r} must have shape ({len(y)}, 2), got {z.shape}")
+        for i, c in enumerate(classes):
+            pts = z[y == c]
+            colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
+            ax.scatter(pts[:, 0], pts[:, 1], s=4, alpha=0.5, color=colour, label=str(c))
+            mx, my = np.median(pts, axis=0)
+            badge = {"boxstyle": "circle,pad=0.2", "fc": colour, "lw": 0}
+            ax.text(mx, my, str(c), fontsize=11, weight="bold", ha="center", va="center",
+                    color="white", bbox=badge)  # fmt: skip
+        ax.set(xlabel="component 1", ylabel="component 2", title=name)
+        ax.grid(alpha=0.3)
+    axes[0][-1].legend(
+        title="class", fontsize=7, markerscale=3, loc="center left", bbox_to_anchor=(1.0, 0.5)
+    )
+    fig.suptitle(title)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_reduction_errors(
+    table: Sequence[Mapping[str, Any]],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Reconstruction error on held-out data",
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """Test reconstruction MSE against the number of components ``k``, autoencoder and PCA.
+
+    Parameters
+    ----------
+    table : sequence of mappings with keys ``k``, ``autoencoder_mse``, ``pca_mse``
+    """
+    ks = [int(row["k"]) for row in table]
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(5.4, 4))
+    for key, name, colour, marker in (
+        ("pca_mse", "PCA", PALETTE[1], "s"),
+        ("autoencoder_mse", "autoencoder", PALETTE[0], "o"),
+    ):
+        values = [float(row[key]) for row in table]
+        ax.plot(ks, values, marker=marker, color=colour, label=name)
+        for k, v in zip(ks, values, strict=True):
+            ax.annotate(f"{v:.4f}", (k, v), textcoords="offset points", xytext=(6, 4), fontsize=7)
+    for row in table:
+        change = float(row["autoencoder_mse"]) / float(row["pca_mse"]) - 1
+        point = (int(row["k"]), float(row["autoencoder_mse"]))
+        ax.annotate(f"{change:+.0%} vs PCA", point, textcoords="offset points",
+                    xytext=(6, -14), fontsize=7, color=PALETTE[0],
+                    bbox={"fc": "white", "ec": "none", "pad": 0.5})  # fmt: skip
+    ax.set_xscale("log", base=2)
+    _log_axis(ax, "y", subs=(1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0))
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.margins(x=0.2, y=0.1)
+    ax.set(xlabel="k (latent size / principal components)", ylabel="test MSE per pixel")
+    ax.set_title(title, fontsize=10)
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_auc_by_class(
+    table: Sequence[Mapping[str, Any]],
+    path: str | os.PathLike[str],
+    *,
+    methods: Sequence[str] = ("autoencoder", "pca"),
+    title: str = "Anomaly detection, one class as normal",
+    formats: tuple[str, ...] = ("png",),
+) -> list[Path]:
+    """Grouped bars of the AUC of each method with each class as the normal one.
+
+    Parameters
+    ----------
+    table : sequence of mappings with key ``normal`` and ``<method>_auc`` per method
+    """
+    names = [str(row["normal"]) for row in table]
+    x = np.arange(len(names))
+    width = 0.8 / len(methods)
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(max(5.0, 0.7 * len(names) + 2), 4))
+    for i, (method, colour) in enumerate(zip(methods, PALETTE, strict=False)):
+        values = [float(row[f"{method}_auc"]) for row in table]
+        mean = float(np.mean(values))
+        ax.bar(x + (i - (len(methods) - 1) / 2) * width, values, width, color=colour,
+               label=f"{method} (mean {mean:.3f})")  # fmt: skip
+    low = min(float(row[f"{m}_auc"]) for row in table for m in methods)
+    ax.set_ylim(max(0.0, low - 0.05), 1.0)
+    ax.set_xticks(x, names)
+    ax.set(xlabel="normal class", ylabel="ROC AUC")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def _log_axis(ax: Any, which: str, subs: tuple[float, ...] = (1.0, 2.0, 5.0)) -> None:
+    """A log scale on ``which`` axis ("x" or "y") labelled 0.01, 0.02, 0.05, ..."""
+    from matplotlib import ticker
+
+    getattr(ax, f"set_{which}scale")("log")
+    axis = getattr(ax, f"{which}axis")
+    axis.set_major_locator(ticker.LogLocator(subs=subs))
+    axis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+    axis.set_minor_formatter(ticker.NullFormatter())

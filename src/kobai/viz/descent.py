@@ -1,0 +1,349 @@
+"""Pictures of descent on test functions: the 1-D steps with tangents, the 2-D race, 3-D views.
+
+The functions take a test function and trajectories as :mod:`kobai.landscape` makes them (any
+object with the same attributes will do: this layer sits below the landscape layer and does not
+import it). A trajectory needs ``label``, ``points``, ``values``, ``status``, ``diverged_at``,
+``steps`` and ``describe_hyper()``; a function needs ``name``, ``label``, ``dim``, ``bounds``,
+``minima``, ``f_min``, ``log_levels``, ``grid(n)``, ``value(points)`` and ``gradient(point)``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kobai.viz.style import PALETTE, pyplot, save_figure
+
+# Yellow is hard to see on a light background: it goes last.
+TRACE_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
+# Light, perceptually uniform and readable in grey: the paths on top stay the strongest colours.
+CONTOUR_MAP = "viridis"
+START_STYLE = {"marker": "x", "color": "black", "markersize": 11, "mew": 2.5, "ls": "none"}
+MINIMUM_STYLE = {"marker": "*", "color": "white", "mec": "black", "markersize": 14, "ls": "none"}
+
+
+def as_runs(trajectories: Any) -> dict[str, Any]:
+    """A mapping label -> trajectory from one trajectory, a sequence or a mapping."""
+    if isinstance(trajectories, Mapping):
+        return dict(trajectories)
+    if hasattr(trajectories, "points"):
+        return {trajectories.label: trajectories}
+    return {t.label: t for t in trajectories}
+
+
+def legend_label(tr: Any) -> str:
+    """``"adam (lr=0.1): converged"`` or ``"sgd (lr=2): diverged at step 7"``."""
+    status = tr.status if tr.status != "diverged" else f"diverged at step {tr.diverged_at}"
+    return f"{tr.label} ({tr.describe_hyper()}): {status}"
+
+
+def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]:
+    """What the value panel plots: the gap to the minimum on a log scale when it can."""
+    f_min = function.f_min
+    if f_min is not None:
+        return "f(xₜ) − f(x*)   (log scale)", f_min
+    if all((tr.values > 0).all() for tr in runs.values()):
+        return "f(xₜ)   (log scale)", 0.0
+    return "f(xₜ)", None
+
+
+def plot_values(ax: Any, function: Any, runs: dict[str, Any]) -> None:
+    """f(x_t) (or its gap to the minimum) against step, one line per run."""
+    ylabel, offset = _value_axis(function, runs)
+    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+        steps = np.arange(len(tr.values))
+        if offset is None:
+            y = tr.values
+        else:
+            # The smallest positive float64 gap is rounding: show it as a floor, not a hole.
+            y = np.maximum(tr.values - offset, 1e-16)
+        ax.plot(steps, y, color=colour, lw=1.8)
+        if tr.status == "diverged":
+            ax.plot(steps[-1], y[-1], marker="X", color=colour, markersize=9, ls="none")
+    if offset is not None:
+        ax.set_yscale("log")
+    ax.set(xlabel="step t", ylabel=ylabel, title="Value against step (same budget, same start)")
+    ax.grid(alpha=0.3, which="both")
+
+
+def _contour_field(function: Any, Z: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, Any]:
+    """What to contour, its levels, and a norm: for steep valleys the gap ``f - f*`` with
+    log-spaced levels, else ``f`` with evenly spaced ones (both clipped at the top 0.5 %)."""
+    finite = Z[np.isfinite(Z)]
+    lo, hi = float(finite.min()), float(np.percentile(finite, 99.5))
+    if function.log_levels:
+        from matplotlib.colors import LogNorm
+
+        ref = function.f_min if function.f_min is not None else lo
+        gap_hi = hi - ref
+        gap_lo = max(float(np.percentile(finite - ref, 1.0)), gap_hi * 1e-5, 1e-12)
+        levels = np.geomspace(gap_lo, gap_hi, n)
+        # Clip strictly inside the outer levels: values exactly on them are left unfilled.
+        field = np.clip(Z - ref, gap_lo * 1.001, gap_hi * 0.999)
+        return field, levels, LogNorm(vmin=gap_lo, vmax=gap_hi)
+    inset = 1e-3 * (hi - lo)
+    return np.clip(Z, lo + inset, hi - inset), np.linspace(lo, hi, n), None
+
+
+def light_map(strength: float = 0.3) -> Any:
+    """The contour colour map blended with white (not drawn with alpha, which leaves seams
+    between filled bands)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    colours = colormaps[CONTOUR_MAP](np.linspace(0, 1, 256))
+    colours[:, :3] = strength * colours[:, :3] + (1 - strength)
+    return ListedColormap(colours)
+
+
+def draw_contours(ax: Any, function: Any, *, n: int = 201, levels: int | None = None) -> None:
+    """Filled contours and contour lines of a 2-D function over its bounds, minima starred.
+
+    ``levels`` defaults to the function's own ``levels`` (25 when it has none)."""
+    X, Y, Z = function.grid(n)
+    count = levels if levels is not None else getattr(function, "levels", 25)
+    field, values, norm = _contour_field(function, Z, count)
+    filled = ax.contourf(X, Y, field, levels=values, cmap=light_map(), norm=norm)
+    filled.set_rasterized(True)
+    ax.contour(X, Y, field, levels=values, cmap=CONTOUR_MAP, linewidths=0.8, norm=norm)
+    for point in function.minima:
+        ax.plot(*point, **MINIMUM_STYLE, zorder=5)
+    for x, y, text in getattr(function, "marks", ()):
+        box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7}
+        ax.annotate(text, (x, y), ha="center", va="center", fontsize=9, color="0.15", zorder=6,
+                    bbox=box)  # fmt: skip
+    (xlo, xhi), (ylo, yhi) = function.bounds
+    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), xlabel="x", ylabel="y")
+    ax.set_aspect("equal")
+
+
+def _halo() -> list[Any]:
+    """A thin white outline that keeps a path visible on dark and light contours alike."""
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=3.0, foreground="white", alpha=0.7)]
+
+
+def draw_paths(ax: Any, runs: dict[str, Any], *, markers: bool = True) -> list[Any]:
+    """Each run's path over the contours; the start marked with an x."""
+    handles = []
+    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+        pts = tr.points
+        marker = "o" if markers and len(pts) <= 400 else None
+        (line,) = ax.plot(
+            pts[:, 0], pts[:, 1], color=colour, lw=1.6, zorder=4, path_effects=_halo()
+        )
+        if marker:
+            ax.plot(pts[:, 0], pts[:, 1], marker, color=colour, markersize=2.2, zorder=4)
+        if tr.status == "diverged":
+            ax.plot(*pts[-1], marker="X", color=colour, markersize=10, mec="white", zorder=6)
+        handles.append(line)
+    first = next(iter(runs.values()))
+    ax.plot(*first.points[0], **START_STYLE, zorder=7)
+    return handles
+
+
+def plot_race(
+    function: Any,
+    trajectories: Any,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """Contour plot with every optimiser's path, beside f(x_t) against step on a log scale.
+
+    Parameters
+    ----------
+    function : TestFunction (2-D)
+    trajectories : Trajectory, sequence or mapping of label -> Trajectory
+        Runs from the same start with the same budget (:func:`kobai.landscape.descend`).
+    path : path
+        Output file; its suffix is replaced by each of ``formats``.
+    title : str, optional
+        Default: the function's name, formula and the start.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    runs = as_runs(trajectories)
+    plt = pyplot()
+    (xlo, xhi), (ylo, yhi) = function.bounds
+    aspect = float(np.clip((xhi - xlo) / (yhi - ylo), 1.0, 1.8))
+    fig, (ax, ax_v) = plt.subplots(
+        1, 2, figsize=(13, 5.6), gridspec_kw={"width_ratios": [1.15 * aspect, 1]}
+    )
+    draw_contours(ax, function)
+    handles = draw_paths(ax, runs)
+    ax.set_title(function.label, fontsize=10)
+    plot_values(ax_v, function, runs)
+    labels = [legend_label(tr) for tr in runs.values()]
+    fig.suptitle(title or _race_title(function, runs), fontsize=12)
+    start_handle = ax.plot([], [], **START_STYLE)[0]
+    star_handle = ax.plot([], [], **MINIMUM_STYLE)[0]
+    fig.tight_layout()
+    fig.legend(
+        [*handles, start_handle, star_handle],
+        [*labels, "start", "global minimum"],
+        loc="upper center",
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    return save_figure(fig, path, formats=formats)
+
+
+def _race_title(function: Any, runs: dict[str, Any]) -> str:
+    first = next(iter(runs.values()))
+    start = ", ".join(f"{v:g}" for v in first.points[0])
+    budget = max(tr.steps if tr.status != "diverged" else tr.diverged_at for tr in runs.values())
+    return f"Optimisers on {function.name}: {budget} steps from ({start})"
+
+
+def plot_surface(
+    function: Any,
+    trajectories: Any,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    n: int = 151,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """3-D view of a 2-D function with the optimisers' paths lying on the surface.
+
+    Functions with log-scaled contours are drawn as :math:`\\log_{10}(1 + f - f^*)` so that
+    the valley floor stays visible under the walls.
+    """
+    runs = as_runs(trajectories)
+    plt = pyplot()
+    X, Y, Z = function.grid(n)
+    height = _height(function)
+    H = height(Z)
+    floor = float(np.nanmin(H)) - 0.25 * float(np.nanmax(H) - np.nanmin(H))
+    lift = 0.01 * float(np.nanmax(H) - np.nanmin(H))
+    fig = plt.figure(figsize=(9, 7.5))
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)
+    # Rasterised inside the SVG: thousands of polygons would make it megabytes.
+    ax.plot_surface(X, Y, H, cmap=CONTOUR_MAP, alpha=0.6, linewidth=0, rcount=n, ccount=n,
+                    zorder=1, rasterized=True)  # fmt: skip
+    ax.contour(X, Y, H, levels=15, zdir="z", offset=floor, cmap=CONTOUR_MAP, linewidths=0.6,
+               zorder=0)  # fmt: skip
+    handles = []
+    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+        inside = _inside(tr.points, function.bounds)
+        pts, z = tr.points[inside], height(tr.values[inside]) + lift
+        ax.plot(pts[:, 0], pts[:, 1], np.full(len(pts), floor), color=colour, lw=1, alpha=0.7,
+                zorder=2)  # fmt: skip
+        handles.append(ax.plot(pts[:, 0], pts[:, 1], z, color=colour, lw=2.2, zorder=3)[0])
+    first = next(iter(runs.values()))
+    start = ax.plot(*first.points[0], height(first.values[:1]) + lift, **START_STYLE, zorder=4)
+    (xlo, xhi), (ylo, yhi) = function.bounds
+    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), zlim=(floor, float(np.nanmax(H))), xlabel="x",
+           ylabel="y")  # fmt: skip
+    ax.set_zlabel("log₁₀(1 + f − f*)" if function.log_levels else "f(x, y)")
+    ax.view_init(elev=35, azim=-60)
+    ax.set_title(title or f"{function.name}: {function.label}", fontsize=11)
+    fig.legend(
+        [*handles, start[0]], [*(legend_label(tr) for tr in runs.values()), "start"],
+        loc="lower center", ncol=2, fontsize=8, frameon=False,
+    )  # fmt: skip
+    fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
+    return save_figure(fig, path, formats=formats)
+
+
+def _height(function: Any) -> Any:
+    if not function.log_levels:
+        return lambda z: z
+    ref = function.f_min if function.f_min is not None else 0.0
+    return lambda z: np.log10(1.0 + np.maximum(np.asarray(z) - ref, 0.0))
+
+
+def _inside(points: np.ndarray, bounds: Any) -> np.ndarray:
+    ok = np.ones(len(points), dtype=bool)
+    for axis, (lo, hi) in enumerate(bounds):
+        ok &= (points[:, axis] >= lo) & (points[:, axis] <= hi)
+    return ok
+
+
+def plot_descent_1d(
+    function: Any,
+    trajectories: Any,
+    path: str | os.PathLike[str],
+    *,
+    annotate: int = 4,
+    tangents: int = 3,
+    title: str | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """The curve, the steps as points joined by arrows, and the tangent line at each step.
+
+    One panel per trajectory. The first ``annotate`` steps carry their numbers (source 001:
+    ``x = 2 -> 1.80 -> 1.62`` with ``f = 2 -> 1.62 -> 1.31``); tangents are drawn at the
+    first ``tangents`` points, with slope ``f'(x_t)`` from autograd.
+    """
+    runs = as_runs(trajectories)
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(runs), figsize=(8.6 * len(runs), 4.8), squeeze=False)
+    for ax, colour, tr in zip(axes[0], TRACE_COLOURS * 4, runs.values(), strict=False):
+        _one_dimensional_panel(ax, function, tr, colour, annotate, tangents)
+    fig.suptitle(title or f"Gradient descent on {function.label}", fontsize=12)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def _one_dimensional_panel(
+    ax: Any, function: Any, tr: Any, colour: str, annotate: int, tangents: int
+) -> None:
+    lo, hi = function.bounds[0]
+    xs = tr.points[:, 0]
+    span = hi - lo
+    lo, hi = min(lo, xs.min() - 0.05 * span), max(hi, xs.max() + 0.05 * span)
+    curve_x, curve_y = function.grid(400, ((lo, hi),))
+    ax.plot(curve_x, curve_y, color="0.2", lw=1.5, label=function.label)
+    slopes = [float(function.gradient([x])[0]) for x in xs[: max(tangents, annotate)]]
+    for t, x in enumerate(xs[:tangents]):
+        seg = np.array([x - 0.2 * (hi - lo), x + 0.2 * (hi - lo)])
+        ax.plot(seg, tr.values[t] + slopes[t] * (seg - x), "--", color=colour, lw=1, alpha=0.8,
+                label="tangent at xₜ (slope f′(xₜ))" if t == 0 else None)  # fmt: skip
+    for t in range(len(xs) - 1):
+        ax.annotate(
+            "", xy=(xs[t + 1], tr.values[t + 1]), xytext=(xs[t], tr.values[t]),
+            arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.2, "shrinkA": 3,
+                        "shrinkB": 3},
+        )  # fmt: skip
+    ax.plot(xs, tr.values, "o", color=colour, markersize=5, label=legend_label(tr))
+    ax.plot(xs[0], tr.values[0], **START_STYLE, label="start x₀")
+    for t in range(min(annotate, len(xs))):
+        ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
+                    textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
+    if annotate:
+        ax.text(1.03, 0.0, _step_table(tr, slopes, annotate), transform=ax.transAxes,
+                family="monospace", fontsize=8, va="bottom", ha="left",
+                bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9})  # fmt: skip
+    top = max(float(curve_y.max()), float(tr.values.max()))
+    bottom = float(curve_y.min())
+    ax.set(xlim=(lo, hi), ylim=(bottom - 0.05 * (top - bottom), top + 0.08 * (top - bottom)))
+    ax.set(xlabel="x", ylabel="f(x)", title=f"{tr.label}: {tr.describe_hyper()}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper center")
+
+
+def _step_table(tr: Any, slopes: list[float], rows: int) -> str:
+    xs, values = tr.points[:, 0], tr.values
+    plain = getattr(tr, "optimizer", "") in ("sgd", "textbook-sgd") and not tr.hyper.get("momentum")
+    rule = "each step: xₜ₊₁ = xₜ − lr · f′(xₜ)" if plain else f"steps of {tr.label}"
+    lines = [rule, "", " t      xₜ    f(xₜ)   f′(xₜ)"]
+    for t in range(min(rows, len(xs), len(slopes))):
+        lines.append(f"{t:2d} {xs[t]:7.4g} {values[t]:8.4g} {slopes[t]:8.4g}")
+    return "\n".join(lines)
+
+
+def _subscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

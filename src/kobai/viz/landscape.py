@@ -1,0 +1,298 @@
+"""Pictures of a network's loss landscape: 1-D slices, the interpolation from the initial to
+the final parameters, 2-D contours with the training path, and 3-D surfaces (Li et al. 2018).
+
+The functions take the results of :mod:`kobai.landscape.network` by their attributes (this
+layer sits below the landscape layer and does not import it): a line needs ``alphas``,
+``loss``, ``metric`` and ``metric_name``; a surface ``xs``, ``ys``, ``loss`` (ny, nx),
+``metric`` and ``metric_name``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kobai.viz.curves import log_scale
+from kobai.viz.style import PALETTE, pyplot, save_figure
+
+# Perceptually uniform and readable in grey (colour-blind safe), as the descent pictures.
+SURFACE_MAP = "viridis"
+LOSS_COLOUR, METRIC_COLOUR, PATH_COLOUR = PALETTE[0], PALETTE[1], PALETTE[1]
+# A loss spanning more than this ratio is drawn on a log scale.
+LOG_RATIO = 30.0
+FORMATS = ("png", "svg")
+
+
+def _metric_label(name: str) -> str:
+    return {"accuracy": "accuracy", "r2": "R²"}.get(name, name)
+
+
+def _log_scale(values: np.ndarray) -> bool:
+    finite = values[np.isfinite(values)]
+    return bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > LOG_RATIO)
+
+
+def plot_loss_line(
+    line: Any,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Loss along a direction",
+    xlabel: str = "α",
+    marks: Mapping[float, str] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """Loss (left axis, solid) and accuracy or R² (right axis, dashed) along a line.
+
+    Parameters
+    ----------
+    line : LossLine
+        ``alphas``, ``loss`` and ``metric`` of shape (n,), and ``metric_name``.
+    path : path
+        Output file; its suffix is replaced by each of ``formats``.
+    marks : mapping of float to str, optional
+        Positions to mark with a dotted vertical line and a label (e.g. 0: "initial").
+
+    Returns
+    -------
+    list of Path
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    loss_handle = ax.plot(line.alphas, line.loss, "-", color=LOSS_COLOUR, lw=2, label="loss")
+    if _log_scale(np.asarray(line.loss)):
+        log_scale(ax)
+    other = ax.twinx()
+    name = _metric_label(line.metric_name)
+    metric_handle = other.plot(
+        line.alphas, line.metric, "--", color=METRIC_COLOUR, lw=2, label=name
+    )
+    for x, text in (marks or {}).items():
+        ax.axvline(x, color="black", ls=":", lw=1)
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                    textcoords="offset points", fontsize=9,
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})  # fmt: skip
+    ax.set(xlabel=xlabel, ylabel="loss" + (" (log scale)" if ax.get_yscale() == "log" else ""))
+    ax.set_title(title)
+    other.set_ylabel(name)
+    ax.yaxis.label.set_color(LOSS_COLOUR)
+    other.yaxis.label.set_color(METRIC_COLOUR)
+    ax.grid(alpha=0.3)
+    ax.legend(handles=loss_handle + metric_handle, loc="upper center", fontsize=9, ncol=2,
+              bbox_to_anchor=(0.5, -0.14), frameon=False)  # fmt: skip
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_interpolation(
+    line: Any,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "From the initial to the final parameters",
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """:func:`plot_loss_line` of ``θ(α) = (1 − α) θ₀ + α θ₁`` with α = 0 and 1 marked."""
+    return plot_loss_line(
+        line,
+        path,
+        title=title,
+        xlabel="α   in  θ(α) = (1 − α) θ_initial + α θ_final",
+        marks={0.0: "initial", 1.0: "final"},
+        formats=formats,
+    )
+
+
+def _levels(loss: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, Any]:
+    """What to contour (clipped at the top 0.5 %), its levels and a norm: log-spaced levels
+    when the loss spans orders of magnitude, else evenly spaced ones."""
+    finite = loss[np.isfinite(loss)]
+    if finite.size == 0:
+        raise ValueError("the loss is not finite anywhere on the grid")
+    lo, hi = float(finite.min()), float(np.percentile(finite, 99.5))
+    hi = hi if hi > lo else lo + 1.0
+    field = np.where(np.isfinite(loss), loss, hi)
+    if _log_scale(finite):
+        from matplotlib.colors import LogNorm
+
+        levels = np.geomspace(lo, hi, n)
+        return np.clip(field, lo * 1.0001, hi * 0.9999), levels, LogNorm(vmin=lo, vmax=hi)
+    inset = 1e-4 * (hi - lo)
+    return np.clip(field, lo + inset, hi - inset), np.linspace(lo, hi, n), None
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """1, 2, 5 times powers of ten between ``lo`` and ``hi`` (at most about 8 of them)."""
+    ticks = [
+        m * 10.0**k
+        for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+        for m in (1, 2, 5)
+        if lo <= m * 10.0**k <= hi
+    ]
+    if len(ticks) > 8:
+        ticks = [t for t in ticks if np.isclose(np.log10(t) % 1, 0) or t == ticks[0]]
+    return ticks or [lo, hi]
+
+
+def plot_loss_contour(
+    surface: Any,
+    path: str | os.PathLike[str],
+    *,
+    axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
+    title: str = "Loss landscape",
+    trajectory: np.ndarray | None = None,
+    epochs: Sequence[int] | None = None,
+    levels: int = 25,
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """Contours of the loss over a plane, the trained model starred, the training path on top.
+
+    Parameters
+    ----------
+    surface : LossSurface
+        ``xs`` (nx,), ``ys`` (ny,) and ``loss`` (ny, nx).
+    axis_labels : (str, str)
+        E.g. ``("PC1: 84.1% of variance", "PC2: 11.0% of variance")``.
+    trajectory : ndarray of shape (n_points, 2), optional
+        The training path projected on the plane, first point the initial parameters.
+    epochs : sequence of int, optional
+        The epoch of each trajectory point (labels).
+    levels : int, default 25
+
+    Returns
+    -------
+    list of Path
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.6, 5.4))
+    X, Y = np.meshgrid(surface.xs, surface.ys)
+    field, values, norm = _levels(np.asarray(surface.loss, dtype=np.float64), levels)
+    filled = ax.contourf(X, Y, field, levels=values, cmap=SURFACE_MAP, norm=norm, alpha=0.45)
+    ax.contour(X, Y, field, levels=values, cmap=SURFACE_MAP, norm=norm, linewidths=0.8)
+    bar = fig.colorbar(filled, ax=ax)
+    bar.set_label("loss" + (" (log scale)" if norm is not None else ""))
+    lo, hi = float(values[0]), float(values[-1])
+    if norm is not None:
+        ticks = _log_ticks(lo, hi)
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ticks = [t for t in MaxNLocator(6).tick_values(lo, hi) if lo <= t <= hi]
+    bar.ax.minorticks_off()
+    bar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+    if trajectory is not None:
+        _draw_path(ax, np.asarray(trajectory), epochs)
+    ax.plot(0.0, 0.0, "*", color="white", mec="black", markersize=15, ls="none", zorder=6,
+            label="trained model")  # fmt: skip
+    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title)
+    ax.legend(loc="best", fontsize=8, framealpha=0.85)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def _draw_path(ax: Any, points: np.ndarray, epochs: Sequence[int] | None) -> None:
+    from matplotlib import patheffects
+
+    halo = [patheffects.withStroke(linewidth=3.5, foreground="white", alpha=0.8)]
+    ax.plot(points[:, 0], points[:, 1], "-o", color=PATH_COLOUR, lw=1.8, markersize=3.5,
+            path_effects=halo, zorder=4, label="training path (per epoch)")  # fmt: skip
+    ax.plot(*points[0], "X", color="black", mec="white", markersize=10, ls="none", zorder=5,
+            label="initial parameters")  # fmt: skip
+    if epochs is None:
+        return
+    every = max(1, len(epochs) // 8)
+    for k, (x, y) in enumerate(points):
+        if k % every == 0 and k not in (0, len(points) - 1):
+            ax.annotate(f"{epochs[k]}", (x, y), xytext=(4, 4), textcoords="offset points",
+                        fontsize=8, path_effects=halo, zorder=6)  # fmt: skip
+
+
+def plot_loss_surface(
+    surface: Any,
+    path: str | os.PathLike[str],
+    *,
+    axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
+    title: str = "Loss surface",
+    elevation: float = 35.0,
+    azimuth: float = -60.0,
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """The loss over a plane as a 3-D surface.
+
+    Values above ten times the upper quartile are clipped (and the axis says so), so a few
+    huge losses at the edges of a wide plane do not flatten the basin into a floor. The
+    contours are drawn again on the floor of the box.
+
+    Parameters
+    ----------
+    surface : LossSurface
+    axis_labels : (str, str)
+    elevation, azimuth : float
+        The viewing angles, in degrees.
+
+    Returns
+    -------
+    list of Path
+    """
+    plt = pyplot()
+    loss = np.asarray(surface.loss, dtype=np.float64)
+    finite = loss[np.isfinite(loss)]
+    if finite.size == 0:
+        raise ValueError("the loss is not finite anywhere on the grid")
+    cap = min(float(finite.max()), 10.0 * float(np.percentile(finite, 75)))
+    Z = np.minimum(np.where(np.isfinite(loss), loss, cap), cap)
+    X, Y = np.meshgrid(surface.xs, surface.ys)
+    fig = plt.figure(figsize=(7.2, 5.6))
+    ax = fig.add_subplot(projection="3d")
+    ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, linewidth=0, antialiased=True,
+                    rcount=min(len(surface.ys), 101), ccount=min(len(surface.xs), 101),
+                    alpha=0.95)  # fmt: skip
+    floor = float(Z.min())
+    ax.contour(X, Y, Z, levels=15, zdir="z", offset=floor, cmap=SURFACE_MAP, linewidths=0.8)
+    ax.set_zlim(floor, float(Z.max()))
+    clipped = cap < float(finite.max())
+    ax.set_xlabel(axis_labels[0], labelpad=8)
+    ax.set_ylabel(axis_labels[1], labelpad=8)
+    ax.set_zlabel(f"loss (clipped at {cap:.3g})" if clipped else "loss", labelpad=10)
+    ax.set_title(title)
+    ax.view_init(elev=elevation, azim=azimuth)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def plot_run_landscape(
+    result: Any, out_dir: str | os.PathLike[str], *, formats: Sequence[str] = FORMATS
+) -> dict[str, list[Path]]:
+    """All four pictures of a run's landscape (a ``RunLandscape``) into ``out_dir``.
+
+    Returns
+    -------
+    dict of str to list of Path
+        ``"slice"``, ``"interpolation"``, ``"contour"`` and ``"surface"``: the files written.
+    """
+    out = Path(out_dir)
+    where = f"{result.title}, {result.samples:,} samples"
+    labels = tuple(result.axis_labels)
+    plane = "PCA plane of the training path" if result.mode == "pca" else "random plane"
+    return {
+        "slice": plot_loss_line(
+            result.line, out / "slice",
+            title=f"1-D slice through the trained model\n{where}",
+            xlabel="α along a filter-normalised random direction", formats=formats,
+        ),
+        "interpolation": plot_interpolation(
+            result.interpolation, out / "interpolation",
+            title=f"Linear interpolation, initial → final\n{where}", formats=formats,
+        ),
+        "contour": plot_loss_contour(
+            result.surface, out / "contour", axis_labels=labels,
+            title=f"Loss contours, {plane}\n{where}", trajectory=result.trajectory,
+            epochs=result.epochs or None, formats=formats,
+        ),
+        "surface": plot_loss_surface(
+            result.surface, out / "surface", axis_labels=labels,
+            title=f"Loss surface, {plane}\n{where}", formats=formats,
+        ),
+    }  # fmt: skip

@@ -1,0 +1,186 @@
+"""Pictures of the single neuron ``y = f(w x + b)`` (source 000): its loss surface over (w, b).
+
+The numbers come from :mod:`kobai.landscape.neuron` (this layer does not import it): a loss
+grid of shape ``(len(b_values), len(w_values))``, trajectories with ``points`` (``(k, 2)``
+rows of ``(w, b)``), ``losses``, ``lr`` and ``label``, and gradient arrows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kobai.viz.descent import CONTOUR_MAP, MINIMUM_STYLE, START_STYLE, TRACE_COLOURS, light_map
+from kobai.viz.style import pyplot, save_figure
+
+
+def _log_levels(losses: np.ndarray, n: int = 22) -> tuple[np.ndarray, Any]:
+    from matplotlib.colors import LogNorm
+
+    finite = losses[np.isfinite(losses)]
+    lo = max(float(finite.min()), float(finite.max()) * 1e-4, 1e-12)
+    hi = float(finite.max())
+    return np.geomspace(lo * 1.0001, hi, n), LogNorm(vmin=lo, vmax=hi)
+
+
+def draw_loss_contours(
+    ax: Any, w_values: Any, b_values: Any, losses: np.ndarray, *, true_params: Any = None
+) -> None:
+    """Log-spaced filled contours of the loss over (w, b), with equal axis scales (so that a
+    right angle on the page is a right angle in parameter space)."""
+    W, B = np.meshgrid(np.asarray(w_values), np.asarray(b_values))
+    levels, norm = _log_levels(losses)
+    field = np.clip(losses, levels[0] * 1.0001, levels[-1] * 0.9999)
+    filled = ax.contourf(W, B, field, levels=levels, norm=norm, cmap=light_map())
+    filled.set_rasterized(True)
+    ax.contour(W, B, field, levels=levels, norm=norm, cmap=CONTOUR_MAP, linewidths=0.7)
+    if true_params is not None:
+        ax.plot(*true_params, **MINIMUM_STYLE, zorder=6)
+    ax.set(xlabel="weight w", ylabel="bias b")
+    ax.set_xlim(W.min(), W.max())
+    ax.set_ylim(B.min(), B.max())
+    ax.set_aspect("equal")
+
+
+def _draw_arrows(ax: Any, arrows: tuple[Any, Any], span: float) -> Any:
+    """Unit descent directions -grad L / |grad L| at the given points, drawn to scale."""
+    points, grads = (np.asarray(a, dtype=np.float64) for a in arrows)
+    norms = np.linalg.norm(grads, axis=1, keepdims=True)
+    keep = norms[:, 0] > 0
+    directions = -grads[keep] / norms[keep] * 0.07 * span
+    return ax.quiver(
+        points[keep, 0], points[keep, 1], directions[:, 0], directions[:, 1],
+        angles="xy", scale_units="xy", scale=1, color="black", width=0.004, zorder=7,
+    )  # fmt: skip
+
+
+def plot_neuron_landscape(
+    w_values: Any,
+    b_values: Any,
+    losses: np.ndarray,
+    trajectory: Any,
+    path: str | os.PathLike[str],
+    *,
+    arrows: tuple[Any, Any] | None = None,
+    true_params: Any = None,
+    activation: str = "sigmoid",
+    samples: int | None = None,
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """The loss surface in 3-D beside its contours, with the descent path from the start "x".
+
+    Parameters
+    ----------
+    w_values, b_values : array_like of shape (nw,), (nb,)
+        The grid's axes.
+    losses : ndarray of shape (nb, nw)
+        :func:`kobai.landscape.neuron.loss_grid` on that grid.
+    trajectory : NeuronTrajectory
+        ``points`` (k, 2), ``losses`` (k,), ``lr``, ``label``.
+    path : path
+        Output file; its suffix is replaced by each of ``formats``.
+    arrows : (points, gradients), optional
+        Arrays of shape (m, 2): the gradient at each point; drawn as unit arrows of steepest
+        descent, which cross the contour lines at right angles.
+    true_params : (w, b), optional
+        The parameters that made the data (starred).
+
+    Returns
+    -------
+    list of Path
+    """
+    plt = pyplot()
+    fig = plt.figure(figsize=(14, 6.2))
+    ax3 = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)
+    ax = fig.add_subplot(1, 2, 2)
+    _surface(ax3, w_values, b_values, losses, trajectory)
+    draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
+    pts = np.asarray(trajectory.points)
+    ax.plot(pts[:, 0], pts[:, 1], "-o", color=TRACE_COLOURS[1], lw=1.4, markersize=3, zorder=5,
+            label=f"gradient descent ({trajectory.label}, lr={trajectory.lr:g}, "
+            f"{len(pts) - 1} steps)")  # fmt: skip
+    ax.plot(*pts[0], **START_STYLE, zorder=8, label="start (w₀, b₀)")
+    if arrows is not None:
+        span = float(np.ptp(np.asarray(w_values)))
+        quiver = _draw_arrows(ax, arrows, span)
+        quiver.set_label("−∇L / |∇L|: steepest descent, at right angles to the contours")
+    if true_params is not None:
+        ax.plot([], [], **MINIMUM_STYLE, label="true (w, b) of the data")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+    ax.set_title("Contours of L(w, b) (log-spaced) and the descent path", fontsize=11)
+    n = f", {samples} samples" if samples else ""
+    fig.suptitle(f"Single neuron y = {activation}(w x + b), L = mean (y − t)²{n}", fontsize=13)
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
+
+
+def _surface(ax: Any, w_values: Any, b_values: Any, losses: np.ndarray, tr: Any) -> None:
+    W, B = np.meshgrid(np.asarray(w_values), np.asarray(b_values))
+    stride = max(1, len(np.asarray(w_values)) // 100)
+    ax.plot_surface(
+        W[::stride, ::stride], B[::stride, ::stride], losses[::stride, ::stride],
+        cmap=CONTOUR_MAP, alpha=0.65, linewidth=0, rcount=100, ccount=100, zorder=1,
+        rasterized=True,
+    )  # fmt: skip
+    lift = 0.01 * float(np.ptp(losses))
+    pts = np.asarray(tr.points)
+    ax.plot(pts[:, 0], pts[:, 1], np.asarray(tr.losses) + lift, "-o", color=TRACE_COLOURS[1],
+            lw=1.6, markersize=2.5, zorder=3)  # fmt: skip
+    ax.plot(*pts[0], tr.losses[0] + lift, **START_STYLE, zorder=4)
+    ax.set(xlabel="weight w", ylabel="bias b", zlabel="loss L(w, b)")
+    ax.view_init(elev=32, azim=-125)
+    ax.set_title("Loss surface over (w, b)", fontsize=11)
+
+
+def plot_batch_modes(
+    w_values: Any,
+    b_values: Any,
+    losses: np.ndarray,
+    trajectories: Any,
+    path: str | os.PathLike[str],
+    *,
+    true_params: Any = None,
+    activation: str = "sigmoid",
+    formats: tuple[str, ...] = ("png", "svg"),
+) -> list[Path]:
+    """Full-batch, mini-batch and stochastic descent on the same loss surface, same start.
+
+    Left: the paths over the contours (the noise of stochastic updates shows as a ragged
+    path); right: the full-data loss after each update, on a log scale.
+
+    Parameters
+    ----------
+    trajectories : mapping of label -> NeuronTrajectory, or a sequence of them
+    """
+    runs = dict(trajectories) if isinstance(trajectories, Mapping) else {
+        t.label: t for t in trajectories
+    }  # fmt: skip
+    plt = pyplot()
+    fig, (ax, ax_l) = plt.subplots(1, 2, figsize=(13.5, 5.8))
+    draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
+    for colour, (label, tr) in zip(TRACE_COLOURS[1:] * 3, runs.items(), strict=False):
+        pts = np.asarray(tr.points)
+        text = f"{label}, lr={tr.lr:g}"
+        ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=text)
+        ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.6, label=text)
+    first = next(iter(runs.values()))
+    ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label="start")
+    if true_params is not None:
+        ax.plot([], [], **MINIMUM_STYLE, label="true (w, b) of the data")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
+    ax.set_title("Paths over the contours of L(w, b)", fontsize=11)
+    ax_l.set_yscale("log")
+    ax_l.set(xlabel="update step", ylabel="loss on all the data (log scale)")
+    ax_l.set_title("Loss after each update (same number of updates)", fontsize=11)
+    ax_l.grid(alpha=0.3, which="both")
+    ax_l.legend(fontsize=8)
+    fig.suptitle(
+        f"Batch, mini-batch and stochastic gradient descent: y = {activation}(w x + b)",
+        fontsize=13,
+    )
+    fig.tight_layout()
+    return save_figure(fig, path, formats=formats)
