@@ -1,0 +1,54 @@
+"""``kobai study``: run an experiment that checks a claim of the source documents."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "study",
+        help="run a study: vanishing gradients, batch modes, learning rates, ...",
+        description=(
+            "Run a ready experiment that checks a claim of the source documents: it writes "
+            "tables (CSV), figures (PNG, SVG) and a report (report.md and a self-contained "
+            "report.html) to --out and prints its headline numbers. 'all' runs every study "
+            "into --out/NAME."
+        ),
+    )
+    p.add_argument("name", nargs="?", help="the study (see --list), or 'all'")
+    p.add_argument("--list", action="store_true", help="list the studies and exit")
+    p.add_argument("--quick", action="store_true", help="small settings: seconds, not minutes")
+    p.add_argument("--out", help="output folder (default: studies/NAME)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (0): same seed, same numbers")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kobai import studies
+
+    if args.list:
+        for name in studies.available():
+            study = studies.get(name)
+            print(f"{name:<24} {study.title} (source {study.source})")
+        return 0
+    if not args.name:
+        raise ValueError("name a study (kobai study --list shows them) or 'all'")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+    names = studies.available() if args.name == "all" else [studies.get(args.name).name]
+    for name in names:
+        out: Path | None
+        if args.name == "all":
+            out = Path(args.out or "studies") / name
+        else:
+            out = Path(args.out) if args.out else None
+        result = studies.run(
+            name, quick=args.quick, out=out, seed=args.seed, verbose=not args.quiet
+        )
+        print(result.summary())
+        print(f"report: {result.report}\n")
+    return 0

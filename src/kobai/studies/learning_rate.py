@@ -1,0 +1,305 @@
+"""Study: the learning rate must be neither too large nor too small (sources 002 and 003).
+
+A sweep of log-spaced learning rates for SGD and Adam on the same network, from the same
+initial weights, for the same number of updates: too small a rate crawls, too large a rate
+oscillates or diverges, and a range in between works. The same three regimes are then drawn
+on the single neuron's loss surface.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from kobai import nn, optim
+from kobai.models import MLP
+from kobai.studies._common import mnist
+from kobai.studies.base import Context
+from kobai.studies.registry import register
+from kobai.train import TrainingDiverged, evaluate, fit
+
+HIDDEN, BATCH = 64, 64
+GOOD_FRACTION = 0.25
+# The single neuron: the (w, b) that made the data, the start and the number of steps.
+NEURON_TRUE = (2.0, -1.0)
+NEURON_START = (-0.5, 1.5)
+NEURON_STEPS = 100
+
+
+def classify(
+    lrs: Sequence[float] | np.ndarray, finals: Sequence[float], initial: float
+) -> list[str]:
+    """Name the regime of each learning rate from the loss it reached.
+
+    With :math:`L_0` the initial loss and :math:`L^*` the best final loss of the sweep, a rate
+    is ``"good"`` when its final loss :math:`L` went at least three quarters of the way from
+    :math:`L_0` down to :math:`L^*` on a log scale,
+
+    .. math:: \\log L - \\log L^* \\le 0.25 (\\log L_0 - \\log L^*),
+
+    ``"diverged"`` when :math:`L` is not finite or not below :math:`L_0`, otherwise
+    ``"crawl"`` below the best rate and ``"unstable"`` above it.
+
+    Parameters
+    ----------
+    lrs : sequence of float, increasing
+    finals : sequence of float
+        Final loss of each rate (NaN for a run stopped by divergence).
+    initial : float
+        The loss before training (the same start for every rate).
+    """
+    values = np.asarray(finals, dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return ["diverged"] * len(values)
+    best_i = int(np.nanargmin(np.where(finite, values, np.inf)))
+    best = values[best_i]
+    labels = []
+    for i, value in enumerate(values):
+        if not math.isfinite(value) or value >= initial:
+            labels.append("diverged")
+        elif _close_to_best(value, best, initial):
+            labels.append("good")
+        else:
+            labels.append("crawl" if i < best_i else "unstable")
+    return labels
+
+
+def _close_to_best(value: float, best: float, initial: float) -> bool:
+    if best <= 0:  # a loss of exactly 0 (or below): only the best itself is good
+        return value <= best
+    return math.log(value / best) <= GOOD_FRACTION * math.log(initial / best)
+
+
+def good_range(lrs: Sequence[float], labels: Sequence[str]) -> tuple[float, float]:
+    """The smallest and largest learning rate labelled ``"good"`` (NaN, NaN if none)."""
+    good = [lr for lr, label in zip(lrs, labels, strict=True) if label == "good"]
+    return (min(good), max(good)) if good else (math.nan, math.nan)
+
+
+def sweep(ctx: Context, name: str, lrs: Sequence[float], train: tuple, epochs: int) -> dict:
+    """Train from the same start with each learning rate; final training loss of each."""
+    loss = nn.CrossEntropyLoss()
+    initial = evaluate(MLP(784, [HIDDEN], 10, rng=ctx.rng("init")), train, loss)["loss"]
+    finals, curves = [], []
+    for lr in lrs:
+        model = MLP(784, [HIDDEN], 10, rng=ctx.rng("init"))
+        try:
+            # Too large a rate overflows on purpose; fit stops the run and says so.
+            with np.errstate(over="ignore", invalid="ignore"):
+                history = fit(
+                    model,
+                    train,
+                    loss=loss,
+                    optimizer=optim.create(name, model.parameters(), lr=lr),
+                    batch_size=BATCH,
+                    epochs=epochs,
+                    rng=ctx.rng("shuffle"),
+                    track_grad_norms=False,
+                    train_metrics=False,
+                    progress=False,
+                )
+            final = evaluate(model, train, loss)["loss"]
+            curves.append([initial, *history["train_loss"]])
+        except TrainingDiverged:
+            final = math.nan
+            curves.append([initial])
+        finals.append(final if math.isfinite(final) else math.nan)
+    labels = classify(lrs, finals, initial)
+    return {
+        "lrs": list(lrs),
+        "finals": finals,
+        "labels": labels,
+        "initial": initial,
+        "curves": curves,
+    }
+
+
+def neuron_runs(ctx: Context) -> dict[str, Any]:
+    """Descent on the single neuron's loss surface: a sweep, then three chosen rates."""
+    from kobai.data import make_single_neuron
+    from kobai.landscape import neuron
+
+    x, t = make_single_neuron(
+        100, w=NEURON_TRUE[0], b=NEURON_TRUE[1], noise=0.05, rng=ctx.rng("neuron")
+    )
+    lrs = np.logspace(-2, 3, 21)
+    runs = [neuron.descend_neuron(x, t, NEURON_START, float(lr), NEURON_STEPS) for lr in lrs]
+    finals = [float(r.losses[-1]) for r in runs]
+    labels = classify(lrs, finals, float(runs[0].losses[0]))
+    best = int(np.argmin(finals))
+    crawl = max(0, best - 8)  # 10^(8/4) = 100 times smaller
+    above = [i for i in range(best + 1, len(lrs)) if labels[i] in ("unstable", "diverged")]
+    large = above[0] if above else len(lrs) - 1
+    chosen = {"too small": crawl, "good": best, "too large": large}
+    return {
+        "x": x,
+        "t": t,
+        "lrs": lrs,
+        "finals": finals,
+        "labels": labels,
+        "chosen": {k: runs[i] for k, i in chosen.items()},
+    }
+
+
+CLAIM = (
+    "The learning rate sets the size of each step. *Too large* and the steps overshoot the "
+    "valley and do not converge; *too small* and learning makes no progress. There is no "
+    "general rule for it: it is found by trial and error (source document 002, section 1.1; "
+    "source document 003, section 1.1)."
+)
+
+
+@register("learning-rate", title="Choosing the learning rate", source="002 and 003", claim=CLAIM)
+def study(ctx: Context) -> None:
+    n, epochs = ctx.choose((2000, 3), (400, 2))
+    lrs = list(np.logspace(-5, 1, ctx.choose(25, 7)))
+    train, _ = mnist(n, 1)
+    sweeps = {}
+    for name in ("sgd", "adam"):
+        ctx.log(f"{name}: {len(lrs)} learning rates")
+        sweeps[name] = sweep(ctx, name, lrs, train, epochs)
+    ctx.log("single neuron")
+    cell = neuron_runs(ctx)
+    ctx.page.heading("Setup")
+    ctx.page.paragraph(
+        f"A network 784 → {HIDDEN} (ReLU) → 10 is trained on {n} MNIST digits for {epochs} "
+        f"epochs (batches of {BATCH}, the same initial weights and the same batches every "
+        f"time) with plain SGD and with Adam, at {len(lrs)} learning rates from 1e-5 to 10. "
+        "Each run ends with the cross-entropy over the training set. A rate is *good* when "
+        "its final loss went at least 3/4 of the way from the initial loss to the best loss "
+        "of the sweep (on a log scale); *diverged* when the loss became infinite, exploded or "
+        "ended above where it started; *crawl* below the good range and *unstable* above it."
+    )
+    _headlines(ctx, sweeps, cell)
+    _findings(ctx, sweeps, cell)
+    _figures(ctx, sweeps, cell)
+    _tables(ctx, sweeps, cell)
+
+
+def _headlines(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
+    rows = []
+    for name, s in sweeps.items():
+        low, high = good_range(s["lrs"], s["labels"])
+        best = int(np.nanargmin(s["finals"]))
+        diverged = [
+            lr for lr, label in zip(s["lrs"], s["labels"], strict=True) if label == "diverged"
+        ]
+        rows.append(
+            [
+                name,
+                low,
+                high,
+                s["lrs"][best],
+                s["finals"][best],
+                min(diverged) if diverged else math.nan,
+            ]
+        )
+        ctx.headline(f"{name}/good_low", f"{name}: smallest good learning rate", low)
+        ctx.headline(f"{name}/good_high", f"{name}: largest good learning rate", high)
+        ctx.headline(f"{name}/best_lr", f"{name}: best learning rate", s["lrs"][best])
+    ctx.summary(
+        "the learning-rate sweep",
+        ["optimizer", "good from", "good to", "best lr", "best loss", "first diverging lr"],
+        rows,
+    )
+    for regime, tr in cell["chosen"].items():
+        ctx.headline(
+            f"neuron/{regime}",
+            f"single neuron, lr {tr.lr:.3g} ({regime}): final loss",
+            float(tr.losses[-1]),
+        )
+
+
+def _findings(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
+    for name, s in sweeps.items():
+        low, high = good_range(s["lrs"], s["labels"])
+        counts = {k: s["labels"].count(k) for k in ("crawl", "good", "unstable", "diverged")}
+        smallest = s["finals"][0]
+        ctx.finding(
+            f"{name}: good from {low:.2g} to {high:.2g} (a factor {high / low:.3g}); "
+            f"{counts['crawl']} rates crawl (at {s['lrs'][0]:.1g} the loss only went from "
+            f"{s['initial']:.3f} to {smallest:.3f}), {counts['unstable']} are unstable and "
+            f"{counts['diverged']} diverge."
+        )
+    sgd_best = sweeps["sgd"]["lrs"][int(np.nanargmin(sweeps["sgd"]["finals"]))]
+    adam_best = sweeps["adam"]["lrs"][int(np.nanargmin(sweeps["adam"]["finals"]))]
+    factor = sgd_best / adam_best
+    relation = f"{factor:.3g} times smaller" if factor > 1 else f"{1 / factor:.3g} times larger"
+    ctx.finding(
+        f"The good range depends on the optimiser: Adam's best rate ({adam_best:.2g}) is "
+        f"{relation} than SGD's ({sgd_best:.2g}); Adam divides each step by the size of "
+        "recent gradients, SGD does not. There is no rule that fits both: trial and error."
+    )
+    chosen = cell["chosen"]
+    ctx.finding(
+        "On the single neuron, "
+        + "; ".join(
+            f"lr {tr.lr:.3g} ({k}) ends at loss {tr.losses[-1]:.3g}, "
+            f"(w, b) = ({tr.points[-1][0]:.3g}, {tr.points[-1][1]:.3g})"
+            for k, tr in chosen.items()
+        )
+        + f", the data having been made with (w, b) = ({NEURON_TRUE[0]}, {NEURON_TRUE[1]})."
+    )
+
+
+def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
+    from kobai.landscape import neuron
+    from kobai.viz.studies import learning_rate_paths, learning_rate_sweep
+
+    fig = learning_rate_sweep(sweeps, title="Final training loss against the learning rate")
+    ctx.figure(
+        fig,
+        "sweep",
+        "Final training loss after the same number of updates, for each "
+        "learning rate; the shaded band is the good range, crosses mark divergence "
+        "(drawn at the initial loss).",
+    )
+    # The window holds every path, however far a large step throws it, and the true point.
+    points = np.concatenate(
+        [tr.points for tr in cell["chosen"].values()]
+        + [np.array([[NEURON_TRUE[0], NEURON_TRUE[1]]])]
+    )
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = 0.1 * np.maximum(high - low, 1.0)
+    w = np.linspace(low[0] - margin[0], high[0] + margin[0], 181)
+    b = np.linspace(low[1] - margin[1], high[1] + margin[1], 181)
+    grid = neuron.loss_grid(cell["x"], cell["t"], w, b)
+    fig = learning_rate_paths(
+        w,
+        b,
+        grid,
+        cell["chosen"],
+        true_params=(NEURON_TRUE[0], NEURON_TRUE[1]),
+        title="Three learning rates on the single neuron's loss surface",
+    )
+    ctx.figure(
+        fig,
+        "neuron_paths",
+        f"Gradient descent on y = sigmoid(w x + b) from "
+        f"{NEURON_START} for {NEURON_STEPS} steps with a learning rate that is "
+        "too small, good, and too large.",
+    )
+
+
+def _tables(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
+    ctx.page.heading("Every run")
+    rows = [
+        [name, lr, final, label]
+        for name, s in sweeps.items()
+        for lr, final, label in zip(s["lrs"], s["finals"], s["labels"], strict=True)
+    ]
+    rows += [
+        ["single neuron", lr, final, label]
+        for lr, final, label in zip(cell["lrs"], cell["finals"], cell["labels"], strict=True)
+    ]
+    ctx.table(
+        "results",
+        ["optimizer", "learning rate", "final loss", "regime"],
+        rows,
+        caption="Final loss of every run (NaN: stopped by divergence).",
+        show=None,
+    )
