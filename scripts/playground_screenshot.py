@@ -1,0 +1,103 @@
+"""Take the README's screenshot of ``kobai playground``: ``docs/playground.png``.
+
+Starts a playground server in this process, opens the page in Debian's headless Chromium through
+Playwright (``apt-get install chromium``, ``pip install playwright``; the browser Playwright
+would download is never used), waits until the race is drawn and saves the window. It also
+prints how long the page took to paint and how fast the server recomputed the race.
+
+Usage::
+
+    python scripts/playground_screenshot.py [--out docs/playground.png] [--view race|network]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from kobai.web import make_server
+from kobai.web.routes import warm_up
+
+CHROMIUM = "/usr/bin/chromium"
+# As root, without a sandbox; no background traffic to hosts a closed network cannot reach.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RACE = (
+    "?view=race&mode=instant&surface=hill&steps=150"
+    "&opt=sgd,lr=0.5&opt=momentum,lr=0.1&opt=adam,lr=0.1&opt=rmsprop,lr=0.05"
+)
+# The plot's box inside the surface canvas (surface.js draw()): margins for the axes.
+LEFT, TOP, RIGHT, BOTTOM = 58, 12, 14, 54
+NETWORK = (
+    "?view=network&data=spiral&samples=400&noise=0.04&seed=0&hidden=16,16&activation=tanh"
+    "&opt=adam,lr=0.02&batch=32&speed=20"
+)
+
+
+def hover(page: Any, url: str, *, label: str, step: int) -> None:
+    """Move the mouse over one step of one path, so that its tooltip shows."""
+    query = RACE.replace("?view=race&mode=instant&", "")
+    race = json.load(urllib.request.urlopen(f"{url}api/descend?{query}"))
+    x, y = next(p for p in race["paths"] if p["label"] == label)["points"][step]
+    surface = json.load(urllib.request.urlopen(f"{url}api/surface?surface=hill"))
+    x0, x1, y0, y1 = surface["bounds"]
+    box = page.locator("#surface-canvas").bounding_box()
+    width, height = box["width"] - LEFT - RIGHT, box["height"] - TOP - BOTTOM
+    page.mouse.move(
+        box["x"] + LEFT + (x - x0) / (x1 - x0) * width,
+        box["y"] + TOP + (1 - (y - y0) / (y1 - y0)) * height,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/playground.png", help="PNG file to write")
+    parser.add_argument("--view", choices=("race", "network"), default="race")
+    args = parser.parse_args()
+    from playwright.sync_api import expect, sync_playwright
+
+    server = make_server("127.0.0.1", 0)
+    warm_up()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 900})
+            status = page.locator("#status")
+            if args.view == "race":
+                page.goto(server.url + RACE)
+                expect(status).to_have_attribute("data-step", "150", timeout=30000)
+                hover(page, server.url, label="momentum", step=30)
+            else:
+                page.goto(server.url + NETWORK)
+                expect(status).to_have_attribute("data-step", "0", timeout=30000)
+                page.click("#net-play")
+                time.sleep(6)
+                page.click("#net-play")
+            time.sleep(0.5)
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=args.out)
+            paint = page.locator("body").get_attribute("data-first-paint")
+            print(f"wrote {args.out}; first paint {paint} ms after navigation started")
+            print(status.inner_text())
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Strict parsing of request parameters: every value typed, bounded and checked before use.
+
+The playground's server trusts nothing that arrives in a URL. Numbers must look like numbers
+(no ``nan``, ``inf``, ``1_000`` or 400-digit strings), names must be among the known ones, and
+every size has a ceiling (:data:`LIMITS`), so that one request costs a bounded amount of work.
+A bad value raises :class:`BadRequest`, which the server answers with status 400 and the
+one-line message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+# The ceilings of everything a request can ask for.
+LIMITS: dict[str, Any] = {
+    "url_length": 4096,
+    "fields": 40,
+    "value_length": 200,
+    "optimizers": 6,
+    "grid": (16, 200),
+    "steps": (1, 2000),
+    "race_work": 3000,  # steps x optimizers of one race
+    "lr": (1e-6, 10.0),
+    "coordinate": 1e4,
+    "expression_length": 120,
+    "seed": (0, 2**31 - 1),
+    "samples": (20, 1000),
+    "noise": (0.0, 1.0),
+    "hidden_layers": 4,
+    "hidden_units": (1, 32),
+    "network_steps": 20000,
+    "network_grid": (8, 96),
+    "fps": (0, 60),
+    "per_frame": (1, 20000),
+}
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+_NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+
+
+class BadRequest(ValueError):
+    """A request parameter is missing, malformed or out of bounds (answered with status 400)."""
+
+
+def parse_number(name: str, text: str, low: float, high: float) -> float:
+    """``text`` as a finite float in ``[low, high]``, or :class:`BadRequest`."""
+    text = text.strip()
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
+        raise BadRequest(f"{name} must be a number, got {_shown(text)}")
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadRequest(f"{name} must be finite, got {_shown(text)}")
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be in [{low:g}, {high:g}], got {value:g}")
+    return value
+
+
+def parse_int(name: str, text: str, low: int, high: int) -> int:
+    """``text`` as an int in ``[low, high]``, or :class:`BadRequest`."""
+    text = text.strip()
+    if not _INTEGER.fullmatch(text):
+        raise BadRequest(f"{name} must be an integer, got {_shown(text)}")
+    value = int(text)
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be in [{low}, {high}], got {value}")
+    return value
+
+
+def parse_bool(name: str, text: str) -> bool:
+    """``1/true/yes/on`` or ``0/false/no/off``."""
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    elif lowered in ("0", "false", "no", "off"):
+        return False
+    else:
+        raise BadRequest(f"{name} must be true or false, got {_shown(text)}")
+
+
+def parse_choice(name: str, text: str, choices: Sequence[str]) -> str:
+    """``text`` if it is one of ``choices`` (case and ``_``/``-`` do not matter)."""
+    key = text.strip().lower().replace("_", "-")
+    if not _NAME.fullmatch(key) or key not in choices:
+        raise BadRequest(f"{name} must be one of {', '.join(choices)}; got {_shown(text)}")
+    return key
+
+
+def parse_numbers(name: str, text: str, count: int, bound: float) -> tuple[float, ...]:
+    """``count`` comma-separated numbers, each in ``[-bound, bound]``."""
+    parts = text.split(",")
+    if len(parts) != count:
+        raise BadRequest(f"{name} must be {count} comma-separated numbers, got {_shown(text)}")
+    return tuple(parse_number(name, part, -bound, bound) for part in parts)
+
+
+def _shown(text: str) -> str:
+    # Echo at most a short, printable prefix of hostile input.
+    clean = "".join(c if c.isprintable() else "?" for c in text[:40])
+    return repr(clean + ("..." if len(text) > 40 else ""))
+
+
+@dataclass(frozen=True)
+class Query:
+    """The parameters of one request: one value per name, except names allowed to repeat.
+
+    Parameters
+    ----------
+    values : dict of str to list of str
+        As ``urllib.parse.parse_qs`` gives them.
+    """
+
+    values: dict[str, list[str]]
+
+    @classmethod
+    def parse(cls, query: str, *, repeatable: Sequence[str] = ("opt",)) -> Query:
+        """Parse a raw query string, bounding its length and its number of fields."""
+        if len(query) > LIMITS["url_length"]:
+            raise BadRequest(f"query must be at most {LIMITS['url_length']} characters")
+        try:
+            values = parse_qs(
+                query, keep_blank_values=True, strict_parsing=False, max_num_fields=LIMITS["fields"]
+            )
+        except ValueError:
+            raise BadRequest(f"query must have at most {LIMITS['fields']} fields") from None
+        for name, items in values.items():
+            if not _NAME.fullmatch(name):
+                raise BadRequest(f"unknown parameter {_shown(name)}")
+            if len(items) > 1 and name not in repeatable:
+                raise BadRequest(f"parameter {name} given {len(items)} times")
+            if any(len(v) > LIMITS["value_length"] for v in items):
+                raise BadRequest(
+                    f"parameter {name} must be at most {LIMITS['value_length']} characters"
+                )
+        return cls(values)
+
+    def check_known(self, known: Sequence[str]) -> None:
+        """Raise for any parameter outside ``known`` (a typo should not be silently ignored)."""
+        unknown = sorted(set(self.values) - set(known))
+        if unknown:
+            raise BadRequest(
+                f"unknown parameter(s) {', '.join(unknown)}; valid: {', '.join(sorted(known))}"
+            )
+
+    def text(self, name: str, default: str | None = None) -> str:
+        items = self.values.get(name)
+        if not items:
+            if default is None:
+                raise BadRequest(f"parameter {name} is required")
+            return default
+        return items[0]
+
+    def all(self, name: str) -> list[str]:
+        return list(self.values.get(name, []))
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def number(self, name: str, default: float, low: float, high: float) -> float:
+        return parse_number(name, self.text(name, repr(default)), low, high)
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        return parse_int(name, self.text(name, str(default)), low, high)
+
+    def bounded(self, name: str, default: int, limit: str) -> int:
+        low, high = LIMITS[limit]
+        return self.integer(name, default, low, high)
+
+    def choice(self, name: str, default: str, choices: Sequence[str]) -> str:
+        return parse_choice(name, self.text(name, default), choices)
+
+    def flag(self, name: str, default: bool) -> bool:
+        return parse_bool(name, self.text(name, "1" if default else "0"))

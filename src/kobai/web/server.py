@@ -1,0 +1,286 @@
+"""The playground's HTTP server: the standard library's threading server, kept strict.
+
+- One thread per connection, with a ceiling on connections and on event streams, socket
+  timeouts and bounded work per request, so a slow or hostile client cannot stall others.
+- Only ``GET`` and ``HEAD``; only the whitelisted assets of :mod:`kobai.web.assets` and the
+  routes of :data:`ROUTES`; nothing from a request ever reaches the file system.
+- Answers are JSON written with ``allow_nan=False`` (a NaN is a bug, never a payload), plain
+  text, or server-sent events.
+- Bound to a loopback address, the server also refuses requests whose ``Host`` is not a
+  loopback name, so a web page elsewhere cannot reach it by DNS rebinding.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from kobai.web.assets import asset
+from kobai.web.params import LIMITS, BadRequest, Query
+from kobai.web.routes import ROUTES, Stream, Text
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# A client that went away (closed the page, paused a stream) or stopped reading for too long.
+CLIENT_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class PlaygroundServer(ThreadingHTTPServer):
+    """A threading HTTP server with a ceiling on simultaneous connections and streams.
+
+    Parameters
+    ----------
+    address : (host, port)
+        Port 0 picks a free port (read it back from ``server_address``).
+    max_connections : int, default 64
+        Connections beyond this are answered 503 at once, without a thread.
+    max_streams : int, default 8
+        Event streams running at the same time.
+    quiet : bool, default True
+        Do not log every request on standard error.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        *,
+        max_connections: int = 64,
+        max_streams: int = 8,
+        quiet: bool = True,
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, PlaygroundHandler)
+        self.connections = threading.BoundedSemaphore(max_connections)
+        self.streams = threading.BoundedSemaphore(max_streams)
+        self.quiet = quiet
+        host = address[0]
+        self.allowed_hosts = LOOPBACK if host in LOOPBACK else None
+
+    @property
+    def url(self) -> str:
+        host, port = str(self.server_address[0]), int(self.server_address[1])
+        shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        return f"http://{shown}:{port}/"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.connections.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self.connections.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
+
+
+def _refuse(request: socket.socket) -> None:
+    body = b'{"error":"too many connections, try again"}'
+    head = (
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+    )
+    try:
+        request.settimeout(1.0)
+        request.sendall(head.encode("ascii") + body)
+    except OSError:
+        pass
+
+
+class PlaygroundHandler(BaseHTTPRequestHandler):
+    """Routes one request: an asset, a JSON answer, plain text or an event stream."""
+
+    server: PlaygroundServer
+    protocol_version = "HTTP/1.1"
+    server_version = "kobai-playground"
+    sys_version = ""
+    timeout = 20  # seconds a socket may stay silent (reading) or blocked (writing)
+    # Headers and body go out in separate writes: without this, Nagle's algorithm and delayed
+    # acknowledgements hold every answer back by about 40 ms.
+    disable_nagle_algorithm = True
+
+    # -- entry points ---------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.respond(head=True)
+
+    def not_allowed(self) -> None:
+        self.send_json(405, {"error": f"method {self.command} not allowed"}, {"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = not_allowed  # noqa: N815
+
+    # -- routing --------------------------------------------------------------------------
+    def respond(self, *, head: bool) -> None:
+        self.head_only = head
+        try:
+            self.route()
+        except BadRequest as exc:
+            self.send_json(400, {"error": str(exc)})
+        except CLIENT_GONE:
+            self.close_connection = True
+        except Exception:
+            self.log_error("%s", traceback.format_exc())
+            try:
+                self.send_json(500, {"error": "internal error"})
+            except CLIENT_GONE:
+                self.close_connection = True
+
+    def route(self) -> None:
+        if len(self.path) > LIMITS["url_length"]:
+            self.send_json(414, {"error": f"URL longer than {LIMITS['url_length']} characters"})
+            return
+        if not self.host_allowed():
+            self.send_json(403, {"error": "unexpected Host header"})
+            return
+        url = urlsplit(self.path)
+        found = asset(url.path)
+        if found is not None:
+            self.send_asset(*found)
+            return
+        endpoint: Callable[[Query], Any] | None = ROUTES.get(url.path)
+        if endpoint is None:
+            self.send_json(404, {"error": "not found"})
+            return
+        result = endpoint(Query.parse(url.query))
+        if isinstance(result, Stream):
+            self.send_stream(result)
+        elif isinstance(result, Text):
+            self.send_body(200, result.content_type, result.body.encode("utf-8"))
+        else:
+            self.send_json(200, result)
+
+    def host_allowed(self) -> bool:
+        allowed = self.server.allowed_hosts
+        if allowed is None:
+            return True
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]
+        return name in allowed
+
+    # -- answers --------------------------------------------------------------------------
+    def send_asset(self, body: bytes, content_type: str, etag: str) -> None:
+        if self.headers.get("If-None-Match") == etag:
+            self.send_body(304, content_type, b"", {"ETag": etag})
+            return
+        self.send_body(200, content_type, body, {"ETag": etag, "Cache-Control": "no-cache"})
+
+    def send_json(self, status: int, payload: Any, extra: dict[str, str] | None = None) -> None:
+        body = json.dumps(payload, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        self.send_body(status, "application/json", body, extra)
+
+    def send_body(
+        self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if status >= 400:
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        for key, value in {**SECURITY_HEADERS, **(extra or {})}.items():
+            self.send_header(key, value)
+        if "Cache-Control" not in (extra or {}):
+            self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not getattr(self, "head_only", False) and status != 304:
+            self.wfile.write(body)
+
+    def send_stream(self, stream: Stream) -> None:
+        if not self.server.streams.acquire(blocking=False):
+            stream.close()
+            self.send_json(503, {"error": "too many live streams, try again"}, {"Retry-After": "1"})
+            return
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            for key, value in SECURITY_HEADERS.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.close_connection = True
+            if not self.head_only:
+                self.write_events(stream)
+        finally:
+            stream.close()
+            self.server.streams.release()
+
+    def write_events(self, stream: Stream) -> None:
+        interval = 1.0 / stream.fps if stream.fps > 0 else 0.0
+        deadline = time.monotonic() + stream.max_seconds
+        next_at = time.monotonic()
+        try:
+            for name, payload, paced in stream.events:
+                if paced and interval:
+                    next_at = max(next_at + interval, time.monotonic())
+                    time.sleep(max(0.0, next_at - time.monotonic()))
+                data = json.dumps(payload, allow_nan=False, separators=(",", ":"))
+                self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+                if time.monotonic() > deadline:
+                    break
+        except CLIENT_GONE:
+            pass  # the page closed the stream (pause, reset, another setting): nothing to do
+        except Exception:
+            # The headers are sent: say so in the stream's own terms, then end it.
+            self.log_error("%s", traceback.format_exc())
+            try:
+                self.wfile.write(b'event: failed\ndata: {"error":"internal error"}\n\n')
+            except OSError:
+                pass
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+        if not self.server.quiet:
+            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002
+        if format.startswith("Request timed out"):
+            return  # an idle keep-alive connection closing: routine, not an error
+        sys.stderr.write(f"kobai playground: {format % args}\n")
+
+
+def make_server(
+    host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True, **limits: int
+) -> PlaygroundServer:
+    """Build (but do not start) a playground server; ``port=0`` picks a free port.
+
+    Examples
+    --------
+    >>> server = make_server(port=0)
+    >>> server.url.startswith("http://127.0.0.1:")
+    True
+    >>> server.server_close()
+    """
+    return PlaygroundServer((host, port), quiet=quiet, **limits)

@@ -1,0 +1,115 @@
+// The playground page: reads the URL, builds both views, keeps the URL in step with them.
+
+import { NetworkView } from "./network.js";
+import { RaceView } from "./surface.js";
+import { api, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+
+class App {
+  constructor(meta, initial) {
+    this.meta = meta;
+    this.view = initial.view;
+    this.state = initial;
+    this.firstPaint = null;
+    this.race = new RaceView(meta, initial.race, this);
+    this.network = new NetworkView(meta, initial.net, this);
+    this.loaded = { race: false, network: false };
+    for (const tab of document.querySelectorAll("[data-view]")) {
+      tab.addEventListener("click", () => this.show(tab.dataset.view));
+    }
+    $("copy-link").addEventListener("click", () => this.copy(location.href, "Link copied: it reproduces this view exactly."));
+    $("copy-python").addEventListener("click", () => this.copyPython());
+    window.addEventListener("resize", () => this.redraw());
+  }
+
+  show(view) {
+    this.view = view;
+    for (const tab of document.querySelectorAll("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
+    $("view-race").classList.toggle("hidden", view !== "race");
+    $("view-network").classList.toggle("hidden", view !== "network");
+    if (view === "race") this.network.pause();
+    else this.race.pause();
+    this.writeUrl();
+    if (!this.loaded[view]) {
+      this.loaded[view] = true;
+      if (view === "race") this.race.load();
+      else this.network.load();
+    } else {
+      this.redraw();
+    }
+  }
+
+  redraw() {
+    if (this.view === "race") this.race.draw();
+    else this.network.dirty = true;
+  }
+
+  writeUrl() {
+    history.replaceState(null, "", pageUrl(this.view, this.state.race, this.state.net));
+  }
+
+  painted() {
+    if (this.firstPaint === null) {
+      this.firstPaint = performance.now();
+      document.body.dataset.firstPaint = this.firstPaint.toFixed(1);
+    }
+  }
+
+  error(message) {
+    const status = $("status");
+    status.classList.add("error");
+    status.textContent = `⚠ ${message}`;
+  }
+
+  async copyPython() {
+    const q = this.view === "race" ? raceQuery(this.state.race) : netQuery(this.state.net);
+    q.set("view", this.view);
+    if (this.view === "network") q.set("at", String(this.state.net.at));
+    try {
+      const code = await api("/api/python", q);
+      this.copy(code, "Python code copied: run it to get the same numbers.");
+      document.body.dataset.python = code;
+    } catch (err) {
+      this.error(err.message);
+    }
+  }
+
+  async copy(text, note) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.toast(note);
+    } catch {
+      this.toast("Copying is blocked here; the text is in the page's console.");
+      console.log(text);
+    }
+  }
+
+  toast(text) {
+    const t = $("toast");
+    t.textContent = text;
+    t.classList.remove("hidden");
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => t.classList.add("hidden"), 2600);
+  }
+}
+
+async function main() {
+  document.body.dataset.started = performance.now().toFixed(1);
+  const initial = readUrl(location.search);
+  if (initial.view === "race") {
+    // The first picture needs no metadata: ask for it while /api/meta loads.
+    prefetch("/api/surface", surfaceQuery(initial.race));
+    if (initial.race.mode === "instant") prefetch("/api/descend", raceQuery(initial.race));
+  }
+  try {
+    const meta = await api("/api/meta", new URLSearchParams());
+    const app = new App(meta, initial);
+    window.kobaiPlayground = app;
+    app.show(initial.view);
+  } catch (err) {
+    $("status").textContent = `⚠ ${err.message}`;
+  }
+}
+
+main();

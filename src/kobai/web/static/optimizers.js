@@ -1,0 +1,182 @@
+// Cards of optimizer settings: name, learning rate (log slider and exact number), the main
+// hyper-parameters and flags. The card calls onchange() after every edit.
+
+import { fmt } from "./draw.js";
+
+const LABELS = { lr: "learning rate", momentum: "momentum", alpha: "alpha", rho: "rho",
+  decay_rate: "decay rate", beta1: "β₁", beta2: "β₂" };
+
+export function family(name) {
+  return name.replace(/^textbook-/, "");
+}
+
+export function suggestedLr(meta, surfaceLr, name) {
+  const fam = family(name);
+  if (surfaceLr && surfaceLr[fam] !== undefined) return surfaceLr[fam];
+  const info = meta.optimizers.find((o) => o.name === name);
+  return info ? info.defaults.lr : 0.01;
+}
+
+export function optimizerCard(meta, opt, colour, { onchange, onremove, removable }) {
+  const info = meta.optimizers.find((o) => o.name === opt.name) || meta.optimizers[0];
+  const card = el("div", "opt");
+  card.style.setProperty("--c", colour);
+  const head = el("div", "opt-head");
+  const select = el("select");
+  select.setAttribute("aria-label", "optimizer");
+  for (const o of meta.optimizers) select.append(new Option(o.name, o.name, false, o.name === opt.name));
+  select.addEventListener("change", () => {
+    opt.name = select.value;
+    opt.hyper = { lr: opt.hyper.lr };
+    onchange({ renamed: true });
+  });
+  head.append(select);
+  if (removable) {
+    const remove = el("button");
+    remove.textContent = "×";
+    remove.title = "remove this optimizer";
+    remove.addEventListener("click", onremove);
+    head.append(remove);
+  }
+  card.append(head, lrField(meta, opt, onchange));
+  const more = el("div", "more");
+  for (const key of info.main) {
+    if (key === "lr") continue;
+    if (key === "betas") {
+      more.append(pairField(meta, opt, info, 0, "β₁", onchange), pairField(meta, opt, info, 1, "β₂", onchange));
+    } else {
+      more.append(numberField(meta, opt, info, key, onchange));
+    }
+  }
+  if (more.childElementCount) card.append(more);
+  if (info.flags.length) {
+    const flags = el("div", "flags");
+    for (const key of info.flags) {
+      const label = el("label");
+      const box = el("input");
+      box.type = "checkbox";
+      box.checked = Boolean(key in opt.hyper ? opt.hyper[key] : info.defaults[key]);
+      box.addEventListener("change", () => {
+        opt.hyper[key] = box.checked;
+        onchange({});
+      });
+      label.append(box, ` ${key}`);
+      flags.append(label);
+    }
+    card.append(flags);
+  }
+  return card;
+}
+
+function lrField(meta, opt, onchange) {
+  const [low, high] = [meta.hyper.lr.low, meta.hyper.lr.high];
+  const field = el("label", "field");
+  const slider = el("input");
+  slider.type = "range";
+  slider.min = String(Math.log10(Math.max(low, 1e-5)));
+  slider.max = String(Math.log10(high));
+  slider.step = "0.01";
+  slider.value = String(Math.log10(opt.hyper.lr));
+  slider.setAttribute("aria-label", "learning rate (log scale)");
+  const number = el("input");
+  number.type = "number";
+  number.className = "lr";
+  number.min = String(low);
+  number.max = String(high);
+  number.step = "any";
+  number.value = String(opt.hyper.lr);
+  number.setAttribute("aria-label", "learning rate");
+  slider.addEventListener("input", () => {
+    const lr = Number((10 ** Number(slider.value)).toPrecision(2));
+    opt.hyper.lr = lr;
+    number.value = String(lr);
+    onchange({ sliding: true });
+  });
+  number.addEventListener("change", () => {
+    const lr = Number(number.value);
+    if (!(lr >= low && lr <= high)) {
+      number.classList.add("invalid");
+      return;
+    }
+    number.classList.remove("invalid");
+    opt.hyper.lr = lr;
+    slider.value = String(Math.log10(lr));
+    onchange({});
+  });
+  field.append("lr", slider, number);
+  return field;
+}
+
+function numberField(meta, opt, info, key, onchange) {
+  const spec = meta.hyper[key];
+  const field = el("label", "field");
+  const input = el("input");
+  input.type = "number";
+  input.min = String(spec.low);
+  input.max = String(spec.high);
+  input.step = "any";
+  input.value = String(key in opt.hyper ? opt.hyper[key] : info.defaults[key]);
+  input.setAttribute("aria-label", key);
+  input.addEventListener("change", () => {
+    const v = Number(input.value);
+    if (!(v >= spec.low && v <= spec.high)) {
+      input.classList.add("invalid");
+      return;
+    }
+    input.classList.remove("invalid");
+    opt.hyper[key] = v;
+    onchange({});
+  });
+  field.append(LABELS[key] || key, input);
+  return field;
+}
+
+function pairField(meta, opt, info, index, label, onchange) {
+  const spec = meta.hyper.betas;
+  const field = el("label", "field");
+  const input = el("input");
+  input.type = "number";
+  input.min = String(spec.low);
+  input.max = String(spec.high);
+  input.step = "any";
+  const current = () => (opt.hyper.betas || info.defaults.betas).slice();
+  input.value = String(current()[index]);
+  input.setAttribute("aria-label", label);
+  input.addEventListener("change", () => {
+    const v = Number(input.value);
+    if (!(v >= spec.low && v <= spec.high)) {
+      input.classList.add("invalid");
+      return;
+    }
+    input.classList.remove("invalid");
+    const pair = current();
+    pair[index] = v;
+    opt.hyper.betas = pair;
+    onchange({});
+  });
+  field.append(label, input);
+  return field;
+}
+
+export function describe(hyper) {
+  return Object.entries(hyper)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.map((x) => fmt(x)).join("/") : typeof v === "boolean" ? v : fmt(v)}`)
+    .join(", ");
+}
+
+export function el(tag, className) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  return node;
+}
+
+const ICONS = {
+  play: '<svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 1l9 5-9 5z" fill="currentColor"/></svg>',
+  pause: '<svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 1h3v10H2zM7 1h3v10H7z" fill="currentColor"/></svg>',
+};
+
+export function playButton(button, playing) {
+  button.innerHTML = `${playing ? ICONS.pause : ICONS.play} ${playing ? "Pause" : "Play"}`;
+  button.classList.toggle("playing", playing);
+  button.setAttribute("aria-pressed", String(playing));
+}
