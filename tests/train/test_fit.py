@@ -275,3 +275,26 @@ def test_mismatched_data_lengths() -> None:
             loss=nn.CrossEntropyLoss(),
             optimizer=SGD(m.parameters(), lr=0.1),
         )
+
+
+def test_save_every_epoch_keeps_the_start_and_every_epoch(tmp_path: Path) -> None:
+    m = model()
+    start = {k: v.copy() for k, v in m.state_dict().items()}
+    fit(
+        m,
+        moons(),
+        loss=nn.CrossEntropyLoss(),
+        optimizer=SGD(m.parameters(), lr=0.1),
+        batch_size=16,
+        epochs=2,
+        rng=0,
+        run_dir=tmp_path,
+        save_every_epoch=True,
+    )
+    names = sorted(p.name for p in (tmp_path / "checkpoints").iterdir())
+    assert names == ["epoch_0000.npz", "epoch_0001.npz", "epoch_0002.npz"]
+    first = load_checkpoint(tmp_path / "checkpoints" / "epoch_0000.npz")
+    assert first["epoch"] == 0
+    assert all(np.array_equal(first["model"][k], v) for k, v in start.items())
+    last = load_checkpoint(tmp_path / "checkpoints" / "epoch_0002.npz")["model"]
+    assert all(np.array_equal(last[k], v) for k, v in m.state_dict().items())

@@ -387,6 +387,12 @@ def fit(
     from kobai.data import DataLoader
 
     loader = DataLoader(x, y, batch_size=size, shuffle=True, rng=run.rng)
+    if save_every_epoch and run.state.run_dir is not None and run.state.epoch == 0:
+        # The starting point of the trajectory, for loss-landscape paths and interpolation.
+        save_checkpoint(
+            run.state.run_dir / "checkpoints" / "epoch_0000.npz",
+            {"epoch": 0, "model": model.state_dict()},
+        )
     for callback in run.callbacks:
         callback.on_train_begin(run.state)
     bar = _progress_bar(progress, (epochs - run.state.epoch) * len(loader))
