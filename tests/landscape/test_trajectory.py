@@ -84,28 +84,40 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_load_trajectory_rebuilds_the_initial_parameters_from_the_seed(runs: Path) -> None:
-    trajectory = load_trajectory(runs / "saved")
+    folder = runs / "saved"
+    zero_file = folder / "checkpoints" / "epoch_0000.npz"
+    saved_start = load_checkpoint(zero_file)["model"]  # written by fit before epoch 1
+    hidden = zero_file.with_name("hidden.npz")
+    zero_file.rename(hidden)
+    try:
+        trajectory = load_trajectory(folder)
+    finally:
+        hidden.rename(zero_file)
     assert trajectory.epochs == [0, 1, 2, 3] and trajectory.initial_rebuilt
-    config = RunConfig.from_dict(json.loads((runs / "saved" / "config.json").read_text()))
+    config = RunConfig.from_dict(json.loads((folder / "config.json").read_text()))
     rebuilt = build(config).model.state_dict()
     assert all(np.array_equal(trajectory.states[0][k], rebuilt[k]) for k in rebuilt)
-    last = load_checkpoint(runs / "saved" / "checkpoints" / "epoch_0003.npz")["model"]
+    # the model rebuilt from the seed is exactly the one the run started from
+    assert all(np.array_equal(saved_start[k], rebuilt[k]) for k in rebuilt)
+    last = load_checkpoint(folder / "checkpoints" / "epoch_0003.npz")["model"]
     assert all(np.array_equal(trajectory.states[-1][k], last[k]) for k in last)
     assert not np.array_equal(trajectory.states[0]["1.weight"], last["1.weight"])
 
 
 def test_an_epoch_zero_checkpoint_is_used_when_there_is_one(runs: Path) -> None:
     folder = runs / "saved"
+    zero_file = folder / "checkpoints" / "epoch_0000.npz"
+    original = zero_file.read_bytes()
     zero = {
         k: v + 1.0
         for k, v in load_checkpoint(folder / "checkpoints/epoch_0001.npz")["model"].items()
     }
-    save_checkpoint(folder / "checkpoints" / "epoch_0000.npz", {"epoch": 0, "model": zero})
+    save_checkpoint(zero_file, {"epoch": 0, "model": zero})
     try:
         state, rebuilt = initial_state(folder)
         trajectory = load_trajectory(folder)
     finally:
-        (folder / "checkpoints" / "epoch_0000.npz").unlink()
+        zero_file.write_bytes(original)
     assert not rebuilt and not trajectory.initial_rebuilt and trajectory.epochs == [0, 1, 2, 3]
     assert all(np.array_equal(state[k], zero[k]) for k in zero)
 
