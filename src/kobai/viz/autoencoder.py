@@ -289,6 +289,7 @@ def plot_auc_by_class(
     path: str | os.PathLike[str],
     *,
     methods: Sequence[str] = ("autoencoder", "pca"),
+    labels: Mapping[str, str] | None = None,
     title: str = "Anomaly detection, one class as normal",
     formats: tuple[str, ...] = ("png",),
 ) -> list[Path]:
@@ -297,6 +298,7 @@ def plot_auc_by_class(
     Parameters
     ----------
     table : sequence of mappings with key ``normal`` and ``<method>_auc`` per method
+    labels : mapping of method -> legend label, optional
     """
     names = [str(row["normal"]) for row in table]
     x = np.arange(len(names))
@@ -307,13 +309,13 @@ def plot_auc_by_class(
         values = [float(row[f"{method}_auc"]) for row in table]
         mean = float(np.mean(values))
         ax.bar(x + (i - (len(methods) - 1) / 2) * width, values, width, color=colour,
-               label=f"{method} (mean {mean:.3f})")  # fmt: skip
+               label=f"{(labels or {}).get(method, method)} (mean {mean:.3f})")  # fmt: skip
     low = min(float(row[f"{m}_auc"]) for row in table for m in methods)
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
     ax.set_xticks(x, names)
     ax.set(xlabel="normal class", ylabel="ROC AUC")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ROC AUC")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)

@@ -1,0 +1,287 @@
+"""``kobai autoencoder denoise | anomaly | reduce``: the three uses of an autoencoder in source
+document 003, each measured (against the noisy input, or against PCA) in a run directory."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+USES = ("denoise", "anomaly", "reduce")
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "common": {
+        "data": "mnist", "target": None, "train_size": None, "test_size": None,
+        "hidden": "256,64", "channels": "16,32", "activation": "relu", "loss": "mse",
+        "optimizer": "adam", "lr": 1e-3, "seed": 0,
+    },
+    "denoise": {"model": "conv", "latent": "64", "epochs": 10, "batch_size": 64,
+                "noise": "gaussian:0.5", "show": 10},
+    "anomaly": {"model": "conv", "latent": "16", "epochs": 20, "batch_size": 32, "normal": "0",
+                "pca_components": 8, "percentile": 95.0, "threshold": None},
+    "reduce": {"model": "dense", "latent": "2,8,32", "epochs": 30, "batch_size": 128, "lr": 2e-3},
+}  # fmt: skip
+HELP = {
+    "denoise": "train on corrupted digits with the clean ones as targets; PSNR before/after",
+    "anomaly": "train on normal digits only; reconstruction error as anomaly score vs PCA",
+    "reduce": "latent codes of size k = 2, 8, 32; reconstruction error against PCA's",
+}
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "autoencoder",
+        help="autoencoders: denoise | anomaly | reduce, each measured against a baseline",
+        description=(
+            "Train an autoencoder (dense or convolutional) on the bundled MNIST subset and "
+            "measure one of its uses; every command writes config.json, metrics.csv, figures "
+            "and the training runs (checkpoints, history) to its run directory."
+        ),
+    )
+    uses = p.add_subparsers(dest="use", metavar="USE", required=True)
+    for use in USES:
+        q = uses.add_parser(use, help=HELP[use], description=HELP[use])
+        _common_options(q, {**DEFAULTS["common"], **DEFAULTS[use]})
+        g = q.add_argument_group(use)
+        if use == "denoise":
+            g.add_argument("--noise", help="gaussian:SIGMA, salt_and_pepper:FRACTION or "
+                           "masking:FRACTION (gaussian:0.5)")  # fmt: skip
+            g.add_argument("--show", type=int, help="digits in the figure (10)")
+        elif use == "anomaly":
+            g.add_argument("--normal", help="normal class(es), e.g. 0 or 1,7; 'each' runs "
+                           "every class in turn (0)")  # fmt: skip
+            g.add_argument("--pca-components", type=int, help="k of the PCA baseline (8)")
+            g.add_argument("--percentile", type=float, help="threshold: this percentile of "
+                           "the training scores (95)")  # fmt: skip
+            g.add_argument("--threshold", type=float, help="a given threshold instead")
+
+
+def _common_options(q: argparse.ArgumentParser, defaults: dict[str, Any]) -> None:
+    def text(name: str) -> str:
+        return f" ({defaults[name]})"
+
+    g = q.add_argument_group("data")
+    g.add_argument("--data", help="mnist (default), digits, idx:FOLDER, fashion:FOLDER, csv:PATH")
+    g.add_argument("--target", help="label column of a CSV data set")
+    g.add_argument("--train-size", type=int, help="use only the first N training samples")
+    g.add_argument("--test-size", type=int, help="use only the first N test samples")
+    g = q.add_argument_group("model")
+    g.add_argument("--model", choices=("dense", "conv"), help="architecture" + text("model"))
+    g.add_argument("--latent", help="latent size(s), comma-separated" + text("latent"))
+    g.add_argument("--hidden", help="dense encoder hidden sizes" + text("hidden"))
+    g.add_argument("--channels", help="conv encoder channels" + text("channels"))
+    g.add_argument("--activation", help="hidden activation" + text("activation"))
+    g.add_argument("--loss", choices=("mse", "bce"), help="reconstruction loss (mse)")
+    g = q.add_argument_group("training")
+    g.add_argument("--optimizer", help="any registered optimizer (adam)")
+    g.add_argument("--lr", type=float, help="learning rate" + text("lr"))
+    g.add_argument("--batch-size", type=int, help="mini-batch size" + text("batch_size"))
+    g.add_argument("--epochs", type=int, help="epochs" + text("epochs"))
+    g.add_argument("--seed", type=int, help="random seed (0): same seed, same numbers")
+    g = q.add_argument_group("output")
+    g.add_argument("--out", default="runs", help="folder of run directories (runs)")
+    g.add_argument("--name", help="run directory name (default: a timestamp)")
+    g.add_argument("--resume", metavar="RUN_DIR", help="continue a run from its checkpoints")
+    g.add_argument("--quiet", action="store_true", help="no progress bar, only the table")
+
+
+def gather_config(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given on the command line over the defaults of ``args.use``."""
+    config = {"use": args.use, **DEFAULTS["common"], **DEFAULTS[args.use]}
+    for key in config:
+        value = getattr(args, key, None)
+        if value is not None and key != "use":
+            config[key] = value
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    from kobai.models import autoencoder_runs as AR
+
+    if args.resume:
+        run_dir = Path(args.resume)
+        config_file = run_dir / "config.json"
+        if not config_file.is_file():
+            raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
+        config = json.loads(config_file.read_text())
+        if config.get("use") != args.use:
+            raise ValueError(f"{run_dir} holds a {config.get('use')!r} run, not {args.use!r}")
+        if args.epochs is not None:
+            config["epochs"] = args.epochs
+    else:
+        config = gather_config(args)
+        run_dir = Path(args.out) / (args.name or time.strftime("%Y%m%d-%H%M%S"))
+        if (run_dir / "config.json").exists():
+            raise FileExistsError(
+                f"{run_dir} already holds a run; use --resume {run_dir} or another --name"
+            )
+    spec = AR.ExperimentSpec.from_config(config)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if not args.quiet:
+        print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
+    start = time.perf_counter()
+    report = {"denoise": report_denoise, "anomaly": report_anomaly, "reduce": report_reduce}
+    table, figures, notes = report[args.use](
+        spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
+    )
+    write_table(table, run_dir / "metrics.csv")
+    print_table(table)
+    for note in notes:
+        print(note)
+    print(f"time: {time.perf_counter() - start:.1f} s")
+    print(f"run directory: {run_dir}  (figures: {', '.join(p.name for p in figures)})")
+    return 0
+
+
+def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    from kobai.models import autoencoder_runs as AR
+    from kobai.viz import plot_learning_curves
+    from kobai.viz.autoencoder import plot_image_rows
+
+    data, out = AR.denoise(spec, run_dir, **kw)
+    r = out.result
+    pick = _one_per_class(out.labels, spec.show)
+    figures: list[Path] = []
+    if _images(data):
+        figures += plot_image_rows(
+            {"clean": r.clean[pick], f"noisy\n{r.psnr_noisy:.1f} dB": r.noisy[pick],
+             f"denoised\n{r.psnr_denoised:.1f} dB": r.denoised[pick]},
+            run_dir / "denoising",
+            title=f"Denoising autoencoder ({spec.model}, latent {spec.latent}), noise "
+            f"{spec.noise}: PSNR {r.psnr_noisy:.1f} -> {r.psnr_denoised:.1f} dB on held-out "
+            f"{data.name}",
+        )  # fmt: skip
+    figures += plot_learning_curves(out.history, run_dir / "learning_curve", title=spec.describe())
+    table = [{
+        "noise": spec.noise, "psnr_noisy_db": r.psnr_noisy, "psnr_denoised_db": r.psnr_denoised,
+        "gain_db": r.gain, "test_mse_denoised": float(np.mean((r.denoised - r.clean) ** 2)),
+        "test_samples": len(r.clean),
+    }]  # fmt: skip
+    return table, figures, _notes(data)
+
+
+def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    from kobai.models import autoencoder_runs as AR
+    from kobai.viz import autoencoder as V
+    from kobai.viz import plot_learning_curves
+
+    data, outcomes = AR.anomaly(spec, run_dir, **kw)
+    pca_name = f"PCA (k={spec.pca_components})"
+    if len(outcomes) > 1:
+        table = [_auc_row(o) for o in outcomes]
+        means = {k: float(np.mean([row[k] for row in table])) for k in table[0] if k != "normal"}
+        figures = V.plot_auc_by_class(
+            table, run_dir / "auc_by_class",
+            labels={"autoencoder": f"{spec.model} autoencoder", "pca": pca_name},
+            title=f"One class as normal, the others as anomalies (held-out {data.name})",
+        )  # fmt: skip
+        return table + [{"normal": "mean", **means}], figures, _notes(data)
+    o = outcomes[0]
+    results = {f"{spec.model} autoencoder": o.autoencoder, pca_name: o.pca}
+    normal = ",".join(map(str, o.normal))
+    figures = V.plot_score_histograms(
+        results, run_dir / "anomaly_scores", title=f"Normal: {normal}; anomalous: the rest"
+    )
+    figures += V.plot_roc_curves(results, run_dir / "roc", title=f"ROC, normal class {normal}")
+    if _images(data):
+        figures += V.plot_extremes(
+            data.x_test, o.test_scores, run_dir / "extremes", labels=data.y_test,
+            title=f"Held-out samples by reconstruction error, normal: {normal}",
+        )  # fmt: skip
+    figures += plot_learning_curves(o.history, run_dir / "learning_curve", title=spec.describe())
+    table = [{"method": name, "normal": normal, **r.as_row()} for name, r in results.items()]
+    return table, figures, _notes(data)
+
+
+def report_reduce(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    from kobai.models import autoencoder_runs as AR
+    from kobai.viz import autoencoder as V
+
+    data, out = AR.reduce(spec, run_dir, **kw)
+    table = [row.as_row() for row in out.rows]
+    figures = V.plot_reduction_errors(
+        table, run_dir / "reduction_mse",
+        title=f"Held-out reconstruction MSE, {spec.model} autoencoder vs PCA ({data.name})",
+    )  # fmt: skip
+    pick = _one_per_class(data.y_test, 10)
+    rows = {"original": data.x_test[pick]}
+    for k, model in out.models.items():
+        z, rec = AR.autoencoder_codes(model, data.x_test)
+        pz, prec = AR.pca_codes(data.x_train, data.x_test, k)
+        rows[f"autoencoder\nk={k}"], rows[f"PCA\nk={k}"] = rec[pick], prec[pick]
+        if k == 2 and data.y_test is not None:
+            figures += V.plot_latent_scatter(
+                {"autoencoder latent space (k=2)": z, "PCA projection (k=2)": pz},
+                data.y_test, run_dir / "latent_2d",
+                title=f"Held-out {data.name} in two dimensions",
+            )  # fmt: skip
+    if _images(data):
+        figures += V.plot_image_rows(
+            rows, run_dir / "reconstructions", title=f"Held-out {data.name}: reconstructions"
+        )
+    return table, figures, _notes(data)
+
+
+def _auc_row(o: Any) -> dict[str, Any]:
+    return {
+        "normal": ",".join(map(str, o.normal)),
+        "autoencoder_auc": o.autoencoder.auc, "pca_auc": o.pca.auc,
+        "autoencoder_precision": o.autoencoder.precision, "pca_precision": o.pca.precision,
+        "autoencoder_recall": o.autoencoder.recall, "pca_recall": o.pca.recall,
+    }  # fmt: skip
+
+
+def _one_per_class(labels: Any, n: int) -> np.ndarray:
+    """Indices of ``n`` test samples, one per class in turn where there are classes."""
+    if labels is None:
+        return np.arange(n)
+    groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    order = [g[r] for r in range(max(map(len, groups))) for g in groups if r < len(g)]
+    return np.array(order[:n])
+
+
+def _images(data: Any) -> bool:
+    """Whether the samples are square images (else no figure of images is drawn)."""
+    n = int(np.prod(data.x_train.shape[1:]))
+    return math.isqrt(n) ** 2 == n
+
+
+def _notes(data: Any) -> list[str]:
+    notes = []
+    if data.scaled:
+        notes.append(f"note: {data.name} was min-max scaled to [0, 1] with the training range")
+    if not _images(data):
+        notes.append(f"note: {data.name} samples are not square images: no image figures")
+    return notes
+
+
+def write_table(table: list[dict[str, Any]], path: Path) -> None:
+    """The rows of ``table`` as a CSV file with a header."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+
+
+def print_table(table: list[dict[str, Any]], file: Any = None) -> None:
+    """The rows of ``table`` aligned in columns, numbers with four decimals."""
+    out = file or sys.stdout
+    names = list(table[0])
+    cells = [[_cell(row[n]) for n in names] for row in table]
+    widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    print("  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)), file=out)
+    for c in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(c, widths, strict=True)), file=out)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.4f}"
+    return str(value)
