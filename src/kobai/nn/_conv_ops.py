@@ -121,9 +121,19 @@ def _too_small(label: str, x: np.ndarray, pads: Pads, extent: Pair) -> ValueErro
 
 
 def _weight_grad(a: np.ndarray, b: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``a @ b`` written straight into a new array of the weight's shape (owned, no copy)."""
+    """``a @ b`` (stacks of matrices) in a new array of the weight's shape (owned).
+
+    ``b`` is a transposed view of im2col columns, so the product sums over the long axis of
+    output positions. OpenBLAS runs such products up to 1.5 times faster when the larger
+    side of the result is its row axis, so a wide result is computed transposed, then copied
+    into place (the weight is small).
+    """
     out = np.empty(shape, dtype=np.result_type(a, b))
-    np.matmul(a, b, out=out.reshape(a.shape[0], a.shape[1], b.shape[2]))
+    out3 = out.reshape(a.shape[0], a.shape[1], b.shape[2])
+    if b.shape[2] > a.shape[1]:
+        np.copyto(out3, np.matmul(b.transpose(0, 2, 1), a.transpose(0, 2, 1)).transpose(0, 2, 1))
+    else:
+        np.matmul(a, b, out=out3)
     return out
 
 

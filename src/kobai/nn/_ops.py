@@ -10,19 +10,32 @@ from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 
 
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for a batch ``a`` (B, K) and a weight ``b`` (K, N).
+
+    OpenBLAS is faster when the larger side of the result is its row axis: with fewer
+    samples than features the product is computed as ``(b.T @ a.T).T``, whose memory is
+    (N, B) -- the result is then a transposed (Fortran-ordered) view, which the following
+    element-wise ops and products take as it is.
+    """
+    if a.ndim == 2 and a.shape[0] < b.shape[1]:
+        return np.matmul(b.T, a.T).T
+    return np.matmul(a, b)
+
+
 class Linear(Function):
     """``x @ w.T + b`` in one node: one matrix product forward, two backward (at most)."""
 
     def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
         self.x, self.w = x, w
-        out = np.matmul(x, w.T)
+        out = _product(x, w.T)
         if b is not None:
             out += b
         return out
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         needs = self.needs_grad
-        gx = np.matmul(grad, self.w) if needs[0] else None
+        gx = _product(grad, self.w) if needs[0] else None
         gw = gb = None
         if needs[1] or (len(needs) > 2 and needs[2]):
             g2 = grad.reshape(-1, grad.shape[-1])

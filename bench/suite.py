@@ -1,0 +1,117 @@
+"""The workloads of the benchmark, what each measures and the targets kobai is held to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One measured quantity of a workload.
+
+    ``target`` is a speed ratio kobai/PyTorch (above 1: kobai faster) the quantity must reach;
+    ``limit`` an absolute upper bound on kobai's value (for times).
+    """
+
+    key: str
+    label: str
+    unit: str
+    higher_is_better: bool
+    target: float | None = None
+    limit: float | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A benchmark: one module per side, run as ``python -m bench.workloads.<module>``."""
+
+    name: str
+    title: str
+    kobai: str
+    torch: str | None
+    metrics: tuple[Metric, ...]
+    config: dict[str, Any] = field(default_factory=dict)
+    # A reference without a PyTorch side of its own is compared with this workload's.
+    compare_with: str | None = None
+
+
+STEPS = Metric("steps_per_s", "training steps/s", "steps/s", True)
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "gemm",
+        "float32 GEMM 1024x1024x1024",
+        "kobai_gemm",
+        "torch_gemm",
+        (Metric("gflops", "GEMM speed", "GFLOP/s", True),),
+        {"n": 1024},
+    ),
+    Workload(
+        "mlp_sgd",
+        "MLP 784-256-256-10 training, SGD lr 0.1, batch 128",
+        "kobai_mlp",
+        "torch_mlp",
+        (Metric("steps_per_s", "training steps/s", "steps/s", True, target=1.3),),
+        {"optimizer": "sgd"},
+    ),
+    Workload(
+        "mlp_adam",
+        "MLP 784-256-256-10 training, Adam lr 1e-3, batch 128",
+        "kobai_mlp",
+        "torch_mlp",
+        (Metric("steps_per_s", "training steps/s", "steps/s", True, target=1.2),),
+        {"optimizer": "adam"},
+    ),
+    Workload(
+        "mlp_numpy",
+        "(reference) the same SGD step written by hand in NumPy",
+        "numpy_mlp",
+        None,
+        (Metric("steps_per_s", "training steps/s", "steps/s", True),),
+        compare_with="mlp_sgd",
+    ),
+    Workload(
+        "mlp_gemms",
+        "(reference) the 8 matrix products of that step, alone",
+        "numpy_gemms",
+        "torch_gemms",
+        (Metric("gemm_ms", "NumPy/OpenBLAS vs PyTorch/MKL", "ms", False),),
+    ),
+    Workload(
+        "conv_ae",
+        "Conv autoencoder 28x28 training, Adam, batch 64",
+        "kobai_conv",
+        "torch_conv",
+        (Metric("steps_per_s", "training steps/s", "steps/s", True, target=0.8),),
+    ),
+    Workload(
+        "mlp_infer",
+        "MLP 784-256-256-10 inference, batch 1024",
+        "kobai_infer",
+        "torch_infer",
+        (Metric("samples_per_s", "samples/s", "samples/s", True, target=1.0),),
+    ),
+    Workload(
+        "numgrad",
+        "MLP gradient: backprop vs finite differences",
+        "kobai_numgrad",
+        "torch_numgrad",
+        (
+            Metric("forward_ms", "forward pass, batch 128", "ms", False),
+            Metric("backprop_ms", "backprop (forward + backward)", "ms", False),
+            Metric("numgrad_full_s", "finite differences, all weights (from 256)", "s", False),
+            Metric("numgrad_over_backprop", "finite differences / backprop", "x", False),
+            Metric("gradcheck_s", "gradcheck float64, 256 biases", "s", False),
+        ),
+    ),
+    Workload(
+        "grid",
+        "Single-neuron loss over a 201x201 (w, b) grid, 1,000 points",
+        "kobai_grid",
+        "torch_grid",
+        (Metric("grid_s", "loss grid", "s", False, limit=0.5),),
+    ),
+)
+
+BY_NAME = {w.name: w for w in WORKLOADS}

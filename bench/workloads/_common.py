@@ -1,0 +1,115 @@
+"""What every workload script shares: its configuration, the timing loop and the result line.
+
+Standard library and NumPy only, so that both sides (kobai's Python and PyTorch's) can import
+it. A workload is run as ``python -m bench.workloads.<name> --config JSON`` with the thread
+variables (``OMP_NUM_THREADS`` and friends) already set by the runner, and prints one line
+``BENCH_RESULT {...}`` with its measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULT_PREFIX = "BENCH_RESULT "
+MLP_SIZES = (784, 256, 256, 10)
+MLP_BATCH = 128
+CONV_BATCH = 64
+INFER_BATCH = 1024
+GRID = 201  # the single-neuron loss grid: GRID x GRID values of (w, b) in [-LIMIT, LIMIT]
+GRID_LIMIT = 5.0
+GRID_CHUNK = 8  # grid rows per pass: 8 * 201 * 1000 float32 = 6.4 MB, which stays in cache
+
+
+def read_config() -> dict[str, Any]:
+    """The ``--config`` JSON given by the runner."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--config", required=True, help="the workload's settings, as JSON")
+    return dict(json.loads(parser.parse_args().config))
+
+
+def load_mnist(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The bundled MNIST subset the runner saved: images (N, 784) float32, labels (N,) int64."""
+    folder = Path(config["data"])
+    return np.load(folder / "mnist_x.npy"), np.load(folder / "mnist_y.npy")
+
+
+def load_neuron(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The single-neuron data set the runner saved: inputs and targets, (N,) float32 each."""
+    folder = Path(config["data"])
+    return np.load(folder / "neuron_x.npy"), np.load(folder / "neuron_t.npy")
+
+
+def batches(x: np.ndarray, y: np.ndarray, size: int) -> Callable[[], tuple[Any, Any]]:
+    """A function giving the next batch ``(x, y)``, cycling in order through the data."""
+    count = len(x) // size
+    pairs = [(x[i * size : (i + 1) * size], y[i * size : (i + 1) * size]) for i in range(count)]
+    state = {"i": -1}
+
+    def next_batch() -> tuple[Any, Any]:
+        state["i"] = (state["i"] + 1) % count
+        return pairs[state["i"]]
+
+    return next_batch
+
+
+def time_variants(steps: dict[str, Callable[[], Any]], timing: dict[str, Any]) -> dict[str, float]:
+    """Seconds per call of each function: the median over timed blocks.
+
+    The blocks of the variants take turns (round robin), so that a change in the machine's
+    load hits them all alike. ``timing`` holds either ``warmup_s``, ``block_s`` and ``blocks``
+    (blocks sized to last about ``block_s`` seconds) or ``steps`` (a fixed count per block,
+    for smoke runs), with ``warmup_steps`` and ``blocks``.
+    """
+    sizes: dict[str, int] = {}
+    for name, step in steps.items():
+        sizes[name] = _warm_up(step, timing)
+    per_step: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(int(timing["blocks"])):
+        for name, step in steps.items():
+            n = sizes[name]
+            start = time.perf_counter()
+            for _ in range(n):
+                step()
+            per_step[name].append((time.perf_counter() - start) / n)
+    return {name: float(np.median(values)) for name, values in per_step.items()}
+
+
+def _warm_up(step: Callable[[], Any], timing: dict[str, Any]) -> int:
+    """Run ``step`` until warm; return how many calls make one timed block."""
+    if "steps" in timing:
+        for _ in range(int(timing.get("warmup_steps", 1))):
+            step()
+        return max(1, int(timing["steps"]))
+    calls, start = 0, time.perf_counter()
+    while calls < 3 or time.perf_counter() - start < float(timing["warmup_s"]):
+        step()
+        calls += 1
+    per_call = (time.perf_counter() - start) / calls
+    return max(1, round(float(timing["block_s"]) / per_call))
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def emit(results: dict[str, dict[str, float]], **info: Any) -> None:
+    """Print the result line: ``{variant: {metric: value}}``, peak RSS and extra information."""
+    payload = {"results": results, "peak_rss_mb": peak_rss_mb(), "info": info}
+    print(RESULT_PREFIX + json.dumps(payload), flush=True)
+
+
+def gemm_flops_per_mlp_step(sizes: tuple[int, ...] = MLP_SIZES, batch: int = MLP_BATCH) -> int:
+    """The GEMM lower bound's work: 6 * weights * batch (2 forward, 4 backward per weight)."""
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    return 6 * weights * batch

@@ -1,0 +1,66 @@
+"""kobai: training steps of the MLP 784-256-256-10 (ReLU, softmax cross-entropy, batch 128).
+
+Config: ``optimizer`` ("sgd", lr 0.1, or "adam", lr 1e-3), ``timing``, ``data``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import kobai as kb
+from bench.workloads import _common as C
+from kobai import nn, optim
+
+
+def mlp(rng: int = 0) -> nn.Sequential:
+    """The benchmark's network, float32, PyTorch's default initialisation."""
+    a, h1, h2, out = C.MLP_SIZES
+    return nn.Sequential(
+        nn.Linear(a, h1, rng=rng),
+        nn.ReLU(),
+        nn.Linear(h1, h2, rng=rng + 1),
+        nn.ReLU(),
+        nn.Linear(h2, out, rng=rng + 2),
+    )
+
+
+def make_optimizer(name: str, params: Any) -> optim.Optimizer:
+    if name == "sgd":
+        return optim.SGD(params, lr=0.1)
+    elif name == "adam":
+        return optim.Adam(params, lr=1e-3)
+    else:
+        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {name!r}")
+
+
+def main() -> None:
+    config = C.read_config()
+    x, y = C.load_mnist(config)
+    next_batch = C.batches(x, y, C.MLP_BATCH)
+    model = mlp()
+    opt = make_optimizer(config["optimizer"], model.parameters())
+    loss_fn = nn.CrossEntropyLoss()
+    losses: list[float] = []
+
+    def step() -> None:
+        xb, yb = next_batch()
+        opt.zero_grad()
+        loss = loss_fn(model(kb.Tensor(xb)), yb)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    seconds = C.time_variants({"kobai": step}, config["timing"])
+    first, last = float(np.mean(losses[:20])), float(np.mean(losses[-20:]))
+    C.emit(
+        {"kobai": {"steps_per_s": 1.0 / seconds["kobai"]}},
+        steps=len(losses),
+        loss_first=first,
+        loss_last=last,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""PyTorch: training steps of the MLP 784-256-256-10 (ReLU, softmax cross-entropy, batch 128).
+
+The three implementations of torch.optim (the default single-tensor loop, ``foreach=True``
+and ``fused=True``) are timed in turns in this one process; the runner takes the fastest.
+Config: ``optimizer`` ("sgd", lr 0.1, or "adam", lr 1e-3), ``threads``, ``timing``, ``data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from bench.workloads import _common as C
+
+SETTINGS = {"default": {}, "foreach": {"foreach": True}, "fused": {"fused": True}}
+
+
+def mlp() -> torch.nn.Sequential:
+    a, h1, h2, out = C.MLP_SIZES
+    return torch.nn.Sequential(
+        torch.nn.Linear(a, h1),
+        torch.nn.ReLU(),
+        torch.nn.Linear(h1, h2),
+        torch.nn.ReLU(),
+        torch.nn.Linear(h2, out),
+    )
+
+
+def make_optimizer(name: str, params: Any, setting: dict[str, bool]) -> torch.optim.Optimizer:
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=0.1, **setting)
+    elif name == "adam":
+        return torch.optim.Adam(params, lr=1e-3, **setting)
+    else:
+        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {name!r}")
+
+
+def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float]) -> Callable:
+    x, y = C.load_mnist(config)
+    next_batch = C.batches(torch.from_numpy(x), torch.from_numpy(y), C.MLP_BATCH)
+    torch.manual_seed(0)
+    model = mlp()
+    opt = make_optimizer(config["optimizer"], model.parameters(), setting)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step() -> None:
+        xb, yb = next_batch()
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+
+    return step
+
+
+def main() -> None:
+    config = C.read_config()
+    torch.set_num_threads(int(config["threads"]))
+    losses: dict[str, list[float]] = {name: [] for name in SETTINGS}
+    steps = {name: trainer(config, s, losses[name]) for name, s in SETTINGS.items()}
+    seconds = C.time_variants(steps, config["timing"])
+    C.emit(
+        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
+        torch=torch.__version__,
+        loss_first=float(np.mean(losses["default"][:20])),
+        loss_last=float(np.mean(losses["default"][-20:])),
+    )
+
+
+if __name__ == "__main__":
+    main()
