@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
+from kobai.landscape import _gradients as gradients
 from kobai.landscape import _math as m
 from kobai.landscape.expression import compile_expression
 
@@ -218,74 +219,6 @@ def _hill(p: Any) -> Any:
     return (x**2 + y**2) / 10 + 2 * m.exp(-((x + 2.5) ** 2 + y**2))
 
 
-# Hand-written gradients. Each repeats, operation by operation, what autograd computes for the
-# formula above it (PowScalar's ``2.0 * a`` and ``p * a ** (p - 1)``, Div's ``grad / b``, Cos's
-# ``-grad * sin(a)``, and, where a variable feeds three or more terms, the order in which the
-# engine adds their contributions), so that descend's paths are the same to the last bit.
-
-
-def _stack(*parts: Any) -> np.ndarray:
-    # np.array of one point's scalars is several times faster than np.stack (descend's case).
-    out = np.array(parts)
-    return out if out.ndim == 1 else np.moveaxis(out, 0, -1)
-
-
-def _quadratic_grad(p: np.ndarray) -> np.ndarray:
-    return _stack(1 / 2 * (2.0 * p[..., 0]))
-
-
-def _bowl_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    return _stack(1 / 20 * (2.0 * x), 2.0 * y)
-
-
-def _rosenbrock_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    g_valley = 100 * (2.0 * (y - x * x))
-    return _stack(-(2.0 * (1 - x)) + -g_valley * (2.0 * x), g_valley)
-
-
-def _beale_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    y2, y3 = y * y, np.power(y, 3.0)
-    g1, g2, g3 = (2.0 * (c - x + x * v) for c, v in ((1.5, y), (2.25, y2), (2.625, y3)))
-    # The engine visits the third term first and, within a term, the product before "c - x".
-    gx = g3 * y3 + -g3 + g2 * y2 + -g2 + g1 * y + -g1
-    gy = g3 * x * (3.0 * np.power(y, 2.0)) + g2 * x * (2.0 * y) + g1 * x
-    return _stack(gx, gy)
-
-
-def _himmelblau_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    g1, g2 = 2.0 * (x * x + y - 11), 2.0 * (x + y * y - 7)
-    return _stack(g1 * (2.0 * x) + g2, g1 + g2 * (2.0 * y))
-
-
-def _saddle_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    return _stack(2.0 * x, 1 / 4 * (4.0 * np.power(y, 3.0)) + -1 / 2 * (2.0 * y))
-
-
-def _rastrigin_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    tau = 2 * np.pi
-    return _stack(*(2.0 * v + 10 * np.sin(tau * v) * tau for v in (x, y)))
-
-
-def _plateau_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    g = -(-np.exp(-(x * x + y * y) / 8) / 8)
-    return _stack(g * (2.0 * x), g * (2.0 * y))
-
-
-def _hill_grad(p: np.ndarray) -> np.ndarray:
-    x, y = _xy(p)
-    g_hill = -(2 * np.exp(-((x + 2.5) * (x + 2.5) + y * y)))
-    return _stack(
-        1 / 10 * (2.0 * x) + g_hill * (2.0 * (x + 2.5)), 1 / 10 * (2.0 * y) + g_hill * (2.0 * y)
-    )
-
-
 _FAST = {"sgd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5, "rmsprop": 0.05}
 _FAST_ADAPTIVE = {"adam": 0.1, "adamw": 0.1, "nadam": 0.1, "radam": 0.1, "adadelta": 1.0}
 
@@ -298,14 +231,14 @@ _REGISTRY: dict[str, TestFunction] = {
     for f in (
         TestFunction(
             "quadratic", 1, "f(x) = x²/2", _quadratic, ((-2.5, 2.5),), [(0.0,)], (2.0,),
-            grad=_quadratic_grad,
+            grad=gradients.quadratic,
             lr={"sgd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5, "adam": 0.1},
             description="source 001: from x = 2 with lr 0.1, x = 1.80, 1.62, 1.458, ...",
         ),
         TestFunction(
             "bowl", 2, "f(x, y) = x²/20 + y²", _bowl, ((-8.0, 8.0), (-3.0, 3.0)),
             [(0.0, 0.0)], (-7.0, 2.0), log_levels=True,
-            grad=_bowl_grad,
+            grad=gradients.bowl,
             lr={"sgd": 0.9, "momentum": 0.1, "nesterov": 0.1, "adagrad": 1.0, "rmsprop": 0.1,
                 "adam": 0.3},
             description="an anisotropic bowl: plain SGD zig-zags across the steep direction "
@@ -314,7 +247,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "rosenbrock", 2, "f(x, y) = (1 − x)² + 100 (y − x²)²", _rosenbrock,
             ((-2.0, 2.0), (-1.0, 3.0)), [(1.0, 1.0)], (-1.2, 1.0), log_levels=True,
-            grad=_rosenbrock_grad,
+            grad=gradients.rosenbrock,
             lr={"sgd": 2e-3, "momentum": 2e-3, "nesterov": 2e-3, "adagrad": 0.5,
                 "rmsprop": 0.01, "adam": 0.2},
             description="a curved, flat-bottomed valley: easy to enter, slow to follow",
@@ -322,7 +255,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "beale", 2, "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
             _beale, ((-4.5, 4.5), (-4.5, 4.5)), [(3.0, 0.5)], (1.0, 1.5), log_levels=True,
-            grad=_beale_grad,
+            grad=gradients.beale,
             lr={"sgd": 0.01, "momentum": 0.005, "nesterov": 0.005, "adagrad": 0.5,
                 "rmsprop": 0.01, "adam": 0.1},
             description="sharp ridges and flat plains: adaptive step sizes pay off",
@@ -333,7 +266,7 @@ _REGISTRY: dict[str, TestFunction] = {
             [(3.0, 2.0), (-2.805118086952745, 3.131312518250573),
              (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)],
             (0.0, 0.0), log_levels=True,
-            grad=_himmelblau_grad,
+            grad=gradients.himmelblau,
             lr={"sgd": 0.01, "momentum": 0.005, "nesterov": 0.005, "adagrad": 0.5,
                 "rmsprop": 0.05, "adam": 0.1},
             description="four minima of equal depth: which one a run reaches depends on "
@@ -342,7 +275,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "saddle", 2, "f(x, y) = x² + y⁴/4 − y²/2", _saddle, ((-2.0, 2.0), (-2.0, 2.0)),
             [(0.0, -1.0), (0.0, 1.0)], (-1.8, 0.001),
-            grad=_saddle_grad,
+            grad=gradients.saddle,
             lr={"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5,
                 "rmsprop": 0.05, "adam": 0.05},
             description="a saddle point at the origin between two minima: how fast does "
@@ -351,7 +284,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "rastrigin", 2, "f(x, y) = 20 + Σ (v² − 10 cos 2πv)", _rastrigin,
             ((-5.12, 5.12), (-5.12, 5.12)), [(0.0, 0.0)], (-4.5, 4.3),
-            grad=_rastrigin_grad,
+            grad=gradients.rastrigin,
             lr={"sgd": 0.002, "momentum": 0.004, "nesterov": 0.006, "adagrad": 0.5,
                 "rmsprop": 0.2, "adam": 0.5},
             description="a grid of local minima: every optimiser gets stuck somewhere",
@@ -360,7 +293,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "plateau", 2, "f(x, y) = 1 − exp(−(x² + y²)/8)", _plateau,
             ((-6.0, 6.0), (-6.0, 6.0)), [(0.0, 0.0)], (5.0, 4.0),
-            grad=_plateau_grad,
+            grad=gradients.plateau,
             lr={"sgd": 0.1, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5,
                 "rmsprop": 0.05, "adam": 0.1},
             description="a nearly flat plain around a well: tiny gradients stall plain SGD, "
@@ -369,7 +302,7 @@ _REGISTRY: dict[str, TestFunction] = {
         TestFunction(
             "hill", 2, "f(x, y) = (x² + y²)/10 + 2 exp(−((x + 2.5)² + y²))", _hill,
             ((-6.0, 3.0), (-4.0, 4.0)), [(0.06968525078117106, 0.0)], (-5.5, 0.3),
-            grad=_hill_grad,
+            grad=gradients.hill,
             lr={"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5,
                 "rmsprop": 0.05, "adam": 0.1},
             description="source 000: in 2-D a path can go around a hill (a detour), which "
