@@ -193,7 +193,7 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
     )
     test_scores = evaluate(the_run.model, (data.x_test, data.y_test), the_run.loss, task=data.task)
     print_table(train_scores, test_scores, seconds, len(history))
-    stop = getattr(history, "stop_reason", None)
+    stop = history.stop_reason
     if stop:
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")

@@ -214,8 +214,6 @@ class _Run:
 
     # -- one epoch ------------------------------------------------------------------------
     def epoch(self, loader: Any, val: tuple[np.ndarray, np.ndarray] | None, bar: Any) -> None:
-        from kobai.data import DataLoader  # noqa: F401 - documents where batches come from
-
         epoch = self.state.epoch + 1
         start = time.perf_counter()
         total, count, steps = 0.0, 0, 0
@@ -404,7 +402,7 @@ def fit(
             bar.close()
     for callback in run.callbacks:
         callback.on_train_end(run.state)
-    run.state.history.stop_reason = run.state.stop_reason  # type: ignore[attr-defined]
+    run.state.history.stop_reason = run.state.stop_reason
     return run.state.history
 
 

@@ -25,6 +25,8 @@ class History:
     steps : list of dict
         One row per optimisation step (``epoch``, ``step``, ``loss``, ``lr``), when the run
         was asked to log steps.
+    stop_reason : str or None
+        Why the run stopped before its last epoch (set by callbacks), None otherwise.
 
     Examples
     --------
@@ -37,6 +39,7 @@ class History:
     def __init__(self) -> None:
         self.epochs: list[dict[str, Any]] = []
         self.steps: list[dict[str, Any]] = []
+        self.stop_reason: str | None = None
 
     def append_epoch(self, row: dict[str, Any]) -> None:
         self.epochs.append(dict(row))
