@@ -32,6 +32,15 @@ from kobai.optim._workspace import (
 __all__ = ["Workspace", "adadelta", "adagrad", "adam", "nadam", "radam", "rmsprop", "sgd"]
 
 
+def add_scaled_ratio(
+    param: np.ndarray, numerator: np.ndarray, scale: float, denom: np.ndarray, out: np.ndarray
+) -> None:
+    """``param += scale * numerator / denom`` in place, rounding in that order, through ``out``."""
+    np.multiply(numerator, scale, out=out)
+    out /= denom
+    param += out
+
+
 def sgd(
     param: np.ndarray,
     grad: np.ndarray,
@@ -148,9 +157,7 @@ def adagrad(
     addcmul_(state_sum, g, g, 1.0, work[1])
     std = np.sqrt(state_sum, out=work[1])
     std += eps
-    update = np.multiply(g, -clr, out=work[0])
-    update /= std
-    param += update
+    add_scaled_ratio(param, g, -clr, std, work[0])
 
 
 def rmsprop(
@@ -211,9 +218,7 @@ def rmsprop(
         np.multiply(momentum_buffer, lr, out=avg)
         param -= avg
     else:
-        update = np.multiply(g, -lr, out=work[0])
-        update /= avg
-        param += update
+        add_scaled_ratio(param, g, -lr, avg, work[0])
 
 
 def adam(
@@ -363,12 +368,8 @@ def nadam(
     np.sqrt(denom, out=denom)
     denom += eps
     mu_product_next = mu_product * mu_next
-    update = np.multiply(g, -lr * (1.0 - mu) / (1.0 - mu_product), out=work[0])
-    update /= denom
-    param += update
-    np.multiply(exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), out=update)
-    update /= denom
-    param += update
+    add_scaled_ratio(param, g, -lr * (1.0 - mu) / (1.0 - mu_product), denom, work[0])
+    add_scaled_ratio(param, exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), denom, work[0])
     return mu_product
 
 
