@@ -61,6 +61,32 @@ def batches(x: np.ndarray, y: np.ndarray, size: int) -> Callable[[], tuple[Any, 
     return next_batch
 
 
+def training_step(
+    model: Any,
+    optimizer: Any,
+    loss_fn: Any,
+    next_batch: Callable[[], tuple[Any, Any]],
+    losses: list[float],
+    *,
+    autoencoder: bool = False,
+    wrap: Callable[[Any], Any] | None = None,
+) -> Callable[[], None]:
+    """One training step as both libraries write it (their APIs agree): zero the gradients,
+    forward, loss (against the input itself for an autoencoder), backward, update; the loss
+    is kept so that both sides can be checked to learn. ``wrap`` turns a batch into the
+    library's tensor where the model needs one."""
+
+    def step() -> None:
+        xb, yb = next_batch()
+        optimizer.zero_grad()
+        loss = loss_fn(model(wrap(xb) if wrap else xb), xb if autoencoder else yb)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+
+    return step
+
+
 def time_variants(steps: dict[str, Callable[[], Any]], timing: dict[str, Any]) -> dict[str, float]:
     """Seconds per call of each function: the median over timed blocks.
 

@@ -38,13 +38,9 @@ def main() -> None:
     loss_fn = nn.MSELoss()
     losses: list[float] = []
 
-    def step() -> None:
-        xb, _ = next_batch()
-        opt.zero_grad()
-        loss = loss_fn(model(kb.Tensor(xb)), xb)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    step = C.training_step(
+        model, opt, loss_fn, next_batch, losses, autoencoder=True, wrap=kb.Tensor
+    )
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
     C.emit(

@@ -44,13 +44,7 @@ def main() -> None:
     loss_fn = nn.CrossEntropyLoss()
     losses: list[float] = []
 
-    def step() -> None:
-        xb, yb = next_batch()
-        opt.zero_grad()
-        loss = loss_fn(model(kb.Tensor(xb)), yb)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    step = C.training_step(model, opt, loss_fn, next_batch, losses, wrap=kb.Tensor)
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
     first, last = float(np.mean(losses[:20])), float(np.mean(losses[-20:]))

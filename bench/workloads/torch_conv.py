@@ -38,15 +38,7 @@ def trainer(images: torch.Tensor, setting: dict[str, bool], losses: list[float])
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, **setting)
     loss_fn = torch.nn.MSELoss()
 
-    def step() -> None:
-        xb, _ = next_batch()
-        opt.zero_grad()
-        loss = loss_fn(model(xb), xb)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-
-    return step
+    return C.training_step(model, opt, loss_fn, next_batch, losses, autoencoder=True)
 
 
 def main() -> None:

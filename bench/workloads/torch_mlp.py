@@ -46,15 +46,7 @@ def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float
     opt = make_optimizer(config["optimizer"], model.parameters(), setting)
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def step() -> None:
-        xb, yb = next_batch()
-        opt.zero_grad()
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-
-    return step
+    return C.training_step(model, opt, loss_fn, next_batch, losses)
 
 
 def main() -> None:
