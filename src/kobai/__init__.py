@@ -14,6 +14,7 @@ from kobai.autograd import (
     tensor,
     zeros,
 )
+from kobai.backend import flush_denormal, set_flush_denormal
 from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
@@ -28,6 +29,7 @@ __all__ = [
     "enable_grad",
     "evaluate",
     "fit",
+    "flush_denormal",
     "functional",
     "gradcheck",
     "is_grad_enabled",
@@ -37,6 +39,7 @@ __all__ = [
     "ones",
     "optim",
     "predict",
+    "set_flush_denormal",
     "tensor",
     "zeros",
 ]

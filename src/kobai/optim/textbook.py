@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.grad_mode import enable_grad
+from kobai.backend import flush_denormal
 from kobai.optim import _validate as V
 from kobai.optim._workspace import Workspace
 from kobai.optim.optimizer import Optimizer
@@ -105,19 +106,21 @@ class _Textbook(Optimizer):
         missing = [k for k in params if k not in grads]
         if missing:
             raise KeyError(f"grads has no entry for {missing}")
+        for key in params:
+            if np.shape(params[key]) != np.shape(grads[key]):
+                raise ValueError(
+                    f"grads[{key!r}] has shape {np.shape(grads[key])} but params[{key!r}] has "
+                    f"shape {np.shape(params[key])}"
+                )
         group = self.param_groups[0]
         self._begin_step()
-        for key in params:
-            param, grad = params[key], grads[key]
-            if np.shape(param) != np.shape(grad):
-                raise ValueError(
-                    f"grads[{key!r}] has shape {np.shape(grad)} but params[{key!r}] has shape "
-                    f"{np.shape(param)}"
-                )
-            work = self._dict_work.get(key)
-            if work is None or not work.fits(param):
-                work = self._dict_work[key] = Workspace(param)
-            self._rule(param, grad, self.state[key], group, work)
+        with flush_denormal():
+            for key in params:
+                param = params[key]
+                work = self._dict_work.get(key)
+                if work is None or not work.fits(param):
+                    work = self._dict_work[key] = Workspace(param)
+                self._rule(param, grads[key], self.state[key], group, work)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, as the other optimizers do."""
@@ -126,10 +129,11 @@ class _Textbook(Optimizer):
             with enable_grad():
                 loss = closure()
         self._begin_step()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._rule(p.data, p.grad, self.state[p], group, self._work(p))
+        with flush_denormal():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self._rule(p.data, p.grad, self.state[p], group, self._work(p))
         return loss
 
 
