@@ -44,6 +44,8 @@ def trainer(images: torch.Tensor, setting: dict[str, bool], losses: list[float])
 def main() -> None:
     config = C.read_config()
     torch.set_num_threads(int(config["threads"]))
+    # kobai's optimizers step with subnormal floats flushed to zero; PyTorch does when asked.
+    torch.set_flush_denormal(True)
     x, _ = C.load_mnist(config)
     images = torch.from_numpy(np.ascontiguousarray(x.reshape(-1, 1, 28, 28)))
     losses: dict[str, list[float]] = {name: [] for name in SETTINGS}

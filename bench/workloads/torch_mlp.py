@@ -52,6 +52,8 @@ def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float
 def main() -> None:
     config = C.read_config()
     torch.set_num_threads(int(config["threads"]))
+    # kobai's optimizers step with subnormal floats flushed to zero; PyTorch does when asked.
+    torch.set_flush_denormal(True)
     losses: dict[str, list[float]] = {name: [] for name in SETTINGS}
     steps = {name: trainer(config, s, losses[name]) for name, s in SETTINGS.items()}
     seconds = C.time_variants(steps, config["timing"])
