@@ -56,8 +56,8 @@ def test_import_and_help_load_numpy_only() -> None:
     code = (
         "import sys, kobai, kobai.cli.main as m\n"
         "m.build_parser()\n"
-        "heavy = [n for n in ('matplotlib', 'sklearn', 'scipy', 'torch', 'rich', 'tqdm') "
-        "if n in sys.modules]\n"
+        "heavy = [n for n in ('matplotlib', 'sklearn', 'scipy', 'torch', 'rich', 'tqdm', "
+        "'threadpoolctl') if n in sys.modules]\n"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

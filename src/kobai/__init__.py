@@ -14,7 +14,7 @@ from kobai.autograd import (
     tensor,
     zeros,
 )
-from kobai.backend import flush_denormal, set_flush_denormal
+from kobai.backend import flush_denormal, get_num_threads, set_flush_denormal, set_num_threads
 from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
@@ -31,6 +31,7 @@ __all__ = [
     "fit",
     "flush_denormal",
     "functional",
+    "get_num_threads",
     "gradcheck",
     "is_grad_enabled",
     "nn",
@@ -40,6 +41,7 @@ __all__ = [
     "optim",
     "predict",
     "set_flush_denormal",
+    "set_num_threads",
     "tensor",
     "zeros",
 ]

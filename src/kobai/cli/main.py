@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
         importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
+        subparsers.choices[name].add_argument(
+            "--threads",
+            type=int,
+            metavar="N",
+            help="threads for matrix products (default: one per core; 1 is faster on a busy "
+            "machine)",
+        )
     return parser
 
 
@@ -55,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     module = importlib.import_module(f"kobai.cli.{args.command}")
     try:
+        if args.threads is not None:
+            from kobai.backend import set_num_threads
+
+            set_num_threads(args.threads)
         return int(module.run(args))
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"kobai {args.command}: error: {exc}", file=sys.stderr)

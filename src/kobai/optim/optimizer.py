@@ -28,9 +28,9 @@ class Optimizer:
     :meth:`step` runs with subnormal floats flushed to zero (:func:`kobai.flush_denormal`):
     a moment estimate that decays for a weight whose gradient stays zero would otherwise turn
     subnormal after some hundreds of steps and make every later step about twice as slow.
-    The parameters cannot tell: a subnormal moment moves a weight by less than 1e-30 of
-    itself, far below float32's resolution (a weight that is itself subnormal, below 1.2e-38,
-    reads as zero).
+    The parameters do not notice: with Adam's defaults a subnormal moment would move a weight
+    by at most about 1e-33, which changes no float32 weight above about 1e-25 (a weight that
+    is itself subnormal, below 1.2e-38, reads as zero).
 
     Parameters
     ----------
