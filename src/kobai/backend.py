@@ -9,6 +9,7 @@ to float64 behind the user's back.
 
 from __future__ import annotations
 
+import ctypes
 import platform
 import sys
 from collections.abc import Iterator
@@ -50,51 +51,52 @@ def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
+# -- the C library ---------------------------------------------------------------------------
+_glibc: Any = None  # the C library once looked up; False where it is not glibc
+
+
+def glibc() -> Any:
+    """The process's C library through ctypes when it is glibc (on Linux), else None."""
+    global _glibc
+    if _glibc is None:
+        _glibc = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None)
+                libc.gnu_get_libc_version  # noqa: B018 - only glibc has it
+                _glibc = libc
+            except (OSError, AttributeError):
+                pass
+    return _glibc or None
+
+
 # -- subnormal numbers ---------------------------------------------------------------------
 # x86-64 keeps the SSE/AVX floating-point modes in the MXCSR register, one per thread; two of
 # its bits make the arithmetic treat subnormal inputs as zero (DAZ, bit 6) and round
 # subnormal results to zero (FTZ, bit 15). glibc's fegetenv/fesetenv read and write the whole
 # environment, a 32-byte fenv_t whose last four bytes are MXCSR.
-_FENV_SIZE, _MXCSR_OFFSET, _FTZ_DAZ = 32, 28, 0x8040
-_libc: Any = None  # the C library once loaded; False where the modes cannot be set
+_FenvT = ctypes.c_uint32 * 8
+_MXCSR, _FTZ_DAZ = 7, 0x8040
 
 
 def _fenv_libc() -> Any:
-    global _libc
-    if _libc is None:
-        _libc = False
-        if sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64"):
-            import ctypes
-
-            try:
-                libc = ctypes.CDLL(None)
-                libc.gnu_get_libc_version  # noqa: B018 - the fenv_t layout above is glibc's
-                _libc = libc if libc.fegetenv and libc.fesetenv else False
-            except (OSError, AttributeError):
-                _libc = False
-    return _libc
+    """glibc on x86-64, where the layout above holds; else None."""
+    return glibc() if platform.machine() in ("x86_64", "AMD64") else None
 
 
 def _read_fenv(libc: Any) -> Any:
-    import ctypes
-
-    env = ctypes.create_string_buffer(_FENV_SIZE)
+    env = _FenvT()
     if libc.fegetenv(env) != 0:
         raise OSError("fegetenv failed")
     return env
 
 
-def _mxcsr(env: Any) -> int:
-    return int.from_bytes(env.raw[_MXCSR_OFFSET : _MXCSR_OFFSET + 4], "little")
-
-
-def _with_flush(env: Any, mode: bool) -> Any:
-    import ctypes
-
-    bits = _mxcsr(env) | _FTZ_DAZ if mode else _mxcsr(env) & ~_FTZ_DAZ
-    raw = bytearray(env.raw)
-    raw[_MXCSR_OFFSET : _MXCSR_OFFSET + 4] = bits.to_bytes(4, "little")
-    return ctypes.create_string_buffer(bytes(raw), _FENV_SIZE)
+def _set_fenv(libc: Any, env: Any, flush: bool) -> None:
+    """Install ``env`` with the flush bits set (``flush``) or cleared."""
+    changed = _FenvT.from_buffer_copy(env)
+    changed[_MXCSR] = env[_MXCSR] | _FTZ_DAZ if flush else env[_MXCSR] & ~_FTZ_DAZ
+    if libc.fesetenv(changed) != 0:
+        raise OSError("fesetenv failed")
 
 
 def set_flush_denormal(mode: bool) -> bool:
@@ -124,10 +126,9 @@ def set_flush_denormal(mode: bool) -> bool:
         is supported), in which case nothing changed.
     """
     libc = _fenv_libc()
-    if not libc:
+    if libc is None:
         return False
-    if libc.fesetenv(_with_flush(_read_fenv(libc), bool(mode))) != 0:
-        raise OSError("fesetenv failed")
+    _set_fenv(libc, _read_fenv(libc), bool(mode))
     return True
 
 
@@ -139,15 +140,14 @@ def flush_denormal() -> Iterator[bool]:
     :func:`set_flush_denormal`.
     """
     libc = _fenv_libc()
-    if not libc:
+    if libc is None:
         yield False
         return
     saved = _read_fenv(libc)
-    if _mxcsr(saved) & _FTZ_DAZ == _FTZ_DAZ:
+    if saved[_MXCSR] & _FTZ_DAZ == _FTZ_DAZ:
         yield True
         return
-    if libc.fesetenv(_with_flush(saved, True)) != 0:
-        raise OSError("fesetenv failed")
+    _set_fenv(libc, saved, True)
     try:
         yield True
     finally:

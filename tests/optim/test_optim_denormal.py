@@ -74,7 +74,7 @@ def test_flush_denormal_block_restores_the_mode_it_found():
 def test_unsupported_platform_changes_nothing(monkeypatch):
     from kobai import backend
 
-    monkeypatch.setattr(backend, "_libc", False)
+    monkeypatch.setattr(backend, "_glibc", False)
     before = halved()
     assert kb.set_flush_denormal(True) is False
     with kb.flush_denormal() as on:

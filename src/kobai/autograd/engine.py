@@ -7,10 +7,11 @@ The first backward pass of a process also tunes the C allocator for training loo
 from __future__ import annotations
 
 import os
-import sys
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from kobai.backend import glibc
 
 if TYPE_CHECKING:
     from kobai.autograd.function import Function
@@ -128,18 +129,10 @@ def tune_allocator() -> bool:
     """
     global _allocator_tuned
     _allocator_tuned = True
-    if os.environ.get("KOBAI_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
+    libc = glibc()  # only glibc has these mallopt parameters
+    if os.environ.get("KOBAI_TUNE_MALLOC", "1") == "0" or libc is None:
         return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version  # noqa: B018 - only glibc has these mallopt parameters
-        return bool(
-            libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(_M_TOP_PAD, 64 << 20)
-        )
-    except (OSError, AttributeError):
-        return False
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20) and libc.mallopt(_M_TOP_PAD, 64 << 20))
 
 
 def run_backward(root: Tensor, grad: np.ndarray, retain_graph: bool) -> None:
