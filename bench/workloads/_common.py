@@ -135,6 +135,17 @@ def emit(results: dict[str, dict[str, float]], **info: Any) -> None:
     print(RESULT_PREFIX + json.dumps(payload), flush=True)
 
 
+def emit_training(seconds: dict[str, float], losses: list[float], **info: Any) -> None:
+    """Print the training steps per second of each variant, with the mean loss of the first
+    and of the last 20 steps in ``losses`` (both sides show that they learn)."""
+    emit(
+        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
+        loss_first=float(np.mean(losses[:20])),
+        loss_last=float(np.mean(losses[-20:])),
+        **info,
+    )
+
+
 def gemm_flops_per_mlp_step(sizes: tuple[int, ...] = MLP_SIZES, batch: int = MLP_BATCH) -> int:
     """The GEMM lower bound's work: 6 * weights * batch (2 forward, 4 backward per weight)."""
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))

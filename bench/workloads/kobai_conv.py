@@ -43,12 +43,7 @@ def main() -> None:
     )
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
-    C.emit(
-        {"kobai": {"steps_per_s": 1.0 / seconds["kobai"]}},
-        steps=len(losses),
-        loss_first=float(np.mean(losses[:20])),
-        loss_last=float(np.mean(losses[-20:])),
-    )
+    C.emit_training(seconds, losses, steps=len(losses))
 
 
 if __name__ == "__main__":

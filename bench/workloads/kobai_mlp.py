@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import kobai as kb
 from bench.workloads import _common as C
 from kobai import nn, optim
@@ -47,13 +45,7 @@ def main() -> None:
     step = C.training_step(model, opt, loss_fn, next_batch, losses, wrap=kb.Tensor)
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
-    first, last = float(np.mean(losses[:20])), float(np.mean(losses[-20:]))
-    C.emit(
-        {"kobai": {"steps_per_s": 1.0 / seconds["kobai"]}},
-        steps=len(losses),
-        loss_first=first,
-        loss_last=last,
-    )
+    C.emit_training(seconds, losses, steps=len(losses))
 
 
 if __name__ == "__main__":

@@ -65,11 +65,7 @@ def main() -> None:
             b -= gb
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
-    C.emit(
-        {"kobai": {"steps_per_s": 1.0 / seconds["kobai"]}},
-        loss_first=float(np.mean(losses[:20])),
-        loss_last=float(np.mean(losses[-20:])),
-    )
+    C.emit_training(seconds, losses)
 
 
 if __name__ == "__main__":

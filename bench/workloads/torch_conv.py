@@ -13,8 +13,7 @@ import numpy as np
 import torch
 
 from bench.workloads import _common as C
-
-SETTINGS = {"default": {}, "foreach": {"foreach": True}, "fused": {"fused": True}}
+from bench.workloads._torch import SETTINGS, setup_training
 
 
 def autoencoder() -> torch.nn.Sequential:
@@ -43,20 +42,13 @@ def trainer(images: torch.Tensor, setting: dict[str, bool], losses: list[float])
 
 def main() -> None:
     config = C.read_config()
-    torch.set_num_threads(int(config["threads"]))
-    # kobai's optimizers step with subnormal floats flushed to zero; PyTorch does when asked.
-    torch.set_flush_denormal(True)
+    setup_training(config)
     x, _ = C.load_mnist(config)
     images = torch.from_numpy(np.ascontiguousarray(x.reshape(-1, 1, 28, 28)))
     losses: dict[str, list[float]] = {name: [] for name in SETTINGS}
     steps: dict[str, Any] = {n: trainer(images, s, losses[n]) for n, s in SETTINGS.items()}
     seconds = C.time_variants(steps, config["timing"])
-    C.emit(
-        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
-        torch=torch.__version__,
-        loss_first=float(np.mean(losses["default"][:20])),
-        loss_last=float(np.mean(losses["default"][-20:])),
-    )
+    C.emit_training(seconds, losses["default"], torch=torch.__version__)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
 
 from bench.workloads import _common as C
-
-SETTINGS = {"default": {}, "foreach": {"foreach": True}, "fused": {"fused": True}}
+from bench.workloads._torch import SETTINGS, setup_training
 
 
 def mlp() -> torch.nn.Sequential:
@@ -51,18 +49,11 @@ def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float
 
 def main() -> None:
     config = C.read_config()
-    torch.set_num_threads(int(config["threads"]))
-    # kobai's optimizers step with subnormal floats flushed to zero; PyTorch does when asked.
-    torch.set_flush_denormal(True)
+    setup_training(config)
     losses: dict[str, list[float]] = {name: [] for name in SETTINGS}
     steps = {name: trainer(config, s, losses[name]) for name, s in SETTINGS.items()}
     seconds = C.time_variants(steps, config["timing"])
-    C.emit(
-        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
-        torch=torch.__version__,
-        loss_first=float(np.mean(losses["default"][:20])),
-        loss_last=float(np.mean(losses["default"][-20:])),
-    )
+    C.emit_training(seconds, losses["default"], torch=torch.__version__)
 
 
 if __name__ == "__main__":
