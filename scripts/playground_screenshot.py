@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 import urllib.request
@@ -23,18 +24,10 @@ from typing import Any
 from kobai.web import make_server
 from kobai.web.routes import warm_up
 
-CHROMIUM = "/usr/bin/chromium"
-# As root, without a sandbox; no background traffic to hosts a closed network cannot reach.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Chromium is launched as the browser tests launch it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
+from browser import launch  # noqa: E402
+
 RACE = (
     "?view=race&mode=instant&surface=hill&steps=150"
     "&opt=sgd,lr=0.5&opt=momentum,lr=0.1&opt=adam,lr=0.1&opt=rmsprop,lr=0.05"
@@ -74,7 +67,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1600, "height": 900})
             status = page.locator("#status")
             if args.view == "race":
