@@ -165,29 +165,28 @@ class Conv2dFunction(Function):
         )
         if min(out_size) < 1:
             raise _too_small(self.label, x, self.pads, (dh * (kh - 1) + 1, dw * (kw - 1) + 1))
-        self.kernel, self.out_size, self.in_shape = (kh, kw), out_size, chwn_view(x).shape
         g = self.groups
         # One transposing copy (none for the output of a conv) beats a gather per kernel tap.
         xv = contiguous(chwn_view(x))
+        self.kernel, self.out_size, self.in_shape = (kh, kw), out_size, xv.shape
         cols = im2col(xv, self.kernel, self.stride, self.dilation, self.pads, out_size)
         self.cols = cols.reshape(g, cg * kh * kw, -1)
         self.weight = weight.reshape(g, o // g, -1)
         y = matmul(self.weight, self.cols).reshape(o, *out_size, x.shape[0])
         if bias is not None:
             y += bias[:, None, None, None]
-        out = nchw_view(y)
-        return out[0] if self.unbatched else out
+        return nchw_view(y, unbatched=self.unbatched)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         grad = grad[None] if self.unbatched else grad
         g, og, _ = self.weight.shape
         # (O, OH, OW, N) is this op's own output layout: no copy for a grad from a conv.
-        g2 = contiguous(grad.transpose(1, 2, 3, 0)).reshape(g, og, -1)
+        g2 = contiguous(chwn_view(grad)).reshape(g, og, -1)
         gx = gw = gb = None
         if self.needs_grad[0]:
             dcols = matmul(self.weight.transpose(0, 2, 1), g2)
             dx = col2im(
-                dcols.reshape(-1, dcols.shape[-1]),
+                dcols,
                 self.in_shape,
                 self.kernel,
                 self.stride,
@@ -195,8 +194,7 @@ class Conv2dFunction(Function):
                 self.pads,
                 self.out_size,
             )
-            gx = nchw_view(dx)
-            gx = gx[0] if self.unbatched else gx
+            gx = nchw_view(dx, unbatched=self.unbatched)
         if self.needs_grad[1]:
             gw = _weight_grad(g2, self.cols.transpose(0, 2, 1), self.weight_shape)
         if len(self.needs_grad) > 2 and self.needs_grad[2]:
@@ -252,11 +250,11 @@ class ConvTranspose2dFunction(Function):
             )
         g = self.groups
         self.kernel, self.in_size = (kh, kw), (h, w)
-        self.x = contiguous(x.transpose(1, 2, 3, 0)).reshape(g, cin // g, -1)
+        self.x = contiguous(chwn_view(x)).reshape(g, cin // g, -1)
         self.weight = weight.reshape(g, cin // g, -1)
         cols = matmul(self.weight.transpose(0, 2, 1), self.x)
         y = col2im(
-            cols.reshape(-1, cols.shape[-1]),
+            cols,
             (cog * g, sizes[0], sizes[1], n),
             self.kernel,
             self.stride,
@@ -266,8 +264,7 @@ class ConvTranspose2dFunction(Function):
         )
         if bias is not None:
             y += bias[:, None, None, None]
-        out = nchw_view(y)
-        return out[0] if self.unbatched else out
+        return nchw_view(y, unbatched=self.unbatched)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, ...]:
         grad = grad[None] if self.unbatched else grad
@@ -279,8 +276,7 @@ class ConvTranspose2dFunction(Function):
             cols = cols.reshape(g, -1, cols.shape[-1])
             if self.needs_grad[0]:
                 gx = matmul(self.weight, cols).reshape(g * cig, *self.in_size, grad.shape[0])
-                gx = nchw_view(gx)
-                gx = gx[0] if self.unbatched else gx
+                gx = nchw_view(gx, unbatched=self.unbatched)
             if self.needs_grad[1]:
                 gw = _weight_grad(self.x, cols.transpose(0, 2, 1), self.weight_shape)
         if len(self.needs_grad) > 2 and self.needs_grad[2]:

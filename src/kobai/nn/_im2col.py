@@ -76,9 +76,11 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a, b, out=out)
 
 
-def nchw_view(a: np.ndarray) -> np.ndarray:
-    """The ``(N, C, H, W)`` view of a ``(C, H, W, N)`` array."""
-    return a.transpose(3, 0, 1, 2)
+def nchw_view(a: np.ndarray, *, unbatched: bool) -> np.ndarray:
+    """The ``(N, C, H, W)`` view of a ``(C, H, W, N)`` array; ``(C, H, W)`` if ``unbatched``
+    (N is then 1: the op was given a single image)."""
+    out = a.transpose(3, 0, 1, 2)
+    return out[0] if unbatched else out
 
 
 def chwn_view(x: np.ndarray) -> np.ndarray:
@@ -182,24 +184,12 @@ def col2im(
 ) -> np.ndarray:
     """Adjoint of :func:`im2col`: add each column entry back to the input pixel it came from.
 
-    ``cols`` (C * kh * kw, OH * OW * N) -> a new contiguous (C, H, W, N) array of ``shape``;
-    entries that fall in the padding are dropped. One add per kernel tap.
+    ``cols`` (C * kh * kw, OH * OW * N), or any array with that layout such as
+    (C, kh * kw, OH * OW * N) or a broadcast view -> a new contiguous (C, H, W, N) array of
+    ``shape``; entries that fall in the padding are dropped. One add per kernel tap.
     """
-    blocks = cols.reshape(shape[0], *kernel, *out_size, shape[3])
-    return col2im_blocks(blocks, shape, kernel, stride, dilation, pads, out_size)
-
-
-def col2im_blocks(
-    blocks: np.ndarray,
-    shape: tuple[int, int, int, int],
-    kernel: Pair,
-    stride: Pair,
-    dilation: Pair,
-    pads: Pads,
-    out_size: Pair,
-) -> np.ndarray:
-    """:func:`col2im` of columns given as (C, kh, kw, OH, OW, N) (possibly a broadcast view)."""
     c, h, w, n = shape
+    blocks = cols.reshape(c, *kernel, *out_size, n)
     boxes = [
         box
         for box in _tap_boxes((h, w), kernel, stride, dilation, pads, out_size)

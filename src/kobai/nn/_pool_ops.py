@@ -17,7 +17,7 @@ from kobai.nn import _workspace
 from kobai.nn._im2col import (
     Pair,
     chwn_view,
-    col2im_blocks,
+    col2im,
     contiguous,
     im2col,
     nchw_view,
@@ -88,8 +88,7 @@ class _Pool(Function):
         return cols.reshape(xv.shape[0], self.kernel[0] * self.kernel[1], -1)
 
     def _output(self, y: np.ndarray) -> np.ndarray:
-        out = nchw_view(y.reshape(y.shape[0], *self.out_size, -1))
-        return out[0] if self.unbatched else out
+        return nchw_view(y.reshape(y.shape[0], *self.out_size, -1), unbatched=self.unbatched)
 
     def _grad_columns(self, grad: np.ndarray) -> np.ndarray:
         """The output gradient as contiguous (C, OH * OW * N)."""
@@ -99,13 +98,10 @@ class _Pool(Function):
 
     def _scatter(self, blocks: np.ndarray) -> np.ndarray:
         """Input gradient from per-window gradients ``blocks`` (C, kh * kw, OH * OW * N)."""
-        c, _, _, n = self.in_shape
-        blocks = blocks.reshape(c, *self.kernel, *self.out_size, n)
-        dx = col2im_blocks(
+        dx = col2im(
             blocks, self.in_shape, self.kernel, self.stride, self.dilation, self.pads, self.out_size
         )
-        gx = nchw_view(dx)
-        return gx[0] if self.unbatched else gx
+        return nchw_view(dx, unbatched=self.unbatched)
 
 
 class MaxPool2dFunction(_Pool):

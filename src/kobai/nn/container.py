@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from kobai.nn.module import Module
 
+_S = TypeVar("_S", bound="_NumberedModules")
 
-class Sequential(Module):
+
+class _NumberedModules(Module):
+    """What Sequential and ModuleList share: child modules named ``"0"``, ``"1"``, ... in order."""
+
+    def append(self: _S, module: Module) -> _S:
+        """Add ``module`` at the end; return self."""
+        self.add_module(str(len(self)), _as_module(module, len(self)))
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.children())
+
+
+class Sequential(_NumberedModules):
     """Modules applied one after the other: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     Parameters
@@ -38,17 +55,6 @@ class Sequential(Module):
             x = module(x)  # type: ignore[misc]
         return x
 
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; return self."""
-        self.add_module(str(len(self)), _as_module(module, len(self)))
-        return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self.children())
-
     @overload
     def __getitem__(self, index: int) -> Module: ...
     @overload
@@ -60,7 +66,7 @@ class Sequential(Module):
         return modules[_index(index, len(modules), "Sequential")]
 
 
-class ModuleList(Module):
+class ModuleList(_NumberedModules):
     """A list of modules whose parameters are registered (``"0"``, ``"1"``, ...).
 
     Use it where a Python list would hide the modules from :meth:`Module.parameters`.
@@ -77,11 +83,6 @@ class ModuleList(Module):
         super().__init__()
         if modules is not None:
             self.extend(modules)
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; return self."""
-        self.add_module(str(len(self)), _as_module(module, len(self)))
-        return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Add every module of ``modules`` at the end; return self."""
@@ -100,12 +101,6 @@ class ModuleList(Module):
             delattr(self, name)
         for i, module in enumerate(modules):
             self.add_module(str(i), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self.children())
 
     @overload
     def __getitem__(self, index: int) -> Module: ...

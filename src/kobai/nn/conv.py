@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.nn import init
@@ -72,9 +73,15 @@ class _ConvBase(Module):
             f"kernel_size={self.kernel_size})"
         )
 
-    def _operands(self, x: Any) -> tuple[Any, ...]:
-        check_dtype(self._name(), x, self.weight.dtype)
-        return (x, self.weight) if self.bias is None else (x, self.weight, self.bias)
+    def _function(self, label: str) -> Function:
+        """The op of one forward pass (each layer's own)."""
+        raise NotImplementedError
+
+    def forward(self, x: Any) -> Tensor:
+        label = self._name()
+        check_dtype(label, x, self.weight.dtype)
+        operands = (x, self.weight) if self.bias is None else (x, self.weight, self.bias)
+        return self._function(label)(*operands)
 
     def extra_repr(self) -> str:
         s = (
@@ -166,9 +173,8 @@ class Conv2d(_ConvBase):
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         self._make_parameters(shape, bias, dtype, rng)
 
-    def forward(self, x: Any) -> Tensor:
-        op = Conv2dFunction(self.stride, self._pads, self.dilation, self.groups, self._name())
-        return op(*self._operands(x))
+    def _function(self, label: str) -> Function:
+        return Conv2dFunction(self.stride, self._pads, self.dilation, self.groups, label)
 
 
 class ConvTranspose2d(_ConvBase):
@@ -214,6 +220,8 @@ class ConvTranspose2d(_ConvBase):
     (8, 16, 14, 14)
     """
 
+    padding: Pair
+
     def __init__(
         self,
         in_channels: int,
@@ -231,19 +239,13 @@ class ConvTranspose2d(_ConvBase):
     ) -> None:
         super().__init__()
         self._setup(in_channels, out_channels, kernel_size, stride, dilation, groups)
-        self.padding = self._padding = to_pair(padding, "padding", minimum=0)
+        self.padding = to_pair(padding, "padding", minimum=0)
         self.output_padding = to_pair(output_padding, "output_padding", minimum=0)
         check_output_padding(self.output_padding, self.stride, self.dilation)
         shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
         self._make_parameters(shape, bias, dtype, rng)
 
-    def forward(self, x: Any) -> Tensor:
-        op = ConvTranspose2dFunction(
-            self.stride,
-            self._padding,
-            self.output_padding,
-            self.dilation,
-            self.groups,
-            self._name(),
+    def _function(self, label: str) -> Function:
+        return ConvTranspose2dFunction(
+            self.stride, self.padding, self.output_padding, self.dilation, self.groups, label
         )
-        return op(*self._operands(x))
