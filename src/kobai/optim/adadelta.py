@@ -55,6 +55,8 @@ class Adadelta(Optimizer):
     True
     """
 
+    _state_arrays = ("square_avg", "acc_delta")
+
     def __init__(
         self,
         params: ParamsT,
@@ -81,11 +83,7 @@ class Adadelta(Optimizer):
         V.flags(group, "maximize")
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p]
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(p.data)
-            state["acc_delta"] = np.zeros_like(p.data)
+        state = self.state[p] or self._init_state(p, group)
         state["step"] += 1
         K.adadelta(
             p.data,

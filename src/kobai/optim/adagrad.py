@@ -93,8 +93,7 @@ class Adagrad(Optimizer):
             self._init_state(p, group)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = self.state[p]
-        state["step"] = 0
+        state = super()._init_state(p, group)
         state["sum"] = np.full_like(p.data, float(group["initial_accumulator_value"]))
         return state
 

@@ -65,6 +65,8 @@ class Adam(Optimizer):
     array([ 0.9, -0.9], dtype=float32)
     """
 
+    _state_arrays = ("exp_avg", "exp_avg_sq")
+
     def __init__(
         self,
         params: ParamsT,
@@ -95,11 +97,8 @@ class Adam(Optimizer):
         V.flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state = self.state[p] or self._init_state(p, group)
+        # Made when amsgrad is first on, which may be mid-run.
         if group["amsgrad"] and "max_exp_avg_sq" not in state:
             state["max_exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1

@@ -60,7 +60,8 @@ class NAdam(Optimizer):
     True
     """
 
-    _scalar_state = ("step", "mu_product")
+    _state_numbers = {"step": 0, "mu_product": 1.0}
+    _state_arrays = ("exp_avg", "exp_avg_sq")
 
     def __init__(
         self,
@@ -93,12 +94,7 @@ class NAdam(Optimizer):
         V.flags(group, "decoupled_weight_decay", "maximize")
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p]
-        if not state:
-            state["step"] = 0
-            state["mu_product"] = 1.0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state = self.state[p] or self._init_state(p, group)
         state["step"] += 1
         beta1, beta2 = group["betas"]
         state["mu_product"] = K.nadam(

@@ -6,7 +6,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -64,8 +64,11 @@ class Optimizer:
     array([ 0.8, -1.6], dtype=float32)
     """
 
-    # State entries that are numbers, not arrays shaped like the parameter.
-    _scalar_state: tuple[str, ...] = ("step",)
+    # The state :meth:`_init_state` makes for a parameter: numbers with their starting values
+    # (a loaded number takes its starting value's type), then arrays of zeros shaped like the
+    # parameter. Entries an option switches on mid-run are made by ``_update`` itself.
+    _state_numbers: ClassVar[Mapping[str, float]] = {"step": 0}
+    _state_arrays: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
         self.defaults: dict[str, Any] = dict(defaults)
@@ -127,6 +130,15 @@ class Optimizer:
 
     def _init_group(self, group: dict[str, Any]) -> None:
         """Create state eagerly for a new group (only Adagrad does; others are lazy)."""
+
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """The parameter's state as it starts: ``_update`` calls it on the first step, as
+        ``state = self.state[p] or self._init_state(p, group)``."""
+        state = self.state[p]
+        state.update(self._state_numbers)
+        for name in self._state_arrays:
+            state[name] = np.zeros_like(p.data)
+        return state
 
     def _params(self) -> Iterator[Tensor]:
         return chain.from_iterable(g["params"] for g in self.param_groups)
@@ -243,9 +255,8 @@ class Optimizer:
     def _cast_state(self, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, value in saved.items():
-            if name in self._scalar_state:
-                number = np.asarray(value).item()
-                out[name] = int(number) if name == "step" else float(number)
+            if name in self._state_numbers:
+                out[name] = type(self._state_numbers[name])(np.asarray(value).item())
                 continue
             array = np.array(value, dtype=p.data.dtype, copy=True)
             if array.shape != p.data.shape:

@@ -59,6 +59,8 @@ class RAdam(Optimizer):
     0.8
     """
 
+    _state_arrays = ("exp_avg", "exp_avg_sq")
+
     def __init__(
         self,
         params: ParamsT,
@@ -87,11 +89,7 @@ class RAdam(Optimizer):
         V.flags(group, "decoupled_weight_decay", "maximize")
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state = self.state[p] or self._init_state(p, group)
         state["step"] += 1
         beta1, beta2 = group["betas"]
         K.radam(

@@ -63,6 +63,8 @@ class RMSprop(Optimizer):
     0.98
     """
 
+    _state_arrays = ("square_avg",)
+
     def __init__(
         self,
         params: ParamsT,
@@ -94,10 +96,7 @@ class RMSprop(Optimizer):
         V.flags(group, "centered", "maximize")
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p]
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(p.data)
+        state = self.state[p] or self._init_state(p, group)
         momentum = float(group["momentum"])
         # Buffers appear when an option is switched on mid-run (e.g. by a scheduler).
         if momentum > 0 and "momentum_buffer" not in state:
