@@ -170,12 +170,17 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._begin_step()
         with flush_denormal():
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
                         self._update(p, p.grad, group)
         return loss
+
+    def _begin_step(self) -> None:
+        """Called once per step, before the parameters (an optimizer that counts its steps
+        for all parameters at once does it here)."""
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not implement _update")

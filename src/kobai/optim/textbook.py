@@ -49,12 +49,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import numpy as np
 
-from kobai.autograd.grad_mode import enable_grad
 from kobai.backend import flush_denormal
 from kobai.optim import _validate as V
 from kobai.optim._workspace import Workspace
@@ -88,9 +87,6 @@ class _Textbook(Optimizer):
     def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
         raise NotImplementedError
 
-    def _begin_step(self) -> None:
-        """Called once per update()/step() before the parameters (Adam counts steps here)."""
-
     def update(
         self, params: MutableMapping[Any, np.ndarray], grads: Mapping[Any, np.ndarray]
     ) -> None:
@@ -122,19 +118,8 @@ class _Textbook(Optimizer):
                     work = self._dict_work[key] = Workspace(param)
                 self._rule(param, grads[key], self.state[key], group, work)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient, as the other optimizers do."""
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
-        self._begin_step()
-        with flush_denormal():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        self._rule(p.data, p.grad, self.state[p], group, self._work(p))
-        return loss
+    def _update(self, p: Any, grad: Array, group: State) -> None:
+        self._rule(p.data, grad, self.state[p], group, self._work(p))
 
 
 def _zeros(state: dict[str, Any], name: str, like: np.ndarray) -> np.ndarray:
