@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kobai.cli.options import new_run_dir, read_run_config, write_run_config
 
 USES = ("denoise", "anomaly", "reduce")
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -106,24 +107,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.resume:
         run_dir = Path(args.resume)
-        config_file = run_dir / "config.json"
-        if not config_file.is_file():
-            raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
-        config = json.loads(config_file.read_text())
+        config = read_run_config(run_dir)
         if config.get("use") != args.use:
             raise ValueError(f"{run_dir} holds a {config.get('use')!r} run, not {args.use!r}")
         if args.epochs is not None:
             config["epochs"] = args.epochs
     else:
         config = gather_config(args)
-        run_dir = Path(args.out) / (args.name or time.strftime("%Y%m%d-%H%M%S"))
-        if (run_dir / "config.json").exists():
-            raise FileExistsError(
-                f"{run_dir} already holds a run; use --resume {run_dir} or another --name"
-            )
+        run_dir = new_run_dir(args, marker="config.json")
     spec = AR.ExperimentSpec.from_config(config)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    write_run_config(run_dir, config)
     if not args.quiet:
         print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
     start = time.perf_counter()

@@ -1,8 +1,11 @@
-"""Small parsers shared by commands: KEY=VALUE options and TOML configuration files."""
+"""What commands share: KEY=VALUE options, TOML configuration files, run directories."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +49,29 @@ def read_toml(path: str) -> dict[str, Any]:
         return dict(tomllib.loads(source.read_text()))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{source} is not valid TOML: {exc}") from None
+
+
+def read_run_config(run_dir: Path) -> dict[str, Any]:
+    """The ``config.json`` of a run directory to resume, else a one-line error."""
+    config_file = run_dir / "config.json"
+    if not config_file.is_file():
+        raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
+    config: dict[str, Any] = json.loads(config_file.read_text())
+    return config
+
+
+def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
+    """``--out``/``--name`` (default a timestamp) for a new run; an error if the directory
+    already holds one, i.e. has the file ``marker``."""
+    run_dir = Path(args.out) / (args.name or time.strftime("%Y%m%d-%H%M%S"))
+    if (run_dir / marker).exists():
+        raise FileExistsError(
+            f"{run_dir} already holds a run; use --resume {run_dir} or another --name"
+        )
+    return run_dir
+
+
+def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
+    """Create ``run_dir`` and write ``config`` to its ``config.json``."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from kobai.cli.options import key_values, read_toml
+from kobai.cli.options import key_values, new_run_dir, read_run_config, read_toml, write_run_config
 from kobai.models.mlp import parse_spec
 
 FLAGS = ("batchnorm", "save_every_epoch")
@@ -130,24 +129,15 @@ def run(args: argparse.Namespace) -> int:
 
     if args.resume:
         run_dir = Path(args.resume)
-        config_file = run_dir / "config.json"
-        if not config_file.is_file():
-            raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
-        saved = json.loads(config_file.read_text())
+        saved = read_run_config(run_dir)
         if args.epochs is not None:
             saved["epochs"] = args.epochs
         config = RunConfig.from_dict(saved)
     else:
         config = RunConfig.from_dict(gather_config(args))
-        name = args.name or time.strftime("%Y%m%d-%H%M%S")
-        run_dir = Path(args.out) / name
-        if (run_dir / "checkpoint.npz").exists():
-            raise FileExistsError(
-                f"{run_dir} already holds a run; use --resume {run_dir} or another --name"
-            )
+        run_dir = new_run_dir(args, marker="checkpoint.npz")
     the_run = build(config)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2) + "\n")
+    write_run_config(run_dir, config.to_dict())
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet)
 
 
