@@ -124,17 +124,17 @@ class DenseAutoencoder(Autoencoder):
     ) -> None:
         n = positive_int("in_features", in_features)
         code = check_latent(latent, n, "in_features")
-        up = list(reversed(hidden)) if decoder_hidden is None else list(decoder_hidden)
         generator = as_rng(rng)
-        encoder = _dense_stack([n, *map(_hidden, hidden), code], activation, generator, dtype)
-        decoder = _dense_stack([code, *map(_hidden, up), n], activation, generator, dtype)
+        down = [_hidden(h) for h in hidden]
+        up = down[::-1] if decoder_hidden is None else [_hidden(h) for h in decoder_hidden]
+        encoder = _dense_stack([n, *down, code], activation, generator, dtype)
+        decoder = _dense_stack([code, *up, n], activation, generator, dtype)
         decoder.append(nn.activation.get(output_activation))
         super().__init__(encoder, decoder, noise=noise)
         self.in_features, self.latent = n, code
         self.spec = {
-            "in_features": n, "hidden": [int(h) for h in hidden], "latent": code,
-            "decoder_hidden": [int(h) for h in up], "activation": activation,
-            "output_activation": output_activation,
+            "in_features": n, "hidden": down, "latent": code, "decoder_hidden": up,
+            "activation": activation, "output_activation": output_activation,
         }  # fmt: skip
 
     def to_layout(self, x: Tensor) -> Tensor:

@@ -112,9 +112,13 @@ class _AutoencoderEstimator(BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = self._validate(X, reset=False).astype(self._model_dtype, copy=False)
+        X = self._fitted_input(X)  # before self.model_: unfitted raises NotFittedError
         return R.reconstruction_error(self.model_, X)
+
+    def _fitted_input(self, X: Any) -> np.ndarray:
+        """``X`` checked against the fitted estimator, in the network's dtype."""
+        check_is_fitted(self)
+        return self._validate(X, reset=False).astype(self._model_dtype, copy=False)
 
     @property
     def _model_dtype(self) -> np.dtype:
@@ -226,8 +230,7 @@ class AutoencoderReducer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Aut
 
     def transform(self, X: Any) -> np.ndarray:
         """Latent codes, ndarray of shape (n_samples, n_components)."""
-        check_is_fitted(self)
-        X = self._validate(X, reset=False).astype(self._model_dtype, copy=False)
+        X = self._fitted_input(X)
         return R.encode(self.model_, X)
 
     def inverse_transform(self, X: Any) -> np.ndarray:
@@ -331,7 +334,8 @@ class AutoencoderAnomalyDetector(OutlierMixin, _AutoencoderEstimator):
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)
         else:
-            errors = R.reconstruction_error(self.model_, X.astype(self._model_dtype, copy=False))
+            # The network was built in X's dtype: X needs no conversion.
+            errors = R.reconstruction_error(self.model_, X)
             self.threshold_ = float(np.percentile(errors, 100.0 * (1.0 - self.contamination)))
         self.offset_ = -self.threshold_
         return self
