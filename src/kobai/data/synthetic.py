@@ -16,7 +16,7 @@ generator through data, initialisation and batching. The geometry of ``make_moon
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -54,16 +54,8 @@ def make_moons(
     n = check_int("n_samples", n_samples, minimum=2)
     noise = check_real("noise", noise, minimum=0.0)
     rng = as_rng(rng)
-    n_upper = (n + 1) // 2
-    upper = np.linspace(0.0, np.pi, n_upper)
-    lower = np.linspace(0.0, np.pi, n - n_upper)
-    X = np.concatenate(
-        [
-            np.stack([np.cos(upper), np.sin(upper)], axis=1),
-            np.stack([1.0 - np.cos(lower), 0.5 - np.sin(lower)], axis=1),
-        ]
-    )
-    y = np.repeat(np.arange(2), [n_upper, n - n_upper])
+    upper, lower, y = _two_arcs(n, np.pi, endpoint=True)
+    X = np.concatenate([upper, np.array([1.0, 0.5]) - lower])
     return _finish(X, y, noise, rng)
 
 
@@ -90,16 +82,8 @@ def make_circles(
         raise ValueError(f"factor must be in (0, 1), got {factor}")
     noise = check_real("noise", noise, minimum=0.0)
     rng = as_rng(rng)
-    n_outer = (n + 1) // 2
-    outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
-    inner = np.linspace(0.0, 2 * np.pi, n - n_outer, endpoint=False)
-    X = np.concatenate(
-        [
-            np.stack([np.cos(outer), np.sin(outer)], axis=1),
-            factor * np.stack([np.cos(inner), np.sin(inner)], axis=1),
-        ]
-    )
-    y = np.repeat(np.arange(2), [n_outer, n - n_outer])
+    outer, inner, y = _two_arcs(n, 2 * np.pi, endpoint=False)
+    X = np.concatenate([outer, factor * inner])
     return _finish(X, y, noise, rng)
 
 
@@ -251,10 +235,7 @@ def make_sine(
     noise = check_real("noise", noise, minimum=0.0)
     frequency = check_real("frequency", frequency)
     low, high = _interval("x_range", x_range)
-    rng = as_rng(rng)
-    x = rng.uniform(low, high, size=(n, 1))
-    t = np.sin(frequency * x) + noise * rng.standard_normal((n, 1))
-    return x.astype(np.float32), t.astype(np.float32)
+    return _curve(lambda x: np.sin(frequency * x), n, low, high, noise, as_rng(rng))
 
 
 def make_single_neuron(
@@ -308,10 +289,7 @@ def make_single_neuron(
     check_choice("activation", activation, ACTIVATIONS)
     noise = check_real("noise", noise, minimum=0.0)
     low, high = _interval("x_range", x_range)
-    rng = as_rng(rng)
-    x = rng.uniform(low, high, size=(n, 1))
-    t = activate(w * x + b, activation) + noise * rng.standard_normal((n, 1))
-    return x.astype(np.float32), t.astype(np.float32)
+    return _curve(lambda x: activate(w * x + b, activation), n, low, high, noise, as_rng(rng))
 
 
 def activate(z: np.ndarray, activation: str) -> np.ndarray:
@@ -338,6 +316,29 @@ def _finish(
         order = rng.permutation(len(X))
         X, y = X[order], y[order]
     return X.astype(np.float32), y.astype(np.int64)
+
+
+def _two_arcs(n: int, stop: float, *, endpoint: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Points of the unit circle at evenly spaced angles in [0, stop] for two classes of
+    # (n + 1) // 2 and n // 2 samples, and their labels.
+    sizes = _shares(n, 2)
+    first, second = (np.linspace(0.0, stop, size, endpoint=endpoint) for size in sizes)
+    points = [np.stack([np.cos(a), np.sin(a)], axis=1) for a in (first, second)]
+    return points[0], points[1], np.repeat(np.arange(2), sizes)
+
+
+def _curve(
+    f: Callable[[np.ndarray], np.ndarray],
+    n: int,
+    low: float,
+    high: float,
+    noise: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    # x uniform in [low, high) and t = f(x) + N(0, noise^2), both float32 of shape (n, 1).
+    x = rng.uniform(low, high, size=(n, 1))
+    t = f(x) + noise * rng.standard_normal((n, 1))
+    return x.astype(np.float32), t.astype(np.float32)
 
 
 def _shares(n: int, k: int) -> list[int]:
