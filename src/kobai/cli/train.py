@@ -165,7 +165,6 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
             epochs=config.epochs, callbacks=callbacks, rng=the_run.fit_rng,
             gradient=config.gradient, task=data.task, run_dir=run_dir, resume=resume,
             save_every_epoch=config.save_every_epoch,
-            scheduler_interval=getattr(the_run.scheduler, "interval", "epoch"),
             progress=False if quiet else None,
         )  # fmt: skip
     except TrainingDiverged as exc:

@@ -6,14 +6,17 @@ from kobai.train.fit import FitState, TrainingDiverged, evaluate, fit, predict
 from kobai.train.history import History
 from kobai.train.metrics import accuracy, r2_score, rmse
 from kobai.train.numerical import numerical_gradients
+from kobai.train.options import FitOptions, Scheduler
 
 __all__ = [
     "Callback",
     "CheckpointError",
     "EarlyStopping",
+    "FitOptions",
     "FitState",
     "History",
     "ModelCheckpoint",
+    "Scheduler",
     "StopAtTarget",
     "TrainingDiverged",
     "accuracy",
