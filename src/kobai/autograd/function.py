@@ -68,7 +68,3 @@ class Function:
         """Drop the saved arrays and the links to the inputs (the graph is freed)."""
         self.__dict__.clear()
         self.inputs = None
-
-    @property
-    def released(self) -> bool:
-        return self.inputs is None

@@ -11,8 +11,6 @@ from typing import Any
 from kobai.cli.options import key_values, new_run_dir, read_run_config, read_toml, write_run_config
 from kobai.models.mlp import parse_spec
 
-FLAGS = ("batchnorm", "save_every_epoch")
-
 
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser(

@@ -85,7 +85,7 @@ def loss_jitter(step_losses: Sequence[float]) -> float:
     return float(np.std(np.diff(values))) if values.size > 2 else math.nan
 
 
-def _modes(n: int) -> list[tuple[str, int | None]]:
+def _modes() -> list[tuple[str, int | None]]:
     return [
         ("full batch", None),
         ("stochastic", 1),
@@ -98,7 +98,7 @@ def _modes(n: int) -> list[tuple[str, int | None]]:
 def train_modes(ctx: Context, train: tuple, test: tuple, epochs: int) -> list[dict[str, Any]]:
     """Train the same initial network once per mode; return what each run measured."""
     runs = []
-    for label, size in _modes(len(train[0])):
+    for label, size in _modes():
         ctx.log(f"{label}: {epochs} epochs")
         model = MLP(784, [HIDDEN], 10, rng=ctx.rng("init"))
         held_out = EvaluateEachEpoch(test, nn.CrossEntropyLoss())
