@@ -62,6 +62,7 @@ class Function:
 
     @property
     def name(self) -> str:
+        """The op's name in graph pictures and error messages: its class name."""
         return type(self).__name__
 
     def release(self) -> None:

@@ -13,6 +13,7 @@ from kobai.models.mlp import parse_spec
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai train`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "train",
         help="train a network (default: an MLP on the bundled MNIST subset)",
@@ -123,6 +124,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai train`` with the parsed ``args``; return 0, or 1 when training diverged."""
     from kobai.models.runs import RunConfig, build
 
     if args.resume:
@@ -140,6 +142,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) -> int:
+    """Fit ``the_run`` into ``run_dir``, draw its learning curves and print its scores.
+
+    Parameters
+    ----------
+    the_run : Run
+        Built by :func:`kobai.models.runs.build`.
+    run_dir : Path
+    resume : bool
+        Continue from the checkpoint in ``run_dir``.
+    quiet : bool
+        No progress bar and no header line.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 1 when training diverged (the message goes to standard error).
+    """
     from kobai.train import EarlyStopping, StopAtTarget, TrainingDiverged, evaluate, fit
     from kobai.viz import plot_learning_curves
 
@@ -202,6 +221,7 @@ def describe(config: Any, data: Any) -> str:
 def print_table(
     train: dict[str, float], test: dict[str, float], seconds: float, epochs: int
 ) -> None:
+    """Print the train and test scores side by side, then the time taken for ``epochs``."""
     names = list(train)
     print(f"\n{'':8}" + "".join(f"{n:>12}" for n in names))
     for label, scores in (("train", train), ("test", test)):

@@ -92,6 +92,7 @@ class RunConfig:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
+        """The configuration as a JSON-ready dict (the contents of ``config.json``)."""
         return dataclasses.asdict(self)
 
     def seeds(self) -> tuple[np.random.Generator, ...]:
@@ -133,6 +134,7 @@ def loss_for(task: str) -> Any:
 
 
 def steps_per_epoch(config: RunConfig, n_samples: int) -> int:
+    """Updates per epoch: :math:`\\lceil n / \\text{batch size} \\rceil` (1 for a full batch)."""
     if config.batch_size == "full":
         return 1
     return math.ceil(n_samples / int(config.batch_size))

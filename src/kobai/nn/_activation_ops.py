@@ -179,6 +179,7 @@ APPROXIMATIONS = ("none", "tanh")
 
 
 def check_approximate(approximate: Any) -> str:
+    """Return ``approximate`` if it is one of ``APPROXIMATIONS`` (GELU's), else raise ValueError."""
     if approximate not in APPROXIMATIONS:
         raise ValueError(
             f"approximate must be one of {', '.join(map(repr, APPROXIMATIONS))}, "

@@ -139,6 +139,7 @@ CLAIM = (
 
 @register("vanishing-gradients", title="Vanishing gradients", source="003", claim=CLAIM)
 def study(ctx: Context) -> None:
+    """Gradients layer by layer across depth, activation, initialisation and batch norm."""
     from kobai.data import load_mnist_subset
 
     x, y = load_mnist_subset("train")

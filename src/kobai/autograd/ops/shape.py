@@ -11,6 +11,8 @@ from kobai.autograd.function import Function
 
 
 class Reshape(Function):
+    """A new shape for the same data; the gradient is reshaped back."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.new_shape = shape
 
@@ -29,6 +31,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute the axes (None: reverse them); the gradient is permuted back."""
+
     def __init__(self, axes: tuple[int, ...] | None) -> None:
         self.axes = axes
 
@@ -44,6 +48,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    """Broadcast to a shape; the engine sums the gradient over the broadcast axes."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.target = shape
 
@@ -58,6 +64,8 @@ class BroadcastTo(Function):
 
 
 class ExpandDims(Function):
+    """Insert an axis of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -72,6 +80,8 @@ class ExpandDims(Function):
 
 
 class Squeeze(Function):
+    """Remove axes of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int | tuple[int, ...] | None) -> None:
         self.axis = axis
 
@@ -121,6 +131,8 @@ class GetItem(Function):
 
 
 class Concatenate(Function):
+    """Join arrays along an existing axis; the gradient is split at the same places."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -138,6 +150,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """Join arrays along a new axis; the gradient is unstacked along it."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
