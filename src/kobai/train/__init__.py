@@ -2,6 +2,7 @@
 
 from kobai.train.callbacks import Callback, EarlyStopping, ModelCheckpoint, StopAtTarget
 from kobai.train.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from kobai.train.config import RunConfig
 from kobai.train.fit import FitState, TrainingDiverged, evaluate, fit, predict
 from kobai.train.history import History
 from kobai.train.metrics import accuracy, r2_score, rmse
@@ -16,6 +17,7 @@ __all__ = [
     "FitState",
     "History",
     "ModelCheckpoint",
+    "RunConfig",
     "Scheduler",
     "StopAtTarget",
     "TrainingDiverged",
