@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.autograd import Tensor, no_grad
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import Context
-from kobai.studies.gradients import flat_gradient
+from kobai.studies.gradients import flat_gradient, forward_with_hook
 from kobai.studies.registry import register
 from kobai.train import fit
 
@@ -69,13 +68,7 @@ def activation_bytes(model: nn.Module, x: np.ndarray) -> int:
         total += out.data.nbytes
 
     leaves = [m for m in model.modules() if not list(m.children())]
-    handles = [m.register_forward_hook(count) for m in leaves if not isinstance(m, nn.Flatten)]
-    try:
-        with no_grad():
-            model(Tensor(x))
-    finally:
-        for handle in handles:
-            handle.remove()
+    forward_with_hook(model, x, [m for m in leaves if not isinstance(m, nn.Flatten)], count)
     return total
 
 
