@@ -146,6 +146,9 @@ def test_loss_goes_down_on_rosenbrock(name):
 
 SCHEDULER_ARGS: dict[str, dict[str, Any]] = {
     "lambda": {"lr_lambda": lambda t: 0.9**t},
+    "multiplicative": {"lr_lambda": lambda t: 0.95},
+    "constant": {"factor": 0.5, "total_iters": 7},
+    "cyclic": {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 6, "mode": "triangular2"},
     "step": {"step_size": 5},
     "multistep": {"milestones": [3, 8, 8]},
     "exponential": {"gamma": 0.9},
@@ -160,11 +163,15 @@ SCHEDULER_ARGS: dict[str, dict[str, Any]] = {
 
 
 def build(name: str, opt: optim.Optimizer) -> Any:
-    if name == "sequential":
-        from kobai.optim.lr_scheduler import ExponentialLR, LinearLR
+    from kobai.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LinearLR, StepLR
 
+    if name == "sequential":
         inner = [LinearLR(opt, start_factor=0.2, total_iters=4), ExponentialLR(opt, gamma=0.8)]
         return optim.create_scheduler(name, opt, schedulers=inner, milestones=[4])
+    if name == "chained":
+        inner = [LinearLR(opt, start_factor=0.2, total_iters=4), StepLR(opt, 3, 0.5)]
+        inner.append(CosineAnnealingLR(opt, T_max=15))
+        return optim.create_scheduler(name, opt, schedulers=inner)
     return optim.create_scheduler(name, opt, **SCHEDULER_ARGS[name])
 
 
@@ -180,7 +187,7 @@ def advance(sched: Any, name: str, t: int) -> None:
 
 
 def test_every_scheduler_is_in_the_contract():
-    assert set(optim.available_schedulers()) == {*SCHEDULER_ARGS, "sequential"}
+    assert set(optim.available_schedulers()) == {*SCHEDULER_ARGS, "sequential", "chained"}
 
 
 @pytest.mark.parametrize("name", optim.available_schedulers())
@@ -217,7 +224,11 @@ INVALID_SCHEDULERS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("step", {"step_size": 0}, ValueError, "step_size must be >= 1, got 0"),
     ("step", {"step_size": 2.5}, TypeError, "step_size must be an integer, got 2.5"),
     ("step", {"step_size": 3, "gamma": -0.1}, ValueError, r"gamma must be > 0.0, got -0\.1"),
-    ("multistep", {"milestones": [5, 2]}, ValueError, r"non-decreasing, got \[5, 2\]"),
+    ("multistep", {"milestones": [5, -2]}, ValueError, r"milestones must be >= 0, got -2"),
+    ("constant", {"factor": 1.5}, ValueError, r"factor must be <= 1.0, got 1\.5"),
+    ("cyclic", {"base_lr": 0.1, "max_lr": 1, "mode": "x"}, ValueError, "mode must be one of"),
+    ("cyclic", {"base_lr": 0.1, "max_lr": 1, "step_size_up": 0}, ValueError, "step_size_up"),
+    ("multiplicative", {"lr_lambda": [abs, abs]}, ValueError, "lr_lambda has 2 values"),
     ("exponential", {"gamma": 0.0}, ValueError, "gamma must be > 0.0, got 0.0"),
     ("cosine", {"T_max": 0}, ValueError, "T_max must be >= 1, got 0"),
     ("cosine", {"T_max": 5, "eta_min": -1.0}, ValueError, r"eta_min must be >= 0.0, got -1\.0"),

@@ -18,16 +18,19 @@ from collections.abc import Callable
 from typing import Any
 
 from kobai.optim import textbook
-from kobai.optim._sequential import warmup_cosine
+from kobai.optim._sequential import ChainedScheduler, warmup_cosine
 from kobai.optim.adadelta import Adadelta
 from kobai.optim.adagrad import Adagrad
 from kobai.optim.adam import Adam, AdamW
 from kobai.optim.lr_scheduler import (
+    ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
+    MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
     PolynomialLR,
@@ -61,8 +64,16 @@ OPTIMIZERS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "textbook-adam": (textbook.Adam, {}),
 }
 
+
+def chained(optimizer: Optimizer, schedulers: list[Any]) -> ChainedScheduler:
+    """:class:`ChainedScheduler` with the optimizer first, as every factory here takes it."""
+    return ChainedScheduler(schedulers, optimizer)
+
+
 SCHEDULERS: dict[str, Callable[..., Any]] = {
     "lambda": LambdaLR,
+    "multiplicative": MultiplicativeLR,
+    "constant": ConstantLR,
     "step": StepLR,
     "multistep": MultiStepLR,
     "exponential": ExponentialLR,
@@ -71,7 +82,9 @@ SCHEDULERS: dict[str, Callable[..., Any]] = {
     "linear": LinearLR,
     "polynomial": PolynomialLR,
     "onecycle": OneCycleLR,
+    "cyclic": CyclicLR,
     "sequential": SequentialLR,
+    "chained": chained,
     "plateau": ReduceLROnPlateau,
     "warmup-cosine": warmup_cosine,
 }
@@ -176,7 +189,8 @@ def create_scheduler(
     -------
     LRScheduler
         Its ``interval`` attribute says when to call ``step()``: ``"epoch"``, or ``"step"``
-        (after every optimizer update) for "onecycle".
+        (after every optimizer update) for "onecycle" and "cyclic"; ``needs_metric`` says
+        whether ``step`` takes the monitored metric ("plateau").
     """
     key = _normalize(name, SCHEDULERS, "scheduler")
     factory = SCHEDULERS[key]
