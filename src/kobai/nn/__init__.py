@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's ``torch.nn`` names and semantics."""
 
-from kobai.nn import activation, functional, init
+from kobai.nn import activation, functional, init, utils
 from kobai.nn.activation import (
     ELU,
     GELU,
