@@ -20,6 +20,13 @@ from kobai.optim._workspace import Workspace
 ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 StepHook = Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]
 
+# Hyper-parameters given as pairs, and the names of their halves as kernel arguments.
+PAIRS = {
+    "betas": ("beta1", "beta2"),
+    "etas": ("etaminus", "etaplus"),
+    "step_sizes": ("step_size_min", "step_size_max"),
+}
+
 
 class RemovableHandle:
     """Returned by the ``register_*_hook`` methods: ``remove()`` unregisters the hook."""
@@ -90,7 +97,8 @@ class Optimizer:
     _state_numbers: ClassVar[Mapping[str, float]] = {"step": 0}
     _state_arrays: ClassVar[tuple[str, ...]] = ()
     # The group entries handed to the update, as keyword arguments: numbers as floats, flags
-    # as bools, ``betas`` as ``beta1`` and ``beta2`` (read once per group and step).
+    # as bools, pairs such as ``betas`` as ``beta1`` and ``beta2`` (read once per group and
+    # step).
     _hyper_names: ClassVar[tuple[str, ...]] = ()
     # The update kernel (a function of ``_functional``, wrapped in ``staticmethod``), called as
     # ``kernel(param, grad, *arrays, *optional arrays, **numbers, **hyper, work=scratch)``.
@@ -190,8 +198,9 @@ class Optimizer:
         out: dict[str, Any] = {}
         for name in self._hyper_names:
             value = group[name]
-            if name == "betas":
-                out["beta1"], out["beta2"] = float(value[0]), float(value[1])
+            if name in PAIRS:
+                first, second = PAIRS[name]
+                out[first], out[second] = float(value[0]), float(value[1])
             elif isinstance(value, (bool, np.bool_)):
                 out[name] = bool(value)
             else:

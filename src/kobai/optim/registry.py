@@ -22,6 +22,9 @@ from kobai.optim._sequential import ChainedScheduler, warmup_cosine
 from kobai.optim.adadelta import Adadelta
 from kobai.optim.adagrad import Adagrad
 from kobai.optim.adam import Adam, AdamW
+from kobai.optim.adamax import Adamax
+from kobai.optim.lbfgs import LBFGS
+from kobai.optim.lion import Lion
 from kobai.optim.lr_scheduler import (
     ConstantLR,
     CosineAnnealingLR,
@@ -42,6 +45,7 @@ from kobai.optim.nadam import NAdam
 from kobai.optim.optimizer import Optimizer, ParamsT
 from kobai.optim.radam import RAdam
 from kobai.optim.rmsprop import RMSprop
+from kobai.optim.rprop import Rprop
 from kobai.optim.sgd import SGD
 
 # name -> (class, preset hyper-parameters that the caller may override)
@@ -56,6 +60,10 @@ OPTIMIZERS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "nadam": (NAdam, {}),
     "radam": (RAdam, {}),
     "adadelta": (Adadelta, {}),
+    "adamax": (Adamax, {}),
+    "rprop": (Rprop, {}),
+    "lion": (Lion, {}),
+    "lbfgs": (LBFGS, {}),
     "textbook-sgd": (textbook.SGD, {}),
     "textbook-momentum": (textbook.Momentum, {}),
     "textbook-nesterov": (textbook.Nesterov, {}),
@@ -69,6 +77,10 @@ def chained(optimizer: Optimizer, schedulers: list[Any]) -> ChainedScheduler:
     """:class:`ChainedScheduler` with the optimizer first, as every factory here takes it."""
     return ChainedScheduler(schedulers, optimizer)
 
+
+# Optimizers whose step needs a closure that re-evaluates the loss: left out of the names a
+# per-update loop can use (``available()``), listed with ``available(closure=True)``.
+NEEDS_CLOSURE = frozenset({"lbfgs"})
 
 SCHEDULERS: dict[str, Callable[..., Any]] = {
     "lambda": LambdaLR,
@@ -198,9 +210,11 @@ def create_scheduler(
     return factory(optimizer, **_fill_run_length(key, kwargs, epochs, steps_per_epoch))
 
 
-def available() -> list[str]:
-    """The optimizer names :func:`create` accepts."""
-    return list(OPTIMIZERS)
+def available(*, closure: bool = False) -> list[str]:
+    """The optimizer names :func:`create` accepts for a loop that calls ``step()`` after each
+    backward pass; with ``closure=True`` also those whose ``step(closure)`` re-evaluates the
+    loss itself (``"lbfgs"``)."""
+    return [name for name in OPTIMIZERS if closure or name not in NEEDS_CLOSURE]
 
 
 def available_schedulers() -> list[str]:
