@@ -183,14 +183,18 @@ class Optimizer:
     def _init_group(self, group: dict[str, Any]) -> None:
         """Create state eagerly for a new group (only Adagrad does; others are lazy)."""
 
-    def _init_state(self, p: Any, group: dict[str, Any]) -> dict[str, Any]:
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The parameter's state as it starts: ``_update`` calls it on the first step, as
         ``state = self.state[p] or self._init_state(p, group)``."""
-        state = self.state[p]
+        return self._fresh_state(p, p.data)
+
+    def _fresh_state(self, key: Any, like: np.ndarray) -> dict[str, Any]:
+        """``self.state[key]`` made from the declared names: the numbers at their starting
+        values, the arrays as zeros shaped like ``like``."""
+        state = self.state[key]
         state.update(self._state_numbers)
-        data = p.data if isinstance(p, Tensor) else p
         for name in self._state_arrays:
-            state[name] = np.zeros_like(data)
+            state[name] = np.zeros_like(like)
         return state
 
     def _hyper(self, group: Mapping[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,9 @@ State = dict[str, Any]
 class _Textbook(Optimizer):
     """Shared machinery: the book's ``update(params, grads)`` and kobai's ``step()``."""
 
+    # The book keeps no per-parameter step count (Adam's ``iter`` is shared).
+    _state_numbers: Mapping[str, float] = {}
+
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         if params is not None:
             super().__init__(params, defaults)
@@ -118,17 +121,12 @@ class _Textbook(Optimizer):
                 work = self._workspaces.get(key)
                 if work is None or not work.fits(param):
                     work = self._workspaces[key] = Workspace(param)
-                self._rule(param, grads[key], self.state[key], hyper, work)
+                state = self.state[key] or self._fresh_state(key, param)
+                self._rule(param, grads[key], state, hyper, work)
 
     def _update(self, p: Any, grad: Array, group: State, hyper: State) -> None:
-        self._rule(p.data, grad, self.state[p], hyper, self._work(p))
-
-
-def _zeros(state: dict[str, Any], name: str, like: np.ndarray) -> np.ndarray:
-    if name not in state:
-        state[name] = np.zeros_like(like)
-    array: np.ndarray = state[name]
-    return array
+        state = self.state[p] or self._init_state(p, self.param_groups[0])
+        self._rule(p.data, grad, state, hyper, self._work(p))
 
 
 class SGD(_Textbook):
@@ -178,6 +176,8 @@ class Momentum(_Textbook):
     array([0.54])
     """
 
+    _state_arrays = ("v",)
+
     def __init__(self, params: Any = None, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum})
 
@@ -186,7 +186,7 @@ class Momentum(_Textbook):
         V.unit_interval(group, "momentum", "momentum value", closed=False)
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
-        v = _zeros(state, "v", param)
+        v = state["v"]
         v *= hyper["momentum"]
         v -= np.multiply(grad, hyper["lr"], out=work[0])
         param += v
@@ -206,7 +206,7 @@ class Nesterov(Momentum):
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         mu, lr = hyper["momentum"], hyper["lr"]
-        v = _zeros(state, "v", param)
+        v = state["v"]
         v *= mu
         v -= np.multiply(grad, lr, out=work[0])
         param += np.multiply(v, mu * mu, out=work[0])
@@ -233,11 +233,13 @@ class AdaGrad(_Textbook):
     lr : float, default 0.01
     """
 
+    _state_arrays = ("h",)
+
     def __init__(self, params: Any = None, lr: float = 0.01) -> None:
         super().__init__(params, {"lr": lr})
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
-        h = _zeros(state, "h", param)
+        h = state["h"]
         h += np.multiply(grad, grad, out=work[0])
         _divide_by_root(param, grad, h, hyper["lr"], work)
 
@@ -254,6 +256,8 @@ class RMSprop(_Textbook):
         In [0, 1].
     """
 
+    _state_arrays = ("h",)
+
     def __init__(self, params: Any = None, lr: float = 0.01, decay_rate: float = 0.99) -> None:
         super().__init__(params, {"lr": lr, "decay_rate": decay_rate})
 
@@ -263,7 +267,7 @@ class RMSprop(_Textbook):
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         rho = hyper["decay_rate"]
-        h = _zeros(state, "h", param)
+        h = state["h"]
         h *= rho
         sq = np.multiply(grad, 1 - rho, out=work[0])
         sq *= grad
@@ -291,6 +295,8 @@ class Adam(_Textbook):
         The step counter shared by all parameters (saved by ``state_dict``).
     """
 
+    _state_arrays = ("m", "v")
+
     def __init__(
         self, params: Any = None, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999
     ) -> None:
@@ -307,7 +313,7 @@ class Adam(_Textbook):
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         lr, beta1, beta2 = hyper["lr"], hyper["beta1"], hyper["beta2"]
         lr_t = lr * math.sqrt(1.0 - beta2**self.iter) / (1.0 - beta1**self.iter)
-        m, v = _zeros(state, "m", param), _zeros(state, "v", param)
+        m, v = state["m"], state["v"]
         tmp = np.subtract(grad, m, out=work[0])
         tmp *= 1 - beta1
         m += tmp
