@@ -11,7 +11,19 @@ from kobai.optim._scheduler_base import LRScheduler, check_callables, check_real
 Lambda = Callable[[int], float]
 
 
-class LambdaLR(LRScheduler):
+class _Lambdas(LRScheduler):
+    """A scheduler driven by functions of the step, one per group; they are not saved."""
+
+    _unsaved = ("optimizer", "lr_lambdas")
+
+    def __init__(
+        self, optimizer: Any, lr_lambda: Lambda | Sequence[Lambda], last_epoch: int = -1
+    ) -> None:
+        self.lr_lambdas = check_callables("lr_lambda", optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+
+class LambdaLR(_Lambdas):
     r"""Learning rate = base rate times ``lr_lambda(step)``: :math:`\eta_t = \eta_0 f(t)`.
 
     The one scheduler that does not chain: it always starts from the base rate.
@@ -38,14 +50,6 @@ class LambdaLR(LRScheduler):
     [0.3333333333333333]
     """
 
-    _unsaved = ("optimizer", "lr_lambdas")
-
-    def __init__(
-        self, optimizer: Any, lr_lambda: Lambda | Sequence[Lambda], last_epoch: int = -1
-    ) -> None:
-        self.lr_lambdas = check_callables("lr_lambda", optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
     def get_lr(self) -> list[float]:
         """``base_lr * lr_lambda(last_epoch)`` for each group."""
         return [
@@ -54,7 +58,7 @@ class LambdaLR(LRScheduler):
         ]
 
 
-class MultiplicativeLR(LRScheduler):
+class MultiplicativeLR(_Lambdas):
     r"""Multiply the current rate by ``lr_lambda(step)`` at every step:
     :math:`\eta_t = \eta_{t-1} f(t)`.
 
@@ -76,14 +80,6 @@ class MultiplicativeLR(LRScheduler):
     >>> sched.get_last_lr()
     [0.25]
     """
-
-    _unsaved = ("optimizer", "lr_lambdas")
-
-    def __init__(
-        self, optimizer: Any, lr_lambda: Lambda | Sequence[Lambda], last_epoch: int = -1
-    ) -> None:
-        self.lr_lambdas = check_callables("lr_lambda", optimizer, lr_lambda)
-        super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         """The current rates times ``lr_lambda(last_epoch)`` (unchanged by the first step)."""

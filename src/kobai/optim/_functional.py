@@ -11,8 +11,10 @@ Adam and SGD, the optimizers of most training runs, walk large parameters in chu
 :data:`~kobai.optim._workspace.CHUNK` elements: every pass of the update then runs over data
 already in the core's cache, which made Adam's step a quarter faster on a 266,000-weight MLP.
 
-The optimizer classes (:class:`~kobai.optim.Adam` and the others) only validate, hold the state
-and call these functions.
+In every kernel, arrays are updated in place; the hyper-parameters are those of the optimizer
+class of the same name (:mod:`kobai.optim`); ``work`` holds the scratch arrays (a fresh
+:class:`Workspace` when omitted). The optimizer classes (:class:`~kobai.optim.Adam` and the
+others) only validate, hold the state and call these functions.
 """
 
 from __future__ import annotations
@@ -46,10 +48,7 @@ def sgd(
         b &\leftarrow \mu b + (1 - \tau) g \quad (b \leftarrow g \text{ on the first step}) \\
         \theta &\leftarrow \theta - \eta\,(g + \mu b \text{ if nesterov else } b)
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted). ``first_step`` says the buffer is still empty: it
-    becomes a copy of :math:`g`.
+    ``first_step`` says the buffer is still empty: it becomes a copy of :math:`g`.
 
     References
     ----------
@@ -136,10 +135,6 @@ def adagrad(
         s &\leftarrow s + g^2 \\
         \theta &\leftarrow \theta - \tilde\eta\, g / (\sqrt{s} + \epsilon)
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
-
     References
     ----------
     Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
@@ -178,10 +173,6 @@ def rmsprop(
         d &= \sqrt{v - \bar g^2} + \epsilon \quad (\sqrt{v} + \epsilon \text{ if not centered}) \\
         b &\leftarrow \mu b + g / d, \quad \theta \leftarrow \theta - \eta b
         \quad (\theta \leftarrow \theta - \eta g / d \text{ without momentum})
-
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
 
     References
     ----------
@@ -244,10 +235,6 @@ def adam(
     With ``amsgrad`` the running maximum of :math:`v` replaces :math:`v` in the denominator.
     Weight decay is an L2 term added to :math:`g`, or with ``decoupled_weight_decay``
     :math:`\theta \leftarrow \theta (1 - \eta\lambda)` before the step (AdamW).
-
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
 
     References
     ----------
@@ -339,9 +326,7 @@ def nadam(
         \theta &\leftarrow \theta - \eta \frac{1 - \mu_t}{1 - \Pi_t} \frac{g}{d}
         - \eta \frac{\mu_{t+1}}{1 - \Pi_t \mu_{t+1}} \frac{m}{d}
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted). ``mu_product`` is :math:`\Pi_{t-1}` (1.0 at first).
+    ``mu_product`` is :math:`\Pi_{t-1}` (1.0 at first).
 
     Returns
     -------
@@ -400,10 +385,6 @@ def radam(
         {(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}} \quad\text{if } \rho_t > 5,
         \text{ else } \theta \leftarrow \theta - \eta \hat m
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
-
     References
     ----------
     Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
@@ -454,10 +435,6 @@ def adadelta(
         \Delta &= \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, g, \quad
         u \leftarrow \rho u + (1 - \rho) \Delta^2 \\
         \theta &\leftarrow \theta - \eta \Delta
-
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
 
     References
     ----------

@@ -8,7 +8,7 @@ from typing import Any
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
 
 
 class Adagrad(Optimizer):
@@ -75,15 +75,7 @@ class Adagrad(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "lr_decay": lr_decay,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)

@@ -7,7 +7,7 @@ from typing import Any
 
 from kobai.optim import _functional_extra as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
 
 
 class Adamax(Optimizer):
@@ -66,14 +66,7 @@ class Adamax(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "betas": tuple(betas) if isinstance(betas, list) else betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)

@@ -12,7 +12,7 @@ from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _validate as V
 from kobai.optim._line_search import strong_wolfe
-from kobai.optim.optimizer import Optimizer, ParamsT, _copy_state
+from kobai.optim.optimizer import Optimizer, ParamsT, _copy_state, hyper_parameters
 
 # The per-run state kept between calls of step (on the first parameter, as PyTorch does).
 _MEMORY = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss")
@@ -87,16 +87,7 @@ class LBFGS(Optimizer):
     ) -> None:
         if max_eval is None and isinstance(max_iter, int) and not isinstance(max_iter, bool):
             max_eval = max_iter * 5 // 4
-        defaults = {
-            "lr": lr,
-            "max_iter": max_iter,
-            "max_eval": max_eval,
-            "tolerance_grad": tolerance_grad,
-            "tolerance_change": tolerance_change,
-            "history_size": history_size,
-            "line_search_fn": line_search_fn,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._tensors: list[Tensor] = self.param_groups[0]["params"]

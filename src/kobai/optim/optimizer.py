@@ -28,6 +28,16 @@ PAIRS = {
 }
 
 
+def hyper_parameters(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """A constructor's arguments (its ``locals()``) as the optimizer's defaults: all but
+    ``self`` and ``params``, in signature order, pairs given as lists made tuples."""
+    return {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in arguments.items()
+        if name not in ("self", "params", "__class__")
+    }
+
+
 class RemovableHandle:
     """Returned by the ``register_*_hook`` methods: ``remove()`` unregisters the hook."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
 
 
 class RMSprop(Optimizer):
@@ -78,16 +78,7 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "momentum": momentum,
-            "alpha": alpha,
-            "eps": eps,
-            "centered": centered,
-            "weight_decay": weight_decay,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)

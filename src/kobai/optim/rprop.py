@@ -8,7 +8,7 @@ from typing import Any
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional_extra as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
 
 
 class Rprop(Optimizer):
@@ -70,13 +70,7 @@ class Rprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "etas": tuple(etas) if isinstance(etas, list) else etas,
-            "step_sizes": tuple(step_sizes) if isinstance(step_sizes, list) else step_sizes,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.nonnegative(group, "lr", "learning rate")

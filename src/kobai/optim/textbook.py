@@ -57,7 +57,7 @@ import numpy as np
 from kobai import backend
 from kobai.optim import _validate as V
 from kobai.optim._workspace import Workspace
-from kobai.optim.optimizer import Optimizer
+from kobai.optim.optimizer import Optimizer, hyper_parameters
 
 #: The epsilon the book hard-codes, outside the square root.
 EPS = 1e-7
@@ -148,7 +148,7 @@ class SGD(_Textbook):
     """
 
     def __init__(self, params: Any = None, lr: float = 0.01) -> None:
-        super().__init__(params, {"lr": lr})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         step = np.multiply(grad, hyper["lr"], out=work[0])
@@ -179,7 +179,7 @@ class Momentum(_Textbook):
     _state_arrays = ("v",)
 
     def __init__(self, params: Any = None, lr: float = 0.01, momentum: float = 0.9) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         super()._validate_group(group)
@@ -236,7 +236,7 @@ class AdaGrad(_Textbook):
     _state_arrays = ("h",)
 
     def __init__(self, params: Any = None, lr: float = 0.01) -> None:
-        super().__init__(params, {"lr": lr})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         h = state["h"]
@@ -259,7 +259,7 @@ class RMSprop(_Textbook):
     _state_arrays = ("h",)
 
     def __init__(self, params: Any = None, lr: float = 0.01, decay_rate: float = 0.99) -> None:
-        super().__init__(params, {"lr": lr, "decay_rate": decay_rate})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         super()._validate_group(group)
@@ -300,7 +300,7 @@ class Adam(_Textbook):
     def __init__(
         self, params: Any = None, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999
     ) -> None:
-        super().__init__(params, {"lr": lr, "beta1": beta1, "beta2": beta2})
+        super().__init__(params, hyper_parameters(locals()))
         self.iter = 0
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
