@@ -19,6 +19,8 @@ others) only validate, hold the state and call these functions.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from kobai.optim._math import add_scaled_ratio, addcmul_, decay_weights_, decayed_grad, lerp_
@@ -61,7 +63,7 @@ def sgd(
     buffer = momentum_buffer if momentum != 0 else None
     # Made on the first step, so that later steps allocate nothing.
     needs_scratch = buffer is not None and (dampening != 0 or nesterov)
-    hyper = {
+    hyper: dict[str, Any] = {
         "lr": lr,
         "momentum": momentum,
         "dampening": dampening,

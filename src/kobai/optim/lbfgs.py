@@ -162,7 +162,7 @@ class LBFGS(Optimizer):
         flat_grad = self._flat_grad()
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
             return orig_loss
-        memory = {name: state.get(name) for name in _MEMORY}
+        memory: dict[str, Any] = {name: state.get(name) for name in _MEMORY}
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1

@@ -50,7 +50,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -70,7 +70,7 @@ class _Textbook(Optimizer):
     """Shared machinery: the book's ``update(params, grads)`` and kobai's ``step()``."""
 
     # The book keeps no per-parameter step count (Adam's ``iter`` is shared).
-    _state_numbers: Mapping[str, float] = {}
+    _state_numbers: ClassVar[Mapping[str, float]] = {}
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         if params is not None:
