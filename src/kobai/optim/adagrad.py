@@ -8,7 +8,8 @@ from typing import Any
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
+from kobai.optim._shell import hyper_parameters
+from kobai.optim.optimizer import Optimizer, ParamsT
 
 
 class Adagrad(Optimizer):

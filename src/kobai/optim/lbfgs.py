@@ -12,7 +12,8 @@ from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _validate as V
 from kobai.optim._line_search import strong_wolfe
-from kobai.optim.optimizer import Optimizer, ParamsT, _copy_state, hyper_parameters
+from kobai.optim._shell import _copy_state, hyper_parameters
+from kobai.optim.optimizer import Optimizer, ParamsT
 
 # The per-run state kept between calls of step (on the first parameter, as PyTorch does).
 _MEMORY = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss")

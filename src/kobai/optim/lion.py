@@ -7,7 +7,8 @@ from typing import Any
 
 from kobai.optim import _functional_extra as K
 from kobai.optim import _validate as V
-from kobai.optim.optimizer import Optimizer, ParamsT, hyper_parameters
+from kobai.optim._shell import hyper_parameters
+from kobai.optim.optimizer import Optimizer, ParamsT
 
 
 class Lion(Optimizer):

@@ -56,8 +56,9 @@ import numpy as np
 
 from kobai import backend
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim._workspace import Workspace
-from kobai.optim.optimizer import Optimizer, hyper_parameters
+from kobai.optim.optimizer import Optimizer
 
 #: The epsilon the book hard-codes, outside the square root.
 EPS = 1e-7
