@@ -63,6 +63,14 @@ def betas(group: Mapping[str, Any]) -> None:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
+def adam_like(group: Mapping[str, Any], *flag_names: str) -> None:
+    """The checks of the Adam family: learning rate, weight decay, epsilon, betas, flags."""
+    lr_and_weight_decay(group)
+    nonnegative(group, "eps", "epsilon value")
+    betas(group)
+    flags(group, *flag_names)
+
+
 def flags(group: Mapping[str, Any], *names: str) -> None:
     """Every named entry is a bool."""
     for name in names:

@@ -92,10 +92,7 @@ class Adam(Optimizer):
         super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
-        V.flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
+        V.adam_like(group, "amsgrad", "maximize", "decoupled_weight_decay")
 
 
 class AdamW(Adam):

@@ -70,7 +70,4 @@ class Adamax(Optimizer):
         super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
-        V.flags(group, "maximize")
+        V.adam_like(group, "maximize")

@@ -90,11 +90,8 @@ class NAdam(Optimizer):
         super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
+        V.adam_like(group, "decoupled_weight_decay", "maximize")
         V.nonnegative(group, "momentum_decay", "momentum_decay value")
-        V.flags(group, "decoupled_weight_decay", "maximize")
 
     def _update(
         self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]

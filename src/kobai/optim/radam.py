@@ -76,7 +76,4 @@ class RAdam(Optimizer):
         super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
-        V.flags(group, "decoupled_weight_decay", "maximize")
+        V.adam_like(group, "decoupled_weight_decay", "maximize")
