@@ -31,8 +31,13 @@ ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, A
 class Optimizer:
     """Base class of every optimizer: holds parameter groups and per-parameter state.
 
-    A subclass validates its hyper-parameters in ``_validate_group`` and updates one parameter
-    in ``_update`` (usually by calling a kernel of :mod:`kobai.optim._functional`).
+    A subclass validates its hyper-parameters in ``_validate_group`` and declares the rest:
+    its state (``_state_numbers``, ``_state_arrays``, ``_optional_arrays``), its update kernel
+    (``_kernel``, a function of :mod:`kobai.optim._functional`) and the group entries the
+    kernel takes (``_hyper_names``). The base class makes the state, advances the step count,
+    reads the group's entries once per step and calls the kernel; a subclass overrides
+    ``_update`` only where its rule needs more (SGD's first momentum step, NAdam's product of
+    momentum factors).
 
     After ``kobai.set_flush_denormal(True)`` (off by default, as in PyTorch), :meth:`step`
     runs with subnormal floats flushed to zero in whichever thread calls it: a moment estimate
