@@ -3,6 +3,9 @@ and the registry keeping it out of per-update loops."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -80,3 +83,17 @@ def test_registry_keeps_closure_optimizers_apart():
     w = kb.tensor([1.0], requires_grad=True)
     assert isinstance(optim.create("LBFGS", [w], history_size=5), optim.LBFGS)
     assert {"adamax", "rprop", "lion"} <= set(optim.available())
+    assert optim.needs_closure("LBFGS") and not optim.needs_closure("adam")
+    with pytest.raises(ValueError, match="unknown optimizer 'bfgs'"):
+        optim.needs_closure("bfgs")
+
+
+def test_kobai_train_refuses_lbfgs_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kobai", "train", "--optimizer", "lbfgs", "--data", "moons",
+         "--epochs", "1", "--out", str(tmp_path), "--quiet"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "error: LBFGS.step needs a closure" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -11,7 +11,13 @@ from kobai.optim.lion import Lion
 from kobai.optim.nadam import NAdam
 from kobai.optim.optimizer import Optimizer
 from kobai.optim.radam import RAdam
-from kobai.optim.registry import available, available_schedulers, create, create_scheduler
+from kobai.optim.registry import (
+    available,
+    available_schedulers,
+    create,
+    create_scheduler,
+    needs_closure,
+)
 from kobai.optim.rmsprop import RMSprop
 from kobai.optim.rprop import Rprop
 from kobai.optim.sgd import SGD
@@ -37,5 +43,6 @@ __all__ = [
     "create",
     "create_scheduler",
     "lr_scheduler",
+    "needs_closure",
     "textbook",
 ]

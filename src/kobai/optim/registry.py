@@ -210,6 +210,12 @@ def create_scheduler(
     return factory(optimizer, **_fill_run_length(key, kwargs, epochs, steps_per_epoch))
 
 
+def needs_closure(name: str) -> bool:
+    """True for an optimizer whose ``step`` must be given a closure that re-evaluates the loss
+    (``"lbfgs"``): a loop that calls ``step()`` after its own backward pass cannot drive it."""
+    return _normalize(name, OPTIMIZERS, "optimizer") in NEEDS_CLOSURE
+
+
 def available(*, closure: bool = False) -> list[str]:
     """The optimizer names :func:`create` accepts for a loop that calls ``step()`` after each
     backward pass; with ``closure=True`` also those whose ``step(closure)`` re-evaluates the
