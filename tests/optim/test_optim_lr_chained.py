@@ -172,3 +172,36 @@ def test_chained_validation():
         L.ChainedScheduler([L.StepLR(opt, 2), L.StepLR(sgd(), 2)])
     with pytest.raises(ValueError, match="takes no epoch"):
         L.ChainedScheduler([L.StepLR(opt, 2)]).step(3)
+
+
+@pytest.mark.parametrize("kind", ["multistep", "cyclic", "chained", "constant"])
+def test_state_survives_a_checkpoint_file_and_continues(kind, tmp_path):
+    from kobai.train.checkpoint import load_checkpoint, save_checkpoint
+
+    def build_pair() -> tuple[optim.SGD, Any]:
+        opt = sgd()
+        if kind == "multistep":
+            return opt, L.MultiStepLR(opt, milestones=[9, 3, 3], gamma=0.5)
+        if kind == "cyclic":
+            return opt, L.CyclicLR(opt, 0.01, 0.1, step_size_up=4, mode="exp_range", gamma=0.9)
+        if kind == "constant":
+            return opt, L.ConstantLR(opt, factor=0.25, total_iters=6)
+        return opt, L.ChainedScheduler([L.ExponentialLR(opt, 0.9), L.StepLR(opt, 4, 0.5)])
+
+    opt, sched = build_pair()
+    for _ in range(5):
+        opt.step()
+        sched.step()
+    path = save_checkpoint(
+        tmp_path / "c.npz", {"opt": opt.state_dict(), "sched": sched.state_dict()}
+    )
+    saved = load_checkpoint(path)
+    opt2, sched2 = build_pair()
+    opt2.load_state_dict(saved["opt"])
+    sched2.load_state_dict(saved["sched"])
+    for o, s in ((opt, sched), (opt2, sched2)):
+        for _ in range(8):
+            o.step()
+            s.step()
+    assert sched2.get_last_lr() == sched.get_last_lr()
+    assert opt2.param_groups[0]["momentum"] == opt.param_groups[0]["momentum"]
