@@ -40,4 +40,5 @@ __all__ = [
     "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
     "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "SSELoss", "Sequential", "Sigmoid",
     "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
+    "utils",
 ]  # fmt: skip
