@@ -51,7 +51,6 @@ class ReduceLROnPlateau(LRScheduler):
     [0.5]
     """
 
-    #: A training loop passes the monitored metric to ``step(metric)``.
     needs_metric = True
 
     def __init__(
