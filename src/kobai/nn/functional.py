@@ -6,11 +6,7 @@ and ``log_softmax`` take ``dim`` here, as in PyTorch.
 
 from __future__ import annotations
 
-from typing import Any
-
-from kobai.autograd import functional as _F
 from kobai.autograd.functional import leaky_relu, relu, sigmoid, softplus, tanh
-from kobai.autograd.tensor import Tensor
 from kobai.nn._activation_ops import elu, gelu, prelu
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits
 from kobai.nn._conv_ops import conv2d, conv_transpose2d
@@ -18,17 +14,7 @@ from kobai.nn._loss_ops import cross_entropy, nll_loss
 from kobai.nn._ops import batch_norm, dropout, linear
 from kobai.nn._pool_ops import avg_pool2d, max_pool2d
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
-
-
-def softmax(input: Any, dim: int = -1) -> Tensor:
-    """Softmax along ``dim`` (stable: the maximum is subtracted first)."""
-    return _F.softmax(input, dim)
-
-
-def log_softmax(input: Any, dim: int = -1) -> Tensor:
-    """``x - logsumexp(x, dim)``, stable for large ``|x|``."""
-    return _F.log_softmax(input, dim)
-
+from kobai.nn.softmax import log_softmax, softmax
 
 __all__ = [
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",

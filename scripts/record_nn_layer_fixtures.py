@@ -1,0 +1,165 @@
+"""Record PyTorch reference values for kobai.nn's newer layers, options and corner cases.
+
+Writes tests/fixtures/nn/layer_reference.npz. Run with the separate PyTorch environment
+(never kobai's own):
+
+    /work/torchvenv/bin/python scripts/record_nn_layer_fixtures.py
+
+Each case draws its inputs with NumPy from a seed derived from its name (adding a case never
+changes another), runs PyTorch in float64 and in float32 on those inputs, and stores the
+output and the gradients of ``sum(out * r)`` for a random ``r`` (so every gradient entry
+matters), plus the text of any warning PyTorch gave. A case is a function of
+``torch.nn.functional`` (called with the same name from ``kobai.nn.functional``) or a module
+of ``torch.nn`` whose parameters are copied from the stored arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "nn" / "layer_reference.npz"
+DTYPES = {"f64": torch.float64, "f32": torch.float32}
+
+
+def normal(*shape: int, scale: float = 1.0, grad: bool = True) -> tuple:
+    return ("normal", shape, scale, grad)
+
+
+def uniform(shape: tuple[int, ...], low: float, high: float, grad: bool = True) -> tuple:
+    return ("uniform", shape, (low, high), grad)
+
+
+def const(values: Any, grad: bool = False) -> tuple:
+    return ("const", np.asarray(values), None, grad)
+
+
+def fn(name: str, args: list, **kwargs: Any) -> dict:
+    """A case calling ``F.<name>(*args, **kwargs)``."""
+    return {"kind": "function", "callable": name, "args": args, "kwargs": kwargs}
+
+
+def module(name: str, args: list, ctor: dict | None = None, **forward: Any) -> dict:
+    """A case calling ``torch.nn.<name>(**ctor)(args[0], **forward)``; args[1:] are the
+    module's parameters in ``named_parameters`` order."""
+    return {"kind": "module", "callable": name, "args": args, "ctor": ctor or {}, "kwargs": forward}
+
+
+SATURATED = [[0.0, 1.0, 1e-13], [1 - 1e-13, 0.5, 1e-7]]
+
+CASES: dict[str, dict] = {
+    # -- softmax without dim: PyTorch's implicit axis and its warning ---------------------------
+    "softmax_implicit_0d": fn("softmax", [normal()]),
+    "softmax_implicit_1d": fn("softmax", [normal(4)]),
+    "softmax_implicit_2d": fn("softmax", [normal(3, 4)]),
+    "softmax_implicit_3d": fn("softmax", [normal(2, 3, 4)]),
+    "log_softmax_implicit_4d": fn("log_softmax", [normal(2, 3, 2, 2)]),
+    "Softmax_implicit_4d": module("Softmax", [normal(2, 3, 2, 2)]),
+    "LogSoftmax_implicit_3d": module("LogSoftmax", [normal(2, 3, 4)]),
+    # -- every target ignored: NaN loss, zero gradient ----------------------------------------
+    "cross_entropy_all_ignored": fn(
+        "cross_entropy", [normal(3, 4), const([1, 1, 1])], ignore_index=1
+    ),
+    "cross_entropy_all_ignored_weight": fn(
+        "cross_entropy", [normal(3, 4), const([2, 2, 2]), const([1.0, 2.0, 0.5, 1.5])],
+        ignore_index=2,
+    ),
+    "cross_entropy_all_ignored_smooth": fn(
+        "cross_entropy", [normal(3, 4), const([0, 0, 0])], ignore_index=0, label_smoothing=0.1
+    ),
+    "nll_loss_all_ignored": fn("nll_loss", [normal(3, 4), const([3, 3, 3])], ignore_index=3),
+    "nll_loss_some_ignored_positional_weight": fn(
+        "nll_loss", [normal(4, 3), const([0, 2, 1, 2]), const([0.5, 2.0, 1.0])], ignore_index=2
+    ),
+    # -- BCE where p (1 - p) falls below 1e-12 ------------------------------------------------
+    "binary_cross_entropy_saturated_sum": fn(
+        "binary_cross_entropy", [const(SATURATED, grad=True), uniform((2, 3), 0.05, 0.95)],
+        reduction="sum",
+    ),
+    "binary_cross_entropy_saturated_mean_weight": fn(
+        "binary_cross_entropy",
+        [const(SATURATED, grad=True), uniform((2, 3), 0.05, 0.95), const([0.5, 2.0, 1.0])],
+    ),
+    # -- PReLU keeps a 0-d input 0-d --------------------------------------------------------
+    "PReLU_0d": module("PReLU", [const(-1.5, grad=True), const([0.2], grad=True)]),
+    "PReLU_1d": module("PReLU", [normal(5), const([0.3], grad=True)]),
+}  # fmt: skip
+
+
+def _materialise(spec: tuple, rng: np.random.Generator) -> np.ndarray:
+    kind, shape, extra, _ = spec
+    if kind == "normal":
+        return rng.standard_normal(shape) * extra
+    if kind == "uniform":
+        return rng.uniform(extra[0], extra[1], shape)
+    return shape  # const: the values themselves
+
+
+def _tensor(a: np.ndarray, dtype: torch.dtype, grad: bool) -> torch.Tensor:
+    if a.dtype.kind in "iu":
+        return torch.tensor(a, dtype=torch.int64)
+    return torch.tensor(a, dtype=dtype, requires_grad=grad)
+
+
+def _call(case: dict, tensors: list[torch.Tensor], dtype: torch.dtype) -> tuple[Any, list]:
+    """The output and the tensors whose gradients are recorded (inputs, then parameters)."""
+    if case["kind"] == "function":
+        return getattr(F, case["callable"])(*tensors, **case["kwargs"]), tensors
+    layer = getattr(torch.nn, case["callable"])(**case["ctor"]).to(dtype)
+    params = list(layer.parameters())
+    with torch.no_grad():
+        for p, t in zip(params, tensors[1:], strict=True):
+            p.copy_(t)
+    return layer(tensors[0], **case["kwargs"]), [tensors[0], *params]
+
+
+def record(name: str, case: dict, out: dict[str, np.ndarray]) -> None:
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    arrays = [_materialise(spec, rng) for spec in case["args"]]
+    grads = [spec[3] for spec in case["args"]]
+    r = None
+    for tag, dtype in DTYPES.items():
+        tensors = [_tensor(a, dtype, g) for a, g in zip(arrays, grads, strict=True)]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y, differentiated = _call(case, tensors, dtype)
+        if isinstance(y, tuple):  # (output, indices) of max pooling
+            y, extra = y
+            out[f"{name}/{tag}/extra"] = extra.numpy()
+        if r is None:
+            r = rng.standard_normal(tuple(y.shape))
+            messages = [str(w.message) for w in caught if w.category is UserWarning]
+            out[f"{name}/warning"] = np.array(messages[0] if messages else "")
+        (y * torch.tensor(r, dtype=dtype)).sum().backward()
+        out[f"{name}/{tag}/out"] = y.detach().numpy()
+        for i, t in enumerate(differentiated):
+            if t.grad is not None:
+                out[f"{name}/{tag}/grad{i}"] = t.grad.numpy()
+    out[f"{name}/r"] = r
+    out[f"{name}/kind"] = np.array(case["kind"])
+    out[f"{name}/callable"] = np.array(case["callable"])
+    out[f"{name}/kwargs"] = np.array(json.dumps(case["kwargs"]))
+    out[f"{name}/ctor"] = np.array(json.dumps(case.get("ctor", {})))
+    for i, a in enumerate(arrays):
+        out[f"{name}/arg{i}"] = a
+
+
+def main() -> None:
+    out: dict[str, np.ndarray] = {}
+    for name, case in CASES.items():
+        record(name, case, out)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(OUT, **out)
+    size = OUT.stat().st_size
+    print(f"wrote {OUT} ({size} bytes, {len(CASES)} cases, torch {torch.__version__})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""kobai.nn's newer layers, options and corner cases against PyTorch 2.13, in float64 and float32.
+
+scripts/record_nn_layer_fixtures.py stored each case's inputs (drawn with NumPy), PyTorch's
+output and the gradients of ``sum(out * r)`` in both dtypes, and the text of any warning
+PyTorch gave; replaying them needs only NumPy. Modules get the recorded parameters.
+"""
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import kobai as kb
+from kobai import nn
+from kobai.nn import functional as F
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "nn" / "layer_reference.npz"
+
+with np.load(FIXTURE, allow_pickle=False) as _data:
+    REF = {key: _data[key] for key in _data.files}
+NAMES = sorted({key.split("/")[0] for key in REF})
+TOLERANCE = {"f64": (np.float64, 1e-10, 1e-12), "f32": (np.float32, 1e-6, 1e-6)}
+
+
+def _arguments(name: str, dtype: type, tag: str) -> list:
+    count = sum(1 for key in REF if key.startswith(f"{name}/arg"))
+    args = []
+    for i in range(count):
+        a = REF[f"{name}/arg{i}"]
+        if a.dtype.kind in "iu":
+            args.append(a.astype(np.int64))
+        else:
+            args.append(kb.tensor(a, dtype=dtype, requires_grad=f"{name}/{tag}/grad{i}" in REF))
+    return args
+
+
+def _run(name: str, dtype: type, tag: str) -> tuple:
+    """kobai's output and the tensors whose gradients PyTorch recorded, in its order."""
+    args = _arguments(name, dtype, tag)
+    kwargs = json.loads(str(REF[f"{name}/kwargs"]))
+    if str(REF[f"{name}/kind"]) == "function":
+        return getattr(F, str(REF[f"{name}/callable"]))(*args, **kwargs), args
+    layer = getattr(nn, str(REF[f"{name}/callable"]))(**json.loads(str(REF[f"{name}/ctor"])))
+    layer.to(dtype)
+    params = list(layer.parameters())
+    for param, value in zip(params, args[1:], strict=True):
+        param.data[...] = value.data
+    return layer(args[0], **kwargs), [args[0], *params]
+
+
+@pytest.mark.parametrize("tag", ["f64", "f32"])
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_gradients_and_warnings_match_pytorch(name, tag):
+    dtype, rtol, atol = TOLERANCE[tag]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out, differentiated = _run(name, dtype, tag)
+    messages = [str(w.message) for w in caught if w.category is UserWarning]
+    assert (messages[0] if messages else "") == str(REF[f"{name}/warning"])
+    assert not [w for w in caught if w.category is RuntimeWarning]
+    if isinstance(out, tuple):
+        out, extra = out
+        np.testing.assert_array_equal(extra.data, REF[f"{name}/{tag}/extra"])
+    assert out.dtype == dtype and out.shape == REF[f"{name}/{tag}/out"].shape
+    np.testing.assert_allclose(out.data, REF[f"{name}/{tag}/out"], rtol=rtol, atol=atol)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        (out * REF[f"{name}/r"].astype(dtype)).sum().backward()
+    for i, t in enumerate(differentiated):
+        key = f"{name}/{tag}/grad{i}"
+        if key in REF:
+            assert t.grad is not None and t.grad.dtype == dtype, key
+            np.testing.assert_allclose(t.grad, REF[key], rtol=rtol, atol=atol, err_msg=key)
