@@ -52,6 +52,13 @@ def module(name: str, args: list, ctor: dict | None = None, **forward: Any) -> d
     return {"kind": "module", "callable": name, "args": args, "ctor": ctor or {}, "kwargs": forward}
 
 
+def pooled(shape: tuple[int, ...], seed: int, **kwargs: Any) -> tuple[tuple, tuple]:
+    """``max_pool2d(x, return_indices=True)`` of a NumPy draw: (values, indices) specs."""
+    x = torch.tensor(np.random.default_rng(seed).standard_normal(shape))
+    y, indices = F.max_pool2d(x, return_indices=True, **kwargs)
+    return const(y.numpy(), grad=True), const(indices.numpy())
+
+
 SATURATED = [[0.0, 1.0, 1e-13], [1 - 1e-13, 0.5, 1e-7]]
 
 CASES: dict[str, dict] = {
@@ -90,6 +97,63 @@ CASES: dict[str, dict] = {
     # -- PReLU keeps a 0-d input 0-d --------------------------------------------------------
     "PReLU_0d": module("PReLU", [const(-1.5, grad=True), const([0.2], grad=True)]),
     "PReLU_1d": module("PReLU", [normal(5), const([0.3], grad=True)]),
+    # -- padding modes, for F.pad and Conv2d(padding_mode=...) -------------------------------
+    "pad_reflect": fn("pad", [normal(2, 3, 4, 5)], pad=[2, 1, 1, 3], mode="reflect"),
+    "pad_reflect_1axis": fn("pad", [normal(2, 3, 4)], pad=[3, 0], mode="reflect"),
+    "pad_replicate": fn("pad", [normal(2, 3, 4, 5)], pad=[3, 1, 0, 2], mode="replicate"),
+    "pad_circular": fn("pad", [normal(1, 2, 4, 5)], pad=[5, 2, 4, 1], mode="circular"),
+    "pad_constant_crop": fn("pad", [normal(2, 3, 4)], pad=[-1, 2, 1, -2], value=0.5),
+    "Conv2d_reflect": module(
+        "Conv2d", [normal(2, 2, 5, 6), normal(3, 2, 3, 3), normal(3)],
+        {"in_channels": 2, "out_channels": 3, "kernel_size": 3, "padding": [1, 2],
+         "padding_mode": "reflect"},
+    ),
+    "Conv2d_replicate_stride": module(
+        "Conv2d", [normal(2, 2, 6, 5), normal(4, 1, 2, 3), normal(4)],
+        {"in_channels": 2, "out_channels": 4, "kernel_size": [2, 3], "stride": 2, "padding": 2,
+         "groups": 2, "padding_mode": "replicate"},
+    ),
+    "Conv2d_circular_same": module(
+        "Conv2d", [normal(1, 3, 5, 6), normal(2, 3, 3, 2)],
+        {"in_channels": 3, "out_channels": 2, "kernel_size": [3, 2], "padding": "same",
+         "dilation": [1, 2], "bias": False, "padding_mode": "circular"},
+    ),
+    # -- ConvTranspose2d to a requested size -------------------------------------------------
+    "ConvTranspose2d_output_size": module(
+        "ConvTranspose2d", [normal(2, 4, 3, 3), normal(4, 2, 3, 3), normal(2)],
+        {"in_channels": 4, "out_channels": 2, "kernel_size": 3, "stride": 2, "padding": 1},
+        output_size=[6, 5],
+    ),
+    "ConvTranspose2d_output_size_nchw": module(
+        "ConvTranspose2d", [normal(1, 2, 4, 3), normal(2, 3, 2, 3), normal(3)],
+        {"in_channels": 2, "out_channels": 3, "kernel_size": [2, 3], "stride": [3, 2],
+         "dilation": [2, 1]},
+        output_size=[1, 3, 13, 8],
+    ),
+    # -- max pooling with indices, and unpooling ----------------------------------------------
+    "max_pool2d_indices": fn(
+        "max_pool2d", [normal(2, 3, 6, 7)], kernel_size=3, stride=2, padding=1,
+        return_indices=True,
+    ),
+    "max_pool2d_indices_dilation_ceil": fn(
+        "max_pool2d", [normal(1, 2, 7, 9)], kernel_size=[2, 3], stride=[2, 1], dilation=[1, 2],
+        ceil_mode=True, return_indices=True,
+    ),
+    "max_pool2d_indices_unbatched": fn(
+        "max_pool2d", [normal(3, 5, 5)], kernel_size=2, return_indices=True
+    ),
+    "MaxPool2d_indices": module(
+        "MaxPool2d", [normal(2, 2, 4, 6)], {"kernel_size": 2, "return_indices": True}
+    ),
+    "max_unpool2d": fn("max_unpool2d", [*pooled((2, 3, 6, 8), 1, kernel_size=2)], kernel_size=2),
+    "max_unpool2d_output_size": fn(
+        "max_unpool2d", [*pooled((2, 3, 7, 9), 2, kernel_size=2)], kernel_size=2,
+        output_size=[7, 9],
+    ),
+    "max_unpool2d_overlapping": fn(
+        "max_unpool2d", [*pooled((1, 2, 7, 6), 3, kernel_size=3, stride=2, padding=1)],
+        kernel_size=3, stride=2, padding=1, output_size=[7, 6],
+    ),
 }  # fmt: skip
 
 

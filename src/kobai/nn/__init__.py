@@ -31,13 +31,14 @@ from kobai.nn.loss import (
 from kobai.nn.module import Module
 from kobai.nn.normalization import BatchNorm1d, BatchNorm2d
 from kobai.nn.parameter import Parameter
-from kobai.nn.pooling import AvgPool2d, MaxPool2d
+from kobai.nn.pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
 from kobai.nn.summary import summary
 
 __all__ = [
     "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
     "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "ELU", "Flatten", "GELU", "HuberLoss",
-    "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
-    "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "SSELoss", "Sequential", "Sigmoid",
-    "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
+    "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d",
+    "MaxUnpool2d", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "SSELoss",
+    "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional",
+    "init", "summary",
 ]  # fmt: skip
