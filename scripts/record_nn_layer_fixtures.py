@@ -29,16 +29,19 @@ OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "nn" / "la
 DTYPES = {"f64": torch.float64, "f32": torch.float32}
 
 
-def normal(*shape: int, scale: float = 1.0, grad: bool = True) -> tuple:
-    return ("normal", shape, scale, grad)
+# An argument: (how it is drawn, shape or values, parameters, differentiated?, keyword or "").
+def normal(*shape: int, scale: float = 1.0, grad: bool = True, key: str = "") -> tuple:
+    return ("normal", shape, scale, grad, key)
 
 
-def uniform(shape: tuple[int, ...], low: float, high: float, grad: bool = True) -> tuple:
-    return ("uniform", shape, (low, high), grad)
+def uniform(
+    shape: tuple[int, ...], low: float, high: float, grad: bool = True, key: str = ""
+) -> tuple:
+    return ("uniform", shape, (low, high), grad, key)
 
 
-def const(values: Any, grad: bool = False) -> tuple:
-    return ("const", np.asarray(values), None, grad)
+def const(values: Any, grad: bool = False, key: str = "") -> tuple:
+    return ("const", np.asarray(values), None, grad, key)
 
 
 def fn(name: str, args: list, **kwargs: Any) -> dict:
@@ -154,11 +157,50 @@ CASES: dict[str, dict] = {
         "max_unpool2d", [*pooled((1, 2, 7, 6), 3, kernel_size=3, stride=2, padding=1)],
         kernel_size=3, stride=2, padding=1, output_size=[7, 6],
     ),
+    # -- layer and group normalisation ------------------------------------------------------
+    "layer_norm": fn(
+        "layer_norm", [normal(3, 4, 5, scale=2.0), normal(4, 5, key="weight"),
+                       normal(4, 5, key="bias")], normalized_shape=[4, 5],
+    ),
+    "layer_norm_plain_eps": fn("layer_norm", [normal(2, 6)], normalized_shape=[6], eps=1e-3),
+    "LayerNorm": module(
+        "LayerNorm", [normal(2, 3, 4), normal(4), normal(4)], {"normalized_shape": 4}
+    ),
+    "LayerNorm_no_bias": module(
+        "LayerNorm", [normal(2, 2, 3), normal(2, 3)], {"normalized_shape": [2, 3], "bias": False}
+    ),
+    "group_norm": fn(
+        "group_norm", [normal(2, 6, 3, 2), normal(6, key="weight"), normal(6, key="bias")],
+        num_groups=3,
+    ),
+    "group_norm_plain": fn("group_norm", [normal(3, 4, 5)], num_groups=1, eps=1e-2),
+    "GroupNorm": module(
+        "GroupNorm", [normal(2, 4, 3, 3), normal(4), normal(4)],
+        {"num_groups": 2, "num_channels": 4},
+    ),
+    "GroupNorm_instance": module(
+        "GroupNorm", [normal(3, 2, 5), normal(2), normal(2)], {"num_groups": 2, "num_channels": 2}
+    ),
+    # -- embedding --------------------------------------------------------------------------
+    "embedding": fn("embedding", [const([[1, 3, 0], [3, 3, 4]]), normal(5, 3)]),
+    "embedding_padding_idx": fn(
+        "embedding", [const([[1, 3, 0], [3, 3, 4]]), normal(5, 3)], padding_idx=3
+    ),
+    "embedding_max_norm": fn(
+        "embedding", [const([0, 2, 2, 4]), normal(5, 4, scale=2.0)], max_norm=1.5
+    ),
+    "embedding_max_norm_l1": fn(
+        "embedding", [const([[1], [3]]), normal(4, 3)], max_norm=1.0, norm_type=1.0
+    ),
+    "Embedding_padding_negative": module(
+        "Embedding", [const([[0, 1], [4, 1]]), normal(5, 2)],
+        {"num_embeddings": 5, "embedding_dim": 2, "padding_idx": -4},
+    ),
 }  # fmt: skip
 
 
 def _materialise(spec: tuple, rng: np.random.Generator) -> np.ndarray:
-    kind, shape, extra, _ = spec
+    kind, shape, extra, _, _ = spec
     if kind == "normal":
         return rng.standard_normal(shape) * extra
     if kind == "uniform":
@@ -175,7 +217,10 @@ def _tensor(a: np.ndarray, dtype: torch.dtype, grad: bool) -> torch.Tensor:
 def _call(case: dict, tensors: list[torch.Tensor], dtype: torch.dtype) -> tuple[Any, list]:
     """The output and the tensors whose gradients are recorded (inputs, then parameters)."""
     if case["kind"] == "function":
-        return getattr(F, case["callable"])(*tensors, **case["kwargs"]), tensors
+        keys = [spec[4] for spec in case["args"]]
+        args = [t for t, k in zip(tensors, keys, strict=True) if not k]
+        named = {k: t for t, k in zip(tensors, keys, strict=True) if k}
+        return getattr(F, case["callable"])(*args, **named, **case["kwargs"]), tensors
     layer = getattr(torch.nn, case["callable"])(**case["ctor"]).to(dtype)
     params = list(layer.parameters())
     with torch.no_grad():
@@ -211,6 +256,7 @@ def record(name: str, case: dict, out: dict[str, np.ndarray]) -> None:
     out[f"{name}/callable"] = np.array(case["callable"])
     out[f"{name}/kwargs"] = np.array(json.dumps(case["kwargs"]))
     out[f"{name}/ctor"] = np.array(json.dumps(case.get("ctor", {})))
+    out[f"{name}/keys"] = np.array(json.dumps([spec[4] for spec in case["args"]]))
     for i, a in enumerate(arrays):
         out[f"{name}/arg{i}"] = a
 

@@ -41,7 +41,10 @@ def _run(name: str, dtype: type, tag: str) -> tuple:
     args = _arguments(name, dtype, tag)
     kwargs = json.loads(str(REF[f"{name}/kwargs"]))
     if str(REF[f"{name}/kind"]) == "function":
-        return getattr(F, str(REF[f"{name}/callable"]))(*args, **kwargs), args
+        keys = json.loads(str(REF[f"{name}/keys"]))
+        positional = [a for a, k in zip(args, keys, strict=True) if not k]
+        kwargs.update({k: a for a, k in zip(args, keys, strict=True) if k})
+        return getattr(F, str(REF[f"{name}/callable"]))(*positional, **kwargs), args
     layer = getattr(nn, str(REF[f"{name}/callable"]))(**json.loads(str(REF[f"{name}/ctor"])))
     layer.to(dtype)
     params = list(layer.parameters())

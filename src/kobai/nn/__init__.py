@@ -13,9 +13,10 @@ from kobai.nn.activation import (
     Softplus,
     Tanh,
 )
-from kobai.nn.container import ModuleList, Sequential
+from kobai.nn.container import ModuleDict, ModuleList, ParameterList, Sequential
 from kobai.nn.conv import Conv2d, ConvTranspose2d
 from kobai.nn.dropout import Dropout
+from kobai.nn.embedding import Embedding
 from kobai.nn.flatten import Flatten, Identity, Unflatten
 from kobai.nn.linear import Linear
 from kobai.nn.loss import (
@@ -29,16 +30,16 @@ from kobai.nn.loss import (
     SSELoss,
 )
 from kobai.nn.module import Module
-from kobai.nn.normalization import BatchNorm1d, BatchNorm2d
+from kobai.nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from kobai.nn.parameter import Parameter
 from kobai.nn.pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
 from kobai.nn.summary import summary
 
 __all__ = [
     "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
-    "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "ELU", "Flatten", "GELU", "HuberLoss",
-    "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d",
-    "MaxUnpool2d", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "SSELoss",
-    "Sequential", "Sigmoid", "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional",
-    "init", "summary",
+    "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "ELU", "Embedding", "Flatten", "GELU",
+    "GroupNorm", "HuberLoss", "Identity", "L1Loss", "LayerNorm", "LeakyReLU", "Linear",
+    "LogSoftmax", "MSELoss", "MaxPool2d", "MaxUnpool2d", "Module", "ModuleDict", "ModuleList",
+    "NLLLoss", "PReLU", "Parameter", "ParameterList", "ReLU", "SSELoss", "Sequential", "Sigmoid",
+    "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
 ]  # fmt: skip

@@ -11,16 +11,19 @@ from kobai.nn._activation_ops import elu, gelu, prelu
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits
 from kobai.nn._conv_ops import conv2d, conv_transpose2d
 from kobai.nn._loss_ops import cross_entropy, nll_loss
+from kobai.nn._norm_ops import group_norm, layer_norm
 from kobai.nn._ops import batch_norm, dropout, linear
 from kobai.nn._pad_ops import pad
 from kobai.nn._pool_ops import avg_pool2d, max_pool2d
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
 from kobai.nn._unpool_ops import max_unpool2d
+from kobai.nn.embedding import embedding
 from kobai.nn.softmax import log_softmax, softmax
 
 __all__ = [
     "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "elu", "gelu", "huber_loss",
-    "l1_loss", "leaky_relu", "linear", "log_softmax", "max_pool2d", "max_unpool2d", "mse_loss",
-    "nll_loss", "pad", "prelu", "relu", "sigmoid", "softmax", "softplus", "sse_loss", "tanh",
+    "conv2d", "conv_transpose2d", "cross_entropy", "dropout", "elu", "embedding", "gelu",
+    "group_norm", "huber_loss", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
+    "max_pool2d", "max_unpool2d", "mse_loss", "nll_loss", "pad", "prelu", "relu", "sigmoid",
+    "softmax", "softplus", "sse_loss", "tanh",
 ]  # fmt: skip
