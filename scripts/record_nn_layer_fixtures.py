@@ -49,10 +49,13 @@ def fn(name: str, args: list, **kwargs: Any) -> dict:
     return {"kind": "function", "callable": name, "args": args, "kwargs": kwargs}
 
 
-def module(name: str, args: list, ctor: dict | None = None, **forward: Any) -> dict:
-    """A case calling ``torch.nn.<name>(**ctor)(args[0], **forward)``; args[1:] are the
-    module's parameters in ``named_parameters`` order."""
-    return {"kind": "module", "callable": name, "args": args, "ctor": ctor or {}, "kwargs": forward}
+def module(
+    name: str, args: list, ctor: dict | None = None, inputs: int = 1, **forward: Any
+) -> dict:
+    """A case calling ``torch.nn.<name>(**ctor)(*args[:inputs], **forward)``; the other args
+    are the module's parameters in ``named_parameters`` order."""
+    return {"kind": "module", "callable": name, "args": args, "ctor": ctor or {},
+            "inputs": inputs, "kwargs": forward}  # fmt: skip
 
 
 def pooled(shape: tuple[int, ...], seed: int, **kwargs: Any) -> tuple[tuple, tuple]:
@@ -62,6 +65,8 @@ def pooled(shape: tuple[int, ...], seed: int, **kwargs: Any) -> tuple[tuple, tup
     return const(y.numpy(), grad=True), const(indices.numpy())
 
 
+GRID = const(np.linspace(-6.0, 6.0, 25), grad=True)  # kinks, ends and 0 on the grid
+TAILS = const([-40.0, -21.0, -20.0, -1e-3, 0.0, 1e-3, 20.0, 21.0, 40.0], grad=True)
 SATURATED = [[0.0, 1.0, 1e-13], [1 - 1e-13, 0.5, 1e-7]]
 
 CASES: dict[str, dict] = {
@@ -196,6 +201,49 @@ CASES: dict[str, dict] = {
         "Embedding", [const([[0, 1], [4, 1]]), normal(5, 2)],
         {"num_embeddings": 5, "embedding_dim": 2, "padding_idx": -4},
     ),
+    # -- activations ------------------------------------------------------------------------
+    "silu": fn("silu", [GRID]),
+    "mish": fn("mish", [GRID]),
+    "mish_tails": fn("mish", [TAILS]),
+    "selu": fn("selu", [GRID]),
+    "hardtanh": fn("hardtanh", [GRID]),
+    "hardtanh_range": fn("hardtanh", [GRID], min_val=-0.5, max_val=2.0),
+    "relu6": fn("relu6", [GRID]),
+    "logsigmoid": fn("logsigmoid", [GRID]),
+    "logsigmoid_tails": fn("logsigmoid", [TAILS]),
+    "softsign": fn("softsign", [GRID]),
+    "SiLU": module("SiLU", [normal(3, 4, scale=3.0)]),
+    "Mish": module("Mish", [normal(3, 4, scale=3.0)]),
+    "SELU": module("SELU", [normal(3, 4, scale=3.0)]),
+    "Hardtanh": module("Hardtanh", [normal(3, 4, scale=3.0)], {"min_val": -2.0, "max_val": 0.5}),
+    "ReLU6": module("ReLU6", [normal(3, 4, scale=5.0)]),
+    "LogSigmoid": module("LogSigmoid", [normal(3, 4, scale=3.0)]),
+    "Softsign": module("Softsign", [normal(3, 4, scale=3.0)]),
+    # -- smooth L1 and Kullback-Leibler losses ------------------------------------------------
+    "smooth_l1_loss": fn("smooth_l1_loss", [normal(4, 3), normal(4, 3)]),
+    "smooth_l1_loss_sum_beta": fn(
+        "smooth_l1_loss", [normal(4, 3), normal(4, 3)], reduction="sum", beta=0.5
+    ),
+    "smooth_l1_loss_none_beta0": fn(
+        "smooth_l1_loss", [normal(3, 2), normal(3, 2)], reduction="none", beta=0.0
+    ),
+    "SmoothL1Loss": module(
+        "SmoothL1Loss", [normal(2, 5), normal(2, 5)], {"beta": 2.0, "reduction": "sum"}, inputs=2
+    ),
+    "kl_div_batchmean": fn(
+        "kl_div", [normal(3, 4), uniform((3, 4), 0.05, 1.0)], reduction="batchmean"
+    ),
+    "kl_div_mean_warns": fn("kl_div", [normal(3, 4), uniform((3, 4), 0.05, 1.0)]),
+    "kl_div_none_zero_targets": fn(
+        "kl_div", [normal(2, 3), const([[0.0, 0.3, 0.7], [0.5, 0.0, 0.5]])], reduction="none"
+    ),
+    "kl_div_sum_log_target": fn(
+        "kl_div", [normal(3, 4), normal(3, 4)], reduction="sum", log_target=True
+    ),
+    "KLDivLoss_batchmean_log_target": module(
+        "KLDivLoss", [normal(2, 3), normal(2, 3)],
+        {"reduction": "batchmean", "log_target": True}, inputs=2,
+    ),
 }  # fmt: skip
 
 
@@ -223,10 +271,11 @@ def _call(case: dict, tensors: list[torch.Tensor], dtype: torch.dtype) -> tuple[
         return getattr(F, case["callable"])(*args, **named, **case["kwargs"]), tensors
     layer = getattr(torch.nn, case["callable"])(**case["ctor"]).to(dtype)
     params = list(layer.parameters())
+    n = case["inputs"]
     with torch.no_grad():
-        for p, t in zip(params, tensors[1:], strict=True):
+        for p, t in zip(params, tensors[n:], strict=True):
             p.copy_(t)
-    return layer(tensors[0], **case["kwargs"]), [tensors[0], *params]
+    return layer(*tensors[:n], **case["kwargs"]), [*tensors[:n], *params]
 
 
 def record(name: str, case: dict, out: dict[str, np.ndarray]) -> None:
@@ -257,8 +306,29 @@ def record(name: str, case: dict, out: dict[str, np.ndarray]) -> None:
     out[f"{name}/kwargs"] = np.array(json.dumps(case["kwargs"]))
     out[f"{name}/ctor"] = np.array(json.dumps(case.get("ctor", {})))
     out[f"{name}/keys"] = np.array(json.dumps([spec[4] for spec in case["args"]]))
+    out[f"{name}/inputs"] = np.array(case.get("inputs", 0))
     for i, a in enumerate(arrays):
         out[f"{name}/arg{i}"] = a
+
+
+def pack(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every numeric array in one float64 vector (exact for float32 and small ints), with the
+    names, dtypes, shapes and offsets that unpack it, and every string in one JSON text: a
+    few zip entries instead of a thousand."""
+    names = sorted(k for k in arrays if arrays[k].dtype.kind in "biuf")
+    strings = {k: str(v) for k, v in arrays.items() if k not in names}
+    values = [np.asarray(arrays[k], dtype=np.float64).reshape(-1) for k in names]
+    shapes = np.full((len(names), 6), -1, dtype=np.int64)
+    for i, k in enumerate(names):
+        shapes[i, : arrays[k].ndim] = arrays[k].shape
+    return {
+        "values": np.concatenate(values),
+        "names": np.array(names),
+        "dtypes": np.array([arrays[k].dtype.str for k in names]),
+        "shapes": shapes,
+        "offsets": np.cumsum([0] + [v.size for v in values]),
+        "strings": np.array(json.dumps(strings, sort_keys=True)),
+    }
 
 
 def main() -> None:
@@ -266,7 +336,7 @@ def main() -> None:
     for name, case in CASES.items():
         record(name, case, out)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(OUT, **out)
+    np.savez_compressed(OUT, **pack({k: np.asarray(v) for k, v in out.items()}))
     size = OUT.stat().st_size
     print(f"wrote {OUT} ({size} bytes, {len(CASES)} cases, torch {torch.__version__})")
 

@@ -10,9 +10,10 @@ from kobai.autograd.numerical import gradcheck
 
 LAYERS = ["Linear", "BatchNorm1d", "BatchNorm2d", "Dropout", "Flatten", "Unflatten", "Identity",
           "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "GELU", "Softplus", "Softmax",
-          "LogSoftmax", "LayerNorm", "GroupNorm", "Embedding"]  # fmt: skip
+          "LogSoftmax", "LayerNorm", "GroupNorm", "Embedding", "SiLU", "Mish", "SELU", "Hardtanh",
+          "ReLU6", "LogSigmoid", "Softsign"]  # fmt: skip
 LOSSES = ["MSELoss", "SSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-          "BCEWithLogitsLoss"]  # fmt: skip
+          "BCEWithLogitsLoss", "SmoothL1Loss", "KLDivLoss"]  # fmt: skip
 OURS = [c for c in registry.all_cases() if c.name.split("[")[0] in LAYERS + LOSSES]
 
 

@@ -18,8 +18,22 @@ from kobai.nn import functional as F
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "nn" / "layer_reference.npz"
 
-with np.load(FIXTURE, allow_pickle=False) as _data:
-    REF = {key: _data[key] for key in _data.files}
+
+def _load() -> dict:
+    """The recording script packs every number into one vector and every string into one JSON
+    text; unpack them by name, in their own dtypes."""
+    with np.load(FIXTURE, allow_pickle=False) as data:
+        values, names, dtypes = data["values"], data["names"], data["dtypes"]
+        shapes, offsets = data["shapes"], data["offsets"]
+        ref = {k: np.array(v) for k, v in json.loads(str(data["strings"])).items()}
+    for i, name in enumerate(names):
+        shape = tuple(int(n) for n in shapes[i] if n >= 0)
+        chunk = values[offsets[i] : offsets[i + 1]].astype(np.dtype(str(dtypes[i])))
+        ref[str(name)] = chunk.reshape(shape)
+    return ref
+
+
+REF = _load()
 NAMES = sorted({key.split("/")[0] for key in REF})
 TOLERANCE = {"f64": (np.float64, 1e-10, 1e-12), "f32": (np.float32, 1e-6, 1e-6)}
 
@@ -48,9 +62,10 @@ def _run(name: str, dtype: type, tag: str) -> tuple:
     layer = getattr(nn, str(REF[f"{name}/callable"]))(**json.loads(str(REF[f"{name}/ctor"])))
     layer.to(dtype)
     params = list(layer.parameters())
-    for param, value in zip(params, args[1:], strict=True):
+    n = int(REF[f"{name}/inputs"])
+    for param, value in zip(params, args[n:], strict=True):
         param.data[...] = value.data
-    return layer(args[0], **kwargs), [args[0], *params]
+    return layer(*args[:n], **kwargs), [*args[:n], *params]
 
 
 @pytest.mark.parametrize("tag", ["f64", "f32"])

@@ -13,6 +13,15 @@ from kobai.nn.activation import (
     Softplus,
     Tanh,
 )
+from kobai.nn.composed_activation import (
+    SELU,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softsign,
+)
 from kobai.nn.container import ModuleDict, ModuleList, ParameterList, Sequential
 from kobai.nn.conv import Conv2d, ConvTranspose2d
 from kobai.nn.dropout import Dropout
@@ -24,9 +33,11 @@ from kobai.nn.loss import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     HuberLoss,
+    KLDivLoss,
     L1Loss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
     SSELoss,
 )
 from kobai.nn.module import Module
@@ -38,8 +49,9 @@ from kobai.nn.summary import summary
 __all__ = [
     "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d",
     "ConvTranspose2d", "CrossEntropyLoss", "Dropout", "ELU", "Embedding", "Flatten", "GELU",
-    "GroupNorm", "HuberLoss", "Identity", "L1Loss", "LayerNorm", "LeakyReLU", "Linear",
-    "LogSoftmax", "MSELoss", "MaxPool2d", "MaxUnpool2d", "Module", "ModuleDict", "ModuleList",
-    "NLLLoss", "PReLU", "Parameter", "ParameterList", "ReLU", "SSELoss", "Sequential", "Sigmoid",
-    "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
+    "GroupNorm", "Hardtanh", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm",
+    "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MSELoss", "MaxPool2d", "MaxUnpool2d",
+    "Mish", "Module", "ModuleDict", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ParameterList",
+    "ReLU", "ReLU6", "SELU", "SSELoss", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax",
+    "Softplus", "Softsign", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
 ]  # fmt: skip

@@ -36,6 +36,15 @@ from kobai.nn._activation_ops import (
 )
 from kobai.nn._elementwise import Elementwise, values
 from kobai.nn._validation import check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn.composed_activation import (
+    SELU,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softsign,
+)
 from kobai.nn.flatten import Identity
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
@@ -231,6 +240,13 @@ ACTIVATIONS: dict[str, Callable[..., Module]] = {
     "elu": ELU,
     "gelu": GELU,
     "softplus": Softplus,
+    "silu": SiLU,
+    "mish": Mish,
+    "selu": SELU,
+    "hardtanh": Hardtanh,
+    "relu6": ReLU6,
+    "log_sigmoid": LogSigmoid,
+    "softsign": Softsign,
     "softmax": Softmax,
     "log_softmax": LogSoftmax,
     "identity": Identity,

@@ -8,10 +8,11 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits
+from kobai.nn._composed_loss_ops import KL_REDUCTIONS, kl_div, smooth_l1_loss
 from kobai.nn._loss_ops import cross_entropy, nll_loss
 from kobai.nn._reduction import legacy_reduction
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
-from kobai.nn._validation import number
+from kobai.nn._validation import boolean, number
 from kobai.nn.module import Module
 
 
@@ -291,3 +292,77 @@ class BCEWithLogitsLoss(_Loss):
         return binary_cross_entropy_with_logits(
             input, target, weight=self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss (PyTorch's ``torch.nn.SmoothL1Loss``): Huber's loss divided by ``beta``.
+
+    .. math::
+
+        \\ell_i = \\begin{cases} \\frac12 (x_i - t_i)^2 / \\beta & |x_i - t_i| < \\beta \\\\
+        |x_i - t_i| - \\frac12 \\beta & \\text{otherwise} \\end{cases}
+
+    Parameters
+    ----------
+    size_average, reduce : deprecated, as in PyTorch
+    reduction : {"mean", "sum", "none"}, default "mean"
+    beta : float >= 0, default 1.0
+        0 gives the L1 loss.
+    """
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = number("beta", beta, low=0.0)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+    def extra_repr(self) -> str:
+        return ", ".join(filter(None, [super().extra_repr(), f"beta={self.beta}"]))
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence loss (PyTorch's ``torch.nn.KLDivLoss``) on log-probabilities.
+
+    .. math:: \\ell_i = t_i (\\log t_i - x_i)
+
+    Use ``reduction="batchmean"`` for the divergence per sample; "mean" (the default, as in
+    PyTorch) divides by every element and warns about it at each call, as PyTorch does.
+
+    Parameters
+    ----------
+    size_average, reduce : deprecated, as in PyTorch
+    reduction : {"mean", "batchmean", "sum", "none"}, default "mean"
+    log_target : bool, default False
+        The target is given as log-probabilities.
+    """
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        Module.__init__(self)
+        if size_average is not None or reduce is not None:
+            reduction = legacy_reduction(size_average, reduce, reduction)
+        elif reduction not in KL_REDUCTIONS:
+            raise ValueError(
+                f"reduction must be one of {', '.join(map(repr, KL_REDUCTIONS))}, got {reduction!r}"
+            )
+        self.reduction = reduction
+        self.log_target = boolean("log_target", log_target)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    def extra_repr(self) -> str:
+        target = "log_target=True" if self.log_target else ""
+        return ", ".join(filter(None, [super().extra_repr(), target]))
