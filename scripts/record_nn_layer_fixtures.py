@@ -15,6 +15,7 @@ of ``torch.nn`` whose parameters are copied from the stored arrays.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 import zlib
@@ -311,6 +312,52 @@ def record(name: str, case: dict, out: dict[str, np.ndarray]) -> None:
         out[f"{name}/arg{i}"] = a
 
 
+def record_init(out: dict[str, np.ndarray]) -> None:
+    """orthogonal_ and trunc_normal_ with the random draws they consumed (replayed by the test
+    through the generator it passes), and erfinv on a grid."""
+    for i, (shape, gain) in enumerate([((4, 6), 1.0), ((6, 4), 0.5), ((3, 2, 2), 2.0)]):
+        rows = shape[0]
+        torch.manual_seed(i)
+        draw = torch.empty((rows, int(np.prod(shape)) // rows), dtype=torch.float64).normal_()
+        torch.manual_seed(i)
+        w = torch.nn.init.orthogonal_(torch.empty(shape, dtype=torch.float64), gain=gain)
+        out.update({f"init/orthogonal{i}/draw": draw.numpy(), f"init/orthogonal{i}/out": w.numpy(),
+                    f"init/orthogonal{i}/gain": np.array(gain)})  # fmt: skip
+    for i, (mean, std, a, b) in enumerate([(0.0, 1.0, -2.0, 2.0), (0.5, 0.2, 0.0, 0.6),
+                                            (3.0, 1.0, -1.0, 0.5)]):  # fmt: skip
+        draws = []
+        with recording_draws(draws), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the third is far from [a, b], as intended
+            torch.manual_seed(10 + i)
+            w = torch.nn.init.trunc_normal_(
+                torch.empty((8, 6), dtype=torch.float64), mean, std, a, b
+            )
+        out.update({f"init/trunc{i}/draws": np.stack(draws), f"init/trunc{i}/out": w.numpy(),
+                    f"init/trunc{i}/args": np.array([mean, std, a, b])})  # fmt: skip
+
+
+@contextlib.contextmanager
+def recording_draws(draws: list) -> Any:
+    """Record every ``normal_``/``uniform_`` draw PyTorch makes, in order."""
+    originals = {name: getattr(torch.Tensor, name) for name in ("normal_", "uniform_")}
+
+    def recorder(original: Any) -> Any:
+        def draw(self: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
+            result = original(self, *args, **kwargs)
+            draws.append(result.detach().clone().numpy())
+            return result
+
+        return draw
+
+    for name, original in originals.items():
+        setattr(torch.Tensor, name, recorder(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(torch.Tensor, name, original)
+
+
 def pack(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Every numeric array in one float64 vector (exact for float32 and small ints), with the
     names, dtypes, shapes and offsets that unpack it, and every string in one JSON text: a
@@ -335,6 +382,7 @@ def main() -> None:
     out: dict[str, np.ndarray] = {}
     for name, case in CASES.items():
         record(name, case, out)
+    record_init(out)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT, **pack({k: np.asarray(v) for k, v in out.items()}))
     size = OUT.stat().st_size

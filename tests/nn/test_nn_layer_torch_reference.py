@@ -15,6 +15,7 @@ import pytest
 import kobai as kb
 from kobai import nn
 from kobai.nn import functional as F
+from kobai.nn import init
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "nn" / "layer_reference.npz"
 
@@ -34,7 +35,7 @@ def _load() -> dict:
 
 
 REF = _load()
-NAMES = sorted({key.split("/")[0] for key in REF})
+NAMES = sorted(key.split("/")[0] for key in REF if key.endswith("/kind"))
 TOLERANCE = {"f64": (np.float64, 1e-10, 1e-12), "f32": (np.float32, 1e-6, 1e-6)}
 
 
@@ -91,3 +92,49 @@ def test_forward_gradients_and_warnings_match_pytorch(name, tag):
         if key in REF:
             assert t.grad is not None and t.grad.dtype == dtype, key
             np.testing.assert_allclose(t.grad, REF[key], rtol=rtol, atol=atol, err_msg=key)
+
+
+class Replay(np.random.Generator):
+    """A generator that hands out PyTorch's recorded draws, in order, checking that each is
+    asked for with PyTorch's shape and arguments."""
+
+    def __init__(self, *draws: np.ndarray) -> None:
+        super().__init__(np.random.PCG64(0))
+        self.draws = list(draws)
+
+    def _next(self, size, low, high):  # noqa: ANN001, ANN202
+        draw = self.draws.pop(0)
+        assert tuple(size) == draw.shape
+        if low is not None:
+            assert low <= draw.min() and draw.max() <= high
+        return draw
+
+    def standard_normal(self, size=None, dtype=np.float64, out=None):  # noqa: ANN001
+        return self._next(size, None, None)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):  # noqa: ANN001
+        return self._next(size, None, None)
+
+    def uniform(self, low=0.0, high=1.0, size=None):  # noqa: ANN001
+        return self._next(size, low, high)
+
+
+@pytest.mark.parametrize("i", range(3))
+def test_orthogonal_matches_pytorch_on_its_draw(i):
+    ref = {k.split("/")[-1]: v for k, v in REF.items() if k.startswith(f"init/orthogonal{i}/")}
+    w = np.empty(ref["out"].shape)
+    init.orthogonal_(w, gain=float(ref["gain"]), rng=Replay(ref["draw"]))
+    np.testing.assert_allclose(w, ref["out"], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("i", range(3))
+def test_trunc_normal_takes_pytorchs_draws_and_gives_its_values(i):
+    ref = {k.split("/")[-1]: v for k, v in REF.items() if k.startswith(f"init/trunc{i}/")}
+    mean, std, a, b = ref["args"]
+    w = np.empty(ref["out"].shape)
+    replay = Replay(*ref["draws"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        init.trunc_normal_(w, mean, std, a, b, rng=replay)
+    assert replay.draws == []  # every draw PyTorch made, and no other
+    np.testing.assert_array_equal(w, ref["out"])

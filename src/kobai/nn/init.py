@@ -28,6 +28,9 @@ import numpy as np
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 
+# Orthogonal and truncated-normal initialisation live in their own module (QR, erfinv).
+from kobai.nn._init_special import orthogonal_, trunc_normal_
+
 T = TypeVar("T", Tensor, np.ndarray)
 RNG = np.random.Generator | int | None
 
@@ -257,6 +260,8 @@ _NAMED: dict[str, Initializer] = {
     "lecun": lecun_normal_,
     "lecun_normal": lecun_normal_,
     "textbook_xavier": lecun_normal_,
+    "orthogonal": orthogonal_,
+    "trunc_normal": trunc_normal_,
     "zeros": lambda t, *, rng=None: zeros_(t),
     "ones": lambda t, *, rng=None: ones_(t),
 }
