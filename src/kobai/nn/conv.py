@@ -41,6 +41,7 @@ class _ConvBase(Module):
     weight: Parameter
     bias: Parameter | None
     padding: Pair | str
+    padding_mode: str
 
     def _setup(
         self,

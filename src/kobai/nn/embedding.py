@@ -167,7 +167,8 @@ class Embedding(Module):
             raise ValueError(
                 f"embeddings must be a 2-d float array, got shape {data.shape} ({data.dtype})"
             )
-        layer = cls(*data.shape, padding_idx, max_norm, norm_type, rng=0, dtype=data.dtype)
+        rows, dim = data.shape
+        layer = cls(rows, dim, padding_idx, max_norm, norm_type, rng=0, dtype=data.dtype)
         layer.weight.data[...] = data
         layer.weight.requires_grad_(not freeze)
         return layer
