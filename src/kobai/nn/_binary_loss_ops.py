@@ -91,6 +91,8 @@ def binary_cross_entropy(
         Probabilities, e.g. from ``sigmoid``.
     target : ndarray or Tensor of the same shape, values in [0, 1]
     weight : array broadcastable to the input, optional
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -171,6 +173,8 @@ def binary_cross_entropy_with_logits(
         Logits.
     target : ndarray or Tensor of the same shape, values in [0, 1]
     weight : array broadcastable to the input, optional
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     pos_weight : array broadcastable to the input, optional
     """

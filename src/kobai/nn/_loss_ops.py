@@ -232,6 +232,8 @@ def cross_entropy(
     weight : array of shape (C,), optional
     ignore_index : int, default -100
         Samples with this class index contribute nothing (class-index targets only).
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     label_smoothing : float in [0, 1]
     """
@@ -333,6 +335,8 @@ def nll_loss(
     target : integer ndarray or Tensor of shape (N,), () or (N, d1, ...)
     weight : array of shape (C,), optional
     ignore_index : int, default -100
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
     x, t = as_data(input), as_data(target)

@@ -116,6 +116,8 @@ def mse_loss(
     ----------
     input : Tensor of any shape
     target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
     return MSE(legacy_reduction(size_average, reduce, reduction))(*_pair("mse_loss", input, target))
@@ -156,6 +158,14 @@ def l1_loss(
     .. math:: \\ell = \\frac{1}{n} \\sum_i |x_i - t_i|
 
     The gradient at ``x = t`` is 0 (sign(0) = 0, as PyTorch).
+
+    Parameters
+    ----------
+    input : Tensor of any shape
+    target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
+    reduction : {"mean", "sum", "none"}
     """
     return L1(legacy_reduction(size_average, reduce, reduction))(*_pair("l1_loss", input, target))
 
