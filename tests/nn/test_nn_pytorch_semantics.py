@@ -54,6 +54,7 @@ def test_loss_hyper_parameters_by_position_in_pytorchs_order():
     assert F.cross_entropy(x, t, w, None, 2).item() == expected
     assert nn.NLLLoss(w, None, 2)(x, t).item() == F.nll_loss(x, t, weight=w, ignore_index=2).item()
     assert nn.HuberLoss("sum", 0.5).delta == 0.5
+    assert nn.SSELoss("sum").reduction == "sum"  # kobai's own loss has no deprecated arguments
     assert nn.BCEWithLogitsLoss(None, None, None, "sum", np.ones(3)).reduction == "sum"
 
 

@@ -84,6 +84,10 @@ class SSELoss(_Loss):
     sample is simply :math:`y - t`.
     """
 
+    def __init__(self, reduction: str = "mean") -> None:
+        # kobai's own loss: no deprecated PyTorch arguments in front of ``reduction``.
+        super().__init__(reduction=reduction)
+
     def forward(self, input: Any, target: Any) -> Tensor:
         return sse_loss(input, target, reduction=self.reduction)
 
