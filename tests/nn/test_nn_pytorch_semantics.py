@@ -9,6 +9,7 @@ import pytest
 
 import kobai as kb
 from kobai import nn
+from kobai.nn import activation
 from kobai.nn import functional as F
 
 X4 = np.random.default_rng(0).standard_normal((2, 3, 2, 2, 2))
@@ -33,6 +34,13 @@ def test_explicit_dim_is_silent_and_repr_shows_none():
     assert repr(nn.Softmax()) == "Softmax(dim=None)"
     with pytest.warns(UserWarning):
         assert nn.LogSoftmax().derivative(np.zeros((2, 3))).shape == (2, 3, 3)
+
+
+def test_softmax_by_name_takes_the_last_axis_silently():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert activation.get("softmax").dim == -1 and activation.get("log_softmax").dim == -1
+    assert activation.get("softmax", dim=0).dim == 0
 
 
 def test_softmax_of_a_scalar_is_one():

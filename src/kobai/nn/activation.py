@@ -258,6 +258,9 @@ def get(name: str, **kwargs: Any) -> Module:
     """A new activation module from its name (``"relu"``, ``"leaky_relu"``, ...).
 
     Keyword arguments go to the constructor: ``get("leaky_relu", negative_slope=0.1)``.
+    ``"softmax"`` and ``"log_softmax"`` act on the last axis unless ``dim`` is given (a model
+    or command line that names them means the class axis of (N, C) outputs, without
+    PyTorch's warning about an implicit axis).
 
     Raises
     ------
@@ -269,6 +272,8 @@ def get(name: str, **kwargs: Any) -> Module:
     key = name.strip().lower().replace("-", "_")
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(ACTIVATIONS)}")
+    if key in ("softmax", "log_softmax"):
+        kwargs.setdefault("dim", -1)
     return ACTIVATIONS[key](**kwargs)
 
 

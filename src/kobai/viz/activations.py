@@ -52,7 +52,7 @@ def activation_names() -> list[str]:
 def activation_curve(name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``f(x)`` and ``f'(x)`` of a named activation (for softmax and log_softmax: the first
     output on the pair ``(x, 0)`` and its derivative with respect to ``x``)."""
-    module = act.get(name, dim=-1) if name in _PAIRWISE else act.get(name)
+    module = act.get(name)
     with no_grad():
         if name in _PAIRWISE:
             pair = np.stack([x, np.zeros_like(x)], axis=-1)
