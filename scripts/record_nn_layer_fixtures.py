@@ -198,6 +198,14 @@ CASES: dict[str, dict] = {
     "embedding_max_norm_l1": fn(
         "embedding", [const([[1], [3]]), normal(4, 3)], max_norm=1.0, norm_type=1.0
     ),
+    "embedding_scale_grad_by_freq": fn(
+        "embedding", [const([[1, 3, 1], [3, 3, 0]]), normal(5, 3)], padding_idx=0,
+        scale_grad_by_freq=True,
+    ),
+    "Embedding_scale_grad_by_freq": module(
+        "Embedding", [const([2, 2, 2, 4, 0]), normal(5, 2)],
+        {"num_embeddings": 5, "embedding_dim": 2, "scale_grad_by_freq": True},
+    ),
     "Embedding_padding_negative": module(
         "Embedding", [const([[0, 1], [4, 1]]), normal(5, 2)],
         {"num_embeddings": 5, "embedding_dim": 2, "padding_idx": -4},

@@ -83,3 +83,15 @@ def test_parameter_list_registers_and_state_dict_round_trips():
         plist.append([1, 2])
     with pytest.raises(IndexError, match="index 5 is out of range for a ParameterList"):
         plist[5]
+
+
+def test_embedding_scale_grad_by_freq_divides_by_the_count_and_keeps_values():
+    table = nn.Embedding(3, 2, scale_grad_by_freq=True, rng=0)
+    idx = np.array([0, 0, 0, 2])
+    out = table(idx)
+    np.testing.assert_array_equal(out.data, table.weight.data[idx])  # exactly the rows
+    out.sum().backward()
+    np.testing.assert_array_equal(table.weight.grad[:, 0], [1.0, 0.0, 1.0])
+    assert repr(table) == "Embedding(3, 2, scale_grad_by_freq=True)"
+    with pytest.raises(ValueError, match="sparse gradients are not supported"):
+        nn.Embedding(3, 2, sparse=True)

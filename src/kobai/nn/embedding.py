@@ -14,7 +14,7 @@ from kobai.autograd import functional as F
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.nn import init
-from kobai.nn._validation import float_dtype, number, positive_int
+from kobai.nn._validation import boolean, float_dtype, number, positive_int
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
 
@@ -57,6 +57,8 @@ def embedding(
     padding_idx: int | None = None,
     max_norm: float | None = None,
     norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
 ) -> Tensor:
     """Look up the rows of ``weight`` at the integer ``input`` (PyTorch's ``F.embedding``).
 
@@ -70,11 +72,17 @@ def embedding(
     max_norm : float, optional
         Rows looked up whose ``norm_type``-norm exceeds it are first rescaled to it, in place.
     norm_type : float, default 2.0
+    scale_grad_by_freq : bool, default False
+        Divide the gradient of each row by the number of times ``input`` holds it.
+    sparse : bool, default False
+        Sparse gradients are not supported: only False.
 
     Returns
     -------
     Tensor of shape ``input.shape + (embedding_dim,)``.
     """
+    if boolean("sparse", sparse):
+        raise ValueError("embedding: sparse gradients are not supported, got sparse=True")
     w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
     if w.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, dim), got {w.shape}")
@@ -83,10 +91,19 @@ def embedding(
     if max_norm is not None:
         _renorm_(w, idx, number("max_norm", max_norm, low=0.0), number("norm_type", norm_type))
     out = F.getitem(weight, idx)
-    if pad is not None and isinstance(weight, Tensor) and weight.requires_grad:
+    if not (isinstance(weight, Tensor) and weight.requires_grad):
+        return out
+    if pad is not None:
         padded = (idx == pad)[..., None]
         if padded.any():
             out = F.where(padded, w[idx], out)
+    if boolean("scale_grad_by_freq", scale_grad_by_freq):
+        # rows + s (out - rows) equals out exactly (out - rows is 0) and passes s times the
+        # gradient: each lookup's share, 1 / (times its index occurs).
+        _, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
+        share = (1.0 / counts[inverse.reshape(idx.shape)])[..., None].astype(w.dtype)
+        rows = w[idx]
+        out = F.add(rows, F.mul(F.sub(out, rows), share))
     return out
 
 
@@ -103,6 +120,10 @@ class Embedding(Module):
     max_norm : float, optional
         Rescale looked-up rows whose norm exceeds it (in place, at every forward).
     norm_type : float, default 2.0
+    scale_grad_by_freq : bool, default False
+        Divide each row's gradient by how often the batch looks it up.
+    sparse : bool, default False
+        Only False (sparse gradients are not supported).
     rng : np.random.Generator, int or None, keyword-only
         The weight starts :math:`N(0, 1)`, as in PyTorch.
     dtype : dtype, default float32, keyword-only
@@ -131,11 +152,16 @@ class Embedding(Module):
         padding_idx: int | None = None,
         max_norm: float | None = None,
         norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
         *,
         rng: RNG = None,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
+        if boolean("sparse", sparse):
+            raise ValueError("Embedding: sparse gradients are not supported, got sparse=True")
+        self.scale_grad_by_freq = boolean("scale_grad_by_freq", scale_grad_by_freq)
         self.num_embeddings = positive_int("num_embeddings", num_embeddings)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
         self.padding_idx = _padding_idx(padding_idx, self.num_embeddings)
@@ -174,7 +200,14 @@ class Embedding(Module):
         return layer
 
     def forward(self, input: Any) -> Tensor:
-        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
+        return embedding(
+            input,
+            self.weight,
+            self.padding_idx,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+        )
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
@@ -182,4 +215,6 @@ class Embedding(Module):
             s += f", padding_idx={self.padding_idx}"
         if self.max_norm is not None:
             s += f", max_norm={self.max_norm}"
+        if self.scale_grad_by_freq:
+            s += ", scale_grad_by_freq=True"
         return s
