@@ -147,6 +147,9 @@ def test_initialize_reinitialises_weights_and_biases_of_layers_only():
     again = nn.Sequential(nn.Linear(50, 40, rng=5), nn.BatchNorm1d(40), nn.Linear(40, 3, rng=6))
     init.initialize_(again, "std:0.5", "constant:0.1", rng=0)
     np.testing.assert_array_equal(again[2].weight.data, model[2].weight.data)
+    normed = nn.Sequential(nn.Linear(6, 6, rng=0), nn.Unflatten(1, (2, 3)), nn.LayerNorm((2, 3)))
+    init.initialize_(normed, "std:0.5", rng=0)
+    assert np.all(normed[2].weight.data == 1)  # a 2-d scale, still not a layer weight
 
 
 def test_linear_default_init_is_pytorch_kaiming_uniform_a_sqrt5():

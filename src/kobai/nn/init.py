@@ -329,14 +329,14 @@ def initialize_(
     and bias (a parameter named ``bias`` of such a layer) of ``module`` by name (see
     :func:`get`), in the order of ``named_modules()``, from one generator. Returns ``module``.
 
-    Parameters of other layers (BatchNorm's ``weight`` and ``bias``, PReLU's slope) are left
-    alone.
+    Parameters of other layers (the scale and shift of the normalisation layers, even
+    LayerNorm's 2-d ones, PReLU's slope) are left alone.
     """
     weight_init, bias_init = get(weight), get(bias)
     generator = as_rng(rng)
     for layer in module.modules():
         w = layer._parameters.get("weight")
-        if w is None or w.data.ndim < 2:
+        if w is None or w.data.ndim < 2 or getattr(layer, "scale_and_shift", False):
             continue
         weight_init(w, rng=generator)
         b = layer._parameters.get("bias")

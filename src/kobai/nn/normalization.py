@@ -21,6 +21,8 @@ class _BatchNorm(Module):
     layout = ""
     weight: Parameter | None
     bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
     running_mean: np.ndarray | None
     running_var: np.ndarray | None
     num_batches_tracked: np.ndarray | None
@@ -196,6 +198,8 @@ class LayerNorm(Module):
 
     weight: Parameter | None
     bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
 
     def __init__(
         self,
@@ -262,6 +266,8 @@ class GroupNorm(Module):
 
     weight: Parameter | None
     bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
 
     def __init__(
         self,
