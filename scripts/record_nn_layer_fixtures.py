@@ -253,6 +253,50 @@ CASES: dict[str, dict] = {
         "KLDivLoss", [normal(2, 3), normal(2, 3)],
         {"reduction": "batchmean", "log_target": True}, inputs=2,
     ),
+    # -- the earlier layers and losses, now in float32 as well ------------------------------
+    "linear": fn("linear", [normal(4, 5), normal(3, 5), normal(3)]),
+    "batch_norm_train": fn(
+        "batch_norm", [normal(6, 3, scale=2.0), normal(3, key="weight"), normal(3, key="bias")],
+        running_mean=None, running_var=None, training=True,
+    ),
+    "conv2d": fn(
+        "conv2d", [normal(2, 3, 7, 6), normal(4, 3, 3, 3), normal(4)], stride=2, padding=1
+    ),
+    "conv_transpose2d": fn(
+        "conv_transpose2d", [normal(2, 4, 4, 3), normal(4, 3, 3, 3), normal(3)], stride=2,
+        padding=1, output_padding=1,
+    ),
+    "max_pool2d": fn(
+        "max_pool2d", [normal(2, 3, 8, 7)], kernel_size=3, stride=2, padding=1, ceil_mode=True
+    ),
+    "avg_pool2d": fn(
+        "avg_pool2d", [normal(2, 2, 7, 8)], kernel_size=3, stride=2, padding=1, ceil_mode=True,
+        count_include_pad=False,
+    ),
+    "cross_entropy_smooth": fn(
+        "cross_entropy", [normal(5, 4, scale=2.0), const([0, 3, 1, 1, 2])], label_smoothing=0.1
+    ),
+    "cross_entropy_probs": fn(
+        "cross_entropy", [normal(3, 4, scale=2.0), const([[0.1, 0.2, 0.3, 0.4]] * 3)]
+    ),
+    "mse_loss": fn("mse_loss", [normal(4, 3), normal(4, 3)]),
+    "l1_loss_sum": fn("l1_loss", [normal(4, 3), normal(4, 3)], reduction="sum"),
+    "huber_loss": fn("huber_loss", [normal(4, 3), normal(4, 3)], delta=0.5, reduction="none"),
+    "binary_cross_entropy_with_logits": fn(
+        "binary_cross_entropy_with_logits",
+        [normal(3, 2, scale=3.0), uniform((3, 2), 0.0, 1.0), const([2.0, 0.5], key="pos_weight")],
+    ),
+    "gelu": fn("gelu", [GRID]),
+    "gelu_tanh": fn("gelu", [GRID], approximate="tanh"),
+    "elu": fn("elu", [GRID], alpha=0.7),
+    "softplus": fn("softplus", [GRID], beta=2.0, threshold=5.0),
+    "leaky_relu": fn("leaky_relu", [GRID], negative_slope=0.2),
+    "prelu": fn("prelu", [normal(3, 2, 4), normal(2)]),
+    "sigmoid": fn("sigmoid", [GRID]),
+    "tanh": fn("tanh", [GRID]),
+    "relu": fn("relu", [GRID]),
+    "log_softmax_dim1": fn("log_softmax", [normal(3, 5, scale=3.0)], dim=1),
+    "softmax_dim0": fn("softmax", [normal(3, 5, scale=3.0)], dim=0),
 }  # fmt: skip
 
 
