@@ -297,6 +297,24 @@ CASES: dict[str, dict] = {
     "relu": fn("relu", [GRID]),
     "log_softmax_dim1": fn("log_softmax", [normal(3, 5, scale=3.0)], dim=1),
     "softmax_dim0": fn("softmax", [normal(3, 5, scale=3.0)], dim=0),
+    # -- corners of the earlier ones: ties, thresholds, ignored entries per element ----------
+    "cross_entropy_NCd_ignore_none": fn(
+        "cross_entropy", [normal(2, 3, 4), const([[0, 1, 2, 1], [1, 1, 0, 2]])], ignore_index=1,
+        reduction="none",
+    ),
+    "nll_loss_ignore_none": fn(
+        "nll_loss", [normal(4, 3), const([0, 2, 1, 2])], ignore_index=2, reduction="none"
+    ),
+    "huber_loss_at_delta": fn(
+        "huber_loss", [const([[0.5, -0.5, 1.0, 0.0]], grad=True), const([[0.0] * 4], grad=True)],
+        delta=0.5,
+    ),
+    "l1_loss_ties": fn("l1_loss", [const([1.0, 2.0, -1.0], grad=True), const([1.0, 0.0, -1.0])]),
+    "softplus_threshold": fn("softplus", [TAILS]),
+    "gelu_tails": fn("gelu", [TAILS]),
+    "max_pool2d_ties": fn(
+        "max_pool2d", [const(np.ones((1, 1, 4, 4)), grad=True)], kernel_size=2, stride=1
+    ),
 }  # fmt: skip
 
 
