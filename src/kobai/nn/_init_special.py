@@ -1,4 +1,5 @@
-"""Orthogonal and truncated-normal initialisation (re-exported by :mod:`kobai.nn.init`)."""
+"""Orthogonal and truncated-normal initialisation, and the helpers every initialiser of
+:mod:`kobai.nn.init` (which re-exports them) fills tensors with."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _array(tensor: Any) -> np.ndarray:
     raise TypeError(f"tensor must be a kobai Tensor or an ndarray, got {type(tensor).__name__}")
 
 
-def _fill(tensor: T, values: np.ndarray) -> T:
+def _fill(tensor: T, values: np.ndarray | float) -> T:
     _array(tensor)[...] = values
     return tensor
 

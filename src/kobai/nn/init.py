@@ -21,18 +21,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 
-# Orthogonal and truncated-normal initialisation live in their own module (QR, erfinv).
-from kobai.nn._init_special import orthogonal_, trunc_normal_
-
-T = TypeVar("T", Tensor, np.ndarray)
-RNG = np.random.Generator | int | None
+# Orthogonal and truncated-normal initialisation live in their own module, with the helpers
+# that every initialiser uses.
+from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",
@@ -40,19 +38,6 @@ _GAINS_ONE = (
 )  # fmt: skip
 NONLINEARITIES = (*_GAINS_ONE, "tanh", "relu", "leaky_relu", "selu")
 MODES = ("fan_in", "fan_out")
-
-
-def _array(tensor: Any) -> np.ndarray:
-    if isinstance(tensor, Tensor):
-        return tensor.data
-    if isinstance(tensor, np.ndarray):
-        return tensor
-    raise TypeError(f"tensor must be a kobai Tensor or an ndarray, got {type(tensor).__name__}")
-
-
-def _fill(tensor: T, values: np.ndarray | float) -> T:
-    _array(tensor)[...] = values
-    return tensor
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
