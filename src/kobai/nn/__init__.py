@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's ``torch.nn`` names and semantics."""
 
-from kobai.nn import activation, functional, init
+from kobai.nn import activation, functional, init, utils
 from kobai.nn.activation import (
     ELU,
     GELU,
@@ -54,4 +54,5 @@ __all__ = [
     "Mish", "Module", "ModuleDict", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ParameterList",
     "ReLU", "ReLU6", "SELU", "SSELoss", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax",
     "Softplus", "Softsign", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
+    "utils",
 ]  # fmt: skip
