@@ -199,3 +199,11 @@ def test_an_op_without_a_differentiable_backward_names_itself() -> None:
     np.testing.assert_array_equal(g.data, [2.0, 4.0])
     with pytest.raises(NotImplementedError, match="_FirstOrderOnly has no differentiable backward"):
         kb.grad(y, x, create_graph=True)
+
+
+def test_landscape_trigonometric_ops_have_second_derivatives() -> None:
+    from kobai.landscape import _math
+
+    x = np.array([0.3, -1.1, 0.7])
+    for fn in (_math.sin, _math.cos, _math.tan, _math.arctan):
+        assert kb.gradgradcheck(fn, x)
