@@ -253,3 +253,17 @@ def test_gradient_penalty_training_step_through_a_network() -> None:
     before = w.data.copy()
     optim.SGD(params, lr=0.1).step()
     np.testing.assert_allclose(w.data, before - 0.1 * w.grad)
+
+
+def test_plain_backward_never_takes_the_graph_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The training step's backward stays the NumPy engine walk; the general walk (the only
+    # caller of backward_graph) is out of its way.
+    from kobai.autograd import backprop
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the first-order backward took the create_graph path")
+
+    monkeypatch.setattr(backprop, "backpropagate", refuse)
+    x = _x([0.5, -1.5])
+    (F.tanh(x) * x).sum().backward()
+    np.testing.assert_allclose(x.grad, np.tanh(x.data) + x.data * (1 - np.tanh(x.data) ** 2))
