@@ -78,3 +78,11 @@ def test_random_grad_outputs_come_from_the_given_seed() -> None:
     _, other = first_derivative(fn, [np.ones(3)], rng=6)
     np.testing.assert_array_equal(first[-1].data, again[-1].data)
     assert not np.array_equal(first[-1].data, other[-1].data)
+
+
+def test_given_grad_outputs_are_used_and_checked() -> None:
+    _, extended = first_derivative(lambda a: a * a, [np.ones(2)], rng=0, grad_outputs=[3.0, -1.0])
+    np.testing.assert_array_equal(extended[-1].data, [3.0, -1.0])
+    assert gradgradcheck(lambda a: (a**3) * 2, np.array([0.5, 1.5]), grad_outputs=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"grad_outputs must have the output's shape \(2,\), "):
+        gradgradcheck(lambda a: a * a, np.ones(2), grad_outputs=np.ones(3))
