@@ -12,6 +12,7 @@ from kobai.cli.options import key_values, new_run_dir, read_run_config, read_tom
 from kobai.models.mlp import parse_spec
 
 FLAGS = ("batchnorm", "save_every_epoch")
+SHARPNESS_SAMPLES = 1000
 
 
 def add_parser(subparsers: Any) -> None:
@@ -82,6 +83,13 @@ def add_parser(subparsers: Any) -> None:
     )
     g.add_argument("--target-loss", type=float, help="stop when the training loss reaches this")
     g.add_argument("--seed", type=int, help="random seed (0): same seed, same numbers")
+    g.add_argument(
+        "--track-sharpness",
+        type=int,
+        metavar="N",
+        help="every N epochs record the sharpness (top Hessian eigenvalue, on the first "
+        f"{SHARPNESS_SAMPLES:,} training samples) in history.csv and the learning curve",
+    )
     g = p.add_argument_group("output")
     g.add_argument("--out", default="runs", help="folder of run directories (runs)")
     g.add_argument("--name", help="run directory name (default: a timestamp)")
@@ -100,7 +108,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
     values: dict[str, Any] = read_toml(args.config) if args.config else {}
     names = ("data", "target", "samples", "model", "activation", "init", "batchnorm", "dropout",
              "dtype", "optimizer", "lr", "schedule", "epochs", "gradient", "early_stopping",
-             "target_loss", "seed", "save_every_epoch")  # fmt: skip
+             "target_loss", "seed", "save_every_epoch", "track_sharpness")  # fmt: skip
     values.update({n: getattr(args, n) for n in names if getattr(args, n) is not None})
     if args.batch_size is not None:
         values["batch_size"] = args.batch_size
@@ -151,6 +159,8 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         callbacks.append(EarlyStopping("val_loss", patience=config.early_stopping))
     if config.target_loss is not None:
         callbacks.append(StopAtTarget(config.target_loss, "train_loss"))
+    if config.track_sharpness is not None:
+        callbacks.append(sharpness_monitor(config, data))
     if not quiet:
         print(
             f"kobai train: {config.model} on {data.name} ({len(data.x_train)} train, "
@@ -188,6 +198,17 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
     return 0
+
+
+def sharpness_monitor(config: Any, data: Any) -> Any:
+    """The sharpness callback of ``--track-sharpness``: its own random stream from the seed."""
+    import numpy as np
+
+    from kobai.train import SharpnessMonitor
+
+    subset = (data.x_train[:SHARPNESS_SAMPLES], data.y_train[:SHARPNESS_SAMPLES])
+    rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(4)[3])
+    return SharpnessMonitor(config.track_sharpness, data=subset, rng=rng)
 
 
 def describe(config: Any, data: Any) -> str:

@@ -45,6 +45,7 @@ class RunConfig:
     early_stopping: int | None = None
     target_loss: float | None = None
     save_every_epoch: bool = False
+    track_sharpness: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.schedule, str) and self.schedule.strip().lower() in ("", "none"):
@@ -77,6 +78,12 @@ class RunConfig:
             raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
         if self.early_stopping is not None and self.early_stopping < 0:
             raise ValueError(f"early stopping patience must be >= 0, got {self.early_stopping}")
+        if self.track_sharpness is not None and (
+            isinstance(self.track_sharpness, bool)
+            or not isinstance(self.track_sharpness, int)
+            or self.track_sharpness < 1
+        ):
+            raise ValueError(f"track_sharpness must be an int >= 1, got {self.track_sharpness!r}")
         parse_spec(self.model)
 
     @classmethod

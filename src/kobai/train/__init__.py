@@ -6,6 +6,7 @@ from kobai.train.fit import FitState, TrainingDiverged, evaluate, fit, predict
 from kobai.train.history import History
 from kobai.train.metrics import accuracy, r2_score, rmse
 from kobai.train.numerical import numerical_gradients
+from kobai.train.sharpness import SharpnessMonitor
 
 __all__ = [
     "Callback",
@@ -14,6 +15,7 @@ __all__ = [
     "FitState",
     "History",
     "ModelCheckpoint",
+    "SharpnessMonitor",
     "StopAtTarget",
     "TrainingDiverged",
     "accuracy",

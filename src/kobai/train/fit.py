@@ -43,6 +43,7 @@ class FitState:
     run_dir: Path | None = None
     stop_reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    loss: Any = None
 
 
 def batch_size_of(batch_size: int | str | None, n: int) -> int | None:
@@ -121,7 +122,7 @@ class _Run:
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.opts = opts
         self.rng: np.random.Generator = opts["rng"]
-        self.state = FitState(model, optimizer, History(), run_dir=opts["run_dir"])
+        self.state = FitState(model, optimizer, History(), run_dir=opts["run_dir"], loss=loss)
         self.callbacks: list[Callback] = list(opts["callbacks"])
         self.reference_loss: float | None = None
         self.clock = 0.0
