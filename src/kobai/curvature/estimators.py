@@ -115,6 +115,17 @@ class Density:
         :math:`\\mathrm{tr}(A^p) / n`, exact per probe for ``p < 2 * steps``."""
         return (self.weights * self.nodes**p).sum(axis=1)
 
+    def broadened(self, sigma: float, grid: int | np.ndarray = 2000) -> Density:
+        """The same quadrature with another broadening and grid (e.g. one shared by several
+        densities, so that their curves compare)."""
+        if not sigma > 0:
+            raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        points = _grid(
+            grid, float(self.nodes.min()) - 5 * sigma, float(self.nodes.max()) + 5 * sigma
+        )
+        values = _broaden(points, self.nodes, self.weights, float(sigma)) / self.nodes.shape[0]
+        return Density(points, values, self.nodes, self.weights, float(sigma))
+
     def moment(self, p: int) -> float:
         """:math:`\\frac1n \\mathrm{tr}(A^p)` estimated from the probes (before broadening)."""
         return float(self.moment_samples(p).mean())
