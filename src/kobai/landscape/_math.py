@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 

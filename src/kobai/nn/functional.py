@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kobai.autograd import functional as _F
-from kobai.autograd.functional import leaky_relu, relu, sigmoid, softplus, tanh
+from kobai.autograd import ops as _F
+from kobai.autograd.ops import leaky_relu, relu, sigmoid, softplus, tanh
 from kobai.autograd.tensor import Tensor
 from kobai.nn._activation_ops import elu, gelu, prelu
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.ops.arithmetic import where
+from kobai.autograd.ops.reduction import sum
+from kobai.autograd.tensor import Tensor
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -37,6 +40,10 @@ class Sigmoid(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = sigmoid(self.saved()[0])
+        return (grad * s * (1 - s),)
+
 
 class Tanh(Function):
     def forward(self, a: np.ndarray) -> np.ndarray:
@@ -49,6 +56,10 @@ class Tanh(Function):
         np.subtract(1, gx, out=gx)
         gx *= grad
         return (gx,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        t = tanh(self.saved()[0])
+        return (grad * (1 - t * t),)
 
 
 class ReLU(Function):
@@ -63,6 +74,9 @@ class ReLU(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * (self.out > 0),)
+
 
 class LeakyReLU(Function):
     def __init__(self, negative_slope: float) -> None:
@@ -74,6 +88,9 @@ class LeakyReLU(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.where(self.positive, grad, grad * self.slope),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (where(self.positive, grad, grad * self.slope),)
 
 
 class Softplus(Function):
@@ -90,6 +107,10 @@ class Softplus(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * np.where(self.linear, 1, stable_sigmoid(self.z)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        return (where(self.linear, grad, grad * sigmoid(a * self.beta)),)
+
 
 class Softmax(Function):
     def __init__(self, axis: int) -> None:
@@ -104,6 +125,10 @@ class Softmax(Function):
         s = self.out
         return (s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (s * (grad - sum(grad * s, self.axis, keepdims=True)),)
+
 
 class LogSoftmax(Function):
     def __init__(self, axis: int) -> None:
@@ -117,6 +142,10 @@ class LogSoftmax(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         softmax = np.exp(self.out)
         return (grad - softmax * np.sum(grad, axis=self.axis, keepdims=True),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (grad - s * sum(grad, self.axis, keepdims=True),)
 
 
 def _axis(axis: Any) -> int:

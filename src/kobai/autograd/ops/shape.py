@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.tensor import Tensor
 
 
 class Reshape(Function):
@@ -27,6 +28,9 @@ class Reshape(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
+
 
 class Transpose(Function):
     def __init__(self, axes: tuple[int, ...] | None) -> None:
@@ -42,6 +46,9 @@ class Transpose(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.transpose(grad, self.inverse),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (transpose(grad, self.inverse),)
+
 
 class BroadcastTo(Function):
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -56,6 +63,9 @@ class BroadcastTo(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad,)  # the engine sums the broadcast axes back
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
 
 class ExpandDims(Function):
     def __init__(self, axis: int) -> None:
@@ -69,6 +79,9 @@ class ExpandDims(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
 
 
 class Squeeze(Function):
@@ -86,6 +99,9 @@ class Squeeze(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
 
 
 def _is_basic_index(index: Any) -> bool:
@@ -119,6 +135,30 @@ class GetItem(Function):
             np.add.at(out, self.index, grad)
         return (out,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (ScatterAdd(self.index, self.basic, self.shape)(grad),)
+
+
+class ScatterAdd(Function):
+    """The adjoint of ``a[index]``: zeros of ``shape`` with ``grad`` added at ``index``."""
+
+    def __init__(self, index: Any, basic: bool, shape: tuple[int, ...]) -> None:
+        self.index, self.basic, self.shape = index, basic, shape
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.shape, dtype=grad.dtype)
+        if self.basic:
+            out[self.index] = grad
+        else:
+            np.add.at(out, self.index, grad)
+        return out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad[self.index],)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (GetItem(self.index)(grad),)
+
 
 class Concatenate(Function):
     def __init__(self, axis: int) -> None:
@@ -136,6 +176,15 @@ class Concatenate(Function):
         cuts = np.cumsum(self.sizes)[:-1]
         return tuple(np.split(grad, cuts, axis=self.axis))
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, ...]:
+        axis = self.axis % grad.ndim
+        bounds = np.cumsum([0, *self.sizes])
+        lead = (slice(None),) * axis
+        return tuple(
+            GetItem((*lead, slice(int(lo), int(hi))))(grad)
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        )
+
 
 class Stack(Function):
     def __init__(self, axis: int) -> None:
@@ -150,6 +199,11 @@ class Stack(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(np.moveaxis(grad, self.axis, 0))
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, ...]:
+        axis = self.axis % grad.ndim
+        lead = (slice(None),) * axis
+        return tuple(GetItem((*lead, i))(grad) for i in range(grad.shape[axis]))
 
 
 class Pad(Function):
@@ -172,6 +226,9 @@ class Pad(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad[self.crop],)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (GetItem(self.crop)(grad),)
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
