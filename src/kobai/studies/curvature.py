@@ -88,7 +88,7 @@ def neuron_cell(ctx: Context) -> dict[str, Any]:
     start = minimum + 0.08 * vectors[:, 1] + 0.25 * vectors[:, 0]
     paths = {
         f"lr = {f:g} × 2/λ_max = {f * bound:.3g}": neuron.descend_neuron(
-            x, t, start, float(f * bound), 40
+            x, t, start, float(f * bound), 30
         )
         for f in FRACTIONS
     }

@@ -141,6 +141,8 @@ def neuron_eigenvectors(
     left.plot(*pts[0], "kx", markersize=9)
     left.set(xlabel="w", ylabel="b", xlim=(w[0], w[-1]), ylim=(b[0], b[-1]),
              title="Loss contours, eigenvectors, descent paths")  # fmt: skip
+    # Equal scales on w and b, so that the eigenvectors look as orthogonal as they are.
+    left.set_aspect("equal", adjustable="box")
     right.set(xlabel="step", ylabel="distance to the minimum (log scale)",
               title="Below 2/λ_max it shrinks; above it does not")  # fmt: skip
     log_scale(right, "y")
