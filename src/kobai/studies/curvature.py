@@ -26,7 +26,7 @@ HIDDEN = (32, 32)
 RUNS = {"sgd": ("sgd", 1.0), "adam": ("adam", 0.005)}
 NEURON_TRUE = (2.0, -1.0)
 # The three step sizes drawn on the neuron, as fractions of 2 / lambda_max.
-FRACTIONS = (0.5, 0.95, 1.2)
+FRACTIONS = (0.5, 0.95, 1.1)
 
 
 def _model(ctx: Context) -> Any:
