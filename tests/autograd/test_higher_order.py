@@ -83,6 +83,22 @@ def test_grad_with_respect_to_an_intermediate_tensor() -> None:
     np.testing.assert_array_equal(gh.data, [6.0, -12.0])
 
 
+def test_grad_with_respect_to_a_leaf_and_a_tensor_computed_from_it() -> None:
+    x = _x([1.0, -2.0])
+    h = x * 3
+    gh, gx = kb.grad((h * h).sum() + x.sum(), (h, x))
+    np.testing.assert_array_equal(gh.data, [6.0, -12.0])
+    np.testing.assert_array_equal(gx.data, [18.0 + 1.0, -36.0 + 1.0])  # through h and directly
+
+
+def test_only_the_part_of_the_graph_that_leads_to_the_inputs_is_walked() -> None:
+    x, w = _x([1.0, 2.0]), _x([3.0, 4.0])
+    side = w * w  # leads only to w: its node is not walked for grad w.r.t. x
+    (gx,) = kb.grad((x * 2).sum() + side.sum(), x)
+    assert float(gx.sum()) == 4.0
+    assert not side.grad_fn.released and w.grad is None
+
+
 def test_grad_of_several_outputs_sums_their_vector_jacobian_products() -> None:
     x = _x([1.0, 2.0])
     (g,) = kb.grad([x * x, x.sum()], x, [np.array([1.0, 10.0]), None])
@@ -199,3 +215,11 @@ def test_an_op_without_a_differentiable_backward_names_itself() -> None:
     np.testing.assert_array_equal(g.data, [2.0, 4.0])
     with pytest.raises(NotImplementedError, match="_FirstOrderOnly has no differentiable backward"):
         kb.grad(y, x, create_graph=True)
+
+
+def test_landscape_trigonometric_ops_have_second_derivatives() -> None:
+    from kobai.landscape import _math
+
+    x = np.array([0.3, -1.1, 0.7])
+    for fn in (_math.sin, _math.cos, _math.tan, _math.arctan):
+        assert kb.gradgradcheck(fn, x)

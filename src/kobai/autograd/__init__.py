@@ -10,12 +10,14 @@ from kobai.autograd.function import Function
 from kobai.autograd.gradients import grad
 from kobai.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 from kobai.autograd.numerical import GradcheckError, gradcheck, gradgradcheck, numerical_grad
+from kobai.autograd import functional
 
 __all__ = [
     "Function",
     "GradcheckError",
     "Tensor",
     "enable_grad",
+    "functional",
     "grad",
     "gradcheck",
     "gradgradcheck",
