@@ -18,8 +18,7 @@ def neuron_hessian(x: np.ndarray, t: np.ndarray, w: float, b: float) -> Any:
     from kobai.curvature import Hessian
 
     model = nn.Sequential(nn.Linear(1, 1), nn.Sigmoid()).double()
-    model[0].weight.data[...] = w
-    model[0].bias.data[...] = b
+    model.load_state_dict({"0.weight": np.array([[w]]), "0.bias": np.array([b])})
     data = (np.asarray(x, np.float64).reshape(-1, 1), np.asarray(t, np.float64).reshape(-1, 1))
     return Hessian(model, nn.MSELoss(), data)
 

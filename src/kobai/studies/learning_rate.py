@@ -200,7 +200,7 @@ def thresholds(ctx: Context, cell: dict[str, Any], train: tuple) -> dict[str, An
     t = x @ np.array([[1.5], [-2.0]]) + 0.5 + 0.1 * rng.standard_normal((100, 1))
     model = nn.Linear(2, 1).double()
     solution = np.linalg.lstsq(np.hstack([x, np.ones((100, 1))]), t, rcond=None)[0][:, 0]
-    model.weight.data[...], model.bias.data[...] = solution[:2], solution[2]
+    model.load_state_dict({"weight": solution[None, :2], "bias": solution[2:]})
     quadratic = Hessian(model, nn.MSELoss(), (x, t))
     minimum = neuron_minimum(cell["x"], cell["t"], NEURON_TRUE)
     network = MLP(784, [HIDDEN], 10, rng=ctx.rng("init"))
