@@ -189,3 +189,15 @@ def test_bad_input_is_one_clear_error(small, make, message):
     with pytest.raises(ValueError) as info:
         make(hessian, (model, x, y))
     assert message in str(info.value)
+
+
+def test_loss_and_gradient_are_those_of_the_mean_over_batches(small):
+    model, x, y, hessian, _ = small
+    from kobai import Tensor
+
+    loader = DataLoader(x, y, batch_size=16, shuffle=False)
+    batched = Hessian(model, nn.CrossEntropyLoss(), loader)
+    expected = float(nn.CrossEntropyLoss()(model(Tensor(x)), y).data)
+    assert batched.loss() == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(batched.gradient(), hessian.gradient(), atol=1e-15)
+    assert "83 parameters, 3 batches, 40 samples, float64" in repr(batched)
