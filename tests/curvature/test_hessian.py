@@ -149,6 +149,11 @@ def test_the_model_keeps_its_mode_and_gradients(small):
     hessian.gradient()
     hessian.hvp(np.ones(hessian.size))
     assert model.training and model[1].weight.grad is marker
+    # A Hessian over the last layer only leaves the first layer's .grad alone too.
+    last = Hessian(model, nn.CrossEntropyLoss(), (x, y), params="5")
+    last.gradient()
+    last.hvp(np.ones(last.size))
+    assert model[1].weight.grad is marker and model[5].weight.grad is None
     model[1].weight.grad = None
 
 

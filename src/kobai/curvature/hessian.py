@@ -140,6 +140,8 @@ class Hessian:
         Their names, in the order of the flat vectors.
     dtype : dtype
         The parameters' dtype (float32 or float64): products are computed in it.
+    hvp_count : int
+        Products computed so far (what the estimators cost).
 
     Examples
     --------
@@ -198,17 +200,19 @@ class Hessian:
     def gradient(self) -> np.ndarray:
         """:math:`\\nabla_\\theta L` as a flat vector of shape (size,): one ordinary backward
         per batch (the parameters' ``.grad`` are left as they were)."""
-        kept = [p.grad for p in self.params]
+        # Backward reaches every parameter, not only the chosen ones: keep all their .grad.
+        everything = list(self.model.parameters())
+        kept = [p.grad for p in everything]
         total = np.zeros(self.size, dtype=np.float64)
         try:
             with _eval_mode(self.model):
                 for x, y in self.batches:
-                    for p in self.params:
+                    for p in everything:
                         p.grad = None
                     self._loss(x, y).backward()
                     total += len(x) / self.samples * self._flat([p.grad for p in self.params])
         finally:
-            for p, g in zip(self.params, kept, strict=True):
+            for p, g in zip(everything, kept, strict=True):
                 p.grad = g
         return total.astype(self.dtype)
 
