@@ -206,3 +206,11 @@ def test_loss_and_gradient_are_those_of_the_mean_over_batches(small):
     assert batched.loss() == pytest.approx(expected, rel=1e-14)
     np.testing.assert_allclose(batched.gradient(), hessian.gradient(), atol=1e-15)
     assert "83 parameters, 3 batches, 40 samples, float64" in repr(batched)
+
+
+def test_float32_eigenvalues_converge_with_the_default_tolerance(small):
+    _, x, y, _, matrix = small
+    h32 = Hessian(mlp((4, 6, 5, 3), np.float32), nn.CrossEntropyLoss(), (x.astype(np.float32), y))
+    found = h32.eigenvalues(2, rng=0)
+    assert found.converged and found.iterations < 60
+    np.testing.assert_allclose(found.eigenvalues, np.linalg.eigvalsh(matrix)[::-1][:2], rtol=1e-4)

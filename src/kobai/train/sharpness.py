@@ -39,8 +39,9 @@ class SharpnessMonitor(Callback):
         The loss; default the run's own (``fit(loss=...)``).
     params : optional
         A subset of parameters (see :func:`kobai.curvature.select_parameters`).
-    tol : float, default 1e-4
-        Lanczos tolerance on the residual relative to :math:`\lambda_{max}`.
+    tol : float, optional
+        Lanczos tolerance on the residual relative to :math:`\lambda_{max}` (default 1e-6
+        for float64 models, 1e-3 for float32; see :meth:`kobai.curvature.Hessian.eigenvalues`).
 
     Attributes
     ----------
@@ -64,14 +65,14 @@ class SharpnessMonitor(Callback):
         rng: np.random.Generator | int | None = None,
         loss: Any = None,
         params: Any = None,
-        tol: float = 1e-4,
+        tol: float | None = None,
     ) -> None:
         for name, value in (("every", every), ("k", k)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be an int >= 1, got {value!r}")
         from kobai.curvature.hessian import batches_of
 
-        self.every, self.k, self.tol = int(every), int(k), float(tol)
+        self.every, self.k, self.tol = int(every), int(k), tol
         self.data, self.loss, self.params = batches_of(data), loss, params
         self.rng = as_rng(rng)
         self.records: list[dict[str, Any]] = []
