@@ -159,9 +159,12 @@ def _setup(ctx: Context, n: int, steps: int, every: int) -> None:
 
 
 def _numbers(ctx: Context, runs: list[dict[str, Any]], steps: int) -> None:
-    undecided = [
-        r["lr"] for r in runs if r["summary"]["verdict"] in ("not reached", "too few steps")
-    ]
+    if ctx.quick:
+        # A short run that has not reached 2/lr yet says nothing about whether it would.
+        for r in runs:
+            if r["summary"]["verdict"] == "not reached":
+                r["summary"]["verdict"] = "too few steps"
+    undecided = [r["lr"] for r in runs if r["summary"]["verdict"] == "too few steps"]
     if ctx.quick and undecided:
         ctx.headline(
             "quick_note",
@@ -203,8 +206,11 @@ def _sentence(r: dict[str, Any], steps: int) -> str:
     )
     if r["stopped"]:
         return f"{start}; the run diverged: {r['stopped']}"
-    if s["verdict"] == "not reached":
-        return f"{start} and reached at most {s['ratios'].max():.0%} of 2/lr in {steps} steps."
+    if s["reached_step"] is None:
+        short = ": too few steps to tell" if s["verdict"] == "too few steps" else ""
+        return (
+            f"{start} and reached at most {s['ratios'].max():.0%} of 2/lr in {steps} steps{short}."
+        )
     losses = r["losses"]
     rises = int(np.sum(np.diff(losses[s["reached_step"] :]) > 0))
     tail = (
