@@ -97,6 +97,8 @@ class SharpnessMonitor(Callback):
             {f"hessian_eigenvalue_{i + 1}": float(v) for i, v in enumerate(found.eigenvalues)
              if i > 0}
         )  # fmt: skip
+        # The history keeps its own copy of the row: the callbacks after this one see
+        # ``logs``, the CSV and the curves see the history.
         logs.update(values)
         if state.history.epochs and state.history.epochs[-1].get("epoch") == epoch:
             state.history.epochs[-1].update(values)
