@@ -19,10 +19,10 @@ def data():
     return x, np.sin(x @ np.array([[1.0], [-2.0], [0.5]]))
 
 
-def run(seed, epochs=4, run_dir=None, resume=False):
+def run(seed, epochs=4, run_dir=None, resume=False, every=2, warm_start=False):
     x, y = data()
     model = MLP(3, [6], 1, activation="tanh", rng=1, dtype=np.float64)
-    monitor = SharpnessMonitor(every=2, k=2, data=(x, y), rng=seed)
+    monitor = SharpnessMonitor(every, k=2, data=(x, y), rng=seed, warm_start=warm_start)
     history = fit(
         model, (x, y), loss=nn.MSELoss(), optimizer=optim.SGD(model.parameters(), lr=0.1),
         batch_size="full", epochs=epochs, callbacks=[monitor], rng=0, progress=False,
@@ -60,6 +60,16 @@ def test_a_resumed_run_measures_the_same_numbers(tmp_path: Path):
     assert resumed["sharpness"] == whole
     rows = list(csv.DictReader(open(tmp_path / "history.csv")))
     assert [r["sharpness"] != "" for r in rows] == [False, True, False, True]
+
+
+def test_a_warm_start_finds_the_same_sharpness_and_resumes_exactly(tmp_path: Path):
+    cold = run(seed=3, epochs=6, every=1)[2]["sharpness"]
+    _, monitor, warm = run(seed=3, epochs=6, every=1, warm_start=True)
+    np.testing.assert_allclose(warm["sharpness"], cold, rtol=1e-9)
+    assert monitor.last_vector is not None and monitor.last_vector.shape == (31,)
+    run(seed=3, epochs=3, every=1, warm_start=True, run_dir=tmp_path)
+    resumed = run(seed=3, epochs=6, every=1, warm_start=True, run_dir=tmp_path, resume=True)[2]
+    assert resumed["sharpness"] == warm["sharpness"]
 
 
 @pytest.mark.parametrize(

@@ -294,17 +294,21 @@ class Hessian:
         which: str = "LA",
         tol: float | None = None,
         max_iter: int | None = None,
+        start: np.ndarray | None = None,
     ) -> Eigenpairs:
         """The top ``k`` eigenvalues and eigenvectors by Lanczos (:func:`top_eigenpairs`).
 
         ``tol`` defaults to 1e-6 for float64 parameters and 1e-3 for float32 (whose products
         carry rounding errors near 1e-7 of their size); eigenvalue errors are about
-        ``tol**2`` relative."""
+        ``tol**2`` relative. ``start``: a start vector of shape (size,) instead of a random
+        one (to warm-start from an earlier eigenvector)."""
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k > self.size:
             raise ValueError(f"k must be <= the number of parameters ({self.size}), got k = {k}")
         if tol is None:
             tol = 1e-6 if self.dtype == np.float64 else 1e-3
-        return top_eigenpairs(self, k, rng=rng, which=which, tol=tol, max_iter=max_iter)
+        return top_eigenpairs(
+            self, k, rng=rng, which=which, tol=tol, max_iter=max_iter, start=start
+        )
 
     def trace(
         self, *, rng: np.random.Generator | int | None = None, probes: int = 100

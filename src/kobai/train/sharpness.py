@@ -42,6 +42,10 @@ class SharpnessMonitor(Callback):
     tol : float, optional
         Lanczos tolerance on the residual relative to :math:`\lambda_{max}` (default 1e-6
         for float64 models, 1e-3 for float32; see :meth:`kobai.curvature.Hessian.eigenvalues`).
+    warm_start : bool, default False
+        Start each Lanczos run from the last top eigenvector (plus a random vector of the
+        same length) instead of a random vector: fewer products when the sharpness is
+        measured often.
 
     Attributes
     ----------
@@ -66,6 +70,7 @@ class SharpnessMonitor(Callback):
         loss: Any = None,
         params: Any = None,
         tol: float | None = None,
+        warm_start: bool = False,
     ) -> None:
         for name, value in (("every", every), ("k", k)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -75,14 +80,28 @@ class SharpnessMonitor(Callback):
         self.every, self.k, self.tol = int(every), int(k), tol
         self.data, self.loss, self.params = batches_of(data), loss, params
         self.rng = as_rng(rng)
+        self.warm_start = bool(warm_start)
         self.records: list[dict[str, Any]] = []
+        self.last_vector: np.ndarray | None = None
 
     def measure(self, model: Any, loss: Any) -> Any:
         """The top-``k`` eigenpairs of the Hessian at the model's current parameters."""
         from kobai.curvature import Hessian
 
         hessian = Hessian(model, loss, self.data, self.params)
-        return hessian.eigenvalues(self.k, rng=self.rng, tol=self.tol)
+        start = None
+        if (
+            self.warm_start
+            and self.last_vector is not None
+            and self.last_vector.size == hessian.size
+        ):
+            # The last top eigenvector, plus a random part as long as it: the top eigenvalue
+            # may have moved to another direction since, and Lanczos must still see it.
+            noise = self.rng.standard_normal(hessian.size)
+            start = self.last_vector + noise / np.linalg.norm(noise)
+        found = hessian.eigenvalues(self.k, rng=self.rng, tol=self.tol, start=start)
+        self.last_vector = found.eigenvectors[:, 0].copy()
+        return found
 
     def on_epoch_end(self, state: FitState, logs: dict[str, Any]) -> None:
         epoch = int(logs["epoch"])
@@ -112,8 +131,14 @@ class SharpnessMonitor(Callback):
         )
 
     def state_dict(self) -> dict[str, Any]:
-        return {"rng": self.rng.bit_generator.state, "records": list(self.records)}
+        return {
+            "rng": self.rng.bit_generator.state,
+            "records": list(self.records),
+            "last_vector": self.last_vector,
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.rng.bit_generator.state = state["rng"]
         self.records = list(state["records"])
+        vector = state.get("last_vector")
+        self.last_vector = None if vector is None else np.array(vector)
