@@ -223,3 +223,47 @@ def test_landscape_trigonometric_ops_have_second_derivatives() -> None:
     x = np.array([0.3, -1.1, 0.7])
     for fn in (_math.sin, _math.cos, _math.tan, _math.arctan):
         assert kb.gradgradcheck(fn, x)
+
+
+def test_gradient_penalty_training_step_through_a_network() -> None:
+    # loss + |d loss / d params|^2, backpropagated to the parameters (double backward), then
+    # one optimizer step: the penalty's gradient matches central differences.
+    from kobai import nn, optim
+
+    rng = np.random.default_rng(0)
+    x, t = rng.standard_normal((6, 3)), rng.integers(0, 2, 6)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    params = list(model.parameters())
+
+    def objective() -> kb.Tensor:
+        loss = nn.CrossEntropyLoss()(model(x), t)
+        grads = kb.grad(loss, params, create_graph=True)
+        return loss + sum((g * g).sum() for g in grads)
+
+    objective().backward()
+    w = params[0]
+    analytic = w.grad[1, 2]
+    original = w.data[1, 2]
+    values = []
+    for step in (1e-6, -1e-6):
+        w.data[1, 2] = original + step
+        values.append(float(objective().data))
+    w.data[1, 2] = original
+    assert analytic == pytest.approx((values[0] - values[1]) / 2e-6, rel=1e-6)
+    before = w.data.copy()
+    optim.SGD(params, lr=0.1).step()
+    np.testing.assert_allclose(w.data, before - 0.1 * w.grad)
+
+
+def test_plain_backward_never_takes_the_graph_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The training step's backward stays the NumPy engine walk; the general walk (the only
+    # caller of backward_graph) is out of its way.
+    from kobai.autograd import backprop
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the first-order backward took the create_graph path")
+
+    monkeypatch.setattr(backprop, "backpropagate", refuse)
+    x = _x([0.5, -1.5])
+    (F.tanh(x) * x).sum().backward()
+    np.testing.assert_allclose(x.grad, np.tanh(x.data) + x.data * (1 - np.tanh(x.data) ** 2))

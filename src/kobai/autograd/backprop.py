@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kobai.autograd import grad_mode
 from kobai.autograd.engine import FREED_GRAPH, _accumulate_leaf, _fit
 
@@ -33,31 +31,6 @@ def check_recording(caller: str) -> None:
             f"{caller}(create_graph=True) was called under no_grad(), which forbids recording "
             "the graph of the gradient; leave no_grad() or wrap the call in kobai.enable_grad()"
         )
-
-
-def seed_tensor(output: Tensor, gradient: Any, name: str) -> Tensor:
-    """d(objective)/d(output) as a tensor of the output's shape and dtype (ones for a scalar).
-
-    A tensor given as ``gradient`` is used as it is, so its own graph is kept (the double-vjp
-    trick differentiates with respect to it).
-    """
-    make = type(output)
-    if gradient is None:
-        if output.data.size != 1:
-            raise RuntimeError(
-                f"the output of shape {output.shape} is not a scalar: give {name} of that shape "
-                "(d objective / d output), or reduce the output first (e.g. .sum())"
-            )
-        return make._from_op(np.ones_like(output.data), None)
-    if isinstance(gradient, make):
-        seed = gradient
-    else:
-        seed = make._from_op(np.array(gradient, dtype=output.dtype), None)
-    if seed.shape != output.shape:
-        raise ValueError(
-            f"{name} must have the output's shape {output.shape}, got shape {seed.shape}"
-        )
-    return seed
 
 
 def graph_order(roots: Sequence[Function]) -> list[Function]:

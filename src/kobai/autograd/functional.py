@@ -23,6 +23,8 @@ from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.gradients import grad
 from kobai.autograd.tensor import Tensor
 
+__all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
+
 Func = Callable[..., Any]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd import backprop
-from kobai.autograd.tensor import Tensor
+from kobai.autograd.tensor import Tensor, seed_tensor
 
 
 def _tensors(value: Any, name: str) -> tuple[Tensor, ...]:
@@ -123,7 +123,7 @@ def grad(
                 f"outputs[{k}] (shape {out.shape}) does not require grad: it does not depend "
                 "on any tensor with requires_grad=True (or was computed under no_grad())"
             )
-        seed = backprop.seed_tensor(out, v, f"grad_outputs[{k}]")
+        seed = seed_tensor(out, v, f"grad_outputs[{k}]")
         seeds.append(seed if create_graph else seed.data)
     retain = create_graph if retain_graph is None else bool(retain_graph)
     grads = backprop.backpropagate(outs, seeds, ins, retain_graph=retain, create_graph=create_graph)

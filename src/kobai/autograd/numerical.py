@@ -254,20 +254,32 @@ def compare_case(
 
 
 def first_derivative(
-    fn: Callable[..., Any], inputs: Sequence[Any], rng: np.random.Generator | int
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    rng: np.random.Generator | int,
+    grad_outputs: Any = None,
 ) -> tuple[Callable[..., Tensor], list[Any]]:
     """The vector-Jacobian product of ``fn`` as a function to gradient-check, and its inputs.
 
     Returns ``vjp`` and ``inputs + [v]``: ``vjp(*inputs, v)`` is the gradient of ``fn``'s output
-    with respect to every differentiable input, with ``v`` (standard normal, drawn from ``rng``,
-    of the output's shape) as ``grad_outputs``, computed with ``create_graph=True`` and
-    flattened into one vector. Its backward pass is ``fn``'s second derivative.
+    with respect to every differentiable input, with ``v`` (``grad_outputs`` if given, else
+    standard normal drawn from ``rng``, of the output's shape) as ``grad_outputs``, computed
+    with ``create_graph=True`` and flattened into one vector. Its backward pass is ``fn``'s
+    second derivative.
     """
     prepared = _prepare(inputs)
     wrt = [i for i, x in enumerate(prepared) if isinstance(x, Tensor) and x.requires_grad]
     with enable_grad():
         shape = _as_output(fn(*prepared)).shape
-    v = Tensor(np.random.default_rng(rng).standard_normal(shape), requires_grad=True)
+    if grad_outputs is None:
+        direction = np.random.default_rng(rng).standard_normal(shape)
+    else:
+        direction = np.array(getattr(grad_outputs, "data", grad_outputs), dtype=np.float64)
+        if direction.shape != shape:
+            raise ValueError(
+                f"grad_outputs must have the output's shape {shape}, got {direction.shape}"
+            )
+    v = Tensor(direction, requires_grad=True)
     count = len(prepared)
 
     def vjp(*args: Any) -> Tensor:
@@ -287,6 +299,7 @@ def first_derivative(
 def gradgradcheck(
     fn: Callable[..., Any],
     *inputs: Any,
+    grad_outputs: Any = None,
     rng: np.random.Generator | int = 0,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -307,6 +320,8 @@ def gradgradcheck(
     fn : callable
         Takes the inputs (as float64 tensors) and returns a Tensor of any shape.
     *inputs : Tensor, ndarray or number
+    grad_outputs : array_like or Tensor, optional
+        :math:`v`, of the output's shape (default: standard normal from ``rng``).
     rng : np.random.Generator or int, default 0
         Generator (or seed) of the random ``grad_outputs``.
     eps, atol, rtol, raise_exception
@@ -324,5 +339,5 @@ def gradgradcheck(
     >>> kb.gradgradcheck(lambda x: (x**3).sum(), np.array([0.5, -1.0]))
     True
     """
-    vjp, extended = first_derivative(fn, inputs, rng)
+    vjp, extended = first_derivative(fn, inputs, rng, grad_outputs)
     return gradcheck(vjp, *extended, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

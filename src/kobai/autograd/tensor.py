@@ -179,7 +179,7 @@ class Tensor:
         retain = create_graph if retain_graph is None else bool(retain_graph)
         if create_graph:
             backprop.check_recording("backward")
-            graph_seed = backprop.seed_tensor(self, gradient, "gradient")
+            graph_seed = seed_tensor(self, gradient, "gradient")
             backprop.backpropagate(
                 [self], [graph_seed], None, retain_graph=retain, create_graph=True
             )
@@ -362,6 +362,30 @@ class Tensor:
         def astype(self, dtype: Any) -> Tensor: ...
         def float(self) -> Tensor: ...
         def double(self) -> Tensor: ...
+
+
+def seed_tensor(output: Tensor, gradient: Any, name: str) -> Tensor:
+    """d(objective)/d(output) as a tensor of the output's shape and dtype (ones for a scalar).
+
+    A tensor given as ``gradient`` is used as it is, so its own graph is kept (the double-vjp
+    trick differentiates with respect to it).
+    """
+    if gradient is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"the output of shape {output.shape} is not a scalar: give {name} of that shape "
+                "(d objective / d output), or reduce the output first (e.g. .sum())"
+            )
+        return Tensor._from_op(np.ones_like(output.data), None)
+    if isinstance(gradient, Tensor):
+        seed = gradient
+    else:
+        seed = Tensor._from_op(np.array(gradient, dtype=output.dtype), None)
+    if seed.shape != output.shape:
+        raise ValueError(
+            f"{name} must have the output's shape {output.shape}, got shape {seed.shape}"
+        )
+    return seed
 
 
 def tensor(data: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:
