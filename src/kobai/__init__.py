@@ -18,6 +18,7 @@ from kobai.autograd import (
 )
 from kobai.autograd.engine import tune_allocator
 from kobai.backend import flush_denormal, get_num_threads, set_flush_denormal, set_num_threads
+from kobai.i18n import get_language, set_language
 from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
@@ -34,6 +35,7 @@ __all__ = [
     "fit",
     "flush_denormal",
     "functional",
+    "get_language",
     "get_num_threads",
     "grad",
     "gradcheck",
@@ -46,6 +48,7 @@ __all__ = [
     "optim",
     "predict",
     "set_flush_denormal",
+    "set_language",
     "set_num_threads",
     "tensor",
     "tune_allocator",

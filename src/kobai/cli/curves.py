@@ -93,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _title(configs: list[dict[str, Any]], folders: list[Path]) -> str:
     """``"Learning curves: mlp:16,16 on moons"`` when the runs share a model and data."""
+    from kobai.viz.style import text
+
     shared = {(c.get("model"), c.get("data")) for c in configs}
     if len(shared) == 1 and None not in next(iter(shared)):
         model, data = next(iter(shared))
-        return f"Learning curves: {model} on {data}"
-    return "Learning curves" if len(folders) > 1 else f"Learning curves of {folders[0].name}"
+        return text("curves.title_model", model=model, data=data)
+    if len(folders) > 1:
+        return text("curves.title")
+    return text("curves.title_of", name=folders[0].name)

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from kobai import __version__
+from kobai.i18n import LANGUAGES, get_language, language
 
 # The order of ``kobai --help``; other command modules follow alphabetically.
 ORDER = ("train", "evaluate", "predict", "gradcheck")
 HELPERS = ("main", "options")
+LANG_HELP = "language of figures, reports and tables (default: $KOBAI_LANG, else en)"
 
 
 def command_names() -> list[str]:
@@ -42,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",
     )
     parser.add_argument("--version", action="version", version=f"kobai {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
         importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
@@ -51,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help="threads for matrix products (default: one per core; 1 is faster on a busy "
             "machine)",
+        )
+        # Also after the command (kobai train --lang ja); SUPPRESS keeps a global --lang.
+        subparsers.choices[name].add_argument(
+            "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP
         )
     return parser
 
@@ -75,11 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     module = importlib.import_module(f"kobai.cli.{args.command}")
     try:
-        if args.threads is not None:
-            from kobai.backend import set_num_threads
+        # An invalid KOBAI_LANG is bad input like any other: one line, exit 2.
+        with language(args.lang or get_language()):
+            if args.threads is not None:
+                from kobai.backend import set_num_threads
 
-            set_num_threads(args.threads)
-        return _run_tuned(module, args)
+                set_num_threads(args.threads)
+            return _run_tuned(module, args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"kobai {args.command}: error: {exc}", file=sys.stderr)
         return 2

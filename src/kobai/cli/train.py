@@ -16,6 +16,7 @@ from kobai.cli.options import (
     read_toml,
     write_run_config,
 )
+from kobai.i18n import MESSAGES, pad, t
 from kobai.train.config import RunConfig, parse_spec
 
 
@@ -114,9 +115,10 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         callbacks.append(sharpness_monitor(config, data))
     if not quiet:
         print(
-            f"kobai train: {config.model} on {data.name} ({len(data.x_train)} train, "
-            f"{len(data.x_test)} test), {config.optimizer}, {config.epochs} epochs -> {run_dir}"
-        )
+            t("train.header", model=config.model, data=data.name, n_train=len(data.x_train),
+              n_test=len(data.x_test), optimizer=config.optimizer, epochs=config.epochs,
+              run_dir=run_dir)
+        )  # fmt: skip
     start = time.perf_counter()
     try:
         history = fit(
@@ -145,21 +147,29 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
     print_table(train_scores, test_scores, seconds, len(history))
     stop = history.stop_reason
     if stop:
-        print(f"stopped early: {stop}")
-    print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
+        print(t("train.stopped_early", reason=stop))
+    print(t("train.run_dir", run_dir=run_dir, figure=figures[0].name))
     return 0
 
 
 def describe(config: Any, data: Any) -> str:
     """A one-line description of a run for figure titles."""
+    from kobai.viz.style import text
+
     sizes = [data.n_features, *parse_spec(config.model), data.n_outputs]
-    lr = "default lr" if config.lr is None else f"lr {config.lr:g}"
-    batch = "full batch" if config.batch_size == "full" else f"batch {config.batch_size}"
-    extras = [f"{config.optimizer} {lr}", config.schedule or "constant lr", batch]
+    lr = text("train.default_lr") if config.lr is None else f"lr {config.lr:g}"
+    batch = (
+        text("train.full_batch")
+        if config.batch_size == "full"
+        else text("train.batch", size=config.batch_size)
+    )
+    extras = [f"{config.optimizer} {lr}", config.schedule or text("train.constant_lr"), batch]
     if config.dropout:
         extras.append(f"dropout {config.dropout:g}")
     net = "-".join(map(str, sizes))
-    return f"MLP {net} ({config.activation}) on {data.name}: " + ", ".join(extras)
+    return text("train.title", net=net, activation=config.activation, data=data.name) + ", ".join(
+        extras
+    )
 
 
 def print_table(
@@ -167,7 +177,8 @@ def print_table(
 ) -> None:
     """Print the train and test scores side by side, then the time taken for ``epochs``."""
     names = list(train)
-    print(f"\n{'':8}" + "".join(f"{n:>12}" for n in names))
-    for label, scores in (("train", train), ("test", test)):
-        print(f"{label:8}" + "".join(f"{scores[n]:>12.4f}" for n in names))
-    print(f"time: {seconds:.1f} s for {epochs} epochs")
+    heads = [t(f"train.col.{n}") if f"train.col.{n}" in MESSAGES else n for n in names]
+    print("\n" + pad("", 8) + "".join(pad(h, 12, right=True) for h in heads))
+    for key, scores in (("train.row.train", train), ("train.row.test", test)):
+        print(pad(t(key), 8) + "".join(f"{scores[n]:>12.4f}" for n in names))
+    print(t("train.time", seconds=seconds, epochs=epochs))

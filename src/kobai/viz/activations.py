@@ -15,31 +15,20 @@ import numpy as np
 
 from kobai.autograd.grad_mode import no_grad
 from kobai.nn import activation as act
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, pyplot, save_figure, text
 
 # Vector activations are shown on the pair (x, 0): softmax's first output is then sigmoid(x).
 _PAIRWISE = ("softmax", "log_softmax")
 _ALIASES = ("linear",)
-_NOTES = {
-    "sigmoid": "range (0, 1), not zero-centred",
-    "tanh": "range (−1, 1), zero-centred",
-    "relu": "f′ = 0 for x < 0: dead neurons",
-    "leaky_relu": "slope 0.01 for x < 0",
-    "prelu": "learned slope (init 0.25) for x < 0",
-    "elu": "smooth, saturates at −α",
-    "gelu": "x Φ(x)",
-    "softplus": "smooth ReLU, f′ = sigmoid",
-    "silu": "x σ(x), dips below 0 (swish)",
-    "mish": "x tanh(softplus(x)), smooth",
-    "selu": "scaled ELU, self-normalising",
-    "hardtanh": "clamp to [−1, 1], f′ = 0 outside",
-    "relu6": "ReLU capped at 6",
-    "log_sigmoid": "log σ(x) = −softplus(−x)",
-    "softsign": "x / (1 + |x|), slow saturation",
-    "softmax": "of (x, 0): first output = sigmoid(x)",
-    "log_softmax": "of (x, 0): first output",
-    "identity": "no non-linearity",
-}
+
+
+def _note(name: str) -> str:
+    """What to remember about an activation (catalogue ``act.note.NAME``), or nothing."""
+    from kobai.i18n import MESSAGES
+
+    return text(f"act.note.{name}") if f"act.note.{name}" in MESSAGES else ""
+
+
 _PEAKS = {"sigmoid": 0.25, "tanh": 1.0}
 _RANGES = {"relu6": (-3.0, 9.0)}  # where the default range would hide the shape
 
@@ -100,7 +89,7 @@ def plot_activations(
     _compare_derivatives(flat[len(chosen)], x)
     for ax in flat[len(chosen) + 1 :]:
         ax.set_visible(False)
-    fig.suptitle("Activations f(x) (solid) and their derivatives f′(x) (dashed)", fontsize=14)
+    fig.suptitle(text("act.title"), fontsize=14)
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
 
@@ -117,7 +106,7 @@ def _panel(ax: Any, name: str, x: np.ndarray) -> None:
         ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10, -4), textcoords="offset points",
                     fontsize=9, color=PALETTE[1], fontweight="bold", va="top",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
-    ax.set_title(f"{name}: {_NOTES.get(name, '')}", fontsize=9.5)
+    ax.set_title(f"{name}: {_note(name)}", fontsize=9.5)
     ax.set(xlabel="x")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
@@ -127,9 +116,9 @@ def _compare_derivatives(ax: Any, x: np.ndarray) -> None:
     for colour, name in zip(PALETTE[2:], ("sigmoid", "tanh", "relu"), strict=False):
         ax.plot(x, activation_curve(name, x)[1], color=colour, lw=2, label=f"{name}′")
     ax.axhline(0.25, color=PALETTE[2], ls=":", lw=1)
-    ax.annotate("0.25: through each sigmoid the gradient\nshrinks at least 4-fold (weights aside)",
+    ax.annotate(text("act.compare_note"),
                 (x[0], 0.25), xytext=(2, 6), textcoords="offset points", fontsize=8)  # fmt: skip
     ax.set(xlabel="x", ylim=(-0.05, 1.2))
-    ax.set_title("derivatives compared (vanishing gradients)", fontsize=9.5)
+    ax.set_title(text("act.compare_title"), fontsize=9.5)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")

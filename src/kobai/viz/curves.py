@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, pyplot, save_figure, text
 
 XS = ("epoch", "time")
 # Yellow is hard to see on white: it goes last.
 RUN_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
-SPLITS = (("train", "-", "train"), ("val", "--", "validation"))
+SPLITS = (("train", "-", "curves.train"), ("val", "--", "curves.validation"))
 # A loss that spans more than this ratio is drawn on a log scale.
 LOG_RATIO = 30.0
 
@@ -30,11 +30,11 @@ def _metric(history: Any) -> str | None:
 
 def _x_values(history: Any, x: str, label: str) -> tuple[np.ndarray, str]:
     if x == "epoch":
-        return np.asarray(history["epoch"], dtype=float), "epoch"
+        return np.asarray(history["epoch"], dtype=float), text("curves.epoch")
     if x == "time":
         if "wall_time" not in history.keys():
             raise ValueError(f"the history of {label!r} has no wall_time column to plot against")
-        return np.asarray(history["wall_time"], dtype=float), "wall time (s)"
+        return np.asarray(history["wall_time"], dtype=float), text("curves.wall_time")
     raise ValueError(f"x must be one of {', '.join(XS)}, got {x!r}")
 
 
@@ -46,7 +46,7 @@ def plot_learning_curves(
     histories: Any,
     path: str | os.PathLike[str],
     *,
-    title: str = "Learning curves",
+    title: str | None = None,
     formats: Sequence[str] = ("png",),
     x: str = "epoch",
 ) -> list[Path]:
@@ -62,7 +62,8 @@ def plot_learning_curves(
         name the optimiser and its hyper-parameters there, e.g. ``"adam, lr=0.001"``).
     path : path
         Output file; its suffix is replaced by each of ``formats``.
-    title : str
+    title : str, optional
+        Default: "Learning curves" in the language of :mod:`kobai.i18n`.
     formats : sequence of str, default ("png",)
     x : {"epoch", "time"}, default "epoch"
         Against epochs, or against wall time (the history's ``wall_time``, seconds of
@@ -89,7 +90,7 @@ def plot_learning_curves(
     plt = pyplot()
     panels = len(names) + sharp
     fig, axes = plt.subplots(1, panels, figsize=(5.6 * panels, 4.2), squeeze=False)
-    xlabel = "epoch"
+    xlabel = text("curves.epoch")
     for colour, (label, history) in zip(RUN_COLOURS * 4, runs.items(), strict=False):
         xs, xlabel = _x_values(history, x, label)
         if sharp and "sharpness" in history.keys():
@@ -106,18 +107,26 @@ def plot_learning_curves(
     log = _spans_decades(losses)
     if log:
         log_scale(loss_ax)
-    loss_ax.set(xlabel=xlabel, ylabel="loss (log scale)" if log else "loss", title="Loss")
+    loss_ax.set(
+        xlabel=xlabel,
+        ylabel=text("curves.loss_log" if log else "curves.loss"),
+        title=text("curves.loss_title"),
+    )
     if metric:
-        shown = "R²" if metric == "r2" else metric
-        axes[0][1].set(xlabel=xlabel, ylabel=shown, title=shown.capitalize())
+        shown = "R²" if metric == "r2" else text(f"curves.{metric}")
+        axes[0][1].set(xlabel=xlabel, ylabel=shown, title=text(f"curves.{metric}_title"))
     if sharp:
-        axes[0][-1].set(xlabel=xlabel, ylabel="λ_max of the Hessian", title="Sharpness")
+        axes[0][-1].set(
+            xlabel=xlabel,
+            ylabel=text("curves.sharpness_label"),
+            title=text("curves.sharpness_title"),
+        )
         axes[0][-1].legend(fontsize=8, loc="best")
     for ax in axes[0]:
         ax.grid(alpha=0.3, which="both")
     _legend(loss_ax, runs, present={s for h in runs.values() for s, _, _ in SPLITS
                                     if f"{s}_loss" in h.keys()})  # fmt: skip
-    fig.suptitle(title)
+    fig.suptitle(title if title is not None else text("curves.title"))
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
 
@@ -164,8 +173,9 @@ def _legend(ax: Any, runs: Mapping[str, Any], *, present: set[str]) -> None:
         handles += [Line2D([], [], color=c, lw=2.5, label=label)
                     for c, label in zip(RUN_COLOURS * 4, runs, strict=False)]  # fmt: skip
     colour = RUN_COLOURS[0] if len(runs) == 1 else "black"
-    handles += [Line2D([], [], color=colour, ls=style, marker="o", markersize=3, label=text)
-                for split, style, text in SPLITS if split in present]  # fmt: skip
+    handles += [Line2D([], [], color=colour, ls=style, marker="o", markersize=3,
+                           label=text(key))
+                for split, style, key in SPLITS if split in present]  # fmt: skip
     ax.legend(handles=handles, fontsize=8, loc="best")
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.i18n.fonts import monospace
+from kobai.viz.style import PALETTE, pyplot, save_figure, text
 
 # Yellow is hard to see on a light background: it goes last.
 TRACE_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
@@ -37,7 +38,11 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 
 def legend_label(tr: Any) -> str:
     """``"adam (lr=0.1): converged"`` or ``"sgd (lr=2): diverged at step 7"``."""
-    status = tr.status if tr.status != "diverged" else f"diverged at step {tr.diverged_at}"
+    if tr.status == "diverged":
+        status = text("descent.diverged_at", step=tr.diverged_at)
+    else:
+        known = tr.status in ("converged", "running", "crawling")
+        status = text(f"descent.{tr.status}") if known else tr.status
     return f"{tr.label} ({tr.describe_hyper()}): {status}"
 
 
@@ -45,9 +50,9 @@ def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]
     """What the value panel plots: the gap to the minimum on a log scale when it can."""
     f_min = function.f_min
     if f_min is not None:
-        return "f(xₜ) − f(x*)   (log scale)", f_min
+        return text("descent.gap_log"), f_min
     if all((tr.values > 0).all() for tr in runs.values()):
-        return "f(xₜ)   (log scale)", 0.0
+        return text("descent.value_log"), 0.0
     return "f(xₜ)", None
 
 
@@ -66,7 +71,7 @@ def plot_values(ax: Any, function: Any, runs: dict[str, Any]) -> None:
             ax.plot(steps[-1], y[-1], marker="X", color=colour, markersize=9, ls="none")
     if offset is not None:
         ax.set_yscale("log")
-    ax.set(xlabel="step t", ylabel=ylabel, title="Value against step (same budget, same start)")
+    ax.set(xlabel=text("descent.step"), ylabel=ylabel, title=text("descent.value_title"))
     ax.grid(alpha=0.3, which="both")
 
 
@@ -112,9 +117,9 @@ def draw_contours(ax: Any, function: Any, *, n: int = 201, levels: int | None = 
     ax.contour(X, Y, field, levels=values, cmap=CONTOUR_MAP, linewidths=0.8, norm=norm)
     for point in function.minima:
         ax.plot(*point, **MINIMUM_STYLE, zorder=5)
-    for x, y, text in getattr(function, "marks", ()):
+    for x, y, mark in getattr(function, "marks", ()):
         box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7}
-        ax.annotate(text, (x, y), ha="center", va="center", fontsize=9, color="0.15", zorder=6,
+        ax.annotate(mark, (x, y), ha="center", va="center", fontsize=9, color="0.15", zorder=6,
                     bbox=box)  # fmt: skip
     (xlo, xhi), (ylo, yhi) = function.bounds
     ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), xlabel="x", ylabel="y")
@@ -190,7 +195,7 @@ def plot_race(
     fig.tight_layout()
     fig.legend(
         [*handles, start_handle, star_handle],
-        [*labels, "start", "global minimum"],
+        [*labels, text("descent.start"), text("descent.global_minimum")],
         loc="upper center",
         ncol=2,
         fontsize=9,
@@ -204,7 +209,7 @@ def _race_title(function: Any, runs: dict[str, Any]) -> str:
     first = next(iter(runs.values()))
     start = ", ".join(f"{v:g}" for v in first.points[0])
     budget = max(tr.steps if tr.status != "diverged" else tr.diverged_at for tr in runs.values())
-    return f"Optimisers on {function.name}: {budget} steps from ({start})"
+    return text("descent.race_title", name=function.name, steps=budget, start=start)
 
 
 def plot_surface(
@@ -251,7 +256,7 @@ def plot_surface(
     ax.view_init(elev=35, azim=-60)
     ax.set_title(title or f"{function.name}: {function.label}", fontsize=11)
     fig.legend(
-        [*handles, start[0]], [*(legend_label(tr) for tr in runs.values()), "start"],
+        [*handles, start[0]], [*(legend_label(tr) for tr in runs.values()), text("descent.start")],
         loc="lower center", ncol=2, fontsize=8, frameon=False,
     )  # fmt: skip
     fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
@@ -293,7 +298,7 @@ def plot_descent_1d(
     fig, axes = plt.subplots(1, len(runs), figsize=(8.6 * len(runs), 4.8), squeeze=False)
     for ax, colour, tr in zip(axes[0], TRACE_COLOURS * 4, runs.values(), strict=False):
         _one_dimensional_panel(ax, function, tr, colour, annotate, tangents)
-    fig.suptitle(title or f"Gradient descent on {function.label}", fontsize=12)
+    fig.suptitle(title or text("descent.gd_title", label=function.label), fontsize=12)
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
 
@@ -311,7 +316,7 @@ def _one_dimensional_panel(
     for t, x in enumerate(xs[:tangents]):
         seg = np.array([x - 0.2 * (hi - lo), x + 0.2 * (hi - lo)])
         ax.plot(seg, tr.values[t] + slopes[t] * (seg - x), "--", color=colour, lw=1, alpha=0.8,
-                label="tangent at xₜ (slope f′(xₜ))" if t == 0 else None)  # fmt: skip
+                label=text("descent.tangent") if t == 0 else None)  # fmt: skip
     for t in range(len(xs) - 1):
         ax.annotate(
             "", xy=(xs[t + 1], tr.values[t + 1]), xytext=(xs[t], tr.values[t]),
@@ -319,13 +324,13 @@ def _one_dimensional_panel(
                         "shrinkB": 3},
         )  # fmt: skip
     ax.plot(xs, tr.values, "o", color=colour, markersize=5, label=legend_label(tr))
-    ax.plot(xs[0], tr.values[0], **START_STYLE, label="start x₀")
+    ax.plot(xs[0], tr.values[0], **START_STYLE, label=text("descent.start_x0"))
     for t in range(min(annotate, len(xs))):
         ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
                     textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
     if annotate:
         ax.text(1.03, 0.0, _step_table(tr, slopes, annotate), transform=ax.transAxes,
-                family="monospace", fontsize=8, va="bottom", ha="left",
+                family=monospace(), fontsize=8, va="bottom", ha="left",
                 bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9})  # fmt: skip
     top = max(float(curve_y.max()), float(tr.values.max()))
     bottom = float(curve_y.min())
@@ -338,7 +343,7 @@ def _one_dimensional_panel(
 def _step_table(tr: Any, slopes: list[float], rows: int) -> str:
     xs, values = tr.points[:, 0], tr.values
     plain = getattr(tr, "optimizer", "") in ("sgd", "textbook-sgd") and not tr.hyper.get("momentum")
-    rule = "each step: xₜ₊₁ = xₜ − lr · f′(xₜ)" if plain else f"steps of {tr.label}"
+    rule = text("descent.rule_sgd") if plain else text("descent.rule_other", label=tr.label)
     lines = [rule, "", " t      xₜ    f(xₜ)   f′(xₜ)"]
     for t in range(min(rows, len(xs), len(slopes))):
         lines.append(f"{t:2d} {xs[t]:7.4g} {values[t]:8.4g} {slopes[t]:8.4g}")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.descent import CONTOUR_MAP, MINIMUM_STYLE, START_STYLE, TRACE_COLOURS, light_map
-from kobai.viz.style import pyplot, save_figure
+from kobai.viz.style import pyplot, save_figure, text
 
 
 def _log_levels(losses: np.ndarray, n: int = 22) -> tuple[np.ndarray, Any]:
@@ -40,7 +40,7 @@ def draw_loss_contours(
     ax.contour(W, B, field, levels=levels, norm=norm, cmap=CONTOUR_MAP, linewidths=0.7)
     if true_params is not None:
         ax.plot(*true_params, **MINIMUM_STYLE, zorder=6)
-    ax.set(xlabel="weight w", ylabel="bias b")
+    ax.set(xlabel=text("neuron.weight"), ylabel=text("neuron.bias"))
     ax.set_xlim(W.min(), W.max())
     ax.set_ylim(B.min(), B.max())
     ax.set_aspect("equal")
@@ -101,19 +101,19 @@ def plot_neuron_landscape(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     pts = np.asarray(trajectory.points)
     ax.plot(pts[:, 0], pts[:, 1], "-o", color=TRACE_COLOURS[1], lw=1.4, markersize=3, zorder=5,
-            label=f"gradient descent ({trajectory.label}, lr={trajectory.lr:g}, "
-            f"{len(pts) - 1} steps)")  # fmt: skip
-    ax.plot(*pts[0], **START_STYLE, zorder=8, label="start (w₀, b₀)")
+            label=text("neuron.path", label=trajectory.label, lr=trajectory.lr,
+                       steps=len(pts) - 1))  # fmt: skip
+    ax.plot(*pts[0], **START_STYLE, zorder=8, label=text("neuron.start_wb"))
     if arrows is not None:
         span = float(np.ptp(np.asarray(w_values)))
         quiver = _draw_arrows(ax, arrows, span)
-        quiver.set_label("−∇L / |∇L|: steepest descent, at right angles to the contours")
+        quiver.set_label(text("neuron.quiver"))
     if true_params is not None:
-        ax.plot([], [], **MINIMUM_STYLE, label="true (w, b) of the data")
+        ax.plot([], [], **MINIMUM_STYLE, label=text("neuron.true_wb"))
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
-    ax.set_title("Contours of L(w, b) (log-spaced) and the descent path", fontsize=11)
-    n = f", {samples} samples" if samples else ""
-    fig.suptitle(f"Single neuron y = {activation}(w x + b), L = mean (y − t)²{n}", fontsize=13)
+    ax.set_title(text("neuron.contour_title"), fontsize=11)
+    n = text("neuron.samples", n=samples) if samples else ""
+    fig.suptitle(text("neuron.title", activation=activation, samples=n), fontsize=13)
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
 
@@ -131,9 +131,9 @@ def _surface(ax: Any, w_values: Any, b_values: Any, losses: np.ndarray, tr: Any)
     ax.plot(pts[:, 0], pts[:, 1], np.asarray(tr.losses) + lift, "-o", color=TRACE_COLOURS[1],
             lw=1.6, markersize=2.5, zorder=3)  # fmt: skip
     ax.plot(*pts[0], tr.losses[0] + lift, **START_STYLE, zorder=4)
-    ax.set(xlabel="weight w", ylabel="bias b", zlabel="loss L(w, b)")
+    ax.set(xlabel=text("neuron.weight"), ylabel=text("neuron.bias"), zlabel=text("neuron.loss_wb"))
     ax.view_init(elev=32, azim=-125)
-    ax.set_title("Loss surface over (w, b)", fontsize=11)
+    ax.set_title(text("neuron.surface_title"), fontsize=11)
 
 
 def plot_batch_modes(
@@ -164,22 +164,22 @@ def plot_batch_modes(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     for colour, (label, tr) in zip(TRACE_COLOURS[1:] * 3, runs.items(), strict=False):
         pts = np.asarray(tr.points)
-        text = f"{label}, lr={tr.lr:g}"
-        ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=text)
-        ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.6, label=text)
+        entry = f"{label}, lr={tr.lr:g}"
+        ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=entry)
+        ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.6, label=entry)
     first = next(iter(runs.values()))
-    ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label="start")
+    ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label=text("descent.start"))
     if true_params is not None:
-        ax.plot([], [], **MINIMUM_STYLE, label="true (w, b) of the data")
+        ax.plot([], [], **MINIMUM_STYLE, label=text("neuron.true_wb"))
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
-    ax.set_title("Paths over the contours of L(w, b)", fontsize=11)
+    ax.set_title(text("neuron.paths_title"), fontsize=11)
     ax_l.set_yscale("log")
-    ax_l.set(xlabel="update step", ylabel="loss on all the data (log scale)")
-    ax_l.set_title("Loss after each update (same number of updates)", fontsize=11)
+    ax_l.set(xlabel=text("neuron.update_step"), ylabel=text("neuron.loss_all_log"))
+    ax_l.set_title(text("neuron.loss_after_title"), fontsize=11)
     ax_l.grid(alpha=0.3, which="both")
     ax_l.legend(fontsize=8)
     fig.suptitle(
-        f"Batch, mini-batch and stochastic gradient descent: y = {activation}(w x + b)",
+        text("neuron.batch_title", activation=activation),
         fontsize=13,
     )
     fig.tight_layout()

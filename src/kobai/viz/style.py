@@ -29,7 +29,19 @@ def pyplot() -> Any:
         matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
+    from kobai.i18n.fonts import figure_language
+
+    figure_language()  # a Japanese font (and a true minus sign) when the language is ja
     return plt
+
+
+def text(key: str, **fields: Any) -> str:
+    """The figure message ``key`` of :mod:`kobai.i18n` in the figures' language (English when
+    Japanese is chosen but no Japanese font is installed)."""
+    from kobai.i18n import t
+    from kobai.i18n.fonts import figure_language
+
+    return t(key, lang=figure_language(), **fields)
 
 
 def save_figure(

@@ -1,0 +1,106 @@
+"""Messages in English and Japanese: one catalogue, a process-wide language, ``t(key)``.
+
+The language is ``"en"`` unless ``KOBAI_LANG`` names another, or :func:`set_language` (or
+the command line's ``--lang``) chose one. Strings only: this package imports nothing of
+kobai, and matplotlib only inside :mod:`kobai.i18n.fonts`.
+
+Examples
+--------
+>>> from kobai.i18n import t, set_language
+>>> set_language("ja")
+>>> t("curves.loss_title")
+'損失'
+>>> set_language("en")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from kobai.i18n.catalogue import MESSAGES
+
+LANGUAGES = ("en", "ja")
+ENV = "KOBAI_LANG"
+
+_language: str | None = None
+
+
+def _checked(lang: str, source: str) -> str:
+    value = str(lang).strip().lower()
+    if value not in LANGUAGES:
+        raise ValueError(f"{source} must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return value
+
+
+def get_language() -> str:
+    """The language of messages: the last :func:`set_language`, else ``KOBAI_LANG``, else
+    ``"en"``.
+
+    Raises
+    ------
+    ValueError
+        When ``KOBAI_LANG`` names no language of :data:`LANGUAGES`.
+    """
+    if _language is not None:
+        return _language
+    env = os.environ.get(ENV, "")
+    return _checked(env, ENV) if env.strip() else "en"
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language of figures, reports and the command line's tables.
+
+    Parameters
+    ----------
+    lang : {"en", "ja"} or None
+        ``None`` goes back to the process default (``KOBAI_LANG``, else ``"en"``).
+    """
+    global _language
+    _language = None if lang is None else _checked(lang, "language")
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside a ``with`` block and restore the previous choice after it."""
+    global _language
+    previous = _language
+    set_language(lang)
+    try:
+        yield get_language()
+    finally:
+        _language = previous
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: East Asian wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (left-aligned, or
+    right-aligned with ``right=True``), so that Japanese table cells line up."""
+    fill = " " * max(columns - width(text), 0)
+    return fill + text if right else text + fill
+
+
+def t(key: str, *, lang: str | None = None, **fields: Any) -> str:
+    """The message ``key`` in ``lang`` (default :func:`get_language`), ``str.format``-ed with
+    ``fields``.
+
+    Raises
+    ------
+    KeyError
+        When the catalogue has no message ``key``.
+    """
+    if key not in MESSAGES:
+        raise KeyError(f"no message {key!r} in kobai's catalogue")
+    text = MESSAGES[key][_checked(lang, "language") if lang else get_language()]
+    return text.format(**fields) if fields else text
+
+
+__all__ = ["LANGUAGES", "MESSAGES", "get_language", "language", "pad", "set_language", "t", "width"]

@@ -1,0 +1,176 @@
+"""Every message of kobai's figures and tables, in English and Japanese.
+
+Keys are ``area.name``; values are ``{"en": ..., "ja": ...}`` with ``str.format`` fields
+that both languages share (a test checks both). Mathematical notation (f(xₜ), λ_max, lr)
+stays as it is in Japanese: it is what the source tutorials write.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Learning curves (kobai.viz.curves)
+    "curves.title": {"en": "Learning curves", "ja": "学習曲線"},
+    "curves.title_model": {
+        "en": "Learning curves: {model} on {data}",
+        "ja": "学習曲線: {data} での {model}",
+    },
+    "curves.title_of": {"en": "Learning curves of {name}", "ja": "{name} の学習曲線"},
+    "curves.epoch": {"en": "epoch", "ja": "エポック"},
+    "curves.wall_time": {"en": "wall time (s)", "ja": "経過時間 (秒)"},
+    "curves.loss": {"en": "loss", "ja": "損失"},
+    "curves.loss_log": {"en": "loss (log scale)", "ja": "損失 (対数目盛)"},
+    "curves.loss_title": {"en": "Loss", "ja": "損失"},
+    "curves.accuracy": {"en": "accuracy", "ja": "正解率"},
+    "curves.accuracy_title": {"en": "Accuracy", "ja": "正解率"},
+    "curves.r2_title": {"en": "R²", "ja": "決定係数 R²"},
+    "curves.sharpness_label": {"en": "λ_max of the Hessian", "ja": "ヘッセ行列の λ_max"},
+    "curves.sharpness_title": {"en": "Sharpness", "ja": "シャープネス"},
+    "curves.train": {"en": "train", "ja": "訓練"},
+    "curves.validation": {"en": "validation", "ja": "検証"},
+    # Descent pictures (kobai.viz.descent)
+    "descent.converged": {"en": "converged", "ja": "収束"},
+    "descent.diverged_at": {"en": "diverged at step {step}", "ja": "ステップ {step} で発散"},
+    "descent.running": {"en": "running", "ja": "未収束"},
+    "descent.crawling": {"en": "crawling", "ja": "停滞"},
+    "descent.gap_log": {"en": "f(xₜ) − f(x*)   (log scale)", "ja": "f(xₜ) − f(x*)   (対数目盛)"},
+    "descent.value_log": {"en": "f(xₜ)   (log scale)", "ja": "f(xₜ)   (対数目盛)"},
+    "descent.step": {"en": "step t", "ja": "ステップ t"},
+    "descent.value_title": {
+        "en": "Value against step (same budget, same start)",
+        "ja": "ステップごとの関数値 (同じステップ数・同じ初期値)",
+    },
+    "descent.start": {"en": "start", "ja": "初期値"},
+    "descent.global_minimum": {"en": "global minimum", "ja": "大域的最小値"},
+    "descent.race_title": {
+        "en": "Optimisers on {name}: {steps} steps from ({start})",
+        "ja": "{name} 上の最適化手法: ({start}) から {steps} ステップ",
+    },
+    "descent.gd_title": {"en": "Gradient descent on {label}", "ja": "{label} の勾配降下法"},
+    "descent.tangent": {"en": "tangent at xₜ (slope f′(xₜ))", "ja": "xₜ での接線 (傾き f′(xₜ))"},
+    "descent.start_x0": {"en": "start x₀", "ja": "初期値 x₀"},
+    "descent.rule_sgd": {
+        "en": "each step: xₜ₊₁ = xₜ − lr · f′(xₜ)",
+        "ja": "各ステップ: xₜ₊₁ = xₜ − lr · f′(xₜ)",
+    },
+    "descent.rule_other": {"en": "steps of {label}", "ja": "{label} のステップ"},
+    # The single neuron (kobai.viz.neuron)
+    "neuron.weight": {"en": "weight w", "ja": "重み w"},
+    "neuron.bias": {"en": "bias b", "ja": "バイアス b"},
+    "neuron.loss_wb": {"en": "loss L(w, b)", "ja": "損失 L(w, b)"},
+    "neuron.path": {
+        "en": "gradient descent ({label}, lr={lr:g}, {steps} steps)",
+        "ja": "勾配降下法 ({label}, lr={lr:g}, {steps} ステップ)",
+    },
+    "neuron.start_wb": {"en": "start (w₀, b₀)", "ja": "初期値 (w₀, b₀)"},
+    "neuron.quiver": {
+        "en": "−∇L / |∇L|: steepest descent, at right angles to the contours",
+        "ja": "−∇L / |∇L|: 最急降下方向 (等高線に直交)",
+    },
+    "neuron.true_wb": {"en": "true (w, b) of the data", "ja": "データの真の (w, b)"},
+    "neuron.contour_title": {
+        "en": "Contours of L(w, b) (log-spaced) and the descent path",
+        "ja": "L(w, b) の等高線 (対数間隔) と降下の経路",
+    },
+    "neuron.samples": {"en": ", {n} samples", "ja": ", {n} サンプル"},
+    "neuron.title": {
+        "en": "Single neuron y = {activation}(w x + b), L = mean (y − t)²{samples}",
+        "ja": "単一ニューロン y = {activation}(w x + b), L = mean (y − t)²{samples}",
+    },
+    "neuron.surface_title": {"en": "Loss surface over (w, b)", "ja": "(w, b) 上の損失曲面"},
+    "neuron.paths_title": {
+        "en": "Paths over the contours of L(w, b)",
+        "ja": "L(w, b) の等高線上の経路",
+    },
+    "neuron.update_step": {"en": "update step", "ja": "更新ステップ"},
+    "neuron.loss_all_log": {
+        "en": "loss on all the data (log scale)",
+        "ja": "全データでの損失 (対数目盛)",
+    },
+    "neuron.loss_after_title": {
+        "en": "Loss after each update (same number of updates)",
+        "ja": "各更新後の損失 (同じ更新回数)",
+    },
+    "neuron.batch_title": {
+        "en": "Batch, mini-batch and stochastic gradient descent: y = {activation}(w x + b)",
+        "ja": "バッチ・ミニバッチ・確率的勾配降下法: y = {activation}(w x + b)",
+    },
+    # The activation gallery (kobai.viz.activations)
+    "act.title": {
+        "en": "Activations f(x) (solid) and their derivatives f′(x) (dashed)",
+        "ja": "活性化関数 f(x) (実線) とその導関数 f′(x) (破線)",
+    },
+    "act.compare_title": {
+        "en": "derivatives compared (vanishing gradients)",
+        "ja": "導関数の比較 (勾配消失)",
+    },
+    "act.compare_note": {
+        "en": "0.25: through each sigmoid the gradient\nshrinks at least 4-fold (weights aside)",
+        "ja": "0.25: シグモイドを通るたびに勾配は\n少なくとも 1/4 に縮む (重みは別として)",
+    },
+    "act.note.sigmoid": {"en": "range (0, 1), not zero-centred", "ja": "値域 (0, 1), 0 中心でない"},
+    "act.note.tanh": {"en": "range (−1, 1), zero-centred", "ja": "値域 (−1, 1), 0 中心"},
+    "act.note.relu": {
+        "en": "f′ = 0 for x < 0: dead neurons",
+        "ja": "x < 0 で f′ = 0: 死んだニューロン",
+    },
+    "act.note.leaky_relu": {"en": "slope 0.01 for x < 0", "ja": "x < 0 で傾き 0.01"},
+    "act.note.prelu": {
+        "en": "learned slope (init 0.25) for x < 0",
+        "ja": "x < 0 で学習される傾き (初期値 0.25)",
+    },
+    "act.note.elu": {"en": "smooth, saturates at −α", "ja": "滑らか, −α で飽和"},
+    "act.note.gelu": {"en": "x Φ(x)", "ja": "x Φ(x)"},
+    "act.note.softplus": {"en": "smooth ReLU, f′ = sigmoid", "ja": "滑らかな ReLU, f′ = sigmoid"},
+    "act.note.silu": {
+        "en": "x σ(x), dips below 0 (swish)",
+        "ja": "x σ(x), 0 より下にくぼむ (swish)",
+    },
+    "act.note.mish": {"en": "x tanh(softplus(x)), smooth", "ja": "x tanh(softplus(x)), 滑らか"},
+    "act.note.selu": {"en": "scaled ELU, self-normalising", "ja": "スケールした ELU, 自己正規化"},
+    "act.note.hardtanh": {
+        "en": "clamp to [−1, 1], f′ = 0 outside",
+        "ja": "[−1, 1] に制限, 外側で f′ = 0",
+    },
+    "act.note.relu6": {"en": "ReLU capped at 6", "ja": "上限 6 の ReLU"},
+    "act.note.log_sigmoid": {"en": "log σ(x) = −softplus(−x)", "ja": "log σ(x) = −softplus(−x)"},
+    "act.note.softsign": {
+        "en": "x / (1 + |x|), slow saturation",
+        "ja": "x / (1 + |x|), ゆっくり飽和",
+    },
+    "act.note.softmax": {
+        "en": "of (x, 0): first output = sigmoid(x)",
+        "ja": "(x, 0) に適用: 第 1 出力 = sigmoid(x)",
+    },
+    "act.note.log_softmax": {"en": "of (x, 0): first output", "ja": "(x, 0) に適用: 第 1 出力"},
+    "act.note.identity": {"en": "no non-linearity", "ja": "非線形性なし"},
+    # kobai train's summary (kobai.cli.train)
+    "train.header": {
+        "en": "kobai train: {model} on {data} ({n_train} train, {n_test} test), {optimizer}, "
+        "{epochs} epochs -> {run_dir}",
+        "ja": "kobai train: {data} で {model} ({n_train} 訓練, {n_test} テスト), {optimizer}, "
+        "{epochs} エポック -> {run_dir}",
+    },
+    "train.col.loss": {"en": "loss", "ja": "損失"},
+    "train.col.accuracy": {"en": "accuracy", "ja": "正解率"},
+    "train.col.rmse": {"en": "rmse", "ja": "RMSE"},
+    "train.col.r2": {"en": "r2", "ja": "決定係数"},
+    "train.default_lr": {"en": "default lr", "ja": "既定の lr"},
+    "train.full_batch": {"en": "full batch", "ja": "フルバッチ"},
+    "train.batch": {"en": "batch {size}", "ja": "バッチ {size}"},
+    "train.constant_lr": {"en": "constant lr", "ja": "一定の lr"},
+    "train.title": {
+        "en": "MLP {net} ({activation}) on {data}: ",
+        "ja": "{data} での MLP {net} ({activation}): ",
+    },
+    "train.row.train": {"en": "train", "ja": "訓練"},
+    "train.row.test": {"en": "test", "ja": "テスト"},
+    "train.time": {
+        "en": "time: {seconds:.1f} s for {epochs} epochs",
+        "ja": "時間: {epochs} エポックで {seconds:.1f} 秒",
+    },
+    "train.stopped_early": {"en": "stopped early: {reason}", "ja": "早期終了: {reason}"},
+    "train.run_dir": {
+        "en": "run directory: {run_dir}  (learning curve: {figure})",
+        "ja": "実行ディレクトリ: {run_dir}  (学習曲線: {figure})",
+    },
+}

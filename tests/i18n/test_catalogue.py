@@ -1,0 +1,78 @@
+"""The message catalogue: both languages for every key, shared fields, every key used exists."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kobai import i18n
+from kobai.i18n import LANGUAGES, MESSAGES, get_language, language, pad, set_language, t, width
+
+SRC = Path(i18n.__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _default_language(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KOBAI_LANG", raising=False)
+    yield
+    set_language(None)
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_key_has_both_languages_with_the_same_fields(key: str) -> None:
+    entry = MESSAGES[key]
+    assert set(entry) == set(LANGUAGES), f"{key}: languages {sorted(entry)}"
+    assert all(entry[lang].strip() for lang in LANGUAGES), f"{key}: an empty message"
+    assert fields(entry["en"]) == fields(entry["ja"]), f"{key}: fields differ"
+
+
+def test_every_key_the_code_names_is_in_the_catalogue() -> None:
+    used: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        used |= set(re.findall(r"\b(?:text|t)\(\s*\"([a-z_0-9]+\.[a-z_0-9.]+)\"", path.read_text()))
+    assert len(used) >= 50  # the scan finds the converted figures' and tables' messages
+    missing = sorted(used - set(MESSAGES))
+    assert not missing, f"messages without a catalogue entry: {missing}"
+
+
+def test_every_activation_has_a_note_in_both_languages() -> None:
+    from kobai.viz.activations import activation_names
+
+    assert [n for n in activation_names() if f"act.note.{n}" not in MESSAGES] == []
+
+
+def test_language_from_the_environment_from_set_language_and_in_a_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert get_language() == "en" and t("curves.loss_title") == "Loss"
+    monkeypatch.setenv("KOBAI_LANG", "ja")
+    assert get_language() == "ja" and t("curves.loss_title") == "損失"
+    set_language("EN")
+    assert t("curves.loss_title") == "Loss"
+    with language("ja"):
+        assert t("train.time", seconds=1.25, epochs=3) == "時間: 3 エポックで 1.2 秒"
+    assert get_language() == "en"
+    set_language(None)
+    assert get_language() == "ja"
+    assert t("descent.diverged_at", lang="en", step=7) == "diverged at step 7"
+
+
+def test_bad_language_names_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match=r"language must be one of en, ja, got 'fr'"):
+        set_language("fr")
+    monkeypatch.setenv("KOBAI_LANG", "de")
+    with pytest.raises(ValueError, match=r"KOBAI_LANG must be one of en, ja, got 'de'"):
+        get_language()
+    with pytest.raises(KeyError, match="no message 'nope.nothing'"):
+        t("nope.nothing")
+
+
+def test_padding_counts_wide_characters_twice() -> None:
+    assert width("訓練") == 4 and width("train") == 5
+    assert pad("訓練", 8) == "訓練    " and pad("損失", 6, right=True) == "  損失"
+    assert pad("toolong", 3) == "toolong"
