@@ -1,0 +1,67 @@
+"""``--lang`` and ``KOBAI_LANG`` on the command line: kobai train's table in Japanese."""
+
+from pathlib import Path
+
+import pytest
+
+from kobai.cli.main import main
+from kobai.i18n import get_language, set_language
+
+SMALL = ["--data", "moons", "--samples", "120", "--model", "mlp:4", "--epochs", "2"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KOBAI_LANG", raising=False)
+    yield
+    set_language(None)
+
+
+def test_global_lang_gives_a_japanese_table_and_the_language_is_restored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["--lang", "ja", "train", *SMALL, "--quiet", "--out", str(tmp_path), "--name", "r"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    header = next(line for line in lines if "損失" in line)
+    train = next(line for line in lines if line.startswith("訓練"))
+    test = next(line for line in lines if line.startswith("テスト"))
+    assert "正解率" in header and "2 エポックで" in out and "実行ディレクトリ" in out
+    # Columns line up in a terminal: 8 columns of label, then 12 per score.
+    from kobai.i18n import width
+
+    assert width(header) == width(train) == width(test) == 8 + 12 * 2
+    assert get_language() == "en"
+
+
+def test_lang_after_the_command_and_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["train", *SMALL, "--lang", "ja", "--out", str(tmp_path), "--name", "a"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("kobai train: moons で mlp:4 (96 訓練, 24 テスト), adam, 2 エポック")
+    monkeypatch.setenv("KOBAI_LANG", "ja")
+    assert main(["train", *SMALL, "--quiet", "--out", str(tmp_path), "--name", "b"]) == 0
+    assert "テスト" in capsys.readouterr().out
+    assert (
+        main(["--lang", "en", "train", *SMALL, "--quiet", "--out", str(tmp_path), "--name", "c"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "test" in out and "テスト" not in out
+
+
+def test_bad_language_is_one_line_and_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOBAI_LANG", "fr")
+    assert main(["train", *SMALL, "--quiet", "--out", str(tmp_path), "--name", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err == "kobai train: error: KOBAI_LANG must be one of en, ja, got 'fr'\n"
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "fr", "train"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
