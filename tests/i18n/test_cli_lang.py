@@ -65,3 +65,17 @@ def test_bad_language_is_one_line_and_exit_code_2(
         main(["--lang", "fr", "train"])
     assert exit_.value.code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_picture_commands_report_in_japanese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--formats", "png", "--out", str(tmp_path)]
+    assert main(["--lang", "ja", "neuron", "--samples", "40", "--steps", "5", "--grid", "21",
+                 *argv]) == 0  # fmt: skip
+    assert main(["--lang", "ja", "descend", "--function", "x**2/2", "--optimizers", "sgd",
+                 "--lr", "0.1", "--steps", "4", *argv]) == 0  # fmt: skip
+    assert main(["--lang", "ja", "activations", "--only", "sigmoid", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("書き出し: ") == 5 and "wrote" not in out
+    assert {p.name for p in tmp_path.glob("*.png")} >= {"neuron_surface.png", "activations.png"}

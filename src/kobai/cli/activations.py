@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.cli.descend import add_formats, parse_formats
+from kobai.i18n import t
 
 
 def add_parser(subparsers: Any) -> None:
@@ -48,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         paths = plot_activations(Path(args.out) / "activations", names=names, formats=formats)
     for path in paths:
-        print(f"wrote {path}")
+        print(t("cli.wrote", path=path))
     return 0

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kobai.i18n import t
+
 # Runs compared when none is named: as many as the palette has colours.
 LATEST = 8
 
@@ -87,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         files = plot_learning_curves(
             histories, out / f"{args.name}_{x}", title=title, formats=("png", "svg"), x=x
         )
-        print(f"learning curves against {x}: {', '.join(str(f) for f in files)}")
+        print(t(f"cli.curves_{x}", paths=", ".join(str(f) for f in files)))
     return 0
 
 

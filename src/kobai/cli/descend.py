@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.cli.options import key_values
+from kobai.i18n import t
 
 DEFAULT_OPTIMIZERS = "sgd,momentum,adagrad,adam"
 
@@ -167,5 +168,5 @@ def run(args: argparse.Namespace) -> int:
 
         written.append(animate_race(function, runs, base.with_suffix(f".{args.animate}")))
     for path in written:
-        print(f"wrote {path}")
+        print(t("cli.wrote", path=path))
     return 0

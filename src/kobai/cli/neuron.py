@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from kobai.cli.descend import add_formats, parse_floats, parse_formats, parse_int
+from kobai.i18n import t as message
 
 
 def add_parser(subparsers: Any) -> None:
@@ -127,5 +128,5 @@ def run(args: argparse.Namespace) -> int:
         w, b = m.points[-1]
         print(f"  {m.label}: (w, b) = ({w:.4g}, {b:.4g}), loss {m.losses[-1]:.4g}")
     for file in written:
-        print(f"wrote {file}")
+        print(message("cli.wrote", path=file))
     return 0

@@ -143,6 +143,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "act.note.log_softmax": {"en": "of (x, 0): first output", "ja": "(x, 0) に適用: 第 1 出力"},
     "act.note.identity": {"en": "no non-linearity", "ja": "非線形性なし"},
+    # Lines of the commands (kobai.cli)
+    "cli.wrote": {"en": "wrote {path}", "ja": "書き出し: {path}"},
+    "cli.curves_epoch": {
+        "en": "learning curves against epoch: {paths}",
+        "ja": "エポックに対する学習曲線: {paths}",
+    },
+    "cli.curves_time": {
+        "en": "learning curves against time: {paths}",
+        "ja": "経過時間に対する学習曲線: {paths}",
+    },
     # kobai train's summary (kobai.cli.train)
     "train.header": {
         "en": "kobai train: {model} on {data} ({n_train} train, {n_test} test), {optimizer}, "
