@@ -137,3 +137,24 @@ def test_without_a_japanese_font_one_warning_and_english(monkeypatch: pytest.Mon
             assert fonts.figure_language() == "en"
             assert text("neuron.weight") == "weight w"
     monkeypatch.setattr(fonts, "_state", {})
+
+
+def test_english_figures_keep_matplotlib_fonts_after_japanese_ones() -> None:
+    """In a fresh process (matplotlib-fontja imported for the first time): Japanese, then
+    English, and the English figures use matplotlib's own family again."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; before = list(matplotlib.rcParams['font.family'])\n"
+        "from kobai.i18n import set_language\nfrom kobai.viz.style import pyplot\n"
+        "set_language('ja'); pyplot(); ja = list(matplotlib.rcParams['font.family'])\n"
+        "set_language('en'); pyplot()\n"
+        "print(before, ja, list(matplotlib.rcParams['font.family']))\n"
+    )
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == "['sans-serif'] ['IPAexGothic', 'DejaVu Sans'] ['sans-serif']"

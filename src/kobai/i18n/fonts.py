@@ -35,12 +35,17 @@ _state: dict[str, Any] = {}
 def _installed_family() -> str | None:
     """Register matplotlib-fontja's font when it is installed; the first Japanese family that
     matplotlib's font manager knows."""
+    import matplotlib
     from matplotlib import font_manager
 
+    # Importing matplotlib-fontja registers IPAexGothic and also makes it the only family,
+    # which would leave English figures without their fallback: keep the family as it was.
+    family = matplotlib.rcParams["font.family"]
     try:
-        import matplotlib_fontja  # noqa: F401  (importing it registers IPAexGothic)
+        import matplotlib_fontja  # noqa: F401
     except ImportError:
         pass
+    matplotlib.rcParams["font.family"] = family
     names = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in JAPANESE_FAMILIES if name in names), None)
 
