@@ -76,3 +76,14 @@ def test_padding_counts_wide_characters_twice() -> None:
     assert width("訓練") == 4 and width("train") == 5
     assert pad("訓練", 8) == "訓練    " and pad("損失", 6, right=True) == "  損失"
     assert pad("toolong", 3) == "toolong"
+
+
+def test_batch_mode_labels_are_translated_and_others_kept() -> None:
+    from kobai.viz.neuron import mode_label
+
+    with language("ja"):
+        assert mode_label("full batch") == "フルバッチ"
+        assert mode_label("mini-batch (B = 10)") == "ミニバッチ (B = 10)"
+        assert mode_label("stochastic (B = 1)") == "確率的 (B = 1)"
+        assert mode_label("my run") == "my run"
+    assert mode_label("mini-batch (B = 10)") == "mini-batch (B = 10)"

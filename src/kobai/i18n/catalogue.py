@@ -81,6 +81,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Paths over the contours of L(w, b)",
         "ja": "L(w, b) の等高線上の経路",
     },
+    "neuron.full_batch": {"en": "full batch", "ja": "フルバッチ"},
+    "neuron.stochastic": {"en": "stochastic (B = 1)", "ja": "確率的 (B = 1)"},
+    "neuron.minibatch": {"en": "mini-batch (B = {size})", "ja": "ミニバッチ (B = {size})"},
     "neuron.update_step": {"en": "update step", "ja": "更新ステップ"},
     "neuron.loss_all_log": {
         "en": "loss on all the data (log scale)",

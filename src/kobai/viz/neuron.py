@@ -18,6 +18,20 @@ from kobai.viz.descent import CONTOUR_MAP, MINIMUM_STYLE, START_STYLE, TRACE_COL
 from kobai.viz.style import pyplot, save_figure, text
 
 
+def mode_label(label: str) -> str:
+    """The batch mode's label of :func:`kobai.landscape.neuron.descend_neuron` ("full batch",
+    "mini-batch (B = 10)", "stochastic (B = 1)") in the figures' language; other labels as
+    they are."""
+    import re
+
+    if label == "full batch":
+        return text("neuron.full_batch")
+    if label == "stochastic (B = 1)":
+        return text("neuron.stochastic")
+    found = re.fullmatch(r"mini-batch \(B = (\d+)\)", label)
+    return text("neuron.minibatch", size=int(found.group(1))) if found else label
+
+
 def _log_levels(losses: np.ndarray, n: int = 22) -> tuple[np.ndarray, Any]:
     from matplotlib.colors import LogNorm
 
@@ -101,7 +115,7 @@ def plot_neuron_landscape(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     pts = np.asarray(trajectory.points)
     ax.plot(pts[:, 0], pts[:, 1], "-o", color=TRACE_COLOURS[1], lw=1.4, markersize=3, zorder=5,
-            label=text("neuron.path", label=trajectory.label, lr=trajectory.lr,
+            label=text("neuron.path", label=mode_label(trajectory.label), lr=trajectory.lr,
                        steps=len(pts) - 1))  # fmt: skip
     ax.plot(*pts[0], **START_STYLE, zorder=8, label=text("neuron.start_wb"))
     if arrows is not None:
@@ -164,7 +178,7 @@ def plot_batch_modes(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     for colour, (label, tr) in zip(TRACE_COLOURS[1:] * 3, runs.items(), strict=False):
         pts = np.asarray(tr.points)
-        entry = f"{label}, lr={tr.lr:g}"
+        entry = f"{mode_label(label)}, lr={tr.lr:g}"
         ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=entry)
         ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.6, label=entry)
     first = next(iter(runs.values()))
