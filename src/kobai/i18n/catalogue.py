@@ -146,6 +146,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "act.note.log_softmax": {"en": "of (x, 0): first output", "ja": "(x, 0) に適用: 第 1 出力"},
     "act.note.identity": {"en": "no non-linearity", "ja": "非線形性なし"},
+    # The frame of a study's report (kobai.studies.base)
+    "report.quick": {"en": "quick settings", "ja": "簡易設定"},
+    "report.default": {"en": "default settings", "ja": "既定の設定"},
+    "report.document": {"en": "document", "ja": "資料"},
+    "report.documents": {"en": "documents", "ja": "資料"},
+    "report.subtitle": {
+        "en": "kobai study {name} · source {documents} {source}",
+        "ja": "kobai study {name} · 出典{documents} {source}",
+    },
+    "report.claim": {"en": "The claim", "ja": "主張"},
+    "report.headlines": {"en": "Headline numbers", "ja": "主要な数値"},
+    "report.quantity": {"en": "quantity", "ja": "量"},
+    "report.value": {"en": "value", "ja": "値"},
+    "report.findings": {"en": "What the numbers say", "ja": "数値が示すこと"},
+    "report.reproduce": {"en": "Reproduce", "ja": "再現"},
+    "report.made_with": {
+        "en": "This page was made with the {mode} and seed {seed} in {seconds:.1f} s. The same "
+        "command gives the same numbers (timings aside):",
+        "ja": "このページは{mode}とシード {seed} で {seconds:.1f} 秒かけて作られました。"
+        "同じコマンドで同じ数値が得られます (時間を除く):",
+    },
+    "report.from_python": {"en": "or from Python", "ja": "または Python から"},
     # Lines of the commands (kobai.cli)
     "cli.wrote": {"en": "wrote {path}", "ja": "書き出し: {path}"},
     "cli.curves_epoch": {

@@ -202,13 +202,16 @@ class Page:
 
     # -- HTML -------------------------------------------------------------------------------
     def to_html(self) -> str:
-        """The page as one self-contained HTML document (figures embedded as data URIs)."""
+        """The page as one self-contained HTML document (figures embedded as data URIs), its
+        ``lang`` the language of :mod:`kobai.i18n`."""
+        from kobai.i18n import get_language
+
         body = [f"<h1>{inline_html(self.title)}</h1>"]
         if self.subtitle:
             body.append(f'<p class="subtitle">{inline_html(self.subtitle)}</p>')
         body.extend(_html(block) for block in self.blocks)
         return (
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<!DOCTYPE html>\n<html lang="{get_language()}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(self.title)}</title>\n<style>{STYLE}</style>\n</head>\n"
             "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.i18n import t
 from kobai.report import Page, format_number
 
 FORMATS = ("png", "svg")
@@ -275,32 +276,32 @@ def run_study(
 
 
 def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
-    mode = "quick settings" if ctx.quick else "default settings"
-    documents = "documents" if " and " in study.source else "document"
+    mode = t("report.quick" if ctx.quick else "report.default")
+    documents = t("report.documents" if " and " in study.source else "report.document")
     page = Page(
-        study.title, subtitle=f"kobai study {study.name} · source {documents} {study.source}"
+        study.title,
+        subtitle=t("report.subtitle", name=study.name, documents=documents, source=study.source),
     )
-    page.heading("The claim")
+    page.heading(t("report.claim"))
     page.paragraph(study.claim)
     if ctx.headlines:
-        page.heading("Headline numbers")
-        page.table(["quantity", "value"], [[h.label, h.value] for h in ctx.headlines])
+        page.heading(t("report.headlines"))
+        page.table(
+            [t("report.quantity"), t("report.value")], [[h.label, h.value] for h in ctx.headlines]
+        )
     for summary in ctx.summaries:
         page.paragraph(f"**{summary.title.capitalize()}**")
         page.table(summary.columns, summary.rows)
     if ctx.findings:
-        page.heading("What the numbers say")
+        page.heading(t("report.findings"))
         page.bullets(ctx.findings)
     page.blocks.extend(ctx.page.blocks)
-    page.heading("Reproduce")
+    page.heading(t("report.reproduce"))
     quick = " --quick" if ctx.quick else ""
-    page.paragraph(
-        f"This page was made with the {mode} and seed {ctx.seed} in {seconds:.1f} s. The same "
-        "command gives the same numbers (timings aside):"
-    )
+    page.paragraph(t("report.made_with", mode=mode, seed=ctx.seed, seconds=seconds))
     page.code(
         f"kobai study {study.name}{quick} --seed {ctx.seed}\n\n"
-        f"# or from Python\nimport kobai.studies\n"
+        f"# {t('report.from_python')}\nimport kobai.studies\n"
         f'kobai.studies.run("{study.name}", quick={ctx.quick}, seed={ctx.seed}, out="...")'
     )
     return page
