@@ -4,7 +4,8 @@ Checks that a change to autograd leaves the plain training step as fast as befor
 784-256-256-10 on a batch of 128 (forward, cross-entropy, backward, SGD step), float32, one
 BLAS thread. Each round runs one subprocess per tree, in ABBA order so that a change in the
 machine's load hits both alike; a subprocess warms up, then times every step. Prints the
-median step of each round and the median over all steps of each tree.
+median step of each round, the median over all steps of each tree, and the median of the
+per-round ratios.
 
     git archive <base-commit> src | tar -x -C /tmp/kobai-base
     python scripts/time_first_order.py --baseline /tmp/kobai-base/src --rounds 10
@@ -70,6 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     trees = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
     steps: dict[str, list[float]] = {name: [] for name in trees}
+    ratios = []
     for r in range(args.rounds):
         order = ["baseline", "candidate"] if r % 2 == 0 else ["candidate", "baseline"]
         medians = {}
@@ -77,11 +79,14 @@ def main() -> None:
             times = run_tree(trees[name], args.warmup, args.steps)
             steps[name] += times
             medians[name] = statistics.median(times)
+        ratios.append(medians["candidate"] / medians["baseline"])
         print(f"round {r}: baseline {medians['baseline'] * 1e3:.2f} ms, "
               f"candidate {medians['candidate'] * 1e3:.2f} ms")  # fmt: skip
     base, cand = (statistics.median(steps[n]) for n in ("baseline", "candidate"))
     print(f"median step over {len(steps['baseline'])} steps each: baseline {base * 1e3:.2f} ms, "
           f"candidate {cand * 1e3:.2f} ms, ratio {cand / base:.3f}")  # fmt: skip
+    # Each round's two runs are neighbours in time: their ratio is the least disturbed figure.
+    print(f"median of the per-round ratios candidate/baseline: {statistics.median(ratios):.3f}")
 
 
 if __name__ == "__main__":

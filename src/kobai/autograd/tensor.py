@@ -211,14 +211,17 @@ class Tensor:
     # -- NumPy-like information -----------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The shape of ``data``."""
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The dtype of ``data``."""
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of axes of ``data``."""
         return self.data.ndim
 
     def numel(self) -> int:
@@ -239,6 +242,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The data as (nested) Python lists of numbers."""
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:

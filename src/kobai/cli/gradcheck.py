@@ -2,7 +2,7 @@
 
 ``--order 2`` checks second derivatives instead (``kobai.gradgradcheck``): the backward pass
 recorded with ``create_graph=True`` is differentiated again and compared with finite
-differences of the first derivatives.
+differences of the first derivatives; ``--order 3`` goes one level further.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from kobai.autograd.numerical import compare_case, first_derivative
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai gradcheck`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "gradcheck",
         help="check every op, layer and loss against numerical gradients",
         description=(
             "Compare the gradient of every registered op, layer and loss computed by "
             "backpropagation with central finite differences, in float64, and print a table. "
-            "With --order 2, compare second derivatives (through create_graph=True) with "
-            "finite differences of first derivatives. Exit code 1 if any check fails."
+            "With --order 2 (3), compare second (third) derivatives, through "
+            "create_graph=True, with finite differences of the derivatives one order lower. "
+            "Exit code 1 if any check fails."
         ),
     )
     p.add_argument("--kind", choices=registry.KINDS, help="check only ops, layers or losses")
@@ -37,9 +39,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--order",
         type=int,
-        choices=(1, 2),
+        choices=(1, 2, 3),
         default=1,
-        help="1: gradients (default); 2: second derivatives, as torch's gradgradcheck",
+        help="1: gradients (default); 2: second derivatives, as torch's gradgradcheck; 3: third",
     )
     p.add_argument("--failures-only", action="store_true", help="print only failing rows")
 
@@ -50,8 +52,8 @@ def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, flo
     inputs = registry.case_inputs(case, rng)
     try:
         fn = case.fn
-        if args.order == 2:  # the vector-Jacobian product, whose gradient is fn's second one
-            fn, inputs = first_derivative(case.fn, inputs, rng)
+        for _ in range(args.order - 1):  # a vector-Jacobian product: its gradient is one order up
+            fn, inputs = first_derivative(fn, inputs, rng)
         max_abs, max_rel, ok = compare_case(
             fn, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol
         )
@@ -61,6 +63,7 @@ def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, flo
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai gradcheck`` with the parsed ``args``; return 0, or 1 when a check failed."""
     if args.eps <= 0:
         raise ValueError(f"--eps must be > 0, got {args.eps}")
     if args.atol < 0 or args.rtol < 0:
@@ -69,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if not cases:
         raise ValueError(f"no gradient-check case matches --filter {args.filter!r}")
     width = max(len(c.name) for c in cases)
-    if args.order == 2:
-        print("second derivatives: backprop through create_graph=True vs finite differences")
+    if args.order > 1:
+        label = {2: "second", 3: "third"}[args.order]
+        print(f"{label} derivatives: backprop through create_graph=True vs finite differences")
     print(f"{'case':<{width}}  {'kind':<5}  {'max abs err':>11}  {'max rel err':>11}  result")
     failed, start = 0, time.perf_counter()
     for case in cases:

@@ -12,6 +12,8 @@ from kobai.autograd.tensor import Tensor
 
 
 class Reshape(Function):
+    """A new shape for the same data; the gradient is reshaped back."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.new_shape = shape
 
@@ -33,6 +35,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute the axes (None: reverse them); the gradient is permuted back."""
+
     def __init__(self, axes: tuple[int, ...] | None) -> None:
         self.axes = axes
 
@@ -51,6 +55,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    """Broadcast to a shape; the engine sums the gradient over the broadcast axes."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.target = shape
 
@@ -68,6 +74,8 @@ class BroadcastTo(Function):
 
 
 class ExpandDims(Function):
+    """Insert an axis of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -85,6 +93,8 @@ class ExpandDims(Function):
 
 
 class Squeeze(Function):
+    """Remove axes of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int | tuple[int, ...] | None) -> None:
         self.axis = axis
 
@@ -161,6 +171,8 @@ class ScatterAdd(Function):
 
 
 class Concatenate(Function):
+    """Join arrays along an existing axis; the gradient is split at the same places."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -187,6 +199,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """Join arrays along a new axis; the gradient is unstacked along it."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
