@@ -16,7 +16,7 @@ from kobai.cli.options import (
     read_toml,
     write_run_config,
 )
-from kobai.train.config import SHARPNESS_SAMPLES, RunConfig, parse_spec
+from kobai.train.config import RunConfig, parse_spec
 
 
 def add_parser(subparsers: Any) -> None:
@@ -69,6 +69,18 @@ def run(args: argparse.Namespace) -> int:
     the_run = build(config)
     write_run_config(run_dir, config.to_dict())
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet)
+
+
+def sharpness_monitor(config: Any, data: Any) -> Any:
+    """The sharpness callback of ``--track-sharpness``: its own random stream from the seed."""
+    import numpy as np
+
+    from kobai.train import SharpnessMonitor
+    from kobai.train.config import SHARPNESS_SAMPLES
+
+    subset = (data.x_train[:SHARPNESS_SAMPLES], data.y_train[:SHARPNESS_SAMPLES])
+    rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(4)[3])
+    return SharpnessMonitor(config.track_sharpness, data=subset, rng=rng)
 
 
 def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) -> int:
@@ -136,17 +148,6 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
     return 0
-
-
-def sharpness_monitor(config: Any, data: Any) -> Any:
-    """The sharpness callback of ``--track-sharpness``: its own random stream from the seed."""
-    import numpy as np
-
-    from kobai.train import SharpnessMonitor
-
-    subset = (data.x_train[:SHARPNESS_SAMPLES], data.y_train[:SHARPNESS_SAMPLES])
-    rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(4)[3])
-    return SharpnessMonitor(config.track_sharpness, data=subset, rng=rng)
 
 
 def describe(config: Any, data: Any) -> str:

@@ -107,7 +107,7 @@ CLAIM = (
 
 @register("curvature", title="The curvature of learning", source="000 and 002", claim=CLAIM)
 def study(ctx: Context) -> None:
-    """Run the study: train SGD and Adam, take the Hessian densities, draw the neuron."""
+    """Hessian densities, the sharpness of SGD and Adam, and the neuron's eigenvectors."""
     n, epochs = ctx.choose(500, 200), ctx.choose(30, 4)
     x, onehot = small_digits(n)
     data = (x, onehot.argmax(axis=1))

@@ -131,7 +131,7 @@ CLAIM = (
     claim=CLAIM,
 )
 def study(ctx: Context) -> None:
-    """Run the study: full-batch gradient descent at each learning rate, sharpness along."""
+    """The edge-of-stability study: full-batch descent at three rates, sharpness against 2/lr."""
     n, steps, every = 500, ctx.choose(4000, 800), 20
     data = small_digits(n)
     runs = []

@@ -17,8 +17,7 @@ import numpy as np
 from kobai.train.options import GRADIENTS
 
 DTYPES = ("float32", "float64")
-#: ``track_sharpness`` measures the Hessian on this many training samples (the first ones).
-SHARPNESS_SAMPLES = 1000
+SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
 
 
 def option(
@@ -180,17 +179,17 @@ class RunConfig:
     seed: int = option(
         0, section="optimisation", help="random seed ({default}): same seed, same numbers"
     )
+    track_sharpness: int | None = option(
+        None,
+        section="optimisation",
+        metavar="N",
+        help="every N epochs record the sharpness (top Hessian eigenvalue, on the first "
+        f"{SHARPNESS_SAMPLES:,} training samples) in history.csv and the learning curve",
+    )
     save_every_epoch: bool = option(
         False,
         section="output",
         help="also keep the parameters of every epoch (for loss-landscape paths)",
-    )
-    track_sharpness: int | None = option(
-        None,
-        section="output",
-        metavar="N",
-        help="every N epochs record the sharpness (top Hessian eigenvalue, on the first "
-        f"{SHARPNESS_SAMPLES:,} training samples) in history.csv and the learning curve",
     )
 
     def __post_init__(self) -> None:
@@ -200,6 +199,12 @@ class RunConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the first bad value."""
+        if self.track_sharpness is not None and (
+            isinstance(self.track_sharpness, bool)
+            or not isinstance(self.track_sharpness, int)
+            or self.track_sharpness < 1
+        ):
+            raise ValueError(f"track_sharpness must be an int >= 1, got {self.track_sharpness!r}")
         if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
             raise ValueError(f"learning rate must be > 0, got {self.lr}")
         if self.batch_size != "full" and (
@@ -224,12 +229,6 @@ class RunConfig:
             raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
         if self.early_stopping is not None and self.early_stopping < 0:
             raise ValueError(f"early stopping patience must be >= 0, got {self.early_stopping}")
-        if self.track_sharpness is not None and (
-            isinstance(self.track_sharpness, bool)
-            or not isinstance(self.track_sharpness, int)
-            or self.track_sharpness < 1
-        ):
-            raise ValueError(f"track_sharpness must be an int >= 1, got {self.track_sharpness!r}")
         parse_spec(self.model)
 
     @classmethod
@@ -253,4 +252,4 @@ class RunConfig:
         return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(3))
 
 
-__all__ = ["DTYPES", "SHARPNESS_SAMPLES", "RunConfig", "option", "parse_spec"]
+__all__ = ["DTYPES", "RunConfig", "option", "parse_spec"]
