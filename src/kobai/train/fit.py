@@ -125,11 +125,16 @@ class _Run:
         self.callbacks: list[Callback] = list(opts["callbacks"])
         self.reference_loss: float | None = None
         self.clock = 0.0
+        # The groups' starting values, from which a re-planned schedule is advanced on resume.
+        self.fresh_groups = [
+            {k: v for k, v in g.items() if k != "params"} for g in optimizer.param_groups
+        ]
 
     # -- checkpoints ----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {
             "epoch": self.state.epoch,
+            "epochs": self.opts["epochs"],
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
@@ -144,8 +149,6 @@ class _Run:
     def restore(self, snap: dict[str, Any]) -> None:
         self.model.load_state_dict(snap["model"])
         self.optimizer.load_state_dict(snap["optimizer"])
-        if self.scheduler is not None and snap["scheduler"] is not None:
-            self.scheduler.load_state_dict(snap["scheduler"])
         self.rng.bit_generator.state = snap["rng"]
         set_generator_states(self.model, snap["module_rngs"])
         self.state.history.load_state_dict(snap["history"])
@@ -158,6 +161,23 @@ class _Run:
             callback.load_state_dict(cstate)
         self.state.epoch, self.clock = int(snap["epoch"]), float(snap["clock"])
         self.reference_loss = snap["reference_loss"]
+        self.restore_scheduler(snap)
+
+    def restore_scheduler(self, snap: dict[str, Any]) -> None:
+        if self.scheduler is None or snap["scheduler"] is None:
+            return
+        planned = snap.get("epochs", self.opts["epochs"])
+        if planned == self.opts["epochs"] or type(self.scheduler).__name__ == "ReduceLROnPlateau":
+            self.scheduler.load_state_dict(snap["scheduler"])
+            return
+        # A run extended (or shortened) to a new length: the saved position belongs to the old
+        # plan, so the caller's scheduler, planned for the new length, is advanced from the
+        # starting rates to where the run stands.
+        for group, fresh in zip(self.optimizer.param_groups, self.fresh_groups, strict=True):
+            group.update(fresh)
+        per_epoch = self.opts["steps_per_epoch"] if self.opts["scheduler_interval"] == "step" else 1
+        for _ in range(self.state.epoch * per_epoch):
+            self.scheduler.step()
 
     def save(self) -> None:
         run_dir = self.state.run_dir
@@ -341,7 +361,10 @@ def fit(
         ``history.json``; with ``save_every_epoch`` also ``checkpoints/epoch_NNNN.npz``.
     resume : bool, default False
         Continue from ``run_dir/checkpoint.npz`` if it exists: the run ends with the same
-        parameters, bit for bit, as one never interrupted.
+        parameters, bit for bit, as one never interrupted. If ``epochs`` differs from the
+        length the checkpoint was planned for, ``scheduler`` (built for the new length) is
+        advanced to the resumed epoch instead of loading the old schedule's position: a
+        cosine schedule extended from 15 to 30 epochs continues at its epoch 15 of 30.
     log_steps : bool, default False
         Also record every step's loss and learning rate (``History.steps``).
     track_grad_norms : bool, default True
@@ -375,7 +398,8 @@ def fit(
         "scheduler_interval": scheduler_interval, "track_grad_norms": track_grad_norms,
         "divergence_factor": divergence_factor, "callbacks": callbacks,
         "run_dir": Path(run_dir) if run_dir is not None else None,
-        "train_metrics": train_metrics,
+        "train_metrics": train_metrics, "epochs": int(epochs),
+        "steps_per_epoch": 1 if size is None else math.ceil(len(x) / size),
     }  # fmt: skip
     run = _Run(model, loss, optimizer, scheduler, opts)
     if run.state.run_dir is not None:
