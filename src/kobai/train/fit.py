@@ -22,7 +22,7 @@ from kobai.train.checkpoint import (
     set_generator_states,
 )
 from kobai.train.history import History
-from kobai.train.numerical import numerical_gradients
+from kobai.train.numerical import numerical_step
 
 GRADIENTS = ("backprop", "numerical")
 CHECKPOINT = "checkpoint.npz"
@@ -202,9 +202,7 @@ class _Run:
             value.backward()
             loss_value, out = float(value.data), output.data
         else:
-            loss_value = numerical_gradients(self.model, self.loss, xb, yb, h=self.opts["h"])
-            with no_grad():
-                out = self.model(Tensor(xb)).data
+            loss_value, out = numerical_step(self.model, self.loss, xb, yb, h=self.opts["h"])
         self.check_divergence(loss_value, where)
         self.optimizer.step()
         return loss_value, out
