@@ -52,8 +52,10 @@ def test_race_with_a_diverged_run_and_negative_values(tmp_path: Path) -> None:
 
 def test_legend_names_optimizer_hyper_parameters_and_status() -> None:
     runs = descend("quadratic", ["momentum", "sgd"], lr={"momentum": 0.1, "sgd": 3.0}, steps=30)
-    assert legend_label(runs["momentum"]) == "momentum (lr=0.1, momentum=0.9): running"
-    assert legend_label(runs["sgd"]) == "sgd (lr=3): diverged at step 10"
+    assert legend_label(runs["momentum"]) == (
+        "momentum (lr=0.1, momentum=0.9): unfinished (budget ended before nearing f*)"
+    )
+    assert legend_label(runs["sgd"]) == "sgd (lr=3): diverged at step 10 (left every bound)"
 
 
 def test_one_dimensional_figure(tmp_path: Path) -> None:

@@ -36,9 +36,13 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 
 
 def legend_label(tr: Any) -> str:
-    """``"adam (lr=0.1): converged"`` or ``"sgd (lr=2): diverged at step 7"``."""
-    status = tr.status if tr.status != "diverged" else f"diverged at step {tr.diverged_at}"
-    return f"{tr.label} ({tr.describe_hyper()}): {status}"
+    """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
+    few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
+    from kobai.landscape.status import STATUS_SHORT
+
+    text = tr.status_text() if hasattr(tr, "status_text") else tr.status
+    why = STATUS_SHORT.get(tr.status)
+    return f"{tr.label} ({tr.describe_hyper()}): {text}" + (f" ({why})" if why else "")
 
 
 def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]:
