@@ -216,7 +216,8 @@ def test_the_mode_toggle_updates_its_controls_when_clicked(
 ) -> None:
     page = page_in(server.url + "?surface=rosenbrock&opt=sgd,lr=0.002&opt=adam,lr=0.05&steps=40")
     wait_for_step(page, 40)
-    instant, live, player = page.locator("#mode-instant"), page.locator("#mode-live"), "#live-controls"
+    instant, live = page.locator("#mode-instant"), page.locator("#mode-live")
+    player = "#live-controls"
     expect(instant).to_have_attribute("aria-pressed", "true")
     expect(page.locator(player)).to_be_hidden()
     live.click()
