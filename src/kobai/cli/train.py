@@ -210,6 +210,9 @@ def train_and_report(
             f"{len(data.x_test)} test), {config.optimizer}, {schedule_text(the_run)}, "
             f"{config.epochs} epochs -> {run_dir}"
         )
+    warning = duration_warning(the_run, done)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     start = time.perf_counter()
     try:
         history = fit(
@@ -247,6 +250,51 @@ def train_and_report(
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
     return 0
+
+
+#: Warn before a stochastic run of at least this many updates (MNIST's default: 120,000).
+MANY_UPDATES = 50_000
+
+
+def duration_warning(the_run: Any, done: int) -> str | None:
+    """A line for a stochastic run that will take minutes: updates, estimated time, a way out.
+
+    The estimate times a few one-sample updates on a copy of the model, so the run itself
+    (its parameters and random generators) is untouched.
+    """
+    config, n = the_run.config, len(the_run.data.x_train)
+    if config.batch_size != 1 or config.epochs <= done:
+        return None
+    updates = n * (config.epochs - done)
+    if updates < MANY_UPDATES:
+        return None
+    seconds = updates * seconds_per_update(the_run)
+    time_text = f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} s"
+    return (
+        f"kobai train: one sample per update makes {updates:,} updates ({n:,} an epoch for "
+        f"{config.epochs - done} epochs): about {time_text} here. "
+        "--epochs 1 or --batch-size 32 is much quicker."
+    )
+
+
+def seconds_per_update(the_run: Any, trials: int = 20) -> float:
+    import copy
+
+    from kobai import optim
+    from kobai.autograd import Tensor
+    from kobai.models.runs import optimizer_options
+
+    model = copy.deepcopy(the_run.model)
+    opt = optim.create(
+        the_run.config.optimizer, model.parameters(), **optimizer_options(the_run.config)
+    )
+    x, y = the_run.data.x_train[:trials], the_run.data.y_train[:trials]
+    start = time.perf_counter()
+    for i in range(trials):
+        opt.zero_grad()
+        the_run.loss(model(Tensor(x[i : i + 1])), y[i : i + 1]).backward()
+        opt.step()
+    return (time.perf_counter() - start) / trials
 
 
 def describe(config: Any, data: Any) -> str:

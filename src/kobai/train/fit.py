@@ -315,7 +315,7 @@ def fit(
     train_metrics: bool = True,
     divergence_factor: float | None = 1e4,
     numerical_h: float = 1e-4,
-    progress: bool | None = None,
+    progress: bool | str | None = None,
 ) -> History:
     """Train ``model`` by gradient descent and return its :class:`History`.
 
@@ -372,8 +372,10 @@ def fit(
     divergence_factor : float or None, default 1e4
         Stop when the loss exceeds this multiple of the first step's loss (None: only NaN/inf
         stop the run). Raises :class:`TrainingDiverged`; the last good checkpoint stays.
-    progress : bool, optional
-        Show a progress bar (default: only when standard error is a terminal).
+    progress : bool or str, optional
+        Show a progress bar (default: only when standard error is a terminal); a string
+        labels the bar (as None otherwise), e.g. ``"latent 8 (2/3)"`` when one command
+        trains several models.
 
     Returns
     -------
@@ -428,16 +430,16 @@ def fit(
     return run.state.history
 
 
-def _progress_bar(progress: bool | None, total: int) -> Any:
+def _progress_bar(progress: bool | str | None, total: int) -> Any:
     import sys
 
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress or total <= 0:
+    label = progress if isinstance(progress, str) else None
+    show = sys.stderr.isatty() if progress is None or label is not None else progress
+    if not show or total <= 0:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="step", dynamic_ncols=True, leave=False)
+    return tqdm(total=total, desc=label, unit="step", dynamic_ncols=True, leave=False)
 
 
 __all__: Sequence[str] = ("FitState", "TrainingDiverged", "evaluate", "fit", "predict")
