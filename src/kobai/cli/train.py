@@ -234,6 +234,7 @@ def train_and_report(
         run_dir / "learning_curve",
         title=describe(config, data),
         formats=("png", "svg"),
+        held_out="test",
     )
     train_scores = evaluate(
         the_run.model, (data.x_train, data.y_train), the_run.loss, task=data.task
