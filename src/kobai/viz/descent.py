@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, save_figure
 
 # Yellow is hard to see on a light background: it goes last.
 TRACE_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
@@ -55,17 +55,28 @@ def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]
     return "f(xₜ)", None
 
 
+def same_paths(runs: dict[str, Any]) -> dict[str, str]:
+    """``{label: earlier label}`` for runs whose path would hide under an earlier one's."""
+    return identical_to({label: tr.points for label, tr in runs.items()})
+
+
+def identical_note(label: str, same: dict[str, str]) -> str:
+    """``" (dashed: identical to adam)"`` for a run drawn over another, else ``""``."""
+    return f" (dashed: identical to {same[label]})" if label in same else ""
+
+
 def plot_values(ax: Any, function: Any, runs: dict[str, Any]) -> None:
-    """f(x_t) (or its gap to the minimum) against step, one line per run."""
+    """f(x_t) (or its gap to the minimum) against step, one line per run; a line identical
+    to an earlier one is dashed over it."""
     ylabel, offset = _value_axis(function, runs)
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+    # The smallest positive float64 gap is rounding: show it as a floor, not a hole.
+    ys = {label: tr.values if offset is None else np.maximum(tr.values - offset, 1e-16)
+          for label, tr in runs.items()}  # fmt: skip
+    same = identical_to(ys, log=offset is not None)
+    for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
         steps = np.arange(len(tr.values))
-        if offset is None:
-            y = tr.values
-        else:
-            # The smallest positive float64 gap is rounding: show it as a floor, not a hole.
-            y = np.maximum(tr.values - offset, 1e-16)
-        ax.plot(steps, y, color=colour, lw=1.8)
+        y = ys[label]
+        ax.plot(steps, y, color=colour, lw=1.8, **(OVER_STYLE if label in same else {}))
         if tr.status == "diverged":
             ax.plot(steps[-1], y[-1], marker="X", color=colour, markersize=9, ls="none")
     if offset is not None:
@@ -135,11 +146,14 @@ def _halo() -> list[Any]:
 def draw_paths(ax: Any, runs: dict[str, Any], *, markers: bool = True) -> list[Any]:
     """Each run's path over the contours; the start marked with an x."""
     handles = []
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+    same = same_paths(runs)
+    for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
         pts = tr.points
-        marker = "o" if markers and len(pts) <= 400 else None
+        over = OVER_STYLE if label in same else {}
+        # a dashed path over another keeps the other's markers visible by drawing none
+        marker = "o" if markers and len(pts) <= 400 and not over else None
         (line,) = ax.plot(
-            pts[:, 0], pts[:, 1], color=colour, lw=1.6, zorder=4, path_effects=_halo()
+            pts[:, 0], pts[:, 1], color=colour, lw=1.6, zorder=4, path_effects=_halo(), **over
         )
         if marker:
             ax.plot(pts[:, 0], pts[:, 1], marker, color=colour, markersize=2.2, zorder=4)
@@ -187,7 +201,8 @@ def plot_race(
     handles = draw_paths(ax, runs)
     ax.set_title(function.label, fontsize=10)
     plot_values(ax_v, function, runs)
-    labels = [legend_label(tr) for tr in runs.values()]
+    same = same_paths(runs)
+    labels = [legend_label(tr) + identical_note(k, same) for k, tr in runs.items()]
     fig.suptitle(title or _race_title(function, runs), fontsize=12)
     start_handle = ax.plot([], [], **START_STYLE)[0]
     star_handle = ax.plot([], [], **MINIMUM_STYLE)[0]
@@ -240,12 +255,14 @@ def plot_surface(
     ax.contour(X, Y, H, levels=15, zdir="z", offset=floor, cmap=CONTOUR_MAP, linewidths=0.6,
                zorder=0)  # fmt: skip
     handles = []
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+    same = same_paths(runs)
+    for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
         inside = _inside(tr.points, function.bounds)
         pts, z = tr.points[inside], height(tr.values[inside]) + lift
+        over = OVER_STYLE if label in same else {}
         ax.plot(pts[:, 0], pts[:, 1], np.full(len(pts), floor), color=colour, lw=1, alpha=0.7,
-                zorder=2)  # fmt: skip
-        handles.append(ax.plot(pts[:, 0], pts[:, 1], z, color=colour, lw=2.2, zorder=3)[0])
+                zorder=2, **over)  # fmt: skip
+        handles.append(ax.plot(pts[:, 0], pts[:, 1], z, color=colour, lw=2.2, zorder=3, **over)[0])
     first = next(iter(runs.values()))
     start = ax.plot(*first.points[0], height(first.values[:1]) + lift, **START_STYLE, zorder=4)
     (xlo, xhi), (ylo, yhi) = function.bounds
@@ -255,7 +272,8 @@ def plot_surface(
     ax.view_init(elev=35, azim=-60)
     ax.set_title(title or f"{function.name}: {function.label}", fontsize=11)
     fig.legend(
-        [*handles, start[0]], [*(legend_label(tr) for tr in runs.values()), "start"],
+        [*handles, start[0]],
+        [*(legend_label(tr) + identical_note(k, same) for k, tr in runs.items()), "start"],
         loc="lower center", ncol=2, fontsize=8, frameon=False,
     )  # fmt: skip
     fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)

@@ -1,0 +1,61 @@
+"""Series identical on the figure are drawn so that both stay visible, and say so."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kobai.landscape import descend, get_function
+from kobai.viz import descent as D
+from kobai.viz.studies import numerics
+from kobai.viz.style import identical_to
+
+
+@pytest.fixture
+def figures(monkeypatch: pytest.MonkeyPatch) -> list:
+    kept: list = []
+    real = D.save_figure
+
+    def keep(fig, path, *, formats=("png",)):  # type: ignore[no-untyped-def]
+        kept.append(fig)
+        return real(fig, path, formats=formats)
+
+    monkeypatch.setattr(D, "save_figure", keep)
+    return kept
+
+
+def test_identical_means_indistinguishable_on_the_axis() -> None:
+    a = np.linspace(1.0, 0.0, 50)
+    assert identical_to({"a": a, "b": a + 1e-4, "c": a + 0.1}) == {"b": "a"}
+    # on a log axis: within 0.4 % of the decades spanned
+    g = np.geomspace(1.0, 1e-8, 30)
+    assert identical_to({"f": g, "b": g * 1.01}, log=True) == {"b": "f"}
+    assert identical_to({"f": g, "b": g * 2}, log=True) == {}
+    assert identical_to({"short": a[:10], "long": a}) == {}
+    paths = {"p": np.c_[a, a], "q": np.c_[a, a]}
+    assert identical_to(paths) == {"q": "p"}
+
+
+def test_textbook_adam_over_adam_is_dashed_and_named(tmp_path: Path, figures: list) -> None:
+    f = get_function("rosenbrock")
+    runs = descend(f, ["adam", "textbook-adam", "sgd"], steps=40)
+    D.plot_race(f, runs, tmp_path / "race", formats=("png",))
+    fig = figures[0]
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts[1].endswith("(dashed: identical to adam)")
+    assert not texts[0].endswith(")") or "identical" not in texts[0]
+    assert "identical" not in texts[2]
+    contour, values = fig.axes[:2]
+    styles = [line.get_linestyle() for line in values.lines[:3]]
+    assert styles == ["-", "--", "-"]
+
+
+def test_forward_and_backward_differences_both_show() -> None:
+    h = np.geomspace(1e-1, 1e-8, 8)
+    forward = 0.5 * h + 1e-16 / h
+    fig = numerics.error_against_step(
+        h, {"forward": forward, "backward": forward * 1.001, "central": h**2}, title="t"
+    )
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "backward difference (dashed: identical to forward)" in labels
+    assert "forward difference" in labels and "central difference" in labels
