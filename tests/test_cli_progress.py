@@ -46,3 +46,24 @@ def test_a_long_stochastic_run_is_announced(options: dict, warned: bool) -> None
     # resuming: only what is left counts
     assert "80,000 updates (8,000 an epoch for 10 epochs)" in (duration_warning(run, 5) or "")
     assert duration_warning(run, 10) is None  # 40,000 updates left
+
+
+def test_numpy_warnings_are_summarised_in_one_line(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    import kobai.cli.activations
+    from kobai.cli.main import main
+
+    def noisy(args):  # type: ignore[no-untyped-def]
+        big = np.full(3, 1e38, dtype=np.float32)
+        for _ in range(500):
+            big * np.float32(10)  # overflow, as in a diverging run
+        np.log(np.zeros(2))
+        return 0
+
+    monkeypatch.setattr(kobai.cli.activations, "run", noisy)
+    assert main(["activations"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "RuntimeWarning" not in err[0]
+    assert err[0].startswith("kobai activations: note: 501 NumPy warning(s) while computing: ")
+    assert "overflow encountered in multiply (500x)" in err[0]

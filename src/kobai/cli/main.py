@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from kobai import __version__
+from kobai.cli.options import summarised_runtime_warnings
 
 # The order of ``kobai --help``; other command modules follow alphabetically.
 ORDER = ("train", "evaluate", "predict", "gradcheck")
@@ -66,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kobai.backend import set_num_threads
 
             set_num_threads(args.threads)
-        return int(module.run(args))
+        with summarised_runtime_warnings(args.command):
+            return int(module.run(args))
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"kobai {args.command}: error: {exc}", file=sys.stderr)
         return 2

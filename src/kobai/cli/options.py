@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
+import warnings
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +79,32 @@ def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
     """Create ``run_dir`` and write ``config`` to its ``config.json``."""
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def summarised_runtime_warnings(command: str) -> Iterator[Counter[str]]:
+    """NumPy's RuntimeWarnings (overflow, invalid value, ...) counted instead of printed, then
+    reported in one line: a run that diverges on purpose must not flood the terminal."""
+    counts: Counter[str] = Counter()
+    original = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, RuntimeWarning):
+            counts[str(message)] += 1
+        else:
+            original(message, category, *args, **kwargs)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RuntimeWarning)
+        warnings.showwarning = show
+        try:
+            yield counts
+        finally:
+            warnings.showwarning = original
+    if counts:
+        kinds = "; ".join(f"{m} ({n}x)" for m, n in counts.most_common(3))
+        print(
+            f"kobai {command}: note: {sum(counts.values())} NumPy warning(s) while computing: "
+            f"{kinds} (expected where a run diverges)",
+            file=sys.stderr,
+        )
