@@ -59,3 +59,22 @@ def test_forward_and_backward_differences_both_show() -> None:
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "backward difference (dashed: identical to forward)" in labels
     assert "forward difference" in labels and "central difference" in labels
+
+
+def test_a_formulas_view_follows_its_paths_and_promises_no_star(
+    tmp_path: Path, figures: list
+) -> None:
+    f = get_function("x**2 + 3*sin(y)")
+    runs = descend(f, ["sgd", "momentum"], steps=100)
+    assert max(tr.points[:, 1].max() for tr in runs.values()) > f.bounds[1][1]  # they leave it
+    D.plot_race(f, runs, tmp_path / "race", formats=("png",))
+    fig = figures[0]
+    contour = fig.axes[0]
+    top = max(tr.points[:, 1].max() for tr in runs.values())
+    assert contour.get_ylim()[1] >= top and contour.get_ylim()[0] <= f.bounds[1][0]
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "start" in texts and "global minimum" not in texts
+    rosen = get_function("rosenbrock")
+    D.plot_race(rosen, descend(rosen, ["adam"], steps=5), tmp_path / "r", formats=("png",))
+    assert "global minimum" in [t.get_text() for t in figures[1].legends[0].get_texts()]
+    assert figures[1].axes[0].get_xlim() == pytest.approx(rosen.bounds[0])  # nothing to follow

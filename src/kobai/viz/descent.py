@@ -165,6 +165,40 @@ def draw_paths(ax: Any, runs: dict[str, Any], *, markers: bool = True) -> list[A
     return handles
 
 
+#: A view widened to follow the paths grows to at most this many times its span per axis.
+MAX_WIDENING = 4.0
+
+
+def follow_paths(function: Any, runs: dict[str, Any]) -> Any:
+    """``function`` with its drawing bounds widened (5 % margin) to hold every path that did
+    not diverge: a formula's default box must not cut off where the optimisers go.
+    Diverging runs are left to leave the view (their status says where they went)."""
+    import dataclasses
+
+    kept = [tr.points for tr in runs.values() if tr.status not in ("diverged", "diverging")]
+    points = np.concatenate(kept) if kept else np.empty((0, function.dim))
+    points = points[np.isfinite(points).all(axis=1)]
+    if not len(points):
+        return function
+    box = []
+    for axis, (lo, hi) in enumerate(function.bounds):
+        span = hi - lo
+        low, high = min(lo, points[:, axis].min()), max(hi, points[:, axis].max())
+        if (low, high) != (lo, hi):
+            margin = 0.05 * (high - low)
+            low, high = (
+                max(low - margin, lo - MAX_WIDENING * span),
+                min(high + margin, hi + MAX_WIDENING * span),
+            )
+        box.append((float(low), float(high)))
+    bounds = tuple(box)
+    return (
+        function
+        if bounds == tuple(function.bounds)
+        else dataclasses.replace(function, bounds=bounds)
+    )
+
+
 def plot_race(
     function: Any,
     trajectories: Any,
@@ -191,6 +225,7 @@ def plot_race(
         The files written.
     """
     runs = as_runs(trajectories)
+    function = follow_paths(function, runs)
     plt = pyplot()
     (xlo, xhi), (ylo, yhi) = function.bounds
     aspect = float(np.clip((xhi - xlo) / (yhi - ylo), 1.0, 1.8))
@@ -204,12 +239,13 @@ def plot_race(
     same = same_paths(runs)
     labels = [legend_label(tr) + identical_note(k, same) for k, tr in runs.items()]
     fig.suptitle(title or _race_title(function, runs), fontsize=12)
-    start_handle = ax.plot([], [], **START_STYLE)[0]
-    star_handle = ax.plot([], [], **MINIMUM_STYLE)[0]
+    extra = [(ax.plot([], [], **START_STYLE)[0], "start")]
+    if function.minima:  # a formula has no known minima: no star drawn, none promised
+        extra.append((ax.plot([], [], **MINIMUM_STYLE)[0], "global minimum"))
     fig.tight_layout()
     fig.legend(
-        [*handles, start_handle, star_handle],
-        [*labels, "start", "global minimum"],
+        [*handles, *(h for h, _ in extra)],
+        [*labels, *(text for _, text in extra)],
         loc="upper center",
         ncol=2,
         fontsize=9,
@@ -241,6 +277,7 @@ def plot_surface(
     the valley floor stays visible under the walls.
     """
     runs = as_runs(trajectories)
+    function = follow_paths(function, runs)
     plt = pyplot()
     X, Y, Z = function.grid(n)
     height = _height(function)
