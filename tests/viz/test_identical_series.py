@@ -78,3 +78,18 @@ def test_a_formulas_view_follows_its_paths_and_promises_no_star(
     D.plot_race(rosen, descend(rosen, ["adam"], steps=5), tmp_path / "r", formats=("png",))
     assert "global minimum" in [t.get_text() for t in figures[1].legends[0].get_texts()]
     assert figures[1].axes[0].get_xlim() == pytest.approx(rosen.bounds[0])  # nothing to follow
+
+
+def test_a_path_behind_a_wall_of_the_surface_is_hidden() -> None:
+    from kobai.viz.style import pyplot
+
+    x = np.linspace(-2, 2, 81)
+    X, Y = np.meshgrid(x, x)
+    H = np.where(np.abs(Y) < 0.2, 3.0, 0.0)  # a wall along y = 0 on a flat floor
+    ax = pyplot().figure().add_subplot(projection="3d")
+    ax.set(xlim=(-2, 2), ylim=(-2, 2), zlim=(0, 3))
+    ax.view_init(elev=15, azim=-90)  # looking from y < 0 towards the wall
+    xs = np.linspace(-1, 1, 5)
+    front = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, -1.0), np.full(5, 0.01))
+    behind = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, 1.0), np.full(5, 0.01))
+    assert not front.any() and behind.all()

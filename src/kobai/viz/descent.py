@@ -291,6 +291,11 @@ def plot_surface(
                     zorder=1, rasterized=True)  # fmt: skip
     ax.contour(X, Y, H, levels=15, zdir="z", offset=floor, cmap=CONTOUR_MAP, linewidths=0.6,
                zorder=0)  # fmt: skip
+    (xlo, xhi), (ylo, yhi) = function.bounds
+    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), zlim=(floor, float(np.nanmax(H))), xlabel="x",
+           ylabel="y")  # fmt: skip
+    ax.set_zlabel("log₁₀(1 + f − f*)" if function.log_levels else "f(x, y)")
+    ax.view_init(elev=35, azim=-60)
     handles = []
     same = same_paths(runs)
     for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
@@ -299,14 +304,14 @@ def plot_surface(
         over = OVER_STYLE if label in same else {}
         ax.plot(pts[:, 0], pts[:, 1], np.full(len(pts), floor), color=colour, lw=1, alpha=0.7,
                 zorder=2, **over)  # fmt: skip
-        handles.append(ax.plot(pts[:, 0], pts[:, 1], z, color=colour, lw=2.2, zorder=3, **over)[0])
+        hidden = hidden_by_surface(ax, (X, Y, H), pts[:, 0], pts[:, 1], z)
+        # Behind a wall of the surface a path is drawn faint, as if seen through it.
+        ax.plot(*_only(pts[:, 0], pts[:, 1], z, keep=hidden), color=colour, lw=1.4, alpha=0.35,
+                zorder=3, **over)  # fmt: skip
+        visible = _only(pts[:, 0], pts[:, 1], z, keep=~hidden)
+        handles.append(ax.plot(*visible, color=colour, lw=2.2, zorder=3, **over)[0])
     first = next(iter(runs.values()))
     start = ax.plot(*first.points[0], height(first.values[:1]) + lift, **START_STYLE, zorder=4)
-    (xlo, xhi), (ylo, yhi) = function.bounds
-    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), zlim=(floor, float(np.nanmax(H))), xlabel="x",
-           ylabel="y")  # fmt: skip
-    ax.set_zlabel("log₁₀(1 + f − f*)" if function.log_levels else "f(x, y)")
-    ax.view_init(elev=35, azim=-60)
     ax.set_title(title or f"{function.name}: {function.label}", fontsize=11)
     fig.legend(
         [*handles, start[0]],
@@ -315,6 +320,44 @@ def plot_surface(
     )  # fmt: skip
     fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
     return save_figure(fig, path, formats=formats)
+
+
+def hidden_by_surface(
+    ax: Any, surface: tuple[np.ndarray, np.ndarray, np.ndarray], xs: Any, ys: Any, zs: Any
+) -> np.ndarray:
+    """Which points of a path on a 3-D axes lie behind the surface, seen from the camera.
+
+    From each point a ray goes towards the camera (the axes' ``elev`` and ``azim``, in the
+    box matplotlib draws); the point is hidden when the ray passes under the surface
+    (``z < H(x, y)`` by more than 1 % of the height range) before it leaves the box. Call
+    after the limits and the view are set. ``surface`` is a regular grid ``(X, Y, H)``.
+    """
+    X, Y, H = surface
+    lows = np.array([ax.get_xlim3d()[0], ax.get_ylim3d()[0], ax.get_zlim3d()[0]])
+    spans = np.array([np.ptp(ax.get_xlim3d()), np.ptp(ax.get_ylim3d()), np.ptp(ax.get_zlim3d())])
+    aspect = np.asarray(ax.get_box_aspect(), dtype=float)
+    elev, azim = np.deg2rad(ax.elev), np.deg2rad(ax.azim)
+    towards = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+    points = np.column_stack([xs, ys, zs]).astype(float)
+    box = (points - lows) / spans * aspect
+    steps = np.linspace(0.02, 1.0, 120) * float(np.linalg.norm(aspect))
+    rays = box[:, None, :] + steps[None, :, None] * towards  # (points, samples, 3)
+    data = lows + rays / aspect * spans
+    x0, dx = float(X[0, 0]), float(X[0, 1] - X[0, 0])
+    y0, dy = float(Y[0, 0]), float(Y[1, 0] - Y[0, 0])
+    col = np.rint((data[..., 0] - x0) / dx).astype(int)
+    row = np.rint((data[..., 1] - y0) / dy).astype(int)
+    inside = (col >= 0) & (col < X.shape[1]) & (row >= 0) & (row < X.shape[0])
+    ground = np.full(inside.shape, -np.inf)
+    ground[inside] = H[row[inside], col[inside]]
+    margin = 0.01 * float(np.nanmax(H) - np.nanmin(H))
+    hidden: np.ndarray = np.any(ground > data[..., 2] + margin, axis=1)
+    return hidden
+
+
+def _only(xs: Any, ys: Any, zs: Any, *, keep: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The coordinates with the points not kept set to NaN: the line breaks there."""
+    return tuple(np.where(keep, np.asarray(v, dtype=float), np.nan) for v in (xs, ys, zs))
 
 
 def _height(function: Any) -> Any:
