@@ -122,3 +122,23 @@ def test_cli_lists_and_refuses(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "unknown study 'nope'" in bad.stderr
     negative = _kobai("study", "batch-modes", "--seed", "-1", cwd=tmp_path)
     assert negative.returncode == 2 and "--seed must be >= 0" in negative.stderr
+
+
+def test_the_vanishing_study_reports_its_networks_as_it_goes(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from kobai.studies import vanishing
+    from kobai.studies.base import Context
+
+    monkeypatch.setattr(vanishing, "_network", lambda *a: None)
+    monkeypatch.setattr(vanishing, "layer_gradient_norms", lambda *a: {"0": 1.0, "1": 1.0})
+    monkeypatch.setattr(
+        vanishing, "_first_epoch",
+        lambda *a: {"norms": {}, "loss": 1.0, "accuracy": 0.5, "status": "ok"},
+    )  # fmt: skip
+    study = kobai.studies.get("vanishing-gradients")
+    ctx = Context(study, out=tmp_path, seed=0, quick=True, verbose=True)
+    assert len(vanishing.measure(ctx, (None, None), (None, None))) == 48
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "  [vanishing-gradients] network 1/48: depth 5, sigmoid"
+    assert len(lines) == 6 and lines[-1].endswith("network 41/48: depth 10, relu")
