@@ -19,11 +19,23 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-# Schedules whose arguments are Python objects (functions, other schedulers): no CLI form.
-PYTHON_ONLY = {
-    "lambda": "a Python function (lr_lambda)",
-    "sequential": "other scheduler objects (schedulers, milestones)",
+# Required arguments that are Python objects (functions, other schedulers): no CLI form.
+PYTHON_OBJECTS = {
+    "lr_lambda": "a Python function (lr_lambda)",
+    "schedulers": "other scheduler objects (schedulers)",
 }
+
+
+def python_only() -> dict[str, str]:
+    """The schedules that need Python objects, and what they need, by name."""
+    from kobai.optim.registry import SCHEDULERS
+
+    found = {}
+    for name, factory in SCHEDULERS.items():
+        needs = [PYTHON_OBJECTS[n] for n in _required(factory) if n in PYTHON_OBJECTS]
+        if needs:
+            found[name] = " and ".join(needs)
+    return found
 
 #: The learning rate falls to this fraction of its start by the end of the run (exponential).
 FINAL_FRACTION = 0.01
@@ -45,6 +57,7 @@ DEFAULTS: dict[str, Callable[[int, float], dict[str, Any]]] = {
     "cosine-restarts": lambda epochs, lr: {"T_0": _thirds(epochs)},
     "warmup-cosine": lambda epochs, lr: {"warmup_steps": max(1, epochs // 10)},
     "onecycle": lambda epochs, lr: {"max_lr": lr},
+    "cyclic": lambda epochs, lr: {"base_lr": lr / 10, "max_lr": lr},
 }
 
 
@@ -68,7 +81,8 @@ def run_schedule_options(
         its half and three quarters, ``exponential`` decays to 1 % of the rate over it,
         ``cosine-restarts`` restarts every third, ``warmup-cosine`` warms up over a tenth.
     lr : float
-        The optimizer's learning rate (``onecycle``'s peak ``max_lr``).
+        The optimizer's learning rate (``onecycle``'s peak ``max_lr``; ``cyclic`` cycles
+        between a tenth of it and it).
 
     Raises
     ------
@@ -80,10 +94,11 @@ def run_schedule_options(
     from kobai.optim.registry import SCHEDULERS
 
     key = _key(name)
-    choices = [n for n in optim.available_schedulers() if n not in PYTHON_ONLY]
-    if key in PYTHON_ONLY:
+    only = python_only()
+    choices = [n for n in optim.available_schedulers() if n not in only]
+    if key in only:
         raise ValueError(
-            f"schedule {name!r} takes {PYTHON_ONLY[key]} and cannot be chosen on the command "
+            f"schedule {name!r} takes {only[key]} and cannot be chosen on the command "
             f"line; build it from Python, or choose one of: {', '.join(choices)}"
         )
     if key not in SCHEDULERS:
