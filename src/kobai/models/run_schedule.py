@@ -37,6 +37,7 @@ def python_only() -> dict[str, str]:
             found[name] = " and ".join(needs)
     return found
 
+
 #: The learning rate falls to this fraction of its start by the end of the run (exponential).
 FINAL_FRACTION = 0.01
 
