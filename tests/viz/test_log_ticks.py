@@ -46,3 +46,21 @@ def test_near_identical_mean_curves_are_named() -> None:
     )  # fmt: skip
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["adagrad", "rmsprop (dashed: same as adagrad)", "sgd"]
+
+
+def test_peak_labels_keep_off_the_curves_and_the_legend() -> None:
+    from kobai.viz.activations import _panel
+    from kobai.viz.style import pyplot
+
+    x = np.linspace(-5, 5, 801)
+    for name, side in (("sigmoid", "left"), ("tanh", "right")):
+        fig, ax = pyplot().subplots()
+        _panel(ax, name, x)
+        fig.canvas.draw()
+        (label,) = ax.texts
+        assert label.get_horizontalalignment() == side  # tanh's curve rises through the right
+        box = label.get_window_extent()
+        assert not box.overlaps(ax.get_legend().get_window_extent())
+        (f_line,) = [line for line in ax.lines if line.get_label() == "f(x)"]
+        curve = ax.transData.transform(np.c_[x, f_line.get_ydata()])
+        assert not any(box.contains(px, py) for px, py in curve)
