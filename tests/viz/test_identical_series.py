@@ -93,3 +93,23 @@ def test_a_path_behind_a_wall_of_the_surface_is_hidden() -> None:
     front = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, -1.0), np.full(5, 0.01))
     behind = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, 1.0), np.full(5, 0.01))
     assert not front.any() and behind.all()
+
+
+def test_one_dimensional_labels_of_a_runaway_run_do_not_pile_up(tmp_path: Path) -> None:
+    from kobai.viz.style import pyplot
+
+    f = get_function("quadratic")
+    run = descend(f, ["sgd"], lr=2.1, steps=40)["sgd"]
+    fig, ax = pyplot().subplots()
+    D._one_dimensional_panel(ax, f, run, "C0", annotate=4, tangents=3)
+    fig.canvas.draw()
+    names = [t for t in ax.texts if t.get_text().startswith("x")]
+    boxes = [t.get_window_extent() for t in names]
+    assert len(names) == 1  # x0..x3 sit within a few pixels of each other at this scale
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    calm = descend(f, ["sgd"], lr=0.1, steps=10)["sgd"]
+    fig, ax = pyplot().subplots()
+    D._one_dimensional_panel(ax, f, calm, "C0", annotate=4, tangents=3)
+    assert [t.get_text() for t in ax.texts if t.get_text().startswith("x")] == [
+        "x₀", "x₁", "x₂", "x₃"
+    ]  # fmt: skip

@@ -422,19 +422,26 @@ def _one_dimensional_panel(
         )  # fmt: skip
     ax.plot(xs, tr.values, "o", color=colour, markersize=5, label=legend_label(tr))
     ax.plot(xs[0], tr.values[0], **START_STYLE, label="start x₀")
+    top = max(float(curve_y.max()), float(tr.values.max()))
+    bottom = float(curve_y.min())
+    ax.set(xlim=(lo, hi), ylim=(bottom - 0.05 * (top - bottom), top + 0.08 * (top - bottom)))
+    pixels = ax.transData.transform(np.c_[xs, tr.values])
+    named: list[np.ndarray] = []
     for t in range(min(annotate, len(xs))):
-        ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
-                    textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
+        # steps that land on top of each other (a run far out of scale) share one label
+        if all(np.hypot(*(pixels[t] - p)) >= 18.0 for p in named):
+            named.append(pixels[t])
+            ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
+                        textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
     if annotate:
         ax.text(1.03, 0.0, _step_table(tr, slopes, annotate), transform=ax.transAxes,
                 family="monospace", fontsize=8, va="bottom", ha="left",
                 bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9})  # fmt: skip
-    top = max(float(curve_y.max()), float(tr.values.max()))
-    bottom = float(curve_y.min())
-    ax.set(xlim=(lo, hi), ylim=(bottom - 0.05 * (top - bottom), top + 0.08 * (top - bottom)))
     ax.set(xlabel="x", ylabel="f(x)", title=f"{tr.label}: {tr.describe_hyper()}")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center")
+    # below the plot: the legend names the run's status and must not cover its steps
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
+              frameon=False)  # fmt: skip
 
 
 def _step_table(tr: Any, slopes: list[float], rows: int) -> str:
