@@ -9,7 +9,8 @@ from kobai.data import make_single_neuron
 from kobai.landscape import descend, get_function, neuron
 from kobai.viz.activations import activation_curve, activation_names, plot_activations
 from kobai.viz.animation import animate_race
-from kobai.viz.descent import legend_label, plot_descent_1d, plot_race, plot_surface
+from kobai.viz.descent import legend_label, plot_descent_1d, plot_race
+from kobai.viz.descent_surface import plot_surface
 from kobai.viz.neuron import plot_batch_modes, plot_neuron_landscape
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from kobai.landscape import descend, get_function
 from kobai.viz import descent as D
+from kobai.viz import descent_surface as S
 from kobai.viz.studies import numerics
 from kobai.viz.style import identical_to
 
@@ -90,8 +91,8 @@ def test_a_path_behind_a_wall_of_the_surface_is_hidden() -> None:
     ax.set(xlim=(-2, 2), ylim=(-2, 2), zlim=(0, 3))
     ax.view_init(elev=15, azim=-90)  # looking from y < 0 towards the wall
     xs = np.linspace(-1, 1, 5)
-    front = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, -1.0), np.full(5, 0.01))
-    behind = D.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, 1.0), np.full(5, 0.01))
+    front = S.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, -1.0), np.full(5, 0.01))
+    behind = S.hidden_by_surface(ax, (X, Y, H), xs, np.full(5, 1.0), np.full(5, 0.01))
     assert not front.any() and behind.all()
 
 
