@@ -147,3 +147,12 @@ def test_epoch_numbers_never_overlap(tmp_path: Path, figures: list) -> None:
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     star = ax.transData.transform([0.0, 0.0])
     assert all(not b.contains(*star) for b in boxes)
+
+
+def test_the_floor_contours_lie_under_the_surface(tmp_path: Path, figures: list) -> None:
+    L.plot_loss_surface(surface(bowl()), tmp_path / "s", formats=("png",))
+    ax = figures[0].axes[0]
+    assert ax.computed_zorder is False
+    floor, surf = ax.collections[0], ax.collections[-1]
+    assert floor.get_zorder() < surf.get_zorder()  # drawn first: the surface hides it
+    assert ax.get_zlim()[0] < float(bowl().min())  # a floor below the lowest loss

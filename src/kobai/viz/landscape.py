@@ -261,12 +261,15 @@ def plot_loss_surface(
     Z = np.minimum(np.where(np.isfinite(loss), loss, cap), cap)
     X, Y = np.meshgrid(surface.xs, surface.ys)
     fig = plt.figure(figsize=(7.2, 5.6))
-    ax = fig.add_subplot(projection="3d")
+    # The floor's contours lie under the surface: drawn first, below it, they stay hidden
+    # where the surface covers them instead of showing through it.
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)
+    floor = float(Z.min()) - 0.15 * float(Z.max() - Z.min())
+    ax.contour(X, Y, Z, levels=15, zdir="z", offset=floor, cmap=SURFACE_MAP, linewidths=0.8,
+               zorder=0)  # fmt: skip
     ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, linewidth=0, antialiased=True,
                     rcount=min(len(surface.ys), 101), ccount=min(len(surface.xs), 101),
-                    alpha=0.95)  # fmt: skip
-    floor = float(Z.min())
-    ax.contour(X, Y, Z, levels=15, zdir="z", offset=floor, cmap=SURFACE_MAP, linewidths=0.8)
+                    alpha=0.95, zorder=1)  # fmt: skip
     ax.set_zlim(floor, float(Z.max()))
     clipped = cap < float(finite.max())
     ax.set_xlabel(axis_labels[0], labelpad=8)
