@@ -75,6 +75,7 @@ class Trajectory:
 
     @property
     def lr(self) -> float:
+        """The learning rate of the run (``hyper['lr']``)."""
         return float(self.hyper["lr"])
 
     @property
