@@ -101,7 +101,8 @@ def plot_activations(
     for ax in flat[len(chosen) + 1 :]:
         ax.set_visible(False)
     fig.suptitle("Activations f(x) (solid) and their derivatives f′(x) (dashed)", fontsize=14)
-    fig.tight_layout()
+    # room at the top for the title: with five rows it would sit on the first row's titles
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return save_figure(fig, path, formats=formats)
 
 
