@@ -26,7 +26,12 @@ export function optText(opt) {
 }
 
 export function readUrl(search) {
-  const q = new URLSearchParams(search);
+  const given = new URLSearchParams(search);
+  const view = given.get("view") === "network" ? "network" : "race";
+  // A URL holds one view's settings; names such as opt, activation and noise mean different
+  // things in the other view, which therefore starts from its own defaults.
+  const none = new URLSearchParams();
+  let q = view === "race" ? given : none;
   const race = {
     surface: q.get("surface") || "rosenbrock",
     expr: q.get("expr") || "",
@@ -38,6 +43,7 @@ export function readUrl(search) {
     speed: q.get("speed") || "30,1",
     at: numberOr(q.get("at"), 0),
   };
+  q = view === "network" ? given : none;
   const net = {
     data: q.get("data") || "moons",
     samples: numberOr(q.get("samples"), 200),
@@ -50,8 +56,7 @@ export function readUrl(search) {
     speed: numberOr(q.get("speed"), 5),
     at: numberOr(q.get("at"), 0),
   };
-  const view = q.get("view") === "network" ? "network" : "race";
-  return { view, race, net, given: q };
+  return { view, race, net, given };
 }
 
 function numberOr(text, fallback) {
