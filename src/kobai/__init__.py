@@ -19,6 +19,18 @@ from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
+# Loaded on first use, so that ``import kobai`` stays NumPy-only (the sweep needs sqlite3).
+_LAZY = {"sweep": "kobai.sweep", "ensemble": "kobai.train.ensemble"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(_LAZY[name])
+    raise AttributeError(f"module 'kobai' has no attribute {name!r}")
+
+
 __all__ = [
     "Function",
     "GradcheckError",

@@ -13,7 +13,7 @@ import hashlib
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -78,15 +78,18 @@ class DaskExecutor:
     def describe(self) -> str:
         return f"Dask scheduler {self.client.scheduler.address} ({self.workers} worker(s))"
 
-    def results(self, tasks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, Any]]:
-        """Yield ``(key, outcome)`` as cells finish, in any order."""
+    def results(
+        self, tasks: dict[str, dict[str, Any]], function: Callable[..., Any] = run_cell
+    ) -> Iterator[tuple[str, Any]]:
+        """Yield ``(key, outcome)`` as tasks finish, in any order (``function``: by default
+        :func:`run_cell`)."""
         distributed = _import_distributed()
         run_id = uuid.uuid4().hex[:8]
         futures = {}
         for key, task in tasks.items():
             task["threads"] = self.threads
             name = f"kobai-cell-{run_id}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
-            futures[self.client.submit(run_cell, task, key=name, pure=False)] = key
+            futures[self.client.submit(function, task, key=name, pure=False)] = key
         self._futures = list(futures)
         for future in distributed.as_completed(futures):
             try:

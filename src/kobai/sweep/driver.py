@@ -150,15 +150,13 @@ def _execute(
     store.mark_running(sorted(tasks))
     start, own = time.perf_counter(), 0.0
     try:
-        for key, outcome in results:
-            if isinstance(outcome, OSError) and outcome.errno in DISK_ERRORS:
-                raise OSError(f"cannot write the run directory of cell {key}: {outcome}")
-            if isinstance(outcome, BaseException):
-                outcome = {"status": "failed", "error": f"{type(outcome).__name__}: {outcome}"}
-            store.finish(key, outcome)
-            running.discard(key)
-            own += outcome.get("seconds") or 0.0
-            bar.update(outcome["status"], min(len(running), getattr(executor, "workers", 1)))
+        for item in results:
+            batch = [_checked(key, outcome) for key, outcome in _pairs(item)]
+            store.finish_many(batch)
+            for key, outcome in batch:
+                running.discard(key)
+                own += outcome.get("seconds") or 0.0
+                bar.update(outcome["status"], min(len(running), getattr(executor, "workers", 1)))
     except KeyboardInterrupt:
         executor.close(kill=True)
         raise SweepInterrupted(
@@ -170,6 +168,19 @@ def _execute(
         if running:
             _quietly(store.mark_pending, sorted(running))
     _record_timing(store, executor, len(tasks), time.perf_counter() - start, own)
+
+
+def _pairs(item: Any) -> list[tuple[str, Any]]:
+    return item if isinstance(item, list) else [item]
+
+
+def _checked(key: str, outcome: Any) -> tuple[str, dict[str, Any]]:
+    """An outcome as the store records it; a full disk stops the sweep."""
+    if isinstance(outcome, OSError) and outcome.errno in DISK_ERRORS:
+        raise OSError(f"cannot write the run directory of cell {key}: {outcome}")
+    if isinstance(outcome, BaseException):
+        return key, {"status": "failed", "error": f"{type(outcome).__name__}: {outcome}"}
+    return key, outcome
 
 
 def _record_timing(store: Store, executor: Any, cells: int, wall: float, own: float) -> None:

@@ -9,7 +9,7 @@ and hands out the unfinished cells again, which continue from their checkpoints.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from kobai.sweep.cell import run_cell
@@ -50,25 +50,29 @@ class LocalExecutor:
     def describe(self) -> str:
         return f"{self.workers} local worker(s) x {self.threads} thread(s)"
 
-    def results(self, tasks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, Any]]:
-        """Yield ``(key, outcome)`` as cells finish; an outcome is the result dict of
-        :func:`run_cell` or the exception that stopped it."""
+    def results(
+        self, tasks: dict[str, dict[str, Any]], function: Callable[..., Any] = run_cell
+    ) -> Iterator[tuple[str, Any]]:
+        """Yield ``(key, outcome)`` as tasks finish; an outcome is what ``function`` (by
+        default :func:`run_cell`) returned, or the exception that stopped it."""
         for task in tasks.values():
             task["threads"] = self.threads
         if self.workers == 1:
             for key, task in tasks.items():
-                yield key, _call(task)
+                yield key, _call(function, task)
             return
-        yield from self._pooled(dict(tasks))
+        yield from self._pooled(dict(tasks), function)
 
-    def _pooled(self, remaining: dict[str, dict[str, Any]]) -> Iterator[tuple[str, Any]]:
+    def _pooled(
+        self, remaining: dict[str, dict[str, Any]], function: Callable[..., Any]
+    ) -> Iterator[tuple[str, Any]]:
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
         breaks = 0
         while remaining:
             pool = self._start(len(remaining))
-            futures = {pool.submit(run_cell, task): key for key, task in remaining.items()}
+            futures = {pool.submit(function, task): key for key, task in remaining.items()}
             broken = False
             for future in as_completed(futures):
                 key = futures[future]
@@ -114,9 +118,9 @@ class LocalExecutor:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _call(task: dict[str, Any]) -> Any:
+def _call(function: Callable[..., Any], task: dict[str, Any]) -> Any:
     try:
-        return run_cell(task)
+        return function(task)
     except Exception as exc:  # noqa: BLE001 - passed on to the driver
         return exc
 

@@ -14,7 +14,7 @@ T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.
        2.060, 2.056, 2.052, 2.048, 2.045, 2.042)  # fmt: skip
 
 
-class SweepResults(list):  # type: ignore[type-arg]
+class SweepResults(list):
     """The cells of a sweep as a list of records (dicts), in plan order.
 
     Each record has ``key``, ``config_key``, one entry per axis (``lr``, ``optimizer``, ...),

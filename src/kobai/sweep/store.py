@@ -122,9 +122,10 @@ class Store:
 
     def check_plan(self, plan: Plan) -> None:
         """Refuse to continue a sweep with a plan other than the one it was started with."""
-        if self.meta("fingerprint") != plan.fingerprint():
+        stored = self.meta("fingerprint") or ""
+        if stored != plan.fingerprint():
             raise StoreError(
-                f"{self.folder} holds another plan (fingerprint {self.meta('fingerprint')[:12]},"
+                f"{self.folder} holds another plan (fingerprint {stored[:12]},"
                 f" this one {plan.fingerprint()[:12]}); start it in a new directory"
             )
 
@@ -179,19 +180,27 @@ class Store:
 
     def finish(self, key: str, result: dict[str, Any]) -> None:
         """Record a cell's outcome and history in one transaction."""
+        self.finish_many([(key, result)])
+
+    def finish_many(self, outcomes: list[tuple[str, dict[str, Any]]]) -> None:
+        """Record several cells' outcomes and histories in one transaction."""
         with self.transaction():
-            self.db.execute(
-                "UPDATE cells SET status = ?, metrics = ?, epochs = ?, seconds = ?, error = ?, "
-                "worker = ?, updated = ? WHERE key = ?",
-                (result["status"], json.dumps(result.get("metrics", {})),
-                 len(result.get("history", [])), result.get("seconds"), result.get("error"),
-                 result.get("worker", ""), time.time(), key),
-            )  # fmt: skip
-            self.db.execute("DELETE FROM history WHERE key = ?", (key,))
-            self.db.executemany(
-                "INSERT INTO history VALUES (?, ?, ?)",
-                [(key, int(r["epoch"]), json.dumps(r)) for r in result.get("history", [])],
-            )
+            for key, result in outcomes:
+                self._finish(key, result)
+
+    def _finish(self, key: str, result: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE cells SET status = ?, metrics = ?, epochs = ?, seconds = ?, error = ?, "
+            "worker = ?, updated = ? WHERE key = ?",
+            (result["status"], json.dumps(result.get("metrics", {})),
+             len(result.get("history", [])), result.get("seconds"), result.get("error"),
+             result.get("worker", ""), time.time(), key),
+        )  # fmt: skip
+        self.db.execute("DELETE FROM history WHERE key = ?", (key,))
+        self.db.executemany(
+            "INSERT INTO history VALUES (?, ?, ?)",
+            [(key, int(r["epoch"]), json.dumps(r)) for r in result.get("history", [])],
+        )
 
     def set_meta(self, name: str, value: str) -> None:
         with self.transaction():
