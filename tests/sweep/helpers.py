@@ -11,11 +11,11 @@ from typing import Any
 
 SRC = str(Path(__file__).parents[2] / "src")
 
-# Cells long enough (25 epochs, one checkpoint each) to be killed in the middle of one.
+# Cells long enough (15 epochs, one checkpoint each) to be killed in the middle of one.
 KILL_SPEC: dict[str, Any] = {
     "name": "kill",
     "base": {"data": "moons", "samples": 80, "model": "mlp:4", "dropout": 0.0,
-             "schedule": "none", "epochs": 25, "batch_size": 16},
+             "schedule": "none", "epochs": 15, "batch_size": 16},
     "axes": {"optimizer": ["sgd", "adam"], "lr": [0.1, 0.3]},
     "seeds": 2,
 }  # fmt: skip
@@ -28,7 +28,7 @@ samples = 80
 model = "mlp:4"
 dropout = 0.0
 schedule = "none"
-epochs = 25
+epochs = 15
 batch_size = 16
 [axes]
 optimizer = ["sgd", "adam"]

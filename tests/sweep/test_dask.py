@@ -13,7 +13,7 @@ import pytest
 
 import kobai.sweep as ks
 
-from .helpers import KILL_SPEC, SRC, wait_for
+from .helpers import KILL_SPEC, KILL_TOML, SRC, wait_for
 from .test_run import _mid_run
 
 distributed = pytest.importorskip("distributed", reason="Dask is the optional extra kobai[dask]")
@@ -31,13 +31,19 @@ def client() -> Iterator[Any]:
     cluster.close()
 
 
-def test_dask_gives_the_same_table_as_one_local_worker(
-    kill_reference, client, tmp_path: Path
+def test_dask_from_the_command_line_gives_the_same_table(
+    kill_reference, client, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    results = ks.run(KILL_SPEC, tmp_path / "dask", client=client)
-    assert results.sha256() == kill_reference.sha256()
-    workers = {r["key"]: r for r in results}
-    assert len(workers) == 8
+    from kobai.cli.main import main
+
+    toml = tmp_path / "kill.toml"
+    toml.write_text(KILL_TOML)
+    address = client.scheduler.address
+    code = main(["sweep", str(toml), "--out", str(tmp_path / "s"), "--scheduler", address,
+                 "--quiet"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"results sha256: {kill_reference.sha256()}" in out and "Dask scheduler" in out
 
 
 def test_a_worker_killed_mid_cell_loses_nothing(kill_reference, client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -60,18 +66,3 @@ def test_a_worker_killed_mid_cell_loses_nothing(kill_reference, client, tmp_path
     # The killed worker's cell finished on another worker process.
     assert all(not r["error"] for r in results)
     client.wait_for_workers(2, timeout=30)
-
-
-def test_dask_from_the_command_line(kill_reference, client, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from kobai.cli.main import main
-
-    toml = tmp_path / "kill.toml"
-    from .helpers import KILL_TOML
-
-    toml.write_text(KILL_TOML)
-    address = client.scheduler.address
-    code = main(["sweep", str(toml), "--out", str(tmp_path / "s"), "--scheduler", address,
-                 "--quiet"])  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
-    assert f"results sha256: {kill_reference.sha256()}" in out and "Dask scheduler" in out
