@@ -107,9 +107,16 @@ def plot_heatmap(
     fig.colorbar(image, ax=ax, label=f"mean final {metric}")
     for i in range(len(ys)):
         for j in range(len(xs)):
-            text = "diverged" if math.isnan(grid[i, j]) else f"{grid[i, j]:.3g}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white")
-    ax.set_xticks(range(len(xs)), [f"{x:g}" if _numeric([x]) else str(x) for x in xs])
+            value = grid[i, j]
+            text = "diverged" if math.isnan(value) else f"{value:.3g}"
+            # Dark text on the light end of the colour map, white on the dark end.
+            red, green, blue, _ = (
+                image.cmap(image.norm(value)) if not math.isnan(value) else (1,) * 4
+            )
+            light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="black" if light else "white")  # fmt: skip
+    ax.set_xticks(range(len(xs)), [f"{x:.3g}" if _numeric([x]) else str(x) for x in xs])
     ax.set_yticks(range(len(ys)), [str(y) for y in ys])
     ax.set_xlabel(columns)
     ax.set_ylabel(rows)
