@@ -115,3 +115,18 @@ def test_toml_plan_with_base_file(tmp_path: Path) -> None:
     )
     plan = read_plan(tmp_path / "lr.toml")
     assert plan.name == "lr" and plan.base["model"] == "mlp:4" and len(plan.cells()) == 9
+
+
+def test_import_kobai_loads_neither_sqlite_nor_dask() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kobai, kobai.cli.main as m\n"
+        "m.build_parser()\n"
+        "print([n for n in ('sqlite3', 'distributed', 'dask', 'pandas') if n in sys.modules])\n"
+        "kobai.sweep.parse_plan, kobai.ensemble.fit_ensemble\n"
+        "print('sqlite3' in sys.modules, 'distributed' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "True False"]

@@ -182,3 +182,20 @@ def test_a_full_disk_stops_with_one_line_and_leaves_the_store_whole(
     db.close()
     assert 0 < statuses(folder).get("done", 0) < 8
     assert ks.run(None, folder, resume=True, workers=1).sha256() == kill_reference.sha256()
+
+
+def test_failed_cells_are_recorded_reported_and_retried(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    table = tmp_path / "data.csv"
+    spec = {"base": {"data": f"csv:{table}", "target": "label", "model": "mlp:3", "epochs": 2,
+                     "dropout": 0.0}, "axes": {"lr": [0.1, 0.2]}}  # fmt: skip
+    failed = ks.run(spec, tmp_path / "s", workers=1)
+    assert [r["status"] for r in failed] == ["failed", "failed"]
+    assert "no such file" in failed[0]["error"].lower() or "not found" in failed[0]["error"]
+    # The report still works with no finished cell; a resume retries failed cells.
+    assert main(["sweep", "report", str(tmp_path / "s"), "--out", str(tmp_path / "r")]) == 0
+    rows = "".join(f"{a},{a % 2}\n" for a in range(20))
+    table.write_text("a,label\n" + rows)
+    assert main(["sweep", "--resume", str(tmp_path / "s"), "--workers", "1", "--quiet"]) == 0
+    assert [r["status"] for r in ks.load(tmp_path / "s")] == ["done", "done"]
+    assert [r["attempts"] for r in ks.load(tmp_path / "s")] == [2, 2]
+    capsys.readouterr()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         return report(args)
     if len(args.target) > 1:
         raise ValueError(f"kobai sweep takes one CONFIG file, got {' '.join(args.target)}")
+    import sqlite3
+
     import kobai.sweep as ks
 
     spec = gather_spec(args)

@@ -83,7 +83,8 @@ def plot_metric_by_axis(
     ax.set_ylabel(f"final {metric}")
     ax.set_title(f"{metric} against {axis}: mean and 95% interval over seeds (x: diverged)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
     return save_figure(fig, path, formats=FORMATS)
 
 
@@ -170,7 +171,8 @@ def plot_learning_curves(
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
     fig.suptitle(f"{metric} per epoch: mean over seeds, band from lowest to highest seed", y=1.02)
     return save_figure(fig, path, formats=FORMATS)
 
