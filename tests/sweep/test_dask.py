@@ -66,3 +66,12 @@ def test_a_worker_killed_mid_cell_loses_nothing(kill_reference, client, tmp_path
     # The killed worker's cell finished on another worker process.
     assert all(not r["error"] for r in results)
     client.wait_for_workers(2, timeout=30)
+
+
+def test_vectorized_groups_on_dask_give_the_local_table(client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from .test_vectorized import SPEC
+
+    on_dask = ks.run(SPEC, tmp_path / "dask", client=client, vectorize=True)
+    here = ks.run(SPEC, tmp_path / "here", workers=1, vectorize=True)
+    assert on_dask.sha256() == here.sha256()
+    assert [r["status"] for r in on_dask].count("diverged") >= 2
