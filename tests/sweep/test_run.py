@@ -135,11 +135,16 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:  # ty
         (["--axis", "lrr=0.1"], "unknown axis 'lrr'"),
         (["--axis", "optimizer="], "--axis takes NAME=VALUES, got 'optimizer='"),
         (["--resume", str(tmp_path)], f"{tmp_path} is not a sweep directory (no sweep.db)"),
+        (["--axis", "lr=0.1", "--workers", "0"], "workers must be an int >= 1, got 0"),
+        (["report", str(tmp_path)], f"{tmp_path} is not a sweep directory (no sweep.db)"),
+        (["a.toml", "b.toml"], "kobai sweep takes one CONFIG file, got a.toml b.toml"),
+        ([str(tmp_path / "none.toml")], f"no configuration file at {tmp_path / 'none.toml'}"),
     ]
     for args, message in cases:
         assert main(["sweep", *args, "--out", str(tmp_path / "x"), "--quiet"]) == 2
         err = capsys.readouterr().err
         assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x").exists()
 
 
 def test_resume_with_another_plan_is_refused(kill_reference, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -157,6 +162,7 @@ def test_an_unanswering_scheduler_fails_fast(tmp_path: Path, capsys) -> None:  #
                  "--out", str(tmp_path / "s"), "--quiet"])  # fmt: skip
     assert code == 2 and time.monotonic() - start < 10
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()  # nothing half-made
 
 
 def test_a_full_disk_stops_with_one_line_and_leaves_the_store_whole(

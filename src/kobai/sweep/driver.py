@@ -70,16 +70,21 @@ def run(
     ... # doctest: +SKIP
     """
     folder = Path(out)
-    with _driver_lock(folder):
-        store = _open_store(plan, folder, resume=resume)
-        try:
-            executor = _executor(workers, threads, client, scheduler)
+    if resume and not (folder / FILENAME).is_file():
+        raise StoreError(f"{folder} is not a sweep directory (no {FILENAME})")
+    checked = _as_plan(plan) if plan is not None else None
+    # Workers and scheduler are checked before anything is written: a sweep that cannot
+    # start leaves no half-made sweep directory behind.
+    executor = _executor(workers, threads, client, scheduler)
+    try:
+        with _driver_lock(folder):
+            store = _open_store(checked, folder, resume=resume)
             try:
                 _execute(store, store.plan(), executor, vectorize=vectorize, progress=progress)
             finally:
-                executor.close()
-        finally:
-            store.close()
+                store.close()
+    finally:
+        executor.close()
     return load(folder)
 
 
@@ -91,15 +96,14 @@ def _as_plan(plan: Plan | dict[str, Any] | str | Path) -> Plan:
     return read_plan(plan)
 
 
-def _open_store(plan: Any, folder: Path, *, resume: bool) -> Store:
+def _open_store(checked: Plan | None, folder: Path, *, resume: bool) -> Store:
     if resume:
         store = Store.open(folder)
-        if plan is not None:
-            store.check_plan(_as_plan(plan))
+        if checked is not None:
+            store.check_plan(checked)
         return store
-    if plan is None:
+    if checked is None:
         raise ValueError("a sweep needs a plan (a TOML file or a dict), got none")
-    checked = _as_plan(plan)
     if (folder / FILENAME).exists():
         with _opened(folder) as existing:
             existing.check_plan(checked)
@@ -123,7 +127,7 @@ def _executor(workers: int | None, threads: int | None, client: Any, scheduler: 
         return DaskExecutor(client=client, address=scheduler, threads=threads or 1)
     from kobai.sweep.local import LocalExecutor, default_workers
 
-    return LocalExecutor(workers or default_workers(), threads)
+    return LocalExecutor(default_workers() if workers is None else workers, threads)
 
 
 def _execute(
@@ -184,7 +188,8 @@ def _checked(key: str, outcome: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _record_timing(store: Store, executor: Any, cells: int, wall: float, own: float) -> None:
-    workers = getattr(executor, "workers", 1)
+    # Workers beyond the number of cells had nothing to do: they are no overhead of a cell.
+    workers = max(1, min(getattr(executor, "workers", 1), cells))
     timing = {
         "cells": cells, "wall_seconds": wall, "cell_seconds": own,
         "executor": executor.describe(), "workers": workers,
