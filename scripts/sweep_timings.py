@@ -74,11 +74,13 @@ def main() -> None:
         rows.append(("2-worker LocalCluster", time.perf_counter() - start, timing(folder),
                      results.sha256()))  # fmt: skip
     resumed = killed_and_resumed(args.plan, out / "killed")
-    print(f"{'executor':24}{'wall s':>9}{'runs s':>9}{'overhead ms/cell':>18}  sha256")
+    print(f"{'executor':24}{'wall s':>9}{'runs s':>9}{'overhead ms/cell':>18}"
+          f"{'start-up s':>12}{'after it':>10}  sha256")  # fmt: skip
     for label, wall, t, sha in rows:
         print(f"{label:24}{wall:9.1f}{t['cell_seconds']:9.1f}"
-              f"{1000 * t['overhead_per_cell']:18.1f}  {sha[:16]}")  # fmt: skip
-    print(f"{'killed and resumed':24}{'':36}  {resumed[:16]}")
+              f"{1000 * t['overhead_per_cell']:18.1f}{t['startup_seconds']:12.1f}"
+              f"{1000 * t['overhead_per_cell_after_startup']:10.1f}  {sha[:16]}")  # fmt: skip
+    print(f"{'killed and resumed':24}{'':58}  {resumed[:16]}")
     print(f"load average: {os.getloadavg()}")
 
 

@@ -137,7 +137,9 @@ def summarise(results: Any) -> int:
         print(
             f"this run: {timing['cells']} cells in {timing['wall_seconds']:.1f} s on "
             f"{timing['executor']}; runs' own time {timing['cell_seconds']:.1f} s, overhead "
-            f"{1000 * timing['overhead_per_cell']:.0f} ms per cell"
+            f"{1000 * timing['overhead_per_cell']:.0f} ms per cell ("
+            f"{1000 * timing['overhead_per_cell_after_startup']:.0f} ms after "
+            f"{timing['startup_seconds']:.1f} s of start-up)"
         )
     best = best_configuration(results)
     if best is not None:

@@ -152,12 +152,15 @@ def _execute(
     bar = _Bar(total, total - len(todo), progress)
     running = set(tasks)
     store.mark_running(sorted(tasks))
-    start, own = time.perf_counter(), 0.0
+    start, own, startup = time.perf_counter(), 0.0, None
     try:
         for item in results:
             batch = [_checked(key, outcome) for key, outcome in _pairs(item)]
             store.finish_many(batch)
             for key, outcome in batch:
+                if startup is None:
+                    # Until the first cell is back, the workers were starting (importing).
+                    startup = max(0.0, time.perf_counter() - start - (outcome.get("seconds") or 0))
                 running.discard(key)
                 own += outcome.get("seconds") or 0.0
                 bar.update(outcome["status"], min(len(running), getattr(executor, "workers", 1)))
@@ -171,7 +174,7 @@ def _execute(
         bar.close()
         if running:
             _quietly(store.mark_pending, sorted(running))
-    _record_timing(store, executor, len(tasks), time.perf_counter() - start, own)
+    _record_timing(store, executor, len(tasks), time.perf_counter() - start, own, startup or 0.0)
 
 
 def _pairs(item: Any) -> list[tuple[str, Any]]:
@@ -187,13 +190,20 @@ def _checked(key: str, outcome: Any) -> tuple[str, dict[str, Any]]:
     return key, outcome
 
 
-def _record_timing(store: Store, executor: Any, cells: int, wall: float, own: float) -> None:
+def _record_timing(
+    store: Store, executor: Any, cells: int, wall: float, own: float, startup: float
+) -> None:
+    """Wall time, the runs' own time and the overhead per cell, in the store's meta table:
+    ``overhead_per_cell`` = (wall x workers - runs' time) / cells, and the same after the
+    workers' start-up (``startup_seconds``, the wait for the first cell beyond its run)."""
     # Workers beyond the number of cells had nothing to do: they are no overhead of a cell.
     workers = max(1, min(getattr(executor, "workers", 1), cells))
+    per_cell = (lambda seconds: (seconds * workers - own) / cells) if cells else (lambda _: 0.0)
     timing = {
         "cells": cells, "wall_seconds": wall, "cell_seconds": own,
-        "executor": executor.describe(), "workers": workers,
-        "overhead_per_cell": (wall * workers - own) / cells if cells else 0.0,
+        "executor": executor.describe(), "workers": workers, "startup_seconds": startup,
+        "overhead_per_cell": per_cell(wall),
+        "overhead_per_cell_after_startup": per_cell(wall - startup),
     }  # fmt: skip
     store.set_meta("timing", json.dumps(timing))
 
