@@ -157,10 +157,11 @@ def _execute(
         for item in results:
             batch = [_checked(key, outcome) for key, outcome in _pairs(item)]
             store.finish_many(batch)
+            if startup is None:
+                # Until the first cells are back, beyond their own time, workers were starting.
+                first = sum(outcome.get("seconds") or 0.0 for _, outcome in batch)
+                startup = max(0.0, time.perf_counter() - start - first)
             for key, outcome in batch:
-                if startup is None:
-                    # Until the first cell is back, the workers were starting (importing).
-                    startup = max(0.0, time.perf_counter() - start - (outcome.get("seconds") or 0))
                 running.discard(key)
                 own += outcome.get("seconds") or 0.0
                 bar.update(outcome["status"], min(len(running), getattr(executor, "workers", 1)))
