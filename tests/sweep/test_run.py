@@ -43,13 +43,19 @@ def test_a_cell_run_alone_in_reverse_order_gives_the_same_numbers(
         assert outcome["metrics"] == kill_reference[cell.index]["metrics"]
 
 
-def test_cells_are_ordinary_run_directories(kill_reference, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cells_are_ordinary_run_directories(kill_reference, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     run_dir = Path(kill_reference[0]["run_dir"])
     assert {"config.json", "checkpoint.npz", "history.csv", "history.json"} <= {
         p.name for p in run_dir.iterdir()
     }
     assert main(["evaluate", str(run_dir)]) == 0
     assert f"{kill_reference[0]['val_accuracy']:.4f}" in capsys.readouterr().out
+    figures = tmp_path / "figures"
+    assert main(["curves", str(run_dir), str(kill_reference[1]["run_dir"]), "--x", "epoch",
+                 "--out", str(figures)]) == 0  # fmt: skip
+    assert main(["landscape", str(run_dir), "--resolution", "5", "--samples", "40",
+                 "--mode", "random", "--out", str(figures / "land")]) == 0  # fmt: skip
+    assert any(figures.glob("*.png")) and any((figures / "land").glob("*.png"))
 
 
 def test_results_load_as_records_and_a_frame(kill_reference) -> None:  # type: ignore[no-untyped-def]
