@@ -153,11 +153,13 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:  # ty
     assert not (tmp_path / "x").exists()
 
 
-def test_resume_with_another_plan_is_refused(kill_reference, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_resume_with_another_plan_or_thread_count_is_refused(kill_reference, capsys) -> None:  # type: ignore[no-untyped-def]
     folder = str(kill_reference.folder)
     before = kill_reference.sha256()
     assert main(["sweep", "--resume", folder, "--axis", "lr=0.1", "--set", "data=moons"]) == 2
     assert f"{folder} holds another plan" in capsys.readouterr().err
+    with pytest.raises(ks.StoreError, match="started with 1 thread.s. per cell; resume it with"):
+        ks.run(None, folder, resume=True, threads=2)
     assert ks.load(folder).sha256() == before
 
 

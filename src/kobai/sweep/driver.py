@@ -46,7 +46,8 @@ def run(
     workers : int, optional
         Local worker processes (default: one per core; 1 runs in this process).
     threads : int, optional
-        BLAS threads per worker (default: cores // workers, at least 1).
+        BLAS threads of each cell (default 1; a resumed sweep keeps the count it started
+        with, since a matrix product may round differently with another count).
     client : dask.distributed.Client, optional
         Run the cells on this Dask cluster instead (the sweep directory must be on a file
         system the workers share).
@@ -73,12 +74,13 @@ def run(
     if resume and not (folder / FILENAME).is_file():
         raise StoreError(f"{folder} is not a sweep directory (no {FILENAME})")
     checked = _as_plan(plan) if plan is not None else None
+    threads = _threads(folder, threads, resume=resume)
     # Workers and scheduler are checked before anything is written: a sweep that cannot
     # start leaves no half-made sweep directory behind.
     executor = _executor(workers, threads, client, scheduler)
     try:
         with _driver_lock(folder):
-            store = _open_store(checked, folder, resume=resume)
+            store = _open_store(checked, folder, resume=resume, threads=threads)
             try:
                 _execute(store, store.plan(), executor, vectorize=vectorize, progress=progress)
             finally:
@@ -96,7 +98,24 @@ def _as_plan(plan: Plan | dict[str, Any] | str | Path) -> Plan:
     return read_plan(plan)
 
 
-def _open_store(checked: Plan | None, folder: Path, *, resume: bool) -> Store:
+def _threads(folder: Path, threads: int | None, *, resume: bool) -> int:
+    """BLAS threads per cell: as given (default 1), or as the resumed sweep started."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):  # fmt: skip
+        raise ValueError(f"threads must be an int >= 1, got {threads!r}")
+    if not resume:
+        return threads or 1
+    with _opened(folder) as store:
+        started = int(store.meta("threads") or 1)
+    if threads is not None and threads != started:
+        raise StoreError(
+            f"{folder} was started with {started} thread(s) per cell; resume it with the same "
+            f"(another count may round differently), got {threads}"
+        )
+    return started
+
+
+def _open_store(checked: Plan | None, folder: Path, *, resume: bool, threads: int) -> Store:
     if resume:
         store = Store.open(folder)
         if checked is not None:
@@ -108,7 +127,7 @@ def _open_store(checked: Plan | None, folder: Path, *, resume: bool) -> Store:
         with _opened(folder) as existing:
             existing.check_plan(checked)
         raise StoreError(f"{folder} already holds this sweep; continue it with --resume {folder}")
-    return Store.create(folder, checked)
+    return Store.create(folder, checked, meta={"threads": str(threads)})
 
 
 @contextmanager
@@ -120,11 +139,11 @@ def _opened(folder: Path) -> Iterator[Store]:
         store.close()
 
 
-def _executor(workers: int | None, threads: int | None, client: Any, scheduler: str | None) -> Any:
+def _executor(workers: int | None, threads: int, client: Any, scheduler: str | None) -> Any:
     if client is not None or scheduler is not None:
         from kobai.sweep.dask_executor import DaskExecutor
 
-        return DaskExecutor(client=client, address=scheduler, threads=threads or 1)
+        return DaskExecutor(client=client, address=scheduler, threads=threads)
     from kobai.sweep.local import LocalExecutor, default_workers
 
     return LocalExecutor(default_workers() if workers is None else workers, threads)

@@ -24,11 +24,6 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def threads_per_worker(workers: int) -> int:
-    """BLAS threads for each of ``workers`` processes so that workers x threads <= cores."""
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
-
-
 class LocalExecutor:
     """Run cells on this machine.
 
@@ -36,15 +31,17 @@ class LocalExecutor:
     ----------
     workers : int
         Processes; 1 runs the cells one after another in this process.
-    threads : int, optional
-        BLAS threads per worker (default: cores // workers).
+    threads : int, default 1
+        BLAS threads of each cell. One per cell, with one worker per core, keeps workers x
+        threads <= cores; and a fixed count keeps results the same with any number of
+        workers (OpenBLAS rounds some products differently with 1 and 2 threads).
     """
 
-    def __init__(self, workers: int, threads: int | None = None) -> None:
+    def __init__(self, workers: int, threads: int = 1) -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be an int >= 1, got {workers!r}")
         self.workers = workers
-        self.threads = threads or threads_per_worker(workers)
+        self.threads = threads
         self._pool: Any = None
 
     def describe(self) -> str:

@@ -58,8 +58,9 @@ class Store:
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
-    def create(cls, folder: str | Path, plan: Plan) -> Store:
-        """Write a new store for ``plan`` in ``folder`` (which must not hold one)."""
+    def create(cls, folder: str | Path, plan: Plan, meta: dict[str, str] | None = None) -> Store:
+        """Write a new store for ``plan`` in ``folder`` (which must not hold one), with
+        ``meta`` entries (such as the threads per cell) beside the plan."""
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
         if (target / FILENAME).exists():
@@ -69,9 +70,10 @@ class Store:
             # executescript would commit on its own: one statement at a time keeps it atomic.
             for statement in filter(str.strip, SCHEMA.split(";")):
                 store.db.execute(statement)
-            meta = {"format": FORMAT, "plan": json.dumps(plan.to_dict()),
-                    "fingerprint": plan.fingerprint(), "created": repr(time.time())}  # fmt: skip
-            store.db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            entries = {"format": FORMAT, "plan": json.dumps(plan.to_dict()),
+                       "fingerprint": plan.fingerprint(), "created": repr(time.time()),
+                       **(meta or {})}  # fmt: skip
+            store.db.executemany("INSERT INTO meta VALUES (?, ?)", entries.items())
             store.db.executemany(
                 "INSERT INTO cells (key, position, config_key, params, replicate, seed, run_dir)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
