@@ -12,7 +12,7 @@ from typing import Any
 from kobai.sweep.cell import DISK_ERRORS
 from kobai.sweep.plan import Plan, parse_plan, read_plan
 from kobai.sweep.results import SweepResults, load
-from kobai.sweep.store import FILENAME, Store, StoreError
+from kobai.sweep.store import FILENAME, Store, StoreError, holds_sweep
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -123,7 +123,7 @@ def _open_store(checked: Plan | None, folder: Path, *, resume: bool, threads: in
         return store
     if checked is None:
         raise ValueError("a sweep needs a plan (a TOML file or a dict), got none")
-    if (folder / FILENAME).exists():
+    if holds_sweep(folder):
         with _opened(folder) as existing:
             existing.check_plan(checked)
         raise StoreError(f"{folder} already holds this sweep; continue it with --resume {folder}")

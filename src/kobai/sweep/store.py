@@ -63,8 +63,9 @@ class Store:
         ``meta`` entries (such as the threads per cell) beside the plan."""
         target = Path(folder)
         target.mkdir(parents=True, exist_ok=True)
-        if (target / FILENAME).exists():
+        if holds_sweep(target):
             raise StoreError(f"{target} already holds a sweep; continue it with --resume {target}")
+        # A store whose creation was killed before its one transaction committed is empty.
         store = cls(_connect(target / FILENAME), target)
         with store.transaction():
             # executescript would commit on its own: one statement at a time keeps it atomic.
@@ -91,8 +92,11 @@ class Store:
         target = Path(folder)
         if not (target / FILENAME).is_file():
             raise StoreError(f"{target} is not a sweep directory (no {FILENAME})")
-        store = cls(_connect(target / FILENAME), target)
+        if not holds_sweep(target):
+            raise StoreError(f"{target / FILENAME} holds no sweep (its start was interrupted); "
+                             "start the sweep again")  # fmt: skip
         try:
+            store = cls(_connect(target / FILENAME), target)
             fmt = store.meta("format")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{target / FILENAME} is not a readable sweep store: {exc}") from None
@@ -110,7 +114,9 @@ class Store:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk, SQLITE_FULL).
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
@@ -207,6 +213,22 @@ class Store:
     def set_meta(self, name: str, value: str) -> None:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+
+def holds_sweep(folder: str | Path) -> bool:
+    """Whether ``folder`` has a ``sweep.db`` with a sweep in it (not merely the empty file a
+    killed start leaves)."""
+    path = Path(folder) / FILENAME
+    if not path.is_file():
+        return False
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+    except sqlite3.DatabaseError:
+        return True  # not ours to overwrite: Store.open names what is wrong with it
+    finally:
+        db.close()
+    return found is not None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
