@@ -14,7 +14,7 @@ SRC = str(Path(__file__).parents[2] / "src")
 # Cells long enough (15 epochs, one checkpoint each) to be killed in the middle of one.
 KILL_SPEC: dict[str, Any] = {
     "name": "kill",
-    "base": {"data": "moons", "samples": 80, "model": "mlp:4", "dropout": 0.0,
+    "base": {"data": "moons", "samples": 400, "model": "mlp:4", "dropout": 0.0,
              "schedule": "none", "epochs": 15, "batch_size": 16},
     "axes": {"optimizer": ["sgd", "adam"], "lr": [0.1, 0.3]},
     "seeds": 2,
@@ -24,7 +24,7 @@ KILL_TOML = """name = "kill"
 seeds = 2
 [base]
 data = "moons"
-samples = 80
+samples = 400
 model = "mlp:4"
 dropout = 0.0
 schedule = "none"
