@@ -43,6 +43,8 @@ def test_cells_group_by_everything_but_seed_and_optimizer() -> None:
     members = sorted(sorted(c["key"] for c in g["cells"]) for g in chunks.values())
     assert members == [["c0", "c3"], ["c1"], ["c2"]]
     tasks["c1"]["config"]["dropout"] = 0.5
+    tasks["c2"]["config"]["epochs"] = 3
+    tasks["c2"]["config"]["activation"] = "gelu"  # not batched: alone
     one = groups(tasks, workers=1)
     assert sorted(sorted(c["key"] for c in g["cells"]) for g in one.values()) == [
         ["c0", "c3"], ["c1"], ["c2"],

@@ -27,10 +27,16 @@ SHARED = ("data", "target", "samples", "model", "activation", "init", "batchnorm
 MAX_MEMBERS = 256
 
 
+# Activations the batched forward and backward passes know (kobai.train._batched).
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+
+
 def vectorizable(config: dict[str, Any]) -> bool:
     """Whether a cell's configuration can train as an ensemble member."""
+    activation = str(config.get("activation", "relu")).strip().lower().replace("-", "_")
     return (
-        config.get("gradient", "backprop") == "backprop"
+        activation in ACTIVATIONS
+        and config.get("gradient", "backprop") == "backprop"
         and not config.get("dropout", 0.2)
         and not config.get("batchnorm", False)
         and config.get("early_stopping") is None
