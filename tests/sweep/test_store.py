@@ -65,3 +65,14 @@ def test_broken_and_half_made_stores(tmp_path: Path) -> None:
         ks.run(None, garbage, resume=True)
     with pytest.raises(ks.StoreError, match="is not a readable sweep store"):
         ks.run(SPEC, garbage, workers=1)
+
+
+def test_one_driver_per_sweep_directory(tmp_path: Path) -> None:
+    import fcntl
+
+    ks.run(SPEC, tmp_path, workers=1)
+    with open(tmp_path / ".driver.lock", "a+") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ks.StoreError, match="is in use by another running sweep"):
+            ks.run(None, tmp_path, resume=True)
+    assert len(ks.run(None, tmp_path, resume=True)) == 4
