@@ -103,7 +103,9 @@ def fit_ensemble(
     >>> opts = [optim.SGD(m.parameters(), lr=lr) for m, lr in zip(models, [.03, .1, .3, 1])]
     >>> result = kb.ensemble.fit_ensemble(models, (X, y), optimizers=opts,
     ...     rngs=[np.random.default_rng(s) for s in range(4)], loss=nn.CrossEntropyLoss(),
-    ...     epochs=3)  # doctest: +SKIP
+    ...     epochs=3)
+    >>> [len(h) for h in result.histories], result.diverged
+    ([3, 3, 3, 3], [None, None, None, None])
     """
     count = len(models)
     if not (len(optimizers) == len(rngs) == count) or count == 0:
