@@ -158,8 +158,10 @@ def test_resume_with_another_plan_or_thread_count_is_refused(kill_reference, cap
     before = kill_reference.sha256()
     assert main(["sweep", "--resume", folder, "--axis", "lr=0.1", "--set", "data=moons"]) == 2
     assert f"{folder} holds another plan" in capsys.readouterr().err
-    with pytest.raises(ks.StoreError, match="started with 1 thread.s. per cell; resume it with"):
+    with pytest.raises(ks.StoreError, match="started with threads = 1; resume it with the same"):
         ks.run(None, folder, resume=True, threads=2)
+    with pytest.raises(ks.StoreError, match="started with vectorize = false; resume it with"):
+        ks.run(None, folder, resume=True, vectorize=True)
     assert ks.load(folder).sha256() == before
 
 

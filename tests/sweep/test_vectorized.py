@@ -29,6 +29,8 @@ def test_vectorized_sweep_equals_cells_one_by_one(tmp_path: Path, capsys) -> Non
     # Every cell is still an ordinary run directory.
     assert main(["evaluate", batched[3]["run_dir"]]) == 0
     assert f"{batched[3]['val_accuracy']:.4f}" in capsys.readouterr().out
+    # A resume keeps the vectorised way (nothing left to run here, and nothing refused).
+    assert ks.run(None, tmp_path / "batched", resume=True).sha256() == batched.sha256()
     # Two workers split the group differently and give the same table, to the bit.
     assert ks.run(SPEC, tmp_path / "two", workers=2, vectorize=True).sha256() == batched.sha256()
 

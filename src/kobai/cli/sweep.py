@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         results = ks.run(
             spec, folder, resume=bool(args.resume), workers=args.workers, threads=args.threads,
-            scheduler=args.scheduler, vectorize=args.vectorize,
+            scheduler=args.scheduler, vectorize=True if args.vectorize else None,
             progress=False if args.quiet else None,
         )  # fmt: skip
     except ks.SweepInterrupted as exc:

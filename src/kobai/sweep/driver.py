@@ -28,7 +28,7 @@ def run(
     threads: int | None = None,
     client: Any = None,
     scheduler: str | None = None,
-    vectorize: bool = False,
+    vectorize: bool | None = None,
     progress: bool | None = None,
 ) -> SweepResults:
     """Run a sweep (or continue one) and return its results.
@@ -53,9 +53,10 @@ def run(
         system the workers share).
     scheduler : str, optional
         Address of a Dask scheduler (``tcp://HOST:PORT``) to connect to instead of ``client``.
-    vectorize : bool, default False
-        Train groups of cells that differ only in seed and scalar hyper-parameters as one
-        batched ensemble (small MLPs only; others run one by one).
+    vectorize : bool, optional
+        Train groups of cells that differ only in seed, optimizer and its hyper-parameters as
+        one batched ensemble (small MLPs only; others run one by one). Default False; a
+        resumed sweep keeps the choice it started with (the two round differently).
     progress : bool, optional
         A progress bar over cells (default: when standard error is a terminal).
 
@@ -74,13 +75,16 @@ def run(
     if resume and not (folder / FILENAME).is_file():
         raise StoreError(f"{folder} is not a sweep directory (no {FILENAME})")
     checked = _as_plan(plan) if plan is not None else None
-    threads = _threads(folder, threads, resume=resume)
+    threads = int(_kept(folder, "threads", threads, default=1, resume=resume))
+    vectorize = bool(_kept(folder, "vectorize", vectorize, default=False, resume=resume))
     # Workers and scheduler are checked before anything is written: a sweep that cannot
     # start leaves no half-made sweep directory behind.
     executor = _executor(workers, threads, client, scheduler)
     try:
         with _driver_lock(folder):
-            store = _open_store(checked, folder, resume=resume, threads=threads)
+            store = _open_store(
+                checked, folder, resume=resume, threads=threads, vectorize=vectorize
+            )
             try:
                 _execute(store, store.plan(), executor, vectorize=vectorize, progress=progress)
             finally:
@@ -98,24 +102,31 @@ def _as_plan(plan: Plan | dict[str, Any] | str | Path) -> Plan:
     return read_plan(plan)
 
 
-def _threads(folder: Path, threads: int | None, *, resume: bool) -> int:
-    """BLAS threads per cell: as given (default 1), or as the resumed sweep started."""
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):  # fmt: skip
-        raise ValueError(f"threads must be an int >= 1, got {threads!r}")
+def _kept(folder: Path, name: str, given: Any, *, default: Any, resume: bool) -> Any:
+    """A setting that changes how numbers round (threads per cell, vectorize): as given (or
+    ``default``) for a new sweep, as started for a resumed one, which refuses another."""
+    if (
+        name == "threads"
+        and given is not None
+        and (isinstance(given, bool) or not isinstance(given, int) or given < 1)
+    ):
+        raise ValueError(f"threads must be an int >= 1, got {given!r}")
     if not resume:
-        return threads or 1
+        return default if given is None else given
     with _opened(folder) as store:
-        started = int(store.meta("threads") or 1)
-    if threads is not None and threads != started:
+        stored = store.meta(name)
+    started = default if stored is None else json.loads(stored)
+    if given is not None and given != started:
         raise StoreError(
-            f"{folder} was started with {started} thread(s) per cell; resume it with the same "
-            f"(another count may round differently), got {threads}"
+            f"{folder} was started with {name} = {json.dumps(started)}; resume it with the "
+            f"same (another rounds differently), got {json.dumps(given)}"
         )
     return started
 
 
-def _open_store(checked: Plan | None, folder: Path, *, resume: bool, threads: int) -> Store:
+def _open_store(
+    checked: Plan | None, folder: Path, *, resume: bool, threads: int, vectorize: bool
+) -> Store:
     if resume:
         store = Store.open(folder)
         if checked is not None:
@@ -127,7 +138,8 @@ def _open_store(checked: Plan | None, folder: Path, *, resume: bool, threads: in
         with _opened(folder) as existing:
             existing.check_plan(checked)
         raise StoreError(f"{folder} already holds this sweep; continue it with --resume {folder}")
-    return Store.create(folder, checked, meta={"threads": str(threads)})
+    settings = {"threads": json.dumps(threads), "vectorize": json.dumps(vectorize)}
+    return Store.create(folder, checked, meta=settings)
 
 
 @contextmanager
