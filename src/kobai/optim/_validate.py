@@ -63,7 +63,33 @@ def betas(group: Mapping[str, Any]) -> None:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
+def adam_like(group: Mapping[str, Any], *flag_names: str) -> None:
+    """The checks of the Adam family: learning rate, weight decay, epsilon, betas, flags."""
+    lr_and_weight_decay(group)
+    nonnegative(group, "eps", "epsilon value")
+    betas(group)
+    flags(group, *flag_names)
+
+
 def flags(group: Mapping[str, Any], *names: str) -> None:
     """Every named entry is a bool."""
     for name in names:
         flag(name, group[name])
+
+
+def pair(group: Mapping[str, Any], name: str) -> tuple[float, float]:
+    """``group[name]`` as a pair of real numbers, or TypeError."""
+    value = group[name]
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of numbers, got {value!r}")
+    return real(f"{name}[0]", value[0]), real(f"{name}[1]", value[1])
+
+
+def count(group: Mapping[str, Any], name: str) -> int:
+    """``group[name]`` as an int >= 1, or TypeError/ValueError naming it."""
+    value = group[name]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
