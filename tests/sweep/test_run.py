@@ -215,3 +215,30 @@ def test_failed_cells_are_recorded_reported_and_retried(tmp_path: Path, capsys) 
     assert [r["status"] for r in ks.load(tmp_path / "s")] == ["done", "done"]
     assert [r["attempts"] for r in ks.load(tmp_path / "s")] == [2, 2]
     capsys.readouterr()
+
+
+def test_a_server_of_another_kind_is_no_scheduler(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import threading
+
+    pytest.importorskip("distributed", reason="Dask is the optional extra kobai[dask]")
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer_like_a_web_server() -> None:
+        for _ in range(5):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4)
+            conn.close()
+
+    threading.Thread(target=answer_like_a_web_server, daemon=True).start()
+    start = time.monotonic()
+    code = main(["sweep", "--axis", "lr=0.1", "--scheduler", f"tcp://127.0.0.1:{port}",
+                 "--out", str(tmp_path / "s"), "--quiet"])  # fmt: skip
+    server.close()
+    err = capsys.readouterr().err
+    assert code == 2 and time.monotonic() - start < 10 and len(err.strip().splitlines()) == 1
+    assert f"tcp://127.0.0.1:{port}" in err and not (tmp_path / "s").exists()

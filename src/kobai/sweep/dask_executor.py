@@ -42,6 +42,11 @@ def connect(address: str, *, timeout: float = CONNECT_TIMEOUT) -> Any:
         raise ConnectionError(
             f"no Dask scheduler answers at {address} within {timeout:g} s: {exc}"
         ) from None
+    except Exception as exc:  # noqa: BLE001 - whatever a server of another kind makes Dask do
+        raise ConnectionError(
+            f"the server at {address} does not answer as a Dask scheduler "
+            f"({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
 
 
 def _import_distributed() -> Any:
