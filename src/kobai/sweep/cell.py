@@ -48,10 +48,14 @@ def run_cell(task: dict[str, Any]) -> dict[str, Any]:
     """
     from threadpoolctl import threadpool_limits
 
+    from kobai.backend import flush_denormal
+
     start = time.perf_counter()
     run_dir = Path(task["run_dir"])
     run_dir.mkdir(parents=True, exist_ok=True)
-    with _cell_lock(run_dir), threadpool_limits(limits=task.get("threads")):
+    # The arithmetic of `kobai train` (subnormal floats flushed to zero), in every worker
+    # whatever its process or thread: the same numbers with any executor.
+    with _cell_lock(run_dir), threadpool_limits(limits=task.get("threads")), flush_denormal():
         try:
             outcome = _train(task["config"], run_dir)
         except OSError as exc:

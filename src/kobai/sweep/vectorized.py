@@ -86,8 +86,10 @@ def run_group(task: dict[str, Any]) -> dict[str, Any]:
     if len(cells) == 1 or not vectorizable(cells[0]["config"]):
         return {"outcomes": {c["key"]: run_cell({**c, "threads": task.get("threads")})
                              for c in cells}}  # fmt: skip
+    from kobai.backend import flush_denormal
+
     start = time.perf_counter()
-    with threadpool_limits(limits=task.get("threads")):
+    with threadpool_limits(limits=task.get("threads")), flush_denormal():
         try:
             outcomes = _train_group(cells)
         except OSError:
