@@ -64,6 +64,9 @@ def test_results_load_as_records_and_a_frame(kill_reference) -> None:  # type: i
     pytest.importorskip("pandas", reason="pandas is an optional extra")
     frame = loaded.frame()
     assert frame.shape[0] == 8 and list(frame["replicate"][:4]) == [0, 1, 0, 1]
+    assert "metrics" not in frame and frame["val_loss"].tolist() == [r["val_loss"] for r in loaded]
+    means = frame.groupby("config_key", sort=False)["val_loss"].mean()
+    assert len(means) == 4
 
 
 def test_resume_after_the_driver_is_killed(kill_reference, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

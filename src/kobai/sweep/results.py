@@ -39,7 +39,8 @@ class SweepResults(list):
             import pandas as pd
         except ImportError:
             raise ImportError("SweepResults.frame needs pandas: pip install pandas") from None
-        return pd.DataFrame(list(self))
+        # The metrics are columns of their own already; the nested dict would be one more.
+        return pd.DataFrame([{k: v for k, v in r.items() if k != "metrics"} for r in self])
 
     def history(self, key: str) -> list[dict[str, Any]]:
         """The per-epoch rows of one cell (timings left out)."""
