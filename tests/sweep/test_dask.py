@@ -17,6 +17,7 @@ from .helpers import KILL_SPEC, KILL_TOML, SRC, wait_for
 from .test_run import _mid_run
 
 distributed = pytest.importorskip("distributed", reason="Dask is the optional extra kobai[dask]")
+pytestmark = pytest.mark.slow  # a cluster of two worker processes starts
 
 
 @pytest.fixture(scope="module")

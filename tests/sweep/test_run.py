@@ -101,6 +101,7 @@ def test_resume_after_a_worker_is_killed(kill_reference, tmp_path: Path) -> None
     assert f"results sha256: {kill_reference.sha256()}" in out
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_the_sweep_resumes(kill_reference, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "kill.toml").write_text(KILL_TOML)
     folder = tmp_path / "sweep"
@@ -178,6 +179,7 @@ def test_an_unanswering_scheduler_fails_fast(tmp_path: Path, capsys) -> None:  #
     assert not (tmp_path / "s").exists()  # nothing half-made
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_with_one_line_and_leaves_the_store_whole(
     kill_reference, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
