@@ -56,7 +56,7 @@ def together(cfgs: list[RunConfig]):  # type: ignore[no-untyped-def]
         [r.model for r in runs], (stack[0], stack[1]), val=(stack[2], stack[3]),
         optimizers=[r.optimizer for r in runs], rngs=[r.fit_rng for r in runs],
         schedulers=[r.scheduler for r in runs], loss=runs[0].loss, batch_size=16,
-        epochs=cfgs[0].epochs,
+        epochs=cfgs[0].epochs, per_member=True,
     )  # fmt: skip
     return result, [r.model.state_dict() for r in runs]
 
@@ -125,3 +125,22 @@ def test_only_plain_mlps_and_matching_members() -> None:
     with pytest.raises(ValueError, match="one optimizer and one rng per model, got 4 models"):
         fit_ensemble([r.model for r in runs], (runs[0].data.x_train, runs[0].data.y_train),
                      optimizers=[], rngs=[], loss=runs[0].loss)  # fmt: skip
+
+
+def test_one_data_set_for_all_members_and_bad_stacks() -> None:
+    cfgs = configs()
+    runs = [build(c) for c in cfgs]
+    d = runs[0].data
+    shared = fit_ensemble(
+        [r.model for r in runs], (d.x_train, d.y_train), optimizers=[r.optimizer for r in runs],
+        rngs=[r.fit_rng for r in runs], loss=runs[0].loss, batch_size=16, epochs=2,
+    )  # fmt: skip
+    run = build(cfgs[3])
+    alone = fit(run.model, (d.x_train, d.y_train), loss=run.loss, optimizer=run.optimizer,
+                batch_size=16, epochs=2, rng=run.fit_rng,
+                progress=False)  # fmt: skip
+    assert abs(shared.histories[3].last()["train_loss"] - alone.last()["train_loss"]) < 1e-12
+    with pytest.raises(ValueError, match=r"per_member=True needs X of shape \(4, n, ...\)"):
+        fit_ensemble([r.model for r in runs], (d.x_train, d.y_train),
+                     optimizers=[r.optimizer for r in runs], rngs=[r.fit_rng for r in runs],
+                     loss=runs[0].loss, per_member=True)  # fmt: skip

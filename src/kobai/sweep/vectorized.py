@@ -120,7 +120,7 @@ def _train_group(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         optimizers=[r.optimizer for r in runs], rngs=[r.fit_rng for r in runs],
         schedulers=[r.scheduler for r in runs], loss=first.loss,
         batch_size=None if first.config.batch_size == "full" else first.config.batch_size,
-        epochs=first.config.epochs, task=first.data.task,
+        epochs=first.config.epochs, task=first.data.task, per_member=True,
         scheduler_interval=getattr(first.scheduler, "interval", "epoch"),
     )  # fmt: skip
     outcomes = {}

@@ -64,6 +64,7 @@ def fit_ensemble(
     task: str | None = None,
     scheduler_interval: str = "epoch",
     divergence_factor: float | None = 1e4,
+    per_member: bool = False,
 ) -> EnsembleResult:
     """Train N MLPs of one architecture at once, each as :func:`kobai.fit` would.
 
@@ -73,8 +74,9 @@ def fit_ensemble(
         Models of Flatten, Linear and ReLU/Tanh/Sigmoid layers, one architecture. Their
         parameters are re-seated in a stack (``Parameter.data`` becomes a view of it).
     train : (X, y)
-        One data set for all members, ``X`` of shape (n, ...), or one per member with ``X``
-        of shape (N, n, ...) and ``y`` of shape (N, n, ...).
+        One data set for all members, ``X`` of shape (n, ...) and ``y`` of shape (n, ...);
+        with ``per_member=True`` one per member, ``X`` of shape (N, n, ...) and ``y`` of
+        shape (N, n, ...).
     optimizers : sequence of N Optimizer
         Built on each member's ``parameters()``, with its own hyper-parameters.
     rngs : sequence of N Generator
@@ -87,6 +89,8 @@ def fit_ensemble(
     schedulers : sequence of N LRScheduler or None, optional
     batch_size, epochs, task, scheduler_interval, divergence_factor
         As in :func:`kobai.fit`.
+    per_member : bool, default False
+        ``train`` and ``val`` hold one data set per member, stacked on a first axis.
 
     Returns
     -------
@@ -113,12 +117,12 @@ def fit_ensemble(
             f"an ensemble needs one optimizer and one rng per model, got {count} models, "
             f"{len(optimizers)} optimizers and {len(rngs)} rngs"
         )
-    x, y = _per_member(train, count, "train")
+    x, y = _per_member(train, count, "train", per_member)
     task = task or M.infer_task(y)
     run = _Ensemble(models, optimizers, list(schedulers or [None] * count), list(rngs), loss)
     run.opts = {"task": task, "interval": scheduler_interval, "factor": divergence_factor}
     size = batch_size_of(batch_size, x.shape[1]) or x.shape[1]
-    val_arrays = _per_member(val, count, "val") if val is not None else None
+    val_arrays = _per_member(val, count, "val", per_member) if val is not None else None
     for _ in range(epochs):
         if not run.active():
             break
@@ -126,11 +130,20 @@ def fit_ensemble(
     return EnsembleResult(run.histories, run.diverged, run.snapshots)
 
 
-def _per_member(data: Any, count: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _per_member(
+    data: Any, count: int, name: str, per_member: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"{name} must be a pair (X, y) of arrays, got {type(data).__name__}")
     x, y = (np.asarray(a) for a in data)
-    if x.ndim >= 3 and len(x) == count and y.ndim >= 2 and len(y) == count:
-        return x, y
-    return np.broadcast_to(x, (count, *x.shape)), np.broadcast_to(y, (count, *y.shape))
+    if not per_member:
+        return np.broadcast_to(x, (count, *x.shape)), np.broadcast_to(y, (count, *y.shape))
+    if len(x) != count or len(y) != count or x.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"{name} with per_member=True needs X of shape ({count}, n, ...) and y of shape "
+            f"({count}, n, ...), got {x.shape} and {y.shape}"
+        )
+    return x, y
 
 
 class _Ensemble:
@@ -182,7 +195,15 @@ class _Ensemble:
             if self.diverged[n] is None:
                 self.end_epoch(n, epoch, sums[n], val, time.perf_counter() - start)
 
-    def step(self, x, y, index, members, sums, where) -> None:  # type: ignore[no-untyped-def]
+    def step(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        index: np.ndarray,
+        members: list[int],
+        sums: dict[int, list[Any]],
+        where: str,
+    ) -> None:
         picked = np.asarray(members)[:, None]
         full = np.zeros((len(x), index.shape[1]), dtype=np.intp)
         full[picked[:, 0]] = index
