@@ -52,7 +52,8 @@ def plot_metric_by_axis(
     results: Any, axis: str, path: Path, *, metric: str, goal: str
 ) -> list[Path]:
     """Final ``metric`` against ``axis``: mean and 95% interval over seeds, one line per
-    optimizer (the best over any other axes at each point); diverged points marked x."""
+    optimizer (the best over any other axes at each point; points with whiskers along a
+    categorical axis); diverged points marked x."""
     plt = pyplot()
     groups = configurations(results, metric)
     by = _group_axis(results, axis)
@@ -60,6 +61,7 @@ def plot_metric_by_axis(
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     xs_all = list(dict.fromkeys(g["params"][axis] for g in groups))
     numeric = _numeric(xs_all)
+    others = len(results.plan.axes) > (1 if by is None else 2)
     for color, line in zip(PALETTE, lines, strict=False):
         members = [g for g in groups if by is None or g["params"][by] == line]
         profile = _profile(members, axis, goal)
@@ -68,9 +70,16 @@ def plot_metric_by_axis(
         mean = np.array([profile[x]["mean"] for x in xs])
         low = np.array([profile[x]["low"] for x in xs])
         high = np.array([profile[x]["high"] for x in xs])
-        label = f"{by}={line}" if by else metric
-        ax.plot(pos, mean, "o-", color=color, label=label)
-        ax.fill_between(pos, low, high, color=color, alpha=0.2, linewidth=0)
+        label = f"{by}={line}" if by else "best over the other axes" if others else metric
+        if numeric:
+            ax.plot(pos, mean, "o-", color=color, label=label)
+            ax.fill_between(pos, low, high, color=color, alpha=0.2, linewidth=0)
+        else:
+            # Categories have no order between them: points with whiskers, no line.
+            shift = 0.08 * (lines.index(line) - (len(lines) - 1) / 2)
+            pos = pos + shift
+            whiskers = np.array([mean - low, high - mean])
+            ax.errorbar(pos, mean, yerr=whiskers, fmt="o", color=color, capsize=4, label=label)
         lost = ~np.isfinite(mean)
         if lost.any():
             top = np.nanmax(high) if np.isfinite(high).any() else 1.0
