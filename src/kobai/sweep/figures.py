@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from kobai.sweep.analysis import configurations
+from kobai.sweep.plan import format_value
 from kobai.viz.style import PALETTE, pyplot, save_figure
 
 FORMATS = ("png", "svg")
@@ -173,7 +174,12 @@ def plot_learning_curves(
             stack = np.array([c + [math.nan] * (length - len(c)) for c in curves], dtype=float)
             epochs = np.arange(1, length + 1)
             with np.errstate(all="ignore"):
-                ax.plot(epochs, np.nanmean(stack, axis=0), color=color, label=_short(config, by))
+                ax.plot(
+                    epochs,
+                    np.nanmean(stack, axis=0),
+                    color=color,
+                    label=_short(results, config, by),
+                )
                 ax.fill_between(epochs, np.nanmin(stack, axis=0), np.nanmax(stack, axis=0),
                                 color=color, alpha=0.15, linewidth=0)  # fmt: skip
         ax.set_title(f"{by}={panel}" if by else metric)
@@ -190,6 +196,8 @@ def _record(results: Any, config: str) -> dict[str, Any]:
     return next(r for r in results if r["config_key"] == config)
 
 
-def _short(config: str, by: str | None) -> str:
-    parts = [p for p in config.split(",") if by is None or not p.startswith(f"{by}=")]
+def _short(results: Any, config: str, by: str | None) -> str:
+    """A configuration's label without the panel's axis (values may hold commas)."""
+    record = _record(results, config)
+    parts = [f"{a.name}={format_value(record[a.name])}" for a in results.plan.axes if a.name != by]
     return ",".join(parts) or config
