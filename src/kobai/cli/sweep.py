@@ -33,7 +33,8 @@ def add_parser(subparsers: Any) -> None:
     g.add_argument(
         "--axis", action="append", default=None, metavar="NAME=VALUES",
         help="an axis: lr=0.01,0.1 (grid), lr=logspace:1e-3:1:5, lr=log_uniform:1e-4:1 "
-        "(random, with --samples), optimizer=sgd,momentum,adam",
+        "(random, with --samples), optimizer=sgd,momentum,adam (values that hold commas, "
+        "such as mlp:64,32: in the TOML file)",
     )  # fmt: skip
     g.add_argument("--seeds", type=int, help="seed replicates per configuration (1)")
     g.add_argument("--seed", type=int, help="the sweep's seed (0): cells' seeds derive from it")
