@@ -86,7 +86,7 @@ def test_report_writes_figures_and_one_self_contained_page(kill_reference, tmp_p
         assert {f"{stem}.png", f"{stem}.svg"} <= names
     page = (out / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 4 and 'src="val_loss' not in page
-    assert "Fair race" in page and "Sensitivity to the learning rate" in page
+    assert "Fair race: each optimizer" in page and "Sensitivity to lr" in page
     assert kill_reference.sha256() in page
 
 
@@ -95,3 +95,14 @@ def test_report_of_an_unknown_metric_is_one_line(kill_reference, tmp_path: Path,
     assert main(["sweep", "report", folder, "--metric", "nope", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no metric 'nope' in the results; metrics: epoch, grad_norm" in err
+
+
+def test_the_race_takes_the_axes_there_are() -> None:
+    from kobai.sweep.report import _race_axes
+
+    assert _race_axes(synthetic()) == ("optimizer", "lr")
+    plan = parse_plan({"base": {"data": "xor", "model": "mlp:4", "epochs": 1},
+                       "axes": {"activation": ["relu", "tanh"], "batch_size": [8, 32],
+                                "dropout": [0.0]}})  # fmt: skip
+    records = [{"key": c.key, "config_key": c.config_key, **c.params} for c in plan.cells()]
+    assert _race_axes(SweepResults(records, Path("."), plan)) == ("activation", "batch_size")

@@ -83,31 +83,47 @@ def _figures(page: Page, results: Any, target: Path, metric: str, goal: str) -> 
     page.figure(drawn[0], f"{curve_metric} per epoch; bands span the seeds")
 
 
+def _race_axes(results: Any) -> tuple[str | None, str | None]:
+    """The axis to race (the optimizer, else the first categorical one) and the one to
+    measure sensitivity along (the learning rate, else the first positive numeric one)."""
+    values = {a.name: list(dict.fromkeys(r[a.name] for r in results)) for a in results.plan.axes}
+
+    def numeric(name: str) -> bool:
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                   for v in values[name])  # fmt: skip
+
+    categorical = [n for n in values if not numeric(n) and len(values[n]) > 1]
+    positive = [n for n in values if numeric(n) and len(values[n]) > 1]
+    by = "optimizer" if "optimizer" in categorical else next(iter(categorical), None)
+    along = "lr" if "lr" in positive else next(iter(positive), None)
+    return by, along
+
+
 def _race(page: Page, results: Any, metric: str) -> None:
-    axes = [a.name for a in results.plan.axes]
-    if "optimizer" not in axes:
+    by, along = _race_axes(results)
+    if by is None:
         return
-    rows = fair_race(results, "optimizer", metric=metric)
-    page.heading("Fair race: each optimizer tuned with the same number of trials")
+    rows = fair_race(results, by, metric=metric)
+    page.heading(f"Fair race: each {by} tuned with the same number of trials")
     page.table(
-        ["optimizer", "trials", "best configuration", f"mean {metric}", "95% interval",
+        [by, "trials", "best configuration", f"mean {metric}", "95% interval",
          "std over seeds", "seeds"],
-        [[r["optimizer"], r["trials"], r["config_key"] or "all diverged", r["mean"],
+        [[r[by], r["trials"], r["config_key"] or "all diverged", r["mean"],
           _interval(r["low"], r["high"]), r["std"], r["n"]] for r in rows],
     )  # fmt: skip
-    if "lr" not in axes:
+    if along is None:
         return
-    page.heading("Sensitivity to the learning rate")
+    page.heading(f"Sensitivity to {along}")
     page.paragraph(
-        "A learning rate is *good* when its mean is within 10% of the metric's range over the "
-        "sweep of the optimizer's best; the width is the span of good learning rates in "
-        "decades (wider: easier to tune)."
+        f"A value of {along} is *good* when its mean is within 10% of the metric's range over "
+        f"the sweep of the {by}'s best; the width is the span of good values in decades "
+        "(wider: easier to tune)."
     )
     page.table(
-        ["optimizer", "best lr", "good lrs", "good range", "width (decades)"],
-        [[r["optimizer"], r["best_lr"], f"{r['good']} of {r['tried']}",
+        [by, f"best {along}", "good values", "good range", "width (decades)"],
+        [[r[by], r[f"best_{along}"], f"{r['good']} of {r['tried']}",
           _interval(r["low"], r["high"]), r["decades"]]
-         for r in sensitivity(results, "optimizer", "lr", metric=metric)],
+         for r in sensitivity(results, by, along, metric=metric)],
     )  # fmt: skip
 
 
