@@ -8,6 +8,7 @@
 ``GET /api/descend/stream``  the same race as server-sent events, frame by frame (live mode)
 ``GET /api/network/stream``  the tiny network training live, as server-sent events
 ``GET /api/python``        "copy as Python": kobai code that reproduces the view
+``GET /api/backprop``      a formula's graph, backward step by step, and the numerical check
 =========================  ================================================================
 
 Endpoints are plain functions, so tests can call them without a server.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kobai.web import network as net
+from kobai.web.backprop import BACKPROP_PARAMS, BackpropSettings, backprop_payload
 from kobai.web.engine import ENGINE
 from kobai.web.optimizers import FLAGS, HYPER, MAIN, registered, signature_defaults
 from kobai.web.params import LIMITS, BadRequest, Query
@@ -62,6 +64,8 @@ def _meta() -> dict[str, Any]:
     from kobai.landscape import get_function
     from kobai.landscape.functions import GENERIC_LR
     from kobai.viz.style import PALETTE, pyplot
+    from kobai.web.backprop import VARIABLES as BACKPROP_VARIABLES
+    from kobai.web.backprop import presets
     from kobai.web.surfaces import NEURON_ACTIVATIONS, NeuronSettings, neuron_surface, surface_names
 
     cmap = pyplot().get_cmap(COLORMAP)
@@ -105,6 +109,7 @@ def _meta() -> dict[str, Any]:
         "datasets": list(net.DATASETS),
         "activations": list(net.ACTIVATIONS),
         "neuron_activations": list(NEURON_ACTIVATIONS),
+        "backprop": {"presets": presets(), "variables": list(BACKPROP_VARIABLES)},
         "palette": [c for c in PALETTE if c != "#000000"],
         "colormap": colours,
         "limits": {k: v for k, v in LIMITS.items() if isinstance(v, (int, float, tuple))},
@@ -196,6 +201,13 @@ def python_code(q: Query) -> Text:
     return Text(network_code(settings, q.integer("at", 100, 0, LIMITS["network_steps"])))
 
 
+def backprop(q: Query) -> dict[str, Any]:
+    q.check_known(BACKPROP_PARAMS)
+    settings = BackpropSettings.from_query(q)
+    with ENGINE:
+        return backprop_payload(settings)
+
+
 ROUTES: dict[str, Callable[[Query], Any]] = {
     "/api/meta": meta,
     "/api/surface": surface,
@@ -203,6 +215,7 @@ ROUTES: dict[str, Callable[[Query], Any]] = {
     "/api/descend/stream": descend_stream,
     "/api/network/stream": network_stream,
     "/api/python": python_code,
+    "/api/backprop": backprop,
 }
 
 

@@ -1,0 +1,300 @@
+"""The "Backprop" tab: an expression's graph, its forward values, and backward one node at a time.
+
+A visitor's formula is parsed by the safe expression compiler and evaluated on kobai Tensors,
+so the graph is the one kobai's autograd records. The walk below visits that graph in the
+engine's own order (:func:`kobai.autograd.engine.topological_order`) and asks each op's own
+``backward`` for two things: its local derivatives (``backward`` of a gradient of one) and
+the chain-rule products (``backward`` of the upstream gradient), exactly the arrays the engine
+accumulates. The leaves' gradients are then taken from a real ``.backward()`` on the same
+graph, and the "check" compares them with central differences (:func:`kobai.numerical_grad`).
+The page only draws these numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kobai.web.params import LIMITS, BadRequest, Query
+
+#: The scalars a formula may use (``e`` is Euler's number, so it is not among them).
+VARIABLES = ("x", "y", "z", "w", "b", "t", "a", "c")
+BACKPROP_PARAMS = ("expr", *VARIABLES)
+DEFAULT_VALUE = 1.0
+#: Central-difference step of the check (float64: error ~h**2, rounding ~1e-16/h).
+CHECK_STEP = 1e-5
+_FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
+
+#: The examples of source 003, as (key, label, formula, values).
+PRESETS: tuple[tuple[str, str, str, dict[str, float]], ...] = (
+    (
+        "neuron",
+        "neuron with a sigmoid, squared error",
+        "(sigmoid(w*x + b) - t)**2",
+        {"x": 1.5, "w": 0.5, "b": -0.2, "t": 1.0},
+    ),
+    (
+        "softmax",
+        "softmax + cross-entropy (class a of logits a, b, c)",
+        "-log(exp(a) / (exp(a) + exp(b) + exp(c)))",
+        {"a": 2.0, "b": 1.0, "c": 0.1},
+    ),
+    ("square", "x*x + x", "x*x + x", {"x": 3.0}),
+)
+
+# What each op's local derivative is, written for the reader (the numbers come from backward).
+LOCAL = {
+    "Add": ("1", "1"),
+    "Sub": ("1", "−1"),
+    "Mul": ("b", "a"),
+    "Div": ("1/b", "−a/b²"),
+    "Neg": ("−1",),
+    "PowScalar": ("p·a^(p−1)",),
+    "Pow": ("b·a^(b−1)", "a^b·ln a"),
+    "Exp": ("exp(a)",),
+    "Log": ("1/a",),
+    "Sqrt": ("1/(2√a)",),
+    "Sigmoid": ("σ(a)(1−σ(a))",),
+    "Tanh": ("1−tanh²(a)",),
+    "Sin": ("cos(a)",),
+    "Cos": ("−sin(a)",),
+    "Tan": ("1+tan²(a)",),
+    "Arctan": ("1/(1+a²)",),
+    "Abs": ("sign(a)",),
+    "ReLU": ("1 if a>0 else 0",),
+    "Softplus": ("σ(a)",),
+}
+SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "÷", "Neg": "−", "Pow": "^"}
+
+
+@dataclass(frozen=True)
+class BackpropSettings:
+    """A formula and the values of its variables."""
+
+    expr: str = PRESETS[0][2]
+    values: tuple[tuple[str, float], ...] = tuple(PRESETS[0][3].items())
+
+    @classmethod
+    def from_query(cls, q: Query) -> BackpropSettings:
+        expr = q.text("expr", PRESETS[0][2])
+        _check_text(expr)
+        bound = LIMITS["variable"]
+        names = _compile(expr)[1]
+        for name in VARIABLES:
+            if q.has(name) and name not in names:
+                raise BadRequest(f"{name} is given but the formula {expr!r} does not use it")
+        # A preset's formula starts from its own values; any other from 1.
+        defaults = next((v for _, _, e, v in PRESETS if e == expr), {})
+        values = tuple(
+            (n, q.number(n, defaults.get(n, DEFAULT_VALUE), -bound, bound)) for n in names
+        )
+        return cls(expr, values)
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise BadRequest("expr is required, e.g. (sigmoid(w*x + b) - t)**2")
+    if len(text) > LIMITS["expression_length"]:
+        raise BadRequest(
+            f"expr must be at most {LIMITS['expression_length']} characters, got {len(text)}"
+        )
+    if not _FORMULA.fullmatch(text.lower()):
+        raise BadRequest(
+            "expr may contain only numbers, the variables "
+            f"{', '.join(VARIABLES)}, + - * / ( ) and function names such as sigmoid"
+        )
+
+
+def _compile(expr: str) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
+    from kobai.landscape.expression import compile_formula
+
+    try:
+        fn, names = compile_formula(expr, VARIABLES)
+    except (ValueError, TypeError) as exc:
+        raise BadRequest(str(exc)) from None
+    if not names:
+        raise BadRequest(f"expr must use at least one of {', '.join(VARIABLES)}, got {expr!r}")
+    return fn, names
+
+
+def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
+    """The graph of ``settings.expr`` at its values, every backward step, and the check.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (id, kind ``variable``/``constant``/``op``, op name, label, value, layer),
+        ``edges`` (from, to, slot), ``order`` (op ids in backward order), ``steps`` (one per
+        op: upstream gradient, and per input the local derivative, the product and the input's
+        gradient so far), ``grads`` (each variable's ``.grad`` after ``.backward()``) and
+        ``check`` (central differences of each variable).
+    """
+    import kobai as kb
+
+    fn, names = _compile(settings.expr)
+    values = dict(settings.values)
+    leaves = {n: kb.Tensor(values[n], requires_grad=True, dtype=np.float64) for n in names}
+    with kb.enable_grad():
+        out = fn(dict(leaves))
+    if not isinstance(out, kb.Tensor):  # e.g. "x*0 + 1" folds nothing, but stay safe
+        raise BadRequest(f"expr {settings.expr!r} does not depend on its variables")
+    graph = _Graph(leaves)
+    graph.add_output(out)
+    _finite("the value of the formula", float(out.data), values)
+    # A derivative may be infinite (sqrt at 0): it is refused below, not warned about.
+    with np.errstate(all="ignore"):
+        steps = graph.walk()
+        out.backward()
+    grads = {n: float(leaves[n].grad) for n in names}  # type: ignore[arg-type]
+    for name, g in grads.items():
+        _finite(f"the gradient of {name}", g, values)
+    return {
+        "expr": settings.expr,
+        "values": values,
+        "output": float(out.data),
+        "nodes": graph.nodes,
+        "edges": graph.edges,
+        "order": [s["node"] for s in steps],
+        "steps": steps,
+        "grads": grads,
+        "check": _check(fn, names, values, grads),
+    }
+
+
+def _finite(what: str, value: float, values: dict[str, float]) -> None:
+    if not math.isfinite(value):
+        at = ", ".join(f"{k}={v:g}" for k, v in values.items())
+        raise BadRequest(f"{what} is {value} at {at}; choose other values or another formula")
+
+
+class _Graph:
+    """Ids, layers and edges of a recorded graph, and the walk of its backward."""
+
+    def __init__(self, leaves: dict[str, Any]) -> None:
+        self.ids: dict[int, str] = {}  # id() of a Function or a leaf Tensor -> node id
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.layer: dict[str, int] = {}
+        self.root: Any = None
+        for name, tensor in leaves.items():
+            self._node(tensor, "variable", name, name, float(tensor.data), 0)
+
+    def _node(self, key: Any, kind: str, op: str, label: str, value: float, layer: int) -> str:
+        node_id = f"n{len(self.nodes)}"
+        if len(self.nodes) >= LIMITS["backprop_nodes"]:
+            raise BadRequest(f"the formula's graph has more than {LIMITS['backprop_nodes']} nodes")
+        self.ids[id(key)] = node_id
+        self.layer[node_id] = layer
+        self.nodes.append(
+            {"id": node_id, "kind": kind, "op": op, "label": label, "value": value, "layer": layer}
+        )
+        return node_id
+
+    def add_output(self, out: Any) -> None:
+        from kobai.autograd.engine import topological_order
+
+        self.root = out._ctx
+        self.order = topological_order(self.root)
+        # Inputs before consumers: the reverse of the backward order.
+        for op in reversed(self.order):
+            inputs = [self._input(t) for t in op.inputs]
+            layer = 1 + max(self.layer[i] for i in inputs)
+            value = float(self._output_of(op, out))
+            self._node(op, "op", op.name, _label(op), value, layer)
+            for slot, source in enumerate(inputs):
+                self.edges.append({"from": source, "to": self.ids[id(op)], "slot": slot})
+
+    def _input(self, tensor: Any) -> str:
+        key = tensor._ctx if tensor._ctx is not None else tensor
+        if id(key) not in self.ids:  # a constant: a leaf that no variable is
+            self._node(key, "constant", "const", f"{float(tensor.data):g}", float(tensor.data), 0)
+        return self.ids[id(key)]
+
+    def _output_of(self, op: Any, out: Any) -> float:
+        if op is self.root:
+            return float(out.data)
+        return float(self.outputs[id(op)])
+
+    @property
+    def outputs(self) -> dict[int, float]:
+        # Each op's output value, read from the tensors that consume it.
+        if not hasattr(self, "_outputs"):
+            found: dict[int, float] = {}
+            for op in self.order:
+                for t in op.inputs:
+                    if t._ctx is not None:
+                        found[id(t._ctx)] = float(t.data)
+            self._outputs = found
+        return self._outputs
+
+    def walk(self) -> list[dict[str, Any]]:
+        """Each op's backward in the engine's order, as the engine runs it."""
+        from kobai.autograd.engine import unbroadcast
+
+        pending: dict[str, float] = {self.ids[id(self.root)]: 1.0}
+        steps = []
+        for op in self.order:
+            node = self.ids[id(op)]
+            upstream = np.asarray(pending[node], dtype=np.float64)
+            locals_ = op.backward(np.ones_like(upstream))
+            products = op.backward(upstream)
+            inputs = []
+            for slot, tensor in enumerate(op.inputs):
+                source = self.ids[id(tensor._ctx if tensor._ctx is not None else tensor)]
+                entry: dict[str, Any] = {"node": source, "slot": slot}
+                if op.needs_grad[slot] and products[slot] is not None:
+                    product = float(unbroadcast(products[slot], tensor.data.shape))
+                    pending[source] = pending[source] + product if source in pending else product
+                    local = float(unbroadcast(np.asarray(locals_[slot]), tensor.data.shape))
+                    entry.update(local=local, product=product, total=pending[source])
+                    entry["formula"] = _formula(op.name, slot)
+                inputs.append(entry)
+            steps.append({"node": node, "upstream": float(upstream), "inputs": inputs})
+        return steps
+
+
+def _label(op: Any) -> str:
+    if op.name == "PowScalar":
+        return f"^{op.p:g}"
+    return SYMBOLS.get(op.name, op.name.lower())
+
+
+def _formula(name: str, slot: int) -> str:
+    forms = LOCAL.get(name)
+    return forms[slot] if forms is not None and slot < len(forms) else ""
+
+
+def _check(
+    fn: Callable[[dict[str, Any]], Any],
+    names: tuple[str, ...],
+    values: dict[str, float],
+    grads: dict[str, float],
+) -> dict[str, Any]:
+    import kobai as kb
+
+    numerical = {}
+    for name in names:
+
+        def along(v: float, name: str = name) -> float:
+            return float(fn({**values, name: v}))
+
+        numerical[name] = float(kb.numerical_grad(along, values[name], h=CHECK_STEP))
+        _finite(f"the numerical derivative of {name}", numerical[name], values)
+    return {
+        "h": CHECK_STEP,
+        "numerical": numerical,
+        "difference": {n: abs(grads[n] - numerical[n]) for n in names},
+    }
+
+
+def presets() -> list[dict[str, Any]]:
+    """The examples the page offers, for ``/api/meta``."""
+    return [
+        {"name": key, "label": label, "expr": expr, "values": values}
+        for key, label, expr, values in PRESETS
+    ]
