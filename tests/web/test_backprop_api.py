@@ -99,6 +99,7 @@ def test_presets_defaults_and_meta(client: Client) -> None:
         ("expr=" + quote("q*2"), "the name 'q' is not allowed"),
         ("expr=" + quote("x +"), "is not valid"),
         ("expr=2*3", "must use at least one of"),
+        ("expr=%2Bx", "at least one operation"),
         ("expr=x&x=nan", "x must be a number, got 'nan'"),
         ("expr=x&x=1e9", "x must be in [-1000, 1000]"),
         ("expr=x&w=1", "w is given but the formula 'x' does not use it"),

@@ -141,8 +141,10 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
     leaves = {n: kb.Tensor(values[n], requires_grad=True, dtype=np.float64) for n in names}
     with kb.enable_grad():
         out = fn(dict(leaves))
-    if not isinstance(out, kb.Tensor):  # e.g. "x*0 + 1" folds nothing, but stay safe
-        raise BadRequest(f"expr {settings.expr!r} does not depend on its variables")
+    if not isinstance(out, kb.Tensor) or out.grad_fn is None:
+        raise BadRequest(
+            f"expr must contain at least one operation, e.g. x*x; got {settings.expr!r}"
+        )
     graph = _Graph(leaves)
     graph.add_output(out)
     _finite("the value of the formula", float(out.data), values)
