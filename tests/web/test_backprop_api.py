@@ -1,5 +1,7 @@
 """The backprop tab's API: the graph, each backward step and the check, equal to kobai's own."""
 
+import contextlib
+import io
 from urllib.parse import quote
 
 import numpy as np
@@ -122,3 +124,21 @@ def test_ten_thousand_deep_nesting_is_refused_before_parsing(client: Client) -> 
     answer = client.get("/api/backprop?expr=" + "(" * 10000 + "x" + ")" * 10000)
     assert answer.status == 414
     assert answer.json()["error"] == "URL longer than 4096 characters"
+
+
+def test_copied_python_prints_the_same_gradients_and_check(client: Client) -> None:
+    expr = "(sigmoid(w*x + b) - t)**2"
+    data = get(client, expr, x=0.3, w=-2.0, b=0.25, t=0.0)
+    answer = client.get(f"/api/python?view=backprop&expr={quote(expr)}&x=0.3&w=-2.0&b=0.25&t=0")
+    assert answer.status == 200
+    code = answer.body.decode()
+    assert repr(expr) in code and "eval" not in code
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<copied>", "exec"), {})
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"value {data['output']!r}"
+    for line in lines[1:]:
+        name, grad, numerical = line.split()
+        assert float(grad) == data["grads"][name]
+        assert float(numerical) == data["check"]["numerical"][name]

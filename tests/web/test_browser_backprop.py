@@ -117,6 +117,10 @@ def test_switching_tabs_keeps_each_views_parameters_apart(
     page.wait_for_url(lambda u: "view=backprop" in u)
     query = parse_qs(urlsplit(page.url).query)
     assert query["expr"] == ["x*x + x"] and query["x"] == ["3"] and "surface" not in query
+    page.keyboard.press("ArrowRight")  # the arrow keys step as the buttons do
+    expect(page.locator("#status")).to_have_attribute("data-step", "2")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#status")).to_have_attribute("data-step", "1")
     page.click("#bp-end")
     expect(page.locator("#status")).to_have_attribute("data-step", "2")
     assert grads_in_page(page) == {"x": 7.0}

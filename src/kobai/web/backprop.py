@@ -34,13 +34,13 @@ _FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
 PRESETS: tuple[tuple[str, str, str, dict[str, float]], ...] = (
     (
         "neuron",
-        "neuron with a sigmoid, squared error",
+        "neuron: (σ(w·x + b) − t)²",
         "(sigmoid(w*x + b) - t)**2",
         {"x": 1.5, "w": 0.5, "b": -0.2, "t": 1.0},
     ),
     (
         "softmax",
-        "softmax + cross-entropy (class a of logits a, b, c)",
+        "softmax + cross-entropy (logits a, b, c)",
         "-log(exp(a) / (exp(a) + exp(b) + exp(c)))",
         {"a": 2.0, "b": 1.0, "c": 0.1},
     ),
@@ -292,6 +292,37 @@ def _check(
         "numerical": numerical,
         "difference": {n: abs(grads[n] - numerical[n]) for n in names},
     }
+
+
+def backprop_code(settings: BackpropSettings) -> str:
+    """Code that computes the same value, gradients and check with kobai's public API.
+
+    The formula and the values are written with ``repr``: plain literals, never code.
+    """
+    values = dict(settings.values)
+    return "\n".join(
+        [
+            '"""A formula from the kobai playground\'s Backprop tab, differentiated two ways."""',
+            "",
+            "import kobai as kb",
+            "from kobai.landscape.expression import compile_formula",
+            "",
+            f"f, names = compile_formula({settings.expr!r}, {tuple(values)!r})",
+            f"values = {values!r}",
+            "leaves = {",
+            "    n: kb.Tensor(v, requires_grad=True, dtype='float64') for n, v in values.items()",
+            "}",
+            "out = f(leaves)",
+            "out.backward()",
+            "print('value', float(out.data))",
+            "for name, leaf in leaves.items():",
+            "    def along(v, name=name):",
+            "        return float(f({**values, name: v}))",
+            f"    numerical = kb.numerical_grad(along, values[name], h={CHECK_STEP!r})",
+            "    print(name, float(leaf.grad), numerical)",
+            "",
+        ]
+    )
 
 
 def presets() -> list[dict[str, Any]]:

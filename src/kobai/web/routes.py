@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kobai.web import network as net
-from kobai.web.backprop import BACKPROP_PARAMS, BackpropSettings, backprop_payload
+from kobai.web.backprop import BACKPROP_PARAMS, BackpropSettings, backprop_code, backprop_payload
 from kobai.web.engine import ENGINE
 from kobai.web.optimizers import FLAGS, HYPER, MAIN, registered, signature_defaults
 from kobai.web.params import LIMITS, BadRequest, Query
@@ -192,7 +192,10 @@ def _network_events(
 def python_code(q: Query) -> Text:
     from kobai.web.pycode import network_code, race_code
 
-    view = q.choice("view", "race", ("race", "network"))
+    view = q.choice("view", "race", ("race", "network", "backprop"))
+    if view == "backprop":
+        q.check_known((*BACKPROP_PARAMS, "view"))
+        return Text(backprop_code(BackpropSettings.from_query(q)))
     if view == "race":
         q.check_known((*RACE_PARAMS, "view"))
         return Text(race_code(RaceSettings.from_query(q)))

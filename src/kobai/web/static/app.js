@@ -3,7 +3,7 @@
 import { BackpropView } from "./backprop.js";
 import { NetworkView } from "./network.js";
 import { RaceView } from "./surface.js";
-import { api, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
+import { api, bpQuery, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,7 +33,6 @@ class App {
     $("view-backprop").classList.toggle("hidden", view !== "backprop");
     if (view !== "network") this.network.pause();
     if (view !== "race") this.race.pause();
-    $("copy-python").disabled = view === "backprop";
     this.writeUrl();
     if (!this.loaded[view]) {
       this.loaded[view] = true;
@@ -69,7 +68,7 @@ class App {
   }
 
   async copyPython() {
-    const q = this.view === "race" ? raceQuery(this.state.race) : netQuery(this.state.net);
+    const q = this.view === "race" ? raceQuery(this.state.race) : this.view === "network" ? netQuery(this.state.net) : bpQuery(this.state.bp);
     q.set("view", this.view);
     if (this.view === "network") q.set("at", String(this.state.net.at));
     try {

@@ -71,6 +71,12 @@ export class BackpropView {
     $("bp-end").addEventListener("click", () => this.go(this.steps()));
     $("bp-reset").addEventListener("click", () => this.go(0));
     $("bp-check").addEventListener("click", () => { this.checked = true; this.writeGrads(); });
+    // Arrow keys step too: a teacher at a projector can walk the graph without the mouse.
+    document.addEventListener("keydown", (e) => {
+      if (this.app.view !== "backprop" || e.target.closest("input, select, textarea")) return;
+      if (e.key === "ArrowRight") this.go(this.state.at + 1);
+      else if (e.key === "ArrowLeft") this.go(this.state.at - 1);
+    });
   }
 
   steps() { return this.data ? this.data.steps.length : 0; }
@@ -299,10 +305,12 @@ export class BackpropView {
       if (g !== undefined) row.dataset.grad = String(g);
       if (done) row.dataset.backward = String(this.data.grads[n.label]);
       if (this.checked) {
+        // The difference is against the final gradient: shown once backprop has delivered it.
         const num = this.data.check.numerical[n.label], diff = this.data.check.difference[n.label];
-        Object.assign(row.dataset, { numerical: String(num), difference: String(diff) });
-        cells.push(fmt(num, 8), fmt(diff, 2));
-        row.classList.toggle("bad", diff > 1e-6 * Math.max(1, Math.abs(num)));
+        row.dataset.numerical = String(num);
+        if (done) row.dataset.difference = String(diff);
+        cells.push(fmt(num, 8), done ? fmt(diff, 2) : "");
+        row.classList.toggle("bad", done && diff > 1e-6 * Math.max(1, Math.abs(num)));
       } else {
         cells.push("", "");
       }
