@@ -201,13 +201,17 @@ class _Graph:
         from kobai.autograd.engine import topological_order
 
         self.root = out._ctx
-        self.order = topological_order(self.root)
+        order: list[Any] = topological_order(self.root)
+        self.order = order
+        # An op's output value is held by the tensors that consume it (the root's by `out`).
+        values = {id(out._ctx): float(out.data)}
+        for op in order:
+            values.update((id(t._ctx), float(t.data)) for t in op.inputs if t._ctx is not None)
         # Inputs before consumers: the reverse of the backward order.
-        for op in reversed(self.order):
+        for op in reversed(order):
             inputs = [self._input(t) for t in op.inputs]
             layer = 1 + max(self.layer[i] for i in inputs)
-            value = float(self._output_of(op, out))
-            self._node(op, "op", op.name, _label(op), value, layer)
+            self._node(op, "op", op.name, _label(op), values[id(op)], layer)
             for slot, source in enumerate(inputs):
                 self.edges.append({"from": source, "to": self.ids[id(op)], "slot": slot})
 
@@ -216,23 +220,6 @@ class _Graph:
         if id(key) not in self.ids:  # a constant: a leaf that no variable is
             self._node(key, "constant", "const", f"{float(tensor.data):g}", float(tensor.data), 0)
         return self.ids[id(key)]
-
-    def _output_of(self, op: Any, out: Any) -> float:
-        if op is self.root:
-            return float(out.data)
-        return float(self.outputs[id(op)])
-
-    @property
-    def outputs(self) -> dict[int, float]:
-        # Each op's output value, read from the tensors that consume it.
-        if not hasattr(self, "_outputs"):
-            found: dict[int, float] = {}
-            for op in self.order:
-                for t in op.inputs:
-                    if t._ctx is not None:
-                        found[id(t._ctx)] = float(t.data)
-            self._outputs = found
-        return self._outputs
 
     def walk(self) -> list[dict[str, Any]]:
         """Each op's backward in the engine's order, as the engine runs it."""
@@ -249,8 +236,9 @@ class _Graph:
             for slot, tensor in enumerate(op.inputs):
                 source = self.ids[id(tensor._ctx if tensor._ctx is not None else tensor)]
                 entry: dict[str, Any] = {"node": source, "slot": slot}
-                if op.needs_grad[slot] and products[slot] is not None:
-                    product = float(unbroadcast(products[slot], tensor.data.shape))
+                grad = products[slot]
+                if op.needs_grad[slot] and grad is not None:
+                    product = float(unbroadcast(grad, tensor.data.shape))
                     pending[source] = pending[source] + product if source in pending else product
                     local = float(unbroadcast(np.asarray(locals_[slot]), tensor.data.shape))
                     entry.update(local=local, product=product, total=pending[source])
