@@ -165,3 +165,24 @@ def test_a_hostile_link_opens_on_its_error(
     # The page asks with the parentheses percent-encoded: the server's URL limit answers.
     expect(page.locator("#bp-error")).to_have_text("URL longer than 4096 characters")
     assert page.locator("#bp-graph g.bp-node").count() == 0 and page.errors == []
+
+
+def test_the_softmax_preset_ends_at_softmax_minus_one_hot(
+    server: PlaygroundServer,
+    page_in: Any,  # noqa: F811
+) -> None:
+    page = page_in(server.url + "?view=backprop&expr=x*x&x=2")
+    page.wait_for_selector("#bp-graph g.bp-node")
+    page.select_option("#bp-preset", "softmax")
+    expect(page.locator("#bp-graph g.bp-node.variable")).to_have_count(3)
+    page.click("#bp-end")
+    expect(page.locator("#bp-step")).to_be_disabled()
+    z = np.array([2.0, 1.0, 0.1])
+    p = np.exp(z) / np.exp(z).sum()
+    grads = grads_in_page(page)
+    assert list(grads) == ["a", "b", "c"]
+    assert list(grads.values()) == pytest.approx(p - [1.0, 0.0, 0.0], rel=1e-12)
+    assert float(page.locator("#status").get_attribute("data-output")) == pytest.approx(
+        -np.log(p[0]), rel=1e-14
+    )
+    assert "softmax" not in page.url and "a=2" in page.url and page.errors == []

@@ -282,7 +282,8 @@ export class BackpropView {
       }
       Object.assign(card.dataset, { local: String(input.local), product: String(input.product), total: String(input.total), upstream: String(current.upstream) });
       const line = (...parts) => { const d = el("div"); d.append(...parts); card.append(d); };
-      line("to ", bold(name), ":");
+      const node = this.data.nodes.find((x) => x.id === input.node);
+      line("to ", bold(name), node.kind === "op" ? ` (= ${fmt(node.value, 6)}):` : ":");
       line(`local  ∂out/∂in = ${input.formula} = `, bold(fmt(input.local, 6)));
       line("chain rule  ", bold(fmt(input.local, 6)), " × ", bold(fmt(current.upstream, 6), "bp-up"), " = ", bold(fmt(input.product, 6), "bp-prod"));
       const sum = input.total === input.product ? "" : " (gradients from several uses add up)";
