@@ -124,6 +124,11 @@ def test_switching_tabs_keeps_each_views_parameters_apart(
     page.click("#bp-end")
     expect(page.locator("#status")).to_have_attribute("data-step", "2")
     assert grads_in_page(page) == {"x": 7.0}
+    page.click("#copy-python")  # the code of this view: its formula and values as literals
+    expect(page.locator("body")).to_have_attribute(
+        "data-python", re.compile(r"compile_formula\('x\*x \+ x', \('x',\)\)")
+    )
+    assert page.errors == []
 
 
 @pytest.mark.parametrize(
