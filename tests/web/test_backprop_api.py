@@ -148,3 +148,18 @@ def test_copied_python_prints_the_same_gradients_and_check(client: Client) -> No
         name, grad, numerical = line.split()
         assert float(grad) == data["grads"][name]
         assert float(numerical) == data["check"]["numerical"][name]
+
+
+def test_the_check_covers_every_node_of_the_graph(client: Client) -> None:
+    data = get(client, "(sigmoid(w*x + b) - t)**2", x=1.5, w=0.5, b=-0.2, t=1.0)
+    nodes = data["check"]["nodes"]
+    assert list(nodes) == data["order"]
+    for step in data["steps"]:
+        found = nodes[step["node"]]
+        assert found["backprop"] == step["upstream"]
+        assert found["numerical"] == pytest.approx(step["upstream"], abs=1e-9)
+        assert found["difference"] == abs(found["numerical"] - step["upstream"])
+    # d L / d s at the sigmoid's output is 2 (s - t), by hand.
+    sigmoid_id = next(n["id"] for n in data["nodes"] if n["op"] == "Sigmoid")
+    s = 1 / (1 + np.exp(-(0.5 * 1.5 - 0.2)))
+    assert nodes[sigmoid_id]["numerical"] == pytest.approx(2 * (s - 1), abs=1e-9)

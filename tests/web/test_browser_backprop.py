@@ -82,6 +82,11 @@ def test_stepping_a_typed_formula_reads_the_gradients_of_backward(
     for node in page.locator("#bp-graph g.bp-node.variable").all():
         assert float(node.get_attribute("data-grad")) == expected[node.get_attribute("data-label")]
     page.click("#bp-check")
+    # Every op of the graph carries a check mark: its gradient agrees with central differences.
+    ops = page.locator("#bp-graph g.bp-node.op")
+    expect(ops.locator("text.bp-ok")).to_have_count(steps)
+    for op in ops.all():
+        assert float(op.get_attribute("data-difference")) < 1e-8
     numerical = grads_in_page(page, "data-numerical")
     point = {"x": 0.7, "w": 0.5, "b": -1.3}
     along = {

@@ -12,6 +12,7 @@ The page only draws these numbers.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Callable
@@ -132,7 +133,8 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
         ``edges`` (from, to, slot), ``order`` (op ids in backward order), ``steps`` (one per
         op: upstream gradient, and per input the local derivative, the product and the input's
         gradient so far), ``grads`` (each variable's ``.grad`` after ``.backward()``) and
-        ``check`` (central differences of each variable).
+        ``check`` (central differences of each variable, and of the output with respect to
+        every node of the graph).
     """
     import kobai as kb
 
@@ -151,6 +153,7 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
     # A derivative may be infinite (sqrt at 0): it is refused below, not warned about.
     with np.errstate(all="ignore"):
         steps = graph.walk()
+        node_check = graph.check(steps)  # before backward frees the graph's saved values
         out.backward()
     grads = {n: float(leaves[n].grad) for n in names}  # type: ignore[arg-type]
     for name, g in grads.items():
@@ -164,7 +167,7 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
         "order": [s["node"] for s in steps],
         "steps": steps,
         "grads": grads,
-        "check": _check(fn, names, values, grads),
+        "check": {**_check(fn, names, values, grads), "nodes": node_check},
     }
 
 
@@ -183,8 +186,12 @@ class _Graph:
         self.edges: list[dict[str, Any]] = []
         self.layer: dict[str, int] = {}
         self.root: Any = None
+        self.arrays: dict[str, np.ndarray] = {}  # the values of variables and constants
+        self.inputs_of: dict[str, list[str]] = {}
         for name, tensor in leaves.items():
-            self._node(tensor, "variable", name, name, float(tensor.data), 0)
+            self.arrays[self._node(tensor, "variable", name, name, float(tensor.data), 0)] = (
+                tensor.data
+            )
 
     def _node(self, key: Any, kind: str, op: str, label: str, value: float, layer: int) -> str:
         node_id = f"n{len(self.nodes)}"
@@ -211,15 +218,52 @@ class _Graph:
         for op in reversed(order):
             inputs = [self._input(t) for t in op.inputs]
             layer = 1 + max(self.layer[i] for i in inputs)
-            self._node(op, "op", op.name, _label(op), values[id(op)], layer)
+            node = self._node(op, "op", op.name, _label(op), values[id(op)], layer)
+            self.inputs_of[node] = inputs
             for slot, source in enumerate(inputs):
                 self.edges.append({"from": source, "to": self.ids[id(op)], "slot": slot})
 
     def _input(self, tensor: Any) -> str:
         key = tensor._ctx if tensor._ctx is not None else tensor
         if id(key) not in self.ids:  # a constant: a leaf that no variable is
-            self._node(key, "constant", "const", f"{float(tensor.data):g}", float(tensor.data), 0)
+            value = float(tensor.data)
+            self.arrays[self._node(key, "constant", "const", f"{value:g}", value, 0)] = tensor.data
         return self.ids[id(key)]
+
+    def replay(self, node: str, value: float) -> float:
+        """The output with ``node``'s value set to ``value``, by each op's own ``forward``.
+
+        The ops run as copies, so the recorded graph keeps the values its backward needs.
+        """
+        arrays = dict(self.arrays)
+        if node in arrays:
+            arrays[node] = np.asarray(value)
+        for op in reversed(self.order):
+            key = self.ids[id(op)]
+            if key == node:
+                arrays[key] = np.asarray(value)
+            else:
+                arrays[key] = copy.copy(op).forward(*[arrays[i] for i in self.inputs_of[key]])
+        return float(arrays[self.ids[id(self.root)]])
+
+    def check(self, steps: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+        """Each op's gradient against central differences of the output in that op's value."""
+        import kobai as kb
+
+        found: dict[str, dict[str, float | None]] = {}
+        for step in steps:
+            node = step["node"]
+            start = next(n["value"] for n in self.nodes if n["id"] == node)
+            numerical = float(
+                kb.numerical_grad(lambda v, n=node: self.replay(n, v), start, h=CHECK_STEP)
+            )
+            finite = math.isfinite(numerical)
+            found[node] = {
+                "numerical": numerical if finite else None,
+                "backprop": step["upstream"],
+                "difference": abs(numerical - step["upstream"]) if finite else None,
+            }
+        return found
 
     def walk(self) -> list[dict[str, Any]]:
         """Each op's backward in the engine's order, as the engine runs it."""

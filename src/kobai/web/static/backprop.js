@@ -70,7 +70,7 @@ export class BackpropView {
     $("bp-back").addEventListener("click", () => this.go(this.state.at - 1));
     $("bp-end").addEventListener("click", () => this.go(this.steps()));
     $("bp-reset").addEventListener("click", () => this.go(0));
-    $("bp-check").addEventListener("click", () => { this.checked = true; this.writeGrads(); });
+    $("bp-check").addEventListener("click", () => { this.checked = true; this.draw(); });
     // Arrow keys step too: a teacher at a projector can walk the graph without the mouse.
     document.addEventListener("keydown", (e) => {
       if (this.app.view !== "backprop" || e.target.closest("input, select, textarea")) return;
@@ -236,6 +236,9 @@ export class BackpropView {
     for (const [x, y, content] of labels) text(root, x, y, content, "bp-edge-label");
   }
 
+  // An op's gradient is final once its own backward step has run.
+  reachedFinal(id) { return this.data.order.indexOf(id) < this.state.at; }
+
   arity(id) { return this.data.edges.filter((e) => e.to === id).length; }
 
   drawNode(root, n, p, grads, current) {
@@ -252,6 +255,16 @@ export class BackpropView {
     text(g, p.x, p.y - h / 2 + 24, n.label, n.kind === "variable" ? "bp-var" : "bp-op");
     text(g, p.x, p.y + 6, `= ${fmt(n.value, 5)}`, "bp-value");
     text(g, p.x, p.y + h / 2 - 9, grads.has(n.id) ? `∇ ${fmt(grads.get(n.id), 5)}` : "∇  ·", "bp-grad");
+    // After "check", an op whose gradient has arrived shows how central differences agree.
+    const check = this.checked && n.kind === "op" ? this.data.check.nodes[n.id] : undefined;
+    if (check && this.reachedFinal(n.id)) {
+      const ok = check.difference !== null && check.difference <= 1e-6 * Math.max(1, Math.abs(check.numerical));
+      Object.assign(g.dataset, { numerical: String(check.numerical), difference: String(check.difference) });
+      svg("circle", { cx: p.x + w / 2 - 2, cy: p.y - h / 2 + 2, r: 11, class: ok ? "bp-badge ok" : "bp-badge bad" }, g);
+      text(g, p.x + w / 2 - 2, p.y - h / 2 + 7.5, ok ? "✓" : "✗", ok ? "bp-ok" : "bp-bad");
+      const title = svg("title", {}, g);
+      title.textContent = `backprop ${check.backprop} · numerical ${check.numerical} · difference ${fmt(check.difference, 2)}`;
+    }
   }
 
   label(id) {
@@ -319,7 +332,7 @@ export class BackpropView {
       body.append(row);
     }
     $("bp-check-note").textContent = this.checked
-      ? `central differences (f(v+h) − f(v−h)) / 2h with h = ${this.data.check.h}: they agree with backprop to about h² ≈ 1e-10`
+      ? `central differences (f(v+h) − f(v−h)) / 2h with h = ${this.data.check.h}, of every input and (✓ in the graph) of every node whose gradient has arrived`
       : "";
   }
 }
