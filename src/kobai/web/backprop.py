@@ -6,8 +6,9 @@ engine's own order (:func:`kobai.autograd.engine.topological_order`) and asks ea
 ``backward`` for two things: its local derivatives (``backward`` of a gradient of one) and
 the chain-rule products (``backward`` of the upstream gradient), exactly the arrays the engine
 accumulates. The leaves' gradients are then taken from a real ``.backward()`` on the same
-graph, and the "check" compares them with central differences (:func:`kobai.numerical_grad`).
-The page only draws these numbers.
+graph. The "check" compares them with central differences (:func:`kobai.numerical_grad`) of
+the formula, and each op's gradient with central differences of the output in that op's value
+(the graph's own ops replayed forward on copies). The page only draws these numbers.
 """
 
 from __future__ import annotations
