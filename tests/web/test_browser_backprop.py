@@ -116,6 +116,8 @@ def test_switching_tabs_keeps_each_views_parameters_apart(
     expect(page.locator("#status")).to_have_attribute("data-step", "1")
     page.click("#tab-race")
     page.wait_for_url(lambda u: "view=race" in u)
+    # The race view writes the status line when its answer arrives: let it arrive first.
+    page.wait_for_selector("#readout tbody tr")
     query = parse_qs(urlsplit(page.url).query)
     assert "expr" not in query and "x" not in query and query["surface"] == ["rosenbrock"]
     page.click("#tab-backprop")
