@@ -114,7 +114,7 @@ export class BackpropView {
       $("bp-graph").replaceChildren();
       $("bp-explain").replaceChildren();
       $("bp-grads").querySelector("tbody").replaceChildren();
-      this.app.error(err.message);
+      if (this.app.view === "backprop") this.app.error(err.message);
     }
   }
 
@@ -162,6 +162,8 @@ export class BackpropView {
     $("bp-step").disabled = done;
     $("bp-end").disabled = done;
     $("bp-back").disabled = at === 0;
+    // The status line is shared: an answer that arrives after a switch of tab leaves it alone.
+    if (this.app.view !== "backprop") return;
     const status = $("status");
     status.classList.remove("error");
     Object.assign(status.dataset, { step: String(at), steps: String(this.steps()), output: String(this.data.output) });
