@@ -8,7 +8,7 @@ import { api, bpQuery } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
-const BOX = { w: 128, h: 76, constW: 64, constH: 36 };
+const BOX = { w: 128, h: 76, constW: 78, constH: 36 };
 const GAP = 38;
 
 function svg(tag, attrs, parent) {
