@@ -83,6 +83,7 @@ class BackpropSettings:
 
     @classmethod
     def from_query(cls, q: Query) -> BackpropSettings:
+        """The formula (``expr``) and the value of each variable it uses, all checked."""
         expr = q.text("expr", PRESETS[0][2])
         _check_text(expr)
         bound = LIMITS["variable"]
@@ -206,6 +207,7 @@ class _Graph:
         return node_id
 
     def add_output(self, out: Any) -> None:
+        """Number every op that ``out`` depends on, with its value, layer and input edges."""
         from kobai.autograd.engine import topological_order
 
         self.root = out._ctx

@@ -205,6 +205,7 @@ def python_code(q: Query) -> Text:
 
 
 def backprop(q: Query) -> dict[str, Any]:
+    """``/api/backprop``: a formula's graph, its backward step by step, and the check."""
     q.check_known(BACKPROP_PARAMS)
     settings = BackpropSettings.from_query(q)
     with ENGINE:
