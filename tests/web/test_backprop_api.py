@@ -109,7 +109,7 @@ def test_presets_defaults_and_meta(client: Client) -> None:
         ("expr=" + quote("x; import os"), "may contain only"),
         ("expr=x&x=1_000", "x must be a number"),
         ("expr=x&x=nan", "x must be a number, got 'nan'"),
-        ("expr=x&x=1e9", "x must be in [-1000, 1000]"),
+        ("expr=x&x=1e9", ("x must be", "[-1000, 1000]")),
         ("expr=x&w=1", "w is given but the formula 'x' does not use it"),
         ("expr=log(x)&x=0", "the value of the formula is -inf at x=0"),
         ("expr=sqrt(x)&x=0", "the gradient of x is inf"),
@@ -118,12 +118,14 @@ def test_presets_defaults_and_meta(client: Client) -> None:
     ],
 )
 def test_hostile_or_wrong_input_is_refused_with_one_line(
-    client: Client, query: str, message: str
+    client: Client, query: str, message: str | tuple[str, ...]
 ) -> None:
     answer = client.get(f"/api/backprop?{query}")
     assert answer.status == 400
     error = answer.json()["error"]
-    assert message in error and "\n" not in error
+    for part in message if isinstance(message, tuple) else (message,):
+        assert part in error
+    assert "\n" not in error
 
 
 def test_ten_thousand_deep_nesting_is_refused_before_parsing(client: Client) -> None:
