@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 
-xp = np
-
 DEFAULT_DTYPE = np.dtype(np.float32)
 
 

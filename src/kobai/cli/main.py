@@ -36,6 +36,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``)."""
     parser = argparse.ArgumentParser(
         prog="kobai",
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",

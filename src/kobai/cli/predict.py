@@ -11,6 +11,7 @@ import numpy as np
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai predict`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "predict",
         help="predict with a saved run for inputs in a .npy, .npz or .csv file",
@@ -51,6 +52,7 @@ def read_inputs(path: Path) -> np.ndarray:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai predict`` with the parsed ``args``; return the exit status (0)."""
     from kobai.models.runs import load_run
     from kobai.train import predict
 

@@ -46,7 +46,6 @@ from kobai.landscape.functions import TestFunction, get_function
 from kobai.nn.parameter import Parameter
 from kobai.optim import registry
 
-STATUSES = ("converged", "diverged", "running", "crawling")
 CRAWL_FRACTION = 0.01
 
 
@@ -89,6 +88,7 @@ class Trajectory:
 
     @property
     def lr(self) -> float:
+        """The learning rate of the run (``hyper['lr']``)."""
         return float(self.hyper["lr"])
 
     @property

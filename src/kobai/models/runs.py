@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,88 +14,7 @@ from kobai import nn
 from kobai.data import Dataset, load_dataset
 from kobai.models.mlp import MLP, parse_spec
 from kobai.train.checkpoint import CheckpointError, load_checkpoint
-
-GRADIENTS = ("backprop", "numerical")
-DTYPES = ("float32", "float64")
-
-
-@dataclass
-class RunConfig:
-    """Everything that defines a run; ``config.json`` in the run directory holds it."""
-
-    data: str = "mnist"
-    target: str | None = None
-    samples: int = 1000
-    model: str = "mlp:512,256"
-    activation: str = "relu"
-    init: str = "default"
-    batchnorm: bool = False
-    dropout: float = 0.2
-    optimizer: str = "adam"
-    lr: float | None = None
-    optimizer_options: dict[str, Any] = field(default_factory=dict)
-    schedule: str | None = "cosine"
-    schedule_options: dict[str, Any] = field(default_factory=dict)
-    batch_size: int | str = 64
-    epochs: int = 15
-    seed: int = 0
-    gradient: str = "backprop"
-    dtype: str = "float32"
-    early_stopping: int | None = None
-    target_loss: float | None = None
-    save_every_epoch: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.schedule, str) and self.schedule.strip().lower() in ("", "none"):
-            self.schedule = None
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise ValueError naming the first bad value."""
-        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"learning rate must be > 0, got {self.lr}")
-        if self.batch_size != "full" and (
-            isinstance(self.batch_size, bool)
-            or not isinstance(self.batch_size, int)
-            or self.batch_size <= 0
-        ):
-            raise ValueError(
-                f"batch size must be a positive int or 'full', got {self.batch_size!r}"
-            )
-        if not isinstance(self.epochs, int) or self.epochs <= 0:
-            raise ValueError(f"epochs must be a positive int, got {self.epochs!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.gradient not in GRADIENTS:
-            raise ValueError(
-                f"gradient must be one of {', '.join(GRADIENTS)}, got {self.gradient!r}"
-            )
-        if self.dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
-        if self.early_stopping is not None and self.early_stopping < 0:
-            raise ValueError(f"early stopping patience must be >= 0, got {self.early_stopping}")
-        parse_spec(self.model)
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> RunConfig:
-        """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown configuration key(s) {', '.join(unknown)}; valid keys: "
-                f"{', '.join(sorted(known))}"
-            )
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def seeds(self) -> tuple[np.random.Generator, ...]:
-        """Independent generators for the data, the model and the fit loop, from ``seed``."""
-        return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(3))
+from kobai.train.config import RunConfig
 
 
 @dataclass
@@ -133,6 +51,7 @@ def loss_for(task: str) -> Any:
 
 
 def steps_per_epoch(config: RunConfig, n_samples: int) -> int:
+    """Updates per epoch: :math:`\\lceil n / \\text{batch size} \\rceil` (1 for a full batch)."""
     if config.batch_size == "full":
         return 1
     return math.ceil(n_samples / int(config.batch_size))

@@ -131,6 +131,18 @@ class MaxPool2dFunction(_Pool):
         self.argmax = argmax
         return self._output(best)
 
+    def indices(self) -> np.ndarray:
+        """PyTorch's ``return_indices``: where each maximum lies, as a flat index into the
+        H x W plane of its (sample, channel); int64 of the output's shape."""
+        kw = self.kernel[1]
+        c, h, w, n = self.in_shape
+        taps = self.argmax.reshape(c, *self.out_size, n).astype(np.int64)
+        p = np.arange(self.out_size[0])[:, None, None]
+        q = np.arange(self.out_size[1])[None, :, None]
+        rows = p * self.stride[0] + (taps // kw) * self.dilation[0] - self.padding[0]
+        cols = q * self.stride[1] + (taps % kw) * self.dilation[1] - self.padding[1]
+        return nchw_view(rows * w + cols, unbatched=self.unbatched).copy()
+
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         g = self._grad_columns(grad)
         taps = self.kernel[0] * self.kernel[1]
@@ -145,6 +157,15 @@ class MaxPool2dFunction(_Pool):
                 blocks[:, k] = 0
                 np.copyto(blocks[:, k], g, where=hit)
         return (self._scatter(blocks),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolScatter(snapshot(self))(grad),)
+
+    def gather(self, x: np.ndarray) -> np.ndarray:
+        """Each window's entry at the saved argmax: the pooling with the maxima held fixed."""
+        windows = self._windows(x, 0.0)
+        picked = np.take_along_axis(windows, self.argmax[:, None, :].astype(np.intp), axis=1)
+        return self._output(picked[:, 0])
 
 
 class AvgPool2dFunction(_Pool):
@@ -198,6 +219,64 @@ class AvgPool2dFunction(_Pool):
         )
         return (self._scatter(blocks),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (AvgPoolScatter(snapshot(self))(grad),)
+
+
+def snapshot(op: Function) -> Any:
+    """A detached copy of a pooling op's settings and saved arrays (the op itself is freed
+    after backward; the ops of its derivative keep what they need)."""
+    copy = object.__new__(type(op))
+    copy.__dict__.update(
+        (k, v) for k, v in op.__dict__.items() if k not in ("inputs", "needs_grad", "retained")
+    )
+    return copy
+
+
+class MaxPoolScatter(Function):
+    """Max pooling's backward as an op: each output gradient goes to its window's argmax."""
+
+    def __init__(self, pool: MaxPool2dFunction) -> None:
+        self.pool = pool
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        return self.pool.backward(grad)[0]
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (self.pool.gather(grad),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolGather(self.pool)(grad),)
+
+
+class MaxPoolGather(MaxPoolScatter):
+    """The adjoint of :class:`MaxPoolScatter`: pick each window's entry at the argmax."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.pool.gather(x)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return self.pool.backward(grad)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolScatter(self.pool)(grad),)
+
+
+class AvgPoolScatter(Function):
+    """Average pooling's backward as an op; its own derivative is the pooling itself."""
+
+    def __init__(self, pool: AvgPool2dFunction) -> None:
+        self.pool = pool
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        return self.pool.backward(grad)[0]
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (snapshot(self.pool).forward(grad),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (snapshot(self.pool)(grad),)
+
 
 def max_pool2d(
     input: Any,  # noqa: A002 - PyTorch's name
@@ -206,7 +285,8 @@ def max_pool2d(
     padding: int | Pair = 0,
     dilation: int | Pair = 1,
     ceil_mode: bool = False,
-) -> Tensor:
+    return_indices: bool = False,
+) -> Any:
     r"""2-D max pooling, as PyTorch's ``max_pool2d``.
 
     .. math::
@@ -224,10 +304,14 @@ def max_pool2d(
     dilation : int or (int, int), default 1
     ceil_mode : bool, default False
         Round the output size up (the last window may hang over the end).
+    return_indices : bool, default False
+        Also return where each maximum lies (for :func:`max_unpool2d`).
 
     Returns
     -------
     Tensor of shape (N, C, OH, OW). The gradient flows to the first maximum of each window.
+    With ``return_indices``: ``(output, indices)``, the indices an int64 Tensor of the same
+    shape holding ``row * W + column`` of each maximum in its input plane.
 
     Examples
     --------
@@ -238,7 +322,9 @@ def max_pool2d(
            [13., 15.]])
     """
     kernel, strides, pad, dil = pool_pairs(kernel_size, stride, padding, dilation)
-    return MaxPool2dFunction(kernel, strides, pad, dil, bool(ceil_mode), "max_pool2d")(input)
+    op = MaxPool2dFunction(kernel, strides, pad, dil, bool(ceil_mode), "max_pool2d")
+    out = op(input)
+    return (out, Tensor(op.indices())) if return_indices else out
 
 
 def avg_pool2d(

@@ -6,9 +6,18 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
-from kobai.nn._reduction import as_data, check_reduction, float_target, reduce, same_shape, upstream
+from kobai.nn._reduction import (
+    as_data,
+    check_reduction,
+    float_target,
+    legacy_reduction,
+    reduce,
+    same_shape,
+    upstream,
+)
 
 
 class _DifferenceLoss(Function):
@@ -36,12 +45,26 @@ class _DifferenceLoss(Function):
         gb = -g if self.needs_grad[1] else None
         return (g if self.needs_grad[0] else None), gb
 
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        """``l'(d) * up`` with ops (differentiable again)."""
+        raise NotImplementedError
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        divisor = self.divisor(self.d)
+        up = grad / divisor if self.reduction == "mean" else grad
+        g = self.element_grad_graph(a - b, up)
+        return (g if self.needs_grad[0] else None), (-g if self.needs_grad[1] else None)
+
 
 class MSE(_DifferenceLoss):
     def element_loss(self, d: np.ndarray) -> np.ndarray:
         return np.square(d)
 
     def element_grad(self, d: np.ndarray, up: np.ndarray) -> np.ndarray:
+        return d * (2 * up)
+
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
         return d * (2 * up)
 
 
@@ -58,6 +81,11 @@ class SSE(_DifferenceLoss):
             up = up.reshape(up.shape + (1,) * (d.ndim - 1))
         return d * up
 
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        if self.reduction == "none":
+            up = F.reshape(up, up.shape + (1,) * (d.ndim - 1))
+        return d * up
+
     def divisor(self, d: np.ndarray) -> float:
         return float(d.shape[0])
 
@@ -68,6 +96,9 @@ class L1(_DifferenceLoss):
 
     def element_grad(self, d: np.ndarray, up: np.ndarray) -> np.ndarray:
         return np.sign(d) * up
+
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        return up * np.sign(d.data)
 
 
 class Huber(_DifferenceLoss):
@@ -84,13 +115,22 @@ class Huber(_DifferenceLoss):
         delta = d.dtype.type(self.delta)
         return np.clip(d, -delta, delta) * up
 
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        return F.clip(d, -self.delta, self.delta) * up
+
 
 def _pair(name: str, input: Any, target: Any) -> tuple[Any, Any]:
     same_shape(name, input, target)
     return input, float_target(input, target, name)
 
 
-def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean squared error (PyTorch's ``F.mse_loss``).
 
     .. math:: \\ell = \\frac{1}{n} \\sum_i (x_i - t_i)^2
@@ -102,12 +142,14 @@ def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
     ----------
     input : Tensor of any shape
     target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
-    return MSE(check_reduction(reduction))(*_pair("mse_loss", input, target))
+    return MSE(legacy_reduction(size_average, reduce, reduction))(*_pair("mse_loss", input, target))
 
 
-def sse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def sse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Sum-of-squares error of the textbook, per sample :math:`E_n`.
 
     .. math::
@@ -130,17 +172,31 @@ def sse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
     return SSE(check_reduction(reduction))(*_pair("sse_loss", input, target))
 
 
-def l1_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean absolute error (PyTorch's ``F.l1_loss``).
 
     .. math:: \\ell = \\frac{1}{n} \\sum_i |x_i - t_i|
 
     The gradient at ``x = t`` is 0 (sign(0) = 0, as PyTorch).
+
+    Parameters
+    ----------
+    input : Tensor of any shape
+    target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
+    reduction : {"mean", "sum", "none"}
     """
-    return L1(check_reduction(reduction))(*_pair("l1_loss", input, target))
+    return L1(legacy_reduction(size_average, reduce, reduction))(*_pair("l1_loss", input, target))
 
 
-def huber_loss(input: Any, target: Any, *, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """Huber loss (PyTorch's ``F.huber_loss``): quadratic near 0, linear beyond ``delta``.
 
     .. math::

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.ops.arithmetic import where
+from kobai.autograd.ops.reduction import sum
+from kobai.autograd.tensor import Tensor
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -26,6 +29,8 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(Function):
+    """Element-wise :math:`\\sigma(a) = 1 / (1 + e^{-a})`; gradient :math:`\\sigma(1 - \\sigma)`."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = stable_sigmoid(a)
         return self.out
@@ -37,8 +42,14 @@ class Sigmoid(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = sigmoid(self.saved()[0])
+        return (grad * s * (1 - s),)
+
 
 class Tanh(Function):
+    """Element-wise :math:`\\tanh a`; gradient :math:`1 - \\tanh^2 a`."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.tanh(a)
         return self.out
@@ -50,8 +61,14 @@ class Tanh(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        t = tanh(self.saved()[0])
+        return (grad * (1 - t * t),)
+
 
 class ReLU(Function):
+    """Element-wise :math:`\\max(a, 0)`; gradient 1 where the output is positive, else 0."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.maximum(a, 0)
         return self.out
@@ -63,8 +80,13 @@ class ReLU(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * (self.out > 0),)
+
 
 class LeakyReLU(Function):
+    """``a`` where positive, ``negative_slope * a`` elsewhere (gradient 1 or the slope)."""
+
     def __init__(self, negative_slope: float) -> None:
         self.slope = negative_slope
 
@@ -74,6 +96,9 @@ class LeakyReLU(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.where(self.positive, grad, grad * self.slope),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (where(self.positive, grad, grad * self.slope),)
 
 
 class Softplus(Function):
@@ -90,8 +115,14 @@ class Softplus(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * np.where(self.linear, 1, stable_sigmoid(self.z)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        return (where(self.linear, grad, grad * sigmoid(a * self.beta)),)
+
 
 class Softmax(Function):
+    """Softmax along ``axis``; gradient :math:`s \\odot (g - \\sum g \\odot s)`."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -104,8 +135,14 @@ class Softmax(Function):
         s = self.out
         return (s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (s * (grad - sum(grad * s, self.axis, keepdims=True)),)
+
 
 class LogSoftmax(Function):
+    """Log-softmax along ``axis`` (max-shifted); gradient :math:`g - e^{y} \\sum g`."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -117,6 +154,10 @@ class LogSoftmax(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         softmax = np.exp(self.out)
         return (grad - softmax * np.sum(grad, axis=self.axis, keepdims=True),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (grad - s * sum(grad, self.axis, keepdims=True),)
 
 
 def _axis(axis: Any) -> int:
