@@ -157,7 +157,7 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
         steps = graph.walk()
         node_check = graph.check(steps)  # before backward frees the graph's saved values
         out.backward()
-    grads = {n: float(leaves[n].grad) for n in names}  # type: ignore[arg-type]
+    grads = {n: float(leaves[n].grad) for n in names}
     for name, g in grads.items():
         _finite(f"the gradient of {name}", g, values)
     return {
@@ -257,9 +257,11 @@ class _Graph:
         for step in steps:
             node = step["node"]
             start = next(n["value"] for n in self.nodes if n["id"] == node)
-            numerical = float(
-                kb.numerical_grad(lambda v, n=node: self.replay(n, v), start, h=CHECK_STEP)
-            )
+
+            def at(v: float, node: str = node) -> float:
+                return self.replay(node, v)
+
+            numerical = float(kb.numerical_grad(at, start, h=CHECK_STEP))
             finite = math.isfinite(numerical)
             found[node] = {
                 "numerical": numerical if finite else None,
