@@ -17,6 +17,7 @@ import numpy as np
 from kobai.train.options import GRADIENTS
 
 DTYPES = ("float32", "float64")
+SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
 
 
 def option(
@@ -178,6 +179,13 @@ class RunConfig:
     seed: int = option(
         0, section="optimisation", help="random seed ({default}): same seed, same numbers"
     )
+    track_sharpness: int | None = option(
+        None,
+        section="optimisation",
+        metavar="N",
+        help="every N epochs record the sharpness (top Hessian eigenvalue, on the first "
+        f"{SHARPNESS_SAMPLES:,} training samples) in history.csv and the learning curve",
+    )
     save_every_epoch: bool = option(
         False,
         section="output",
@@ -191,6 +199,12 @@ class RunConfig:
 
     def validate(self) -> None:
         """Raise ValueError naming the first bad value."""
+        if self.track_sharpness is not None and (
+            isinstance(self.track_sharpness, bool)
+            or not isinstance(self.track_sharpness, int)
+            or self.track_sharpness < 1
+        ):
+            raise ValueError(f"track_sharpness must be an int >= 1, got {self.track_sharpness!r}")
         if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
             raise ValueError(f"learning rate must be > 0, got {self.lr}")
         if self.batch_size != "full" and (
