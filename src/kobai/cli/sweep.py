@@ -13,6 +13,7 @@ RANGE_FORMS = ("logspace", "linspace", "log_uniform", "uniform", "choice")
 
 
 def add_parser(subparsers: Any) -> None:
+    """Register ``kobai sweep`` (and ``kobai sweep report DIR``) on the command parser."""
     p = subparsers.add_parser(
         "sweep",
         help="many runs over hyper-parameters and seeds (local processes or Dask); reports",
@@ -51,6 +52,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Start, resume or report a sweep from the parsed options; return the exit code."""
     if args.target[:1] == ["report"]:
         return report(args)
     if len(args.target) > 1:
@@ -154,6 +156,7 @@ def summarise(results: Any) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
+    """``kobai sweep report DIR``: write the figures and the HTML page of a sweep."""
     from kobai.sweep.report import write_report
 
     if len(args.target) != 2:

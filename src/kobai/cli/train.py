@@ -118,6 +118,7 @@ def resume_note(the_run: Any, planned: Any, run_dir: Path, done: int) -> str:
 
 
 def config_schedule(config: Any) -> str:
+    """The schedule's name for the summary (``constant-rate`` when there is none)."""
     return config.schedule or "constant-rate"
 
 
@@ -240,6 +241,7 @@ def duration_warning(the_run: Any, done: int) -> str | None:
 
 
 def seconds_per_update(the_run: Any, trials: int = 20) -> float:
+    """Seconds one stochastic update (batch of one) of this run takes, averaged over ``trials``."""
     import copy
 
     from kobai import optim

@@ -81,6 +81,7 @@ class DaskExecutor:
         self._futures: list[Any] = []
 
     def describe(self) -> str:
+        """One line naming the scheduler and its workers, for the progress report."""
         return f"Dask scheduler {self.client.scheduler.address} ({self.workers} worker(s))"
 
     def results(

@@ -45,6 +45,7 @@ class LocalExecutor:
         self._pool: Any = None
 
     def describe(self) -> str:
+        """One line with the number of workers and threads each, for the progress report."""
         return f"{self.workers} local worker(s) x {self.threads} thread(s)"
 
     def results(

@@ -54,6 +54,7 @@ class Axis:
 
     @property
     def random(self) -> bool:
+        """Whether the axis draws random samples (rather than listing grid values)."""
         return self.form in RANDOM_FORMS
 
     def grid_values(self) -> list[Any]:

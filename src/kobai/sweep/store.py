@@ -105,6 +105,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     @contextmanager
@@ -122,10 +123,12 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------
     def meta(self, name: str) -> str | None:
+        """The stored value of a meta entry (the plan, the seed, ...), None if absent."""
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
     def plan(self) -> Plan:
+        """The plan the sweep was started with."""
         return parse_plan(json.loads(self.meta("plan") or "{}"))
 
     def check_plan(self, plan: Plan) -> None:
@@ -138,6 +141,7 @@ class Store:
             )
 
     def counts(self) -> dict[str, int]:
+        """How many cells are in each status (pending, running, done, failed)."""
         rows = self.db.execute("SELECT status, COUNT(*) FROM cells GROUP BY status")
         return {str(s): int(n) for s, n in rows}
 
@@ -165,6 +169,7 @@ class Store:
         return out
 
     def history(self, key: str) -> list[dict[str, Any]]:
+        """The per-epoch history rows of one cell, in epoch order."""
         rows = self.db.execute("SELECT row FROM history WHERE key = ? ORDER BY epoch", (key,))
         return [json.loads(r) for (r,) in rows]
 
@@ -180,6 +185,7 @@ class Store:
             )
 
     def mark_pending(self, keys: list[str]) -> None:
+        """Put cells left running by a dead driver or worker back in the queue."""
         with self.transaction():
             self.db.executemany(
                 "UPDATE cells SET status = 'pending' WHERE key = ? AND status = 'running'",
@@ -211,6 +217,7 @@ class Store:
         )
 
     def set_meta(self, name: str, value: str) -> None:
+        """Store a meta entry, in one transaction."""
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 

@@ -103,6 +103,7 @@ def _grads(params: list[Any]) -> np.ndarray:
 
 
 def activate(kind: str, z: np.ndarray) -> np.ndarray:
+    """The named activation (a layer class name) applied to a stacked array."""
     if kind == "ReLU":
         return np.maximum(z, 0)
     if kind == "Tanh":
