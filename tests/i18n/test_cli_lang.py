@@ -42,7 +42,9 @@ def test_lang_after_the_command_and_from_the_environment(
 ) -> None:
     assert main(["train", *SMALL, "--lang", "ja", "--out", str(tmp_path), "--name", "a"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("kobai train: moons で mlp:4 (96 訓練, 24 テスト), adam, 2 エポック")
+    first = out.splitlines()[0]
+    assert first.startswith("kobai train: moons で mlp:4 (96 訓練, 24 テスト), adam, ")
+    assert ", 2 エポック -> " in first
     monkeypatch.setenv("KOBAI_LANG", "ja")
     assert main(["train", *SMALL, "--quiet", "--out", str(tmp_path), "--name", "b"]) == 0
     assert "テスト" in capsys.readouterr().out

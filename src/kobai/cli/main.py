@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kobai import __version__
+from kobai.cli.options import summarised_runtime_warnings
 from kobai.i18n import LANGUAGES, get_language, language
 
 # The order of ``kobai --help``; other command modules follow alphabetically.
@@ -88,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from kobai.backend import set_num_threads
 
                 set_num_threads(args.threads)
-            return _run_tuned(module, args)
+            with summarised_runtime_warnings(args.command):
+                return _run_tuned(module, args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         print(f"kobai {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "curves.sharpness_title": {"en": "Sharpness", "ja": "シャープネス"},
     "curves.train": {"en": "train", "ja": "訓練"},
     "curves.validation": {"en": "validation", "ja": "検証"},
+    "curves.test": {"en": "test", "ja": "テスト"},
     # Descent pictures (kobai.viz.descent)
     "descent.converged": {"en": "converged", "ja": "収束"},
     "descent.diverged_at": {"en": "diverged at step {step}", "ja": "ステップ {step} で発散"},
@@ -58,8 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "neuron.bias": {"en": "bias b", "ja": "バイアス b"},
     "neuron.loss_wb": {"en": "loss L(w, b)", "ja": "損失 L(w, b)"},
     "neuron.path": {
-        "en": "gradient descent ({label}, lr={lr:g}, {steps} steps)",
-        "ja": "勾配降下法 ({label}, lr={lr:g}, {steps} ステップ)",
+        "en": "gradient descent ({label}, lr={lr:g}, {steps})",
+        "ja": "勾配降下法 ({label}, lr={lr:g}, {steps})",
     },
     "neuron.start_wb": {"en": "start (w₀, b₀)", "ja": "初期値 (w₀, b₀)"},
     "neuron.quiver": {
@@ -84,6 +85,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "neuron.full_batch": {"en": "full batch", "ja": "フルバッチ"},
     "neuron.stochastic": {"en": "stochastic (B = 1)", "ja": "確率的 (B = 1)"},
     "neuron.minibatch": {"en": "mini-batch (B = {size})", "ja": "ミニバッチ (B = {size})"},
+    "neuron.leaves": {
+        "en": "the path leaves the plotted range",
+        "ja": "経路が描画範囲の外に出ています",
+    },
+    "neuron.steps": {"en": "{n} steps", "ja": "{n} ステップ"},
     "neuron.update_step": {"en": "update step", "ja": "更新ステップ"},
     "neuron.loss_all_log": {
         "en": "loss on all the data (log scale)",
@@ -160,6 +166,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.quantity": {"en": "quantity", "ja": "量"},
     "report.value": {"en": "value", "ja": "値"},
     "report.findings": {"en": "What the numbers say", "ja": "数値が示すこと"},
+    "report.findings_quick": {
+        "en": "What these quick numbers say",
+        "ja": "簡易設定の数値が示すこと",
+    },
     "report.reproduce": {"en": "Reproduce", "ja": "再現"},
     "report.made_with": {
         "en": "This page was made with the {mode} and seed {seed} in {seconds:.1f} s. The same "
@@ -181,9 +191,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # kobai train's summary (kobai.cli.train)
     "train.header": {
         "en": "kobai train: {model} on {data} ({n_train} train, {n_test} test), {optimizer}, "
-        "{epochs} epochs -> {run_dir}",
+        "{schedule}, {epochs} epochs -> {run_dir}",
         "ja": "kobai train: {data} で {model} ({n_train} 訓練, {n_test} テスト), {optimizer}, "
-        "{epochs} エポック -> {run_dir}",
+        "{schedule}, {epochs} エポック -> {run_dir}",
     },
     "train.col.loss": {"en": "loss", "ja": "損失"},
     "train.col.accuracy": {"en": "accuracy", "ja": "正解率"},

@@ -27,6 +27,11 @@ from kobai.i18n import t
 from kobai.report import Page, format_number
 
 FORMATS = ("png", "svg")
+#: What a quick run says first: its settings are for checking that the study runs.
+QUICK_WARNING = (
+    "QUICK RUN: settings too small to conclude anything; its findings can contradict the full "
+    "study's (run it without --quick for numbers to quote)"
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,8 @@ class StudyResult:
         width = max((len(h.label) for h in self.headlines), default=0)
         mode = ", quick" if self.quick else ""
         lines = [f"{self.title} (seed {self.seed}{mode}): {self.seconds:.1f} s"]
+        if self.quick:
+            lines.append(f"  {QUICK_WARNING}")
         lines += [f"  {h.label:<{width}}  {format_number(h.value)}" for h in self.headlines]
         for summary in self.summaries:
             lines += summary.lines()
@@ -282,6 +289,8 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
         study.title,
         subtitle=t("report.subtitle", name=study.name, documents=documents, source=study.source),
     )
+    if ctx.quick:
+        page.paragraph(f"**{QUICK_WARNING}.**")
     page.heading(t("report.claim"))
     page.paragraph(study.claim)
     if ctx.headlines:
@@ -293,7 +302,7 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
         page.paragraph(f"**{summary.title.capitalize()}**")
         page.table(summary.columns, summary.rows)
     if ctx.findings:
-        page.heading(t("report.findings"))
+        page.heading(t("report.findings_quick" if ctx.quick else "report.findings"))
         page.bullets(ctx.findings)
     page.blocks.extend(ctx.page.blocks)
     page.heading(t("report.reproduce"))
