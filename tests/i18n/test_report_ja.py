@@ -20,7 +20,8 @@ def test_japanese_report_frame_in_markdown_and_html() -> None:
     with language("ja"):
         page = page_of(quick=True)
         markdown, html = page.to_markdown(), page.to_html()
-    for text in ("## 主張", "## 主要な数値", "| 量 | 値 |", "## 数値が示すこと", "## 再現",
+    for text in ("## 主張", "## 主要な数値", "| 量 | 値 |", "## 簡易設定の数値が示すこと",
+                 "## 再現",
                  "このページは簡易設定とシード 3 で 1.2 秒かけて作られました",
                  "# または Python から",
                  "kobai study toy · 出典資料 001"):  # fmt: skip

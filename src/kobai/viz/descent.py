@@ -39,10 +39,19 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 def legend_label(tr: Any) -> str:
     """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
     few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
+    from kobai.i18n import MESSAGES
     from kobai.landscape.status import STATUS_SHORT
 
     shown = tr.status_text() if hasattr(tr, "status_text") else tr.status
+    if tr.status == "diverged" and getattr(tr, "diverged_at", None) is not None:
+        shown = text("descent.diverged_at", step=tr.diverged_at)
+    elif tr.status == "converged" and getattr(tr, "converged_at", None) is not None:
+        shown = text("descent.converged_at", step=tr.converged_at)
+    elif f"descent.status.{tr.status}" in MESSAGES:
+        shown = text(f"descent.status.{tr.status}")
     why = STATUS_SHORT.get(tr.status)
+    if why and f"descent.why.{tr.status}" in MESSAGES:
+        why = text(f"descent.why.{tr.status}")
     return f"{tr.label} ({tr.describe_hyper()}): {shown}" + (f" ({why})" if why else "")
 
 
