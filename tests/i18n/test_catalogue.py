@@ -87,3 +87,9 @@ def test_batch_mode_labels_are_translated_and_others_kept() -> None:
         assert mode_label("stochastic (B = 1)") == "確率的 (B = 1)"
         assert mode_label("my run") == "my run"
     assert mode_label("mini-batch (B = 10)") == "mini-batch (B = 10)"
+
+
+def test_descent_reasons_match_the_landscape_rules_in_english() -> None:
+    from kobai.landscape.status import STATUS_SHORT
+
+    assert {k: MESSAGES[f"descent.why.{k}"]["en"] for k in STATUS_SHORT} == STATUS_SHORT
