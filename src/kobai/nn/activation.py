@@ -34,10 +34,11 @@ from kobai.nn._activation_ops import (
     gelu_derivative,
     prelu,
 )
-from kobai.nn._validation import check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn._validation import check_dtype, float_dtype, number, shape_of
 from kobai.nn.flatten import Identity
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_int
 
 
 def _values(x: Any) -> np.ndarray:
@@ -139,7 +140,7 @@ class PReLU(_Elementwise):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, *, dtype: Any = np.float32):
         super().__init__()
-        self.num_parameters = positive_int("num_parameters", num_parameters)
+        self.num_parameters = check_int("num_parameters", num_parameters, low=1)
         self.init = number("init", init)
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=float_dtype(dtype)))
 
@@ -302,9 +303,7 @@ def _check_dim(module: Softmax | LogSoftmax, x: Any) -> None:
 
 
 def _dim(dim: Any) -> int:
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
-    return int(dim)
+    return check_int("dim", dim)
 
 
 ACTIVATIONS: dict[str, Callable[..., Module]] = {

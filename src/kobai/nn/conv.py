@@ -18,9 +18,10 @@ from kobai.nn._conv_ops import (
     conv_pads,
 )
 from kobai.nn._im2col import Pair, to_pair
-from kobai.nn._validation import boolean, check_dtype, float_dtype, positive_int
+from kobai.nn._validation import boolean, check_dtype, float_dtype, weight_array
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_int
 
 RNG = np.random.Generator | int | None
 
@@ -41,8 +42,8 @@ class _ConvBase(Module):
         dilation: Any,
         groups: Any,
     ) -> None:
-        self.in_channels = positive_int("in_channels", in_channels)
-        self.out_channels = positive_int("out_channels", out_channels)
+        self.in_channels = check_int("in_channels", in_channels, low=1)
+        self.out_channels = check_int("out_channels", out_channels, low=1)
         self.kernel_size: Pair = to_pair(kernel_size, "kernel_size", minimum=1)
         self.stride: Pair = to_pair(stride, "stride", minimum=1)
         self.dilation: Pair = to_pair(dilation, "dilation", minimum=1)
@@ -50,7 +51,7 @@ class _ConvBase(Module):
 
     def _make_parameters(self, shape: tuple[int, ...], bias: Any, dtype: Any, rng: RNG) -> None:
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        self.weight = Parameter(weight_array(type(self).__name__, shape, dtype))
         if boolean("bias", bias):
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
         else:

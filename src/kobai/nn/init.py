@@ -27,6 +27,7 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
+from kobai.validation import check_real
 
 T = TypeVar("T", Tensor, np.ndarray)
 RNG = np.random.Generator | int | None
@@ -79,8 +80,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"negative_slope must be a number, got {slope!r}")
+        slope = check_real("negative_slope", slope)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4

@@ -8,9 +8,10 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.nn._ops import batch_norm
-from kobai.nn._validation import boolean, check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn._validation import boolean, check_dtype, float_dtype, number, shape_of
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_int
 
 
 class _BatchNorm(Module):
@@ -35,7 +36,7 @@ class _BatchNorm(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.num_features = positive_int("num_features", num_features)
+        self.num_features = check_int("num_features", num_features, low=1)
         self.eps = number("eps", eps, low=0.0, strict=True)
         if momentum is not None:
             momentum = number("momentum", momentum, low=0.0)

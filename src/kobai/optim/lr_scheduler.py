@@ -18,8 +18,9 @@ from typing import Any
 from kobai.optim import _schedules as S
 from kobai.optim._one_cycle import OneCycleLR
 from kobai.optim._plateau import ReduceLROnPlateau
-from kobai.optim._scheduler_base import LRScheduler, check_real, check_steps, per_group
+from kobai.optim._scheduler_base import LRScheduler, per_group
 from kobai.optim._sequential import SequentialLR, warmup_cosine
+from kobai.validation import check_int, check_real
 
 __all__ = [
     "CosineAnnealingLR",
@@ -110,8 +111,8 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        self.step_size = check_steps("step_size", step_size)
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.step_size = check_int("step_size", step_size, low=1)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def _lr(self, i: int, base_lr: float, epoch: int) -> float:
@@ -133,11 +134,11 @@ class MultiStepLR(LRScheduler):
     def __init__(
         self, optimizer: Any, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        marks = [check_steps("milestones", m, minimum=0) for m in milestones]
+        marks = [check_int("milestones", m, low=0) for m in milestones]
         if marks != sorted(marks):
             raise ValueError(f"milestones must be non-decreasing, got {list(milestones)}")
         self.milestones = marks
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def _lr(self, i: int, base_lr: float, epoch: int) -> float:
@@ -156,7 +157,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def _lr(self, i: int, base_lr: float, epoch: int) -> float:
@@ -194,7 +195,7 @@ class CosineAnnealingLR(LRScheduler):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        self.T_max = check_steps("T_max", T_max)
+        self.T_max = check_int("T_max", T_max, low=1)
         self.eta_min = check_real("eta_min", eta_min, low=0.0)
         super().__init__(optimizer, last_epoch)
 
@@ -232,7 +233,7 @@ class LinearLR(LRScheduler):
         if not 0.0 <= end <= 1.0:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor}")
         self.start_factor, self.end_factor = start, end
-        self.total_iters = check_steps("total_iters", total_iters)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
         super().__init__(optimizer, last_epoch)
 
     def _lr(self, i: int, base_lr: float, epoch: int) -> float:
@@ -260,7 +261,7 @@ class PolynomialLR(LRScheduler):
     def __init__(
         self, optimizer: Any, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
     ) -> None:
-        self.total_iters = check_steps("total_iters", total_iters)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
         self.power = check_real("power", power, low=0.0)
         super().__init__(optimizer, last_epoch)
 
@@ -300,8 +301,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        self.T_0 = check_steps("T_0", T_0)
-        self.T_mult = check_steps("T_mult", T_mult)
+        self.T_0 = check_int("T_0", T_0, low=1)
+        self.T_mult = check_int("T_mult", T_mult, low=1)
         self.eta_min = check_real("eta_min", eta_min, low=0.0)
         self.T_i = self.T_0
         self.T_cur: float = last_epoch

@@ -23,6 +23,7 @@ from kobai.train.checkpoint import (
 )
 from kobai.train.history import History
 from kobai.train.numerical import numerical_gradients
+from kobai.validation import check_int
 
 GRADIENTS = ("backprop", "numerical")
 CHECKPOINT = "checkpoint.npz"
@@ -49,11 +50,7 @@ def batch_size_of(batch_size: int | str | None, n: int) -> int | None:
     """Validate the batching mode: ``None``/``"full"`` (full batch), 1 (stochastic), N."""
     if batch_size is None or batch_size == "full":
         return None
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be an int, 'full' or None, got {batch_size!r}")
-    if batch_size <= 0:
-        raise ValueError(f"batch_size must be > 0, got {batch_size}")
-    return min(int(batch_size), n)
+    return min(check_int("batch_size", batch_size, low=1), n)
 
 
 def _arrays(data: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -366,8 +363,7 @@ def fit(
         raise ValueError(
             f"scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}"
         )
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+    epochs = check_int("epochs", epochs, low=0)
     size = batch_size_of(batch_size, len(x))
     opts = {
         "rng": as_rng(rng), "gradient": gradient, "h": numerical_h, "log_steps": log_steps,
