@@ -257,7 +257,9 @@ def _notes(data: Any) -> list[str]:
 
 def write_table(table: list[dict[str, Any]], path: Path) -> None:
     """The rows of ``table`` as a CSV file with a header."""
-    with open(path, "w", newline="") as handle:
+    from kobai.files import atomic_writer
+
+    with atomic_writer(path, text=True) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(table[0]))
         writer.writeheader()
         writer.writerows(table)
