@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kobai.validation import validate
+
 
 def parse_value(text: str) -> Any:
     """``"0.9"`` -> 0.9, ``"true"`` -> True, ``"0.9,0.99"`` -> (0.9, 0.99), else the text."""
@@ -36,8 +38,9 @@ def key_values(items: list[str], option: str) -> dict[str, Any]:
     return out
 
 
-def read_toml(path: str) -> dict[str, Any]:
-    """The table of a TOML configuration file, with a one-line error for a bad file."""
+def read_toml(path: str, constraints: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The table of a TOML configuration file, with a one-line error for a bad file or (given
+    ``constraints``, :mod:`kobai.validation`) a value of the wrong type, naming file and key."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -46,9 +49,13 @@ def read_toml(path: str) -> dict[str, Any]:
     if not source.is_file():
         raise FileNotFoundError(f"no configuration file at {source}")
     try:
-        return dict(tomllib.loads(source.read_text()))
+        values = dict(tomllib.loads(source.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{source} is not valid TOML: {exc}") from None
+    try:
+        return validate(values, constraints or {})
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{source}: {exc}") from None
 
 
 def read_run_config(run_dir: Path) -> dict[str, Any]:
@@ -56,8 +63,18 @@ def read_run_config(run_dir: Path) -> dict[str, Any]:
     config_file = run_dir / "config.json"
     if not config_file.is_file():
         raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
-    config: dict[str, Any] = json.loads(config_file.read_text())
-    return config
+    return read_json(config_file)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The table of a JSON file, with a one-line error naming the file."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{path} must hold a JSON object of settings, got {type(value).__name__}")
+    return value
 
 
 def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
@@ -73,5 +90,6 @@ def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
 
 def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
     """Create ``run_dir`` and write ``config`` to its ``config.json``."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    from kobai.files import write_atomic
+
+    write_atomic(run_dir / "config.json", json.dumps(config, indent=2) + "\n")

@@ -97,7 +97,9 @@ def add_parser(subparsers: Any) -> None:
 
 def gather_config(args: argparse.Namespace) -> dict[str, Any]:
     """Options of the command line over the TOML file over the defaults, as a config dict."""
-    values: dict[str, Any] = read_toml(args.config) if args.config else {}
+    from kobai.models.runs import CONSTRAINTS
+
+    values: dict[str, Any] = read_toml(args.config, CONSTRAINTS) if args.config else {}
     names = ("data", "target", "samples", "model", "activation", "init", "batchnorm", "dropout",
              "dtype", "optimizer", "lr", "schedule", "epochs", "gradient", "early_stopping",
              "target_loss", "seed", "save_every_epoch")  # fmt: skip
@@ -125,7 +127,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kobai.models.runs import RunConfig, build
+    from kobai.models.runs import RunConfig, build, load_into
 
     if args.resume:
         run_dir = Path(args.resume)
@@ -137,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         config = RunConfig.from_dict(gather_config(args))
         run_dir = new_run_dir(args, marker="checkpoint.npz")
     the_run = build(config)
+    if args.resume:
+        load_into(the_run, run_dir, optimizer=True)  # refuse before writing anything
     write_run_config(run_dir, config.to_dict())
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet)
 

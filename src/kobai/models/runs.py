@@ -13,11 +13,38 @@ import numpy as np
 
 from kobai import nn
 from kobai.data import Dataset, load_dataset
+from kobai.data.synthetic import MAX_SAMPLES
 from kobai.models.mlp import MLP, parse_spec
 from kobai.train.checkpoint import CheckpointError, load_checkpoint
+from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
 
 GRADIENTS = ("backprop", "numerical")
 DTYPES = ("float32", "float64")
+# What a configuration file may hold, key by key (a TOML or JSON value of the wrong type is
+# refused here with the key's name, before anything is built).
+CONSTRAINTS = {
+    "data": Text(),
+    "target": Maybe(Text()),
+    "samples": Integer(1, MAX_SAMPLES),
+    "model": Text(),
+    "activation": Text(),
+    "init": Text(),
+    "batchnorm": Boolean(),
+    "dropout": Real(0, 1, high_open=True),
+    "optimizer": Text(),
+    "lr": Maybe(Real(0, low_open=True)),
+    "optimizer_options": Table(),
+    "schedule": Maybe(Text()),
+    "schedule_options": Table(),
+    "batch_size": AnyOf((Integer(1), OneOf(("full",)))),
+    "epochs": Integer(1, 1_000_000),
+    "seed": Integer(0),
+    "gradient": OneOf(GRADIENTS),
+    "dtype": OneOf(DTYPES),
+    "early_stopping": Maybe(Integer(0)),
+    "target_loss": Maybe(Real()),
+    "save_every_epoch": Boolean(),
+}
 
 
 @dataclass
@@ -52,36 +79,14 @@ class RunConfig:
         self.validate()
 
     def validate(self) -> None:
-        """Raise ValueError naming the first bad value."""
-        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"learning rate must be > 0, got {self.lr}")
-        if self.batch_size != "full" and (
-            isinstance(self.batch_size, bool)
-            or not isinstance(self.batch_size, int)
-            or self.batch_size <= 0
-        ):
-            raise ValueError(
-                f"batch size must be a positive int or 'full', got {self.batch_size!r}"
-            )
-        if not isinstance(self.epochs, int) or self.epochs <= 0:
-            raise ValueError(f"epochs must be a positive int, got {self.epochs!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.gradient not in GRADIENTS:
-            raise ValueError(
-                f"gradient must be one of {', '.join(GRADIENTS)}, got {self.gradient!r}"
-            )
-        if self.dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
-        if self.early_stopping is not None and self.early_stopping < 0:
-            raise ValueError(f"early stopping patience must be >= 0, got {self.early_stopping}")
+        """Raise TypeError/ValueError naming the first bad value and what was received."""
+        validate(dataclasses.asdict(self), CONSTRAINTS)
         parse_spec(self.model)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunConfig:
         """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
+        Table().check("a run configuration", values)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -184,11 +189,20 @@ def load_run(run_dir: str | Path) -> Run:
     except json.JSONDecodeError as exc:
         raise CheckpointError(f"{config_file} is not valid JSON: {exc}") from None
     run = build(config)
+    load_into(run, folder)
+    return run
+
+
+def load_into(run: Run, folder: Path, *, optimizer: bool = False) -> None:
+    """Load the last checkpoint of ``folder`` into ``run``'s model (and optimizer), or raise
+    CheckpointError saying why it does not fit. A resume calls this before it writes anything,
+    so a checkpoint that cannot be resumed leaves the run directory as it was."""
     state = load_checkpoint(folder / "checkpoint.npz")
     try:
         run.model.load_state_dict(state["model"])
-    except (KeyError, ValueError) as exc:
+        if optimizer:
+            run.optimizer.load_state_dict(state["optimizer"])
+    except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(
             f"the checkpoint in {folder} does not fit the model of its config.json: {exc}"
         ) from None
-    return run
