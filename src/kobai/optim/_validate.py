@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
+from kobai.validation import check_bool, is_real, shown
 
 
 def check_params_not_set(params: Any) -> None:
@@ -20,16 +19,14 @@ def check_params_not_set(params: Any) -> None:
 
 def real(name: str, value: Any) -> float:
     """``value`` as a float, or TypeError when it is not a real number."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not is_real(value):
+        raise TypeError(f"{name} must be a number, got {shown(value)}")
     return float(value)
 
 
 def flag(name: str, value: Any) -> bool:
     """``value`` as a bool, or TypeError when it is not one."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+    return check_bool(name, value)
 
 
 def nonnegative(group: Mapping[str, Any], name: str, label: str) -> None:
@@ -67,3 +64,33 @@ def flags(group: Mapping[str, Any], *names: str) -> None:
     """Every named entry is a bool."""
     for name in names:
         flag(name, group[name])
+
+
+# Keys a learning-rate scheduler adds to a group; they may come and go between optimizers.
+SCHEDULER_KEYS = frozenset({"initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"})
+
+
+def check_state_dict(optimizer: Any, state_dict: Any) -> None:
+    """Refuse, with one clear ValueError, a state dict that is not one of ``optimizer``'s kind:
+    not a dict, without ``state`` / ``param_groups``, or with other hyper-parameters (the state
+    of an Adam loaded into an SGD)."""
+    name = type(optimizer).__name__
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+    groups, state = state_dict.get("param_groups"), state_dict.get("state")
+    if not isinstance(groups, (list, tuple)) or not isinstance(state, Mapping):
+        raise ValueError(
+            f"not an optimizer state dict: it needs 'state' (a dict) and 'param_groups' (a "
+            f"list), got keys {', '.join(map(repr, state_dict)) or 'none'}"
+        )
+    expected = set(optimizer.defaults)
+    for i, group in enumerate(groups):
+        if not isinstance(group, Mapping) or not isinstance(group.get("params"), (list, tuple)):
+            raise ValueError(f"param_groups[{i}] must be a dict with a 'params' list")
+        keys = set(group) - {"params"} - SCHEDULER_KEYS
+        if keys != expected:
+            raise ValueError(
+                f"the state dict is not from a {name}: its group {i} has hyper-parameters "
+                f"{', '.join(sorted(keys)) or 'none'}, a {name} has "
+                f"{', '.join(sorted(expected))}"
+            )

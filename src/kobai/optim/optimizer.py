@@ -13,7 +13,7 @@ import numpy as np
 from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
 from kobai.backend import flush_denormal
-from kobai.optim._validate import check_params_not_set
+from kobai.optim._validate import check_params_not_set, check_state_dict
 from kobai.optim._workspace import Workspace
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
@@ -222,8 +222,7 @@ class Optimizer:
         The groups must have the same sizes as this optimizer's; the saved hyper-parameters
         replace the current ones. Arrays are copied and cast to their parameter's dtype.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        check_state_dict(self, state_dict)
         saved_groups = list(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
