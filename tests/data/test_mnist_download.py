@@ -159,7 +159,9 @@ def test_fashion_uses_zalando_mirrors_and_its_own_cache_folder(tmp_path, served,
         url.startswith("https://fashion-mnist.s3.eu-central-1.amazonaws.com/")
         for url in server.urls
     )
-    X, y = load_mnist(split="all", kind="fashion", layout="image", fetch=FakeServer({}), download=True)
+    X, y = load_mnist(
+        split="all", kind="fashion", layout="image", fetch=FakeServer({}), download=True
+    )
     assert X.shape == (10, 1, 28, 28) and y.shape == (10,)
 
 

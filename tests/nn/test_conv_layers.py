@@ -189,7 +189,11 @@ def test_transposed_output_that_would_be_empty_is_refused():
             "out_channels must be divisible by groups, got 3 and 2",
         ),
         (lambda: nn.Conv2d(4, 4, 3, groups=0), ValueError, "groups must be an integer >= 1, got 0"),
-        (lambda: nn.Conv2d(2, 2, 3, bias="yes"), TypeError, "bias must be true or false, got 'yes'"),
+        (
+            lambda: nn.Conv2d(2, 2, 3, bias="yes"),
+            TypeError,
+            "bias must be true or false, got 'yes'",
+        ),
         (lambda: nn.Conv2d(2, 2, 3, dtype=np.int32), TypeError, "dtype must be a floating dtype"),
         (
             lambda: nn.ConvTranspose2d(2, 2, 3, stride=2, output_padding=2),

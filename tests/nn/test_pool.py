@@ -236,7 +236,11 @@ def test_repr_is_pytorchs():
         (lambda: nn.AvgPool2d(2, padding=2), ValueError, "padding must be at most half"),
         (lambda: nn.MaxPool2d(2, ceil_mode=1), TypeError, "ceil_mode must be true or false, got 1"),
         (lambda: nn.AvgPool2d(2, count_include_pad=None), TypeError, "count_include_pad must"),
-        (lambda: nn.AvgPool2d(2, divisor_override=0), ValueError, "divisor_override must be an integer >= 1, got 0"),
+        (
+            lambda: nn.AvgPool2d(2, divisor_override=0),
+            ValueError,
+            "divisor_override must be an integer >= 1, got 0",
+        ),
         (lambda: nn.AvgPool2d(2, divisor_override=1.5), TypeError, "divisor_override must be an"),
     ],
 )

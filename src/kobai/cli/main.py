@@ -13,6 +13,8 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+import numpy as np
+
 from kobai import __version__
 
 # The order of ``kobai --help``; other command modules follow alphabetically.
@@ -67,7 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kobai.backend import set_num_threads
 
             set_num_threads(args.threads)
-        return int(module.run(args))
+        # Overflow and NaN are detected and reported by kobai itself (a diverged run says so
+        # in one line); NumPy's warnings about them would only add noise to that line.
+        with np.errstate(all="ignore"):
+            return int(module.run(args))
     except KeyboardInterrupt:
         print(f"kobai {args.command}: interrupted", file=sys.stderr)
         return 130
