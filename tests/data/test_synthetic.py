@@ -181,9 +181,11 @@ def test_bad_arguments():
         make_circles(factor=1.5)
     with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got -0\.1"):
         make_moons(noise=-0.1)
-    with pytest.raises(TypeError, match=r"n_samples must be an integer >= 1, got 10\.0"):
+    with pytest.raises(
+        TypeError, match=r"n_samples must be an integer in \[1, 10000000\], got 10\.0"
+    ):
         make_xor(10.0)
-    with pytest.raises(ValueError, match="n_samples must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"n_samples must be an integer in \[1, 10000000\], got 0"):
         make_sine(0)
     with pytest.raises(
         ValueError, match="activation must be one of 'sigmoid', 'tanh', 'relu', 'identity'"
