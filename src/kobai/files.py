@@ -74,9 +74,10 @@ def atomic_writer(
         dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=SUFFIX
     )
     try:
-        mode = "w" if text else "wb"
-        options = {"encoding": "utf-8", "newline": newline} if text else {}
-        with os.fdopen(fd, mode, **options) as handle:
+        opened: IO[Any] = (
+            os.fdopen(fd, "w", encoding="utf-8", newline=newline) if text else os.fdopen(fd, "wb")
+        )
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

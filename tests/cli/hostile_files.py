@@ -99,6 +99,15 @@ def _runs_with_damage(root: Path, files: dict[str, Path]) -> None:
     folder = _copy(root, "run_ckpt_no_model")
     save_checkpoint(folder / "checkpoint.npz", {"epoch": 1})
     files["run_ckpt_no_model"] = folder
+    for name, member, content in (
+        ("run_ckpt_huge", "__meta__.npy", _npy_header((100_000_000, 784)) + b"\0" * 64),
+        ("run_ckpt_member_txt", "notes.txt", b"not an array"),
+        ("run_ckpt_object", "a0.npy", _npy_header((1,), "|O") + b"\0" * 8),
+    ):
+        folder = _copy(root, name)
+        with zipfile.ZipFile(folder / "checkpoint.npz", "w") as archive:
+            archive.writestr(member, content)
+        files[name] = folder
     folder = _copy(root, "run_no_config")
     (folder / "config.json").unlink()
     files["run_no_config"] = folder

@@ -70,6 +70,10 @@ CASES: list[tuple[str, str, str]] = [
     ("resume-ckpt-empty", "train --resume {run_ckpt_empty} --quiet", "not a readable"),
     ("resume-ckpt-no-model", "train --resume {run_ckpt_no_model} --quiet", "no 'model' entry"),
     ("evaluate-ckpt-no-model", "evaluate {run_ckpt_no_model}", "no 'model' entry"),
+    ("resume-ckpt-huge", "train --resume {run_ckpt_huge} --quiet", "promises shape (100000000"),
+    ("evaluate-ckpt-huge", "evaluate {run_ckpt_huge}", "promises shape (100000000, 784)"),
+    ("evaluate-ckpt-member-txt", "evaluate {run_ckpt_member_txt}", "is not a .npy array"),
+    ("predict-ckpt-object", "predict {run_ckpt_object} --input {inputs_text}", "dtype object"),
     ("evaluate-json-broken", "evaluate {run_json_broken}", "is not valid JSON"),
     ("evaluate-missing", "evaluate {out}/nowhere", "is not a run directory"),
     ("landscape-ckpt-garbage", "landscape {run_ckpt_garbage}", "not a readable"),
@@ -262,6 +266,23 @@ def test_hostile_input_is_one_line_and_exit_2(
     assert code == 2, err
     assert lines[0].startswith(f"kobai {template.split()[0]}: error: "), err
     assert expected in lines[0], err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("train --samples 1e12", "kobai train: error: argument --samples: invalid int value"),
+        ("train --dtype float16", "argument --dtype: invalid choice: 'float16'"),
+        ("descend --nosuch", "kobai: error: unrecognized arguments: --nosuch"),
+        ("nosuch", "argument COMMAND: invalid choice: 'nosuch'"),
+    ],
+)
+def test_argparse_errors_are_one_line_too(args: str, expected: str, capsys: Any) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args.split())
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and len(err.strip().splitlines()) == 1
+    assert expected in err and err.strip().endswith("--help)")
 
 
 def test_a_run_that_diverges_stops_with_one_line(hostile: dict[str, Any], capsys: Any) -> None:

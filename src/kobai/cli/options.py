@@ -89,7 +89,10 @@ def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
 
 
 def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
-    """Create ``run_dir`` and write ``config`` to its ``config.json``."""
+    """Create ``run_dir`` and write ``config`` to its ``config.json`` (atomically)."""
     from kobai.files import write_atomic
 
-    write_atomic(run_dir / "config.json", json.dumps(config, indent=2) + "\n")
+    target, text = run_dir / "config.json", json.dumps(config, indent=2) + "\n"
+    # A resume that changes nothing leaves the file alone (not even its modification time).
+    if not (target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text):
+        write_atomic(target, text)

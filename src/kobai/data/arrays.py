@@ -54,9 +54,33 @@ def load_array(path: str | os.PathLike[str]) -> np.ndarray:
     return _finite(source, array)
 
 
+def read_npz(path: str | os.PathLike[str], *, kinds: str = "biufcU") -> dict[str, np.ndarray]:
+    """Every array of an ``.npz`` file by name, each header checked before it is read.
+
+    Unlike ``np.load``, a member that is not a ``.npy`` array, a header that promises more
+    than the member holds or more memory than the machine has, and a dtype whose kind is not
+    in ``kinds`` (objects never) are refused with a ValueError naming the file and member.
+    """
+    source = Path(path)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            arrays = {}
+            for member in archive.infolist():
+                if member.is_dir():
+                    continue
+                if not member.filename.endswith(".npy"):
+                    raise ValueError(f"{source}: member {member.filename!r} is not a .npy array")
+                with archive.open(member) as handle:
+                    name = f"{source}:{member.filename}"
+                    arrays[member.filename[:-4]] = _read_npy(handle, member.file_size, name, kinds)
+    except (OSError, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise ValueError(f"cannot read {source}: {exc}") from None
+    return arrays
+
+
 def _read_npy_file(source: Path) -> np.ndarray:
     with source.open("rb") as handle:
-        return _read_npy(handle, source.stat().st_size, str(source))
+        return _read_npy(handle, source.stat().st_size, str(source)).astype(np.float64)
 
 
 def _read_npz(source: Path) -> np.ndarray:
@@ -68,10 +92,11 @@ def _read_npz(source: Path) -> np.ndarray:
         if not first.filename.endswith(".npy"):
             raise ValueError(f"{source}: member {first.filename!r} is not a .npy array")
         with archive.open(first) as handle:
-            return _read_npy(handle, first.file_size, f"{source}:{first.filename}")
+            name = f"{source}:{first.filename}"
+            return _read_npy(handle, first.file_size, name).astype(np.float64)
 
 
-def _read_npy(handle: IO[bytes], size: int, name: str) -> np.ndarray:
+def _read_npy(handle: IO[bytes], size: int, name: str, kinds: str = "iuf") -> np.ndarray:
     """Check the header's promise against ``size`` (the bytes there are) before reading."""
     fmt = np.lib.format
     try:
@@ -80,7 +105,7 @@ def _read_npy(handle: IO[bytes], size: int, name: str) -> np.ndarray:
         shape, fortran, dtype = reader(handle, max_header_size=10_000)
     except ValueError as exc:
         raise ValueError(f"{name} is not a .npy array ({exc})") from None
-    if dtype.hasobject or dtype.kind not in "iuf":
+    if dtype.hasobject or dtype.kind not in kinds:
         raise ValueError(f"{name} must hold numbers, got dtype {dtype}")
     nbytes = math.prod(shape) * dtype.itemsize
     header = handle.tell() if handle.seekable() else 0
@@ -93,8 +118,9 @@ def _read_npy(handle: IO[bytes], size: int, name: str) -> np.ndarray:
     data = handle.read(nbytes)
     if len(data) != nbytes:
         raise ValueError(f"{name} is truncated: {len(data):,} of {nbytes:,} bytes")
-    order = "F" if fortran else "C"
-    return np.frombuffer(data, dtype=dtype).reshape(shape, order=order).astype(np.float64)
+    flat = np.frombuffer(data, dtype=dtype)
+    # A copy: writable, and not a view of the file's bytes.
+    return (flat.reshape(shape, order="F") if fortran else flat.reshape(shape)).copy()
 
 
 def _read_csv(source: Path) -> np.ndarray:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +87,12 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"no checkpoint at {source}")
+    from kobai.data.arrays import read_npz
+
     try:
-        with np.load(source, allow_pickle=False) as archive:
-            meta = json.loads(str(archive["__meta__"]))
-            arrays = {k: archive[k] for k in archive.files if k != "__meta__"}
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as exc:
+        arrays = read_npz(source)
+        meta = json.loads(str(arrays.pop("__meta__")))
+    except (ValueError, KeyError) as exc:
         raise CheckpointError(
             f"{source} is not a readable checkpoint (corrupt or truncated: {exc})"
         ) from None
@@ -111,7 +111,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     return CheckpointState(source, state)
 
 
-class CheckpointState(dict):  # type: ignore[type-arg]
+class CheckpointState(dict[str, Any]):
     """A loaded checkpoint's entries; a missing entry is a CheckpointError naming the file
     (a checkpoint of another kind of run), never a bare KeyError."""
 
