@@ -50,6 +50,12 @@ TOML = {
     "unknown_key": "colour = 'blue'",
     "syntax": "lr = = 1",
     "model_list": "model = [1, 2]",
+    "opt_lr_text": "data = 'xor'\noptimizer_options = {lr = 'x'}",
+    "opt_betas_int": "data = 'xor'\noptimizer_options = {betas = 5}",
+    "opt_unknown": "data = 'xor'\noptimizer_options = {nosuch = 1}",
+    "sched_gamma_text": "data = 'xor'\nschedule = 'exponential'\nschedule_options = {gamma = 'x'}",
+    "sched_unknown": "data = 'xor'\nschedule_options = {nosuch = 1}",
+    "sched_unknown_name": "data = 'xor'\nschedule = 'nosuch'",
 }
 
 

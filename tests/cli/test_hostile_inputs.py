@@ -57,6 +57,12 @@ CASES: list[tuple[str, str, str]] = [
             "syntax": "is not valid TOML",
             "model_list": "model must be a non-empty string, got [1, 2]",
             "latin1": "is not valid TOML",
+            "opt_lr_text": "lr must be a number, got 'x'",
+            "opt_betas_int": "betas must be a pair (beta1, beta2), got 5",
+            "opt_unknown": "nosuch",
+            "sched_gamma_text": "gamma must be a finite number > 0, got 'x'",
+            "sched_unknown": "nosuch",
+            "sched_unknown_name": "nosuch",
         }.items()
     ],
     ("toml-missing", "train --config {out}/no.toml --out {out}", "no configuration file at"),
