@@ -46,7 +46,7 @@ def test_the_command_serves_the_page_until_interrupted() -> None:
 def test_a_bad_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["playground", "--no-browser", "--port", "70000"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "kobai playground: error: --port must be in [0, 65535], got 70000"
+        "kobai playground: error: --port must be an integer in [0, 65535], got 70000"
     )
 
 

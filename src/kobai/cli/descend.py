@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.cli.options import key_values
-from kobai.validation import check_real
+from kobai.validation import check_int, check_real
 
 DEFAULT_OPTIMIZERS = "sgd,momentum,adagrad,adam"
 
@@ -110,10 +110,8 @@ def parse_int(text: str, option: str, *, minimum: int = 1) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{option} must be an integer, got {text!r}") from None
-    if value < minimum:
-        raise ValueError(f"{option} must be >= {minimum}, got {value}")
-    return value
+        raise ValueError(f"{option} must be an integer >= {minimum}, got {text!r}") from None
+    return check_int(option, value, low=minimum)
 
 
 def slug(name: str) -> str:

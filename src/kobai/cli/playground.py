@@ -33,11 +33,11 @@ def run(args: argparse.Namespace) -> int:
     import threading
     import webbrowser
 
+    from kobai.validation import check_int
     from kobai.web import make_server
     from kobai.web.routes import warm_up
 
-    if not 0 <= args.port <= 65535:
-        raise ValueError(f"--port must be in [0, 65535], got {args.port}")
+    check_int("--port", args.port, low=0, high=65535)
     server = make_server(args.host, args.port, quiet=not args.verbose)
     warm_up()
     if not server.loopback:
