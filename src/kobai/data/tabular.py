@@ -6,6 +6,7 @@ module, which it uses, in tracebacks or star imports.)
 
 from __future__ import annotations
 
+import array
 import csv
 import math
 import os
@@ -139,7 +140,7 @@ def load_csv(
 
 def _read_table(
     path: Path, delimiter: str, target: str, dtype: np.dtype
-) -> tuple[list[str], np.ndarray, list[str], list[int]]:
+) -> tuple[list[str], np.ndarray, list[str], Sequence[int]]:
     """Feature names, the feature matrix, the target cells and their line numbers.
 
     Rows are converted to numbers a chunk at a time, so memory stays near the size of the
@@ -151,7 +152,9 @@ def _read_table(
             header = [name.strip() for name in next(reader, [])]
             t = _target_index(path, header, target)
             features = [name for i, name in enumerate(header) if i != t]
-            chunks, values, lines = [], [], []
+            chunks: list[np.ndarray] = []
+            values: list[str] = []
+            lines = array.array("q")  # 8 bytes a row, not a Python int object each
             cells: list[list[str]] = []
             for row in reader:
                 if not row or all(not cell.strip() for cell in row):
