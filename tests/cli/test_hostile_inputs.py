@@ -321,6 +321,20 @@ def test_failed_resume_leaves_the_config_untouched(hostile: dict[str, Any], caps
     assert config.read_bytes() == before
 
 
+def test_failed_autoencoder_resume_leaves_the_config_untouched(
+    hostile: dict[str, Any], tmp_path: Path, capsys: Any
+) -> None:
+    args = ["autoencoder", "reduce", "--latent", "2", "--train-size", "64", "--test-size", "32"]
+    assert main([*args, "--epochs", "1", "--quiet", "--out", str(tmp_path), "--name", "r"]) == 0
+    run = tmp_path / "r"
+    checkpoint = next(run.rglob("checkpoint.npz"))
+    checkpoint.write_bytes(b"PK\x03\x04 damaged")
+    before = (run / "config.json").read_bytes()
+    assert main(["autoencoder", "reduce", "--resume", str(run), "--epochs", "3", "--quiet"]) == 2
+    assert "not a readable checkpoint" in capsys.readouterr().err
+    assert (run / "config.json").read_bytes() == before
+
+
 def test_numbers_written_with_letters_are_data_not_a_header(
     hostile: dict[str, Any], tmp_path: Path, capsys: Any
 ) -> None:

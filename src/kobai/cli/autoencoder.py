@@ -104,6 +104,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from kobai.models import autoencoder_runs as AR
+    from kobai.train.checkpoint import load_checkpoint
 
     if args.resume:
         run_dir = Path(args.resume)
@@ -112,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{run_dir} holds a {config.get('use')!r} run, not {args.use!r}")
         if args.epochs is not None:
             config["epochs"] = args.epochs
+        for checkpoint in sorted(run_dir.rglob("checkpoint.npz")):
+            load_checkpoint(checkpoint)["model"]  # a damaged one is refused before any write
     else:
         config = gather_config(args)
         run_dir = new_run_dir(args, marker="config.json")
