@@ -57,7 +57,7 @@ CASES: list[tuple[str, str, str]] = [
             "syntax": "is not valid TOML",
             "model_list": "model must be a non-empty string, got [1, 2]",
             "latin1": "is not valid TOML",
-            "opt_lr_text": "lr must be a number, got 'x'",
+            "opt_lr_text": "lr must be a finite number, got 'x'",
             "opt_betas_int": "betas must be a pair (beta1, beta2), got 5",
             "opt_unknown": "nosuch",
             "sched_gamma_text": "gamma must be a finite number > 0, got 'x'",
@@ -163,6 +163,16 @@ CASES: list[tuple[str, str, str]] = [
     ("train-momentum-inf", "train --momentum inf --out {out}", "--momentum must be a finite"),
     ("train-weight-decay-nan", "train --weight-decay nan --out {out}", "--weight-decay must"),
     ("train-opt-nan", "train --data xor --opt betas=nan,0.9 --out {out}", "beta"),
+    (
+        "train-opt-momentum-inf",
+        "train --data xor --optimizer sgd --opt momentum=inf --out {out}",
+        "momentum must be a finite number, got inf",
+    ),  # fmt: skip
+    (
+        "descend-opt-momentum-inf",
+        "descend --optimizers sgd --opt momentum=inf --out {out}",
+        "momentum must be a finite number, got inf",
+    ),  # fmt: skip
     (
         "train-schedule-opt-nan",
         "train --data xor --schedule exponential --schedule-opt gamma=nan --out {out}",

@@ -38,7 +38,7 @@ INVALID: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("sgd", {"nesterov": True}, ValueError, r"Nesterov momentum requires.*momentum=0\.0"),
     ("nesterov", {"dampening": 0.1}, ValueError, r"zero dampening.*dampening=0\.1"),
     ("sgd", {"nesterov": "yes"}, TypeError, "nesterov must be true or false, got 'yes'"),
-    ("sgd", {"lr": "0.1"}, TypeError, r"lr must be a number, got '0\.1'"),
+    ("sgd", {"lr": "0.1"}, TypeError, r"lr must be a finite number, got '0\.1'"),
     ("adagrad", {"lr_decay": -1.0}, ValueError, r"Invalid lr_decay value: -1\.0"),
     ("adagrad", {"initial_accumulator_value": -1.0}, ValueError, r"initial_accumulator_value"),
     ("adagrad", {"eps": -1e-10}, ValueError, r"Invalid epsilon value: -1e-10"),

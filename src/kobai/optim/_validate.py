@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kobai.validation import check_bool, is_real, shown
+from kobai.validation import check_bool, check_real
 
 
 def check_params_not_set(params: Any) -> None:
@@ -18,10 +18,10 @@ def check_params_not_set(params: Any) -> None:
 
 
 def real(name: str, value: Any) -> float:
-    """``value`` as a float, or TypeError when it is not a real number."""
-    if not is_real(value):
-        raise TypeError(f"{name} must be a number, got {shown(value)}")
-    return float(value)
+    """``value`` as a float: TypeError when it is not a number, ValueError when it is NaN or
+    infinite (an infinite momentum or learning rate passes PyTorch's range checks and then
+    fills the parameters with NaN)."""
+    return check_real(name, value)
 
 
 def flag(name: str, value: Any) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
-from kobai.optim._validate import real
+from kobai.validation import check_real
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
@@ -77,8 +77,8 @@ def clip_grad_norm_(
     >>> np.round(w.grad, 4)
     array([0.6, 0.8], dtype=float32)
     """
-    max_norm = real("max_norm", max_norm)
-    norm_type = real("norm_type", norm_type)
+    max_norm = check_real("max_norm", max_norm, finite=False)
+    norm_type = check_real("norm_type", norm_type, finite=False)
     if not norm_type > 0:
         raise ValueError(f"norm_type must be > 0 or math.inf, got {norm_type}")
     grads = _grads(parameters)
@@ -120,7 +120,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     >>> w.grad
     array([-1. ,  0.5], dtype=float32)
     """
-    clip_value = real("clip_value", clip_value)
+    clip_value = check_real("clip_value", clip_value, finite=False)
     if not clip_value >= 0:
         raise ValueError(f"clip_value must be >= 0, got {clip_value}")
     for g in _grads(parameters):
