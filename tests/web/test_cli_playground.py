@@ -61,3 +61,17 @@ def test_without_no_browser_the_page_opens(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(PlaygroundServer, "serve_forever", serve_briefly)
     assert main(["playground", "--port", "0"]) == 130
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
+
+
+def test_every_interface_is_a_loud_warning_and_the_real_address(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kobai.web import routes
+    from kobai.web.server import primary_address
+
+    monkeypatch.setattr(routes, "warm_up", lambda: None)
+    monkeypatch.setattr(PlaygroundServer, "serve_forever", lambda self, poll_interval=0.5: None)
+    assert main(["playground", "--host", "0.0.0.0", "--port", "0", "--no-browser"]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING: listening on 0.0.0.0, reachable by every machine" in captured.err
+    assert captured.out.startswith(f"kobai playground on http://{primary_address()}:")
