@@ -11,6 +11,7 @@ import numpy as np
 
 import kobai as kb
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 from kobai import nn, optim
 
 
@@ -30,6 +31,7 @@ def autoencoder() -> nn.Sequential:
 
 def main() -> None:
     config = C.read_config()
+    setup()
     x, _ = C.load_mnist(config)
     images = np.ascontiguousarray(x.reshape(-1, 1, 28, 28))
     next_batch = C.batches(images, images, C.CONV_BATCH)

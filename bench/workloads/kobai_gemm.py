@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 
 
 def main() -> None:
     config = C.read_config()
+    setup()
     n = int(config.get("n", 1024))
     rng = np.random.default_rng(0)
     a = rng.standard_normal((n, n), dtype=np.float32)

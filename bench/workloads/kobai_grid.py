@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 
 
 def loss_grid_numpy(x: np.ndarray, t: np.ndarray, ws: np.ndarray, bs: np.ndarray) -> np.ndarray:
@@ -46,6 +47,7 @@ def library_function() -> Callable[..., Any] | None:
 
 def main() -> None:
     config = C.read_config()
+    setup()
     x, t = C.load_neuron(config)
     ws = np.linspace(-C.GRID_LIMIT, C.GRID_LIMIT, C.GRID, dtype=np.float32)
     bs = np.linspace(-C.GRID_LIMIT, C.GRID_LIMIT, C.GRID, dtype=np.float32)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import kobai as kb
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 from bench.workloads.kobai_mlp import mlp
 
 
 def main() -> None:
     config = C.read_config()
+    setup()
     x, y = C.load_mnist(config)
     next_batch = C.batches(x, y, C.INFER_BATCH)
     model = mlp()

@@ -9,6 +9,7 @@ from typing import Any
 
 import kobai as kb
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 from kobai import nn, optim
 
 
@@ -35,6 +36,7 @@ def make_optimizer(name: str, params: Any) -> optim.Optimizer:
 
 def main() -> None:
     config = C.read_config()
+    setup()
     x, y = C.load_mnist(config)
     next_batch = C.batches(x, y, C.MLP_BATCH)
     model = mlp()

@@ -21,6 +21,7 @@ import numpy as np
 
 import kobai as kb
 from bench.workloads import _common as C
+from bench.workloads._kobai import setup
 from bench.workloads.kobai_mlp import mlp
 from kobai import nn
 from kobai.nn import functional as F
@@ -28,6 +29,7 @@ from kobai.nn import functional as F
 
 def main() -> None:
     config = C.read_config()
+    setup()
     x, y = C.load_mnist(config)
     xb, yb = x[: C.MLP_BATCH], y[: C.MLP_BATCH]
     model = mlp()

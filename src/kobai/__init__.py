@@ -14,6 +14,7 @@ from kobai.autograd import (
     tensor,
     zeros,
 )
+from kobai.autograd.engine import tune_allocator
 from kobai.backend import flush_denormal, get_num_threads, set_flush_denormal, set_num_threads
 from kobai.train import History, evaluate, fit, predict
 
@@ -43,5 +44,6 @@ __all__ = [
     "set_flush_denormal",
     "set_num_threads",
     "tensor",
+    "tune_allocator",
     "zeros",
 ]

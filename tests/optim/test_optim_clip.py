@@ -87,3 +87,22 @@ def test_clip_grad_value_clips_each_element():
     assert a.grad is grad
     np.testing.assert_array_equal(a.grad, [-1.0, 0.5])
     np.testing.assert_array_equal(b.grad, [1.0])
+
+
+def test_pytorchs_location_and_the_inf_spellings():
+    assert kb.nn.utils.clip_grad_norm_ is clip_grad_norm_
+    assert kb.nn.utils.clip_grad_value_ is clip_grad_value_
+    for spelling in (math.inf, float("inf"), "inf", "INF"):
+        params = with_grads([3.0, -4.0], [-12.0])
+        assert kb.nn.utils.clip_grad_norm_(params, 6.0, norm_type=spelling) == 12.0
+        np.testing.assert_allclose(params[1].grad, [-12.0 * 6.0 / (12.0 + 1e-6)], rtol=1e-15)
+    (a,) = with_grads([1.0])
+    with pytest.raises(ValueError, match="norm_type must be > 0 or 'inf', got 'max'"):
+        kb.nn.utils.clip_grad_norm_([a], 1.0, norm_type="max")
+
+
+def test_error_if_nonfinite_names_the_order_and_leaves_the_gradients():
+    (a,) = with_grads([np.inf, 1.0])
+    with pytest.raises(RuntimeError, match="total norm of order 2.0 .* non-finite"):
+        kb.nn.utils.clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+    np.testing.assert_array_equal(a.grad, [np.inf, 1.0])

@@ -24,6 +24,9 @@ ROUND_TRIP = [(name, {}) for name in OPTIMIZERS] + [
     ("adam", {"amsgrad": True, "weight_decay": 0.1}),
     ("adagrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.1}),
     ("nadam", {"decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("adamax", {"weight_decay": 0.1, "maximize": True}),
+    ("rprop", {"etas": (0.3, 1.5), "step_sizes": (1e-3, 0.2), "maximize": True}),
+    ("lion", {"weight_decay": 0.1, "betas": (0.8, 0.9)}),
 ]
 
 INVALID: list[tuple[str, dict[str, Any], type[Exception], str]] = [
@@ -31,7 +34,7 @@ INVALID: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     *[
         (name, {"weight_decay": -0.5}, ValueError, r"Invalid weight_decay value: -0\.5")
         for name in OPTIMIZERS
-        if not name.startswith("textbook")
+        if not name.startswith("textbook") and name != "rprop"  # Rprop has no weight decay
     ],
     ("sgd", {"momentum": -0.1}, ValueError, r"Invalid momentum value: -0\.1"),
     ("sgd", {"dampening": 1.5}, ValueError, r"Invalid dampening value: 1\.5"),
@@ -51,6 +54,16 @@ INVALID: list[tuple[str, dict[str, Any], type[Exception], str]] = [
     ("adam", {"amsgrad": 1}, TypeError, "amsgrad must be true or false, got 1"),
     ("nadam", {"momentum_decay": -1.0}, ValueError, r"Invalid momentum_decay value: -1\.0"),
     ("adadelta", {"rho": 1.5}, ValueError, r"Invalid rho value: 1\.5"),
+    ("adamax", {"betas": (0.9, 1.0)}, ValueError, r"Invalid beta parameter at index 1: 1\.0"),
+    ("adamax", {"eps": -1.0}, ValueError, r"Invalid epsilon value: -1\.0"),
+    ("rprop", {"etas": (1.2, 0.5)}, ValueError, r"Invalid eta values: 1\.2, 0\.5"),
+    ("rprop", {"etas": (0.5,)}, TypeError, r"etas must be a pair of numbers"),
+    ("rprop", {"step_sizes": (1.0, 0.1)}, ValueError, r"need 0 <= min <= max, got \(1\.0, 0\.1\)"),
+    ("lion", {"betas": (-0.1, 0.99)}, ValueError, r"Invalid beta parameter at index 0: -0\.1"),
+    ("lbfgs", {"lr": -1.0}, ValueError, r"Invalid learning rate: -1\.0"),
+    ("lbfgs", {"max_iter": 0}, ValueError, "max_iter must be an integer >= 1, got 0"),
+    ("lbfgs", {"history_size": 2.5}, TypeError, r"history_size must be an integer >= 1, got 2\.5"),
+    ("lbfgs", {"line_search_fn": "armijo"}, ValueError, "None or 'strong_wolfe', got 'armijo'"),
     ("textbook-momentum", {"momentum": 1.0}, ValueError, r"Invalid momentum value: 1\.0"),
     ("textbook-rmsprop", {"decay_rate": 2.0}, ValueError, r"Invalid decay_rate value: 2\.0"),
     ("textbook-adam", {"beta2": 1.0}, ValueError, r"Invalid beta parameter at index 1: 1\.0"),
@@ -109,14 +122,20 @@ def quadratic_loss(w: np.ndarray) -> float:
     return float(0.5 * (w[0] ** 2 + 10 * w[1] ** 2))
 
 
-# Rosenbrock needs a small rate for plain gradient steps (the curvature reaches ~1300).
-ROSENBROCK_LR = {"textbook-sgd": 1e-3, "textbook-momentum": 1e-3, "textbook-nesterov": 1e-3}
+# Rosenbrock needs a small rate for plain gradient steps (the curvature reaches ~1300); Lion
+# moves every weight by exactly lr per step, so its default 1e-4 covers 0.05 in 500 steps.
+ROSENBROCK_LR = {
+    "textbook-sgd": 1e-3,
+    "textbook-momentum": 1e-3,
+    "textbook-nesterov": 1e-3,
+    "lion": 1e-3,
+}
 
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_loss_goes_down_on_a_quadratic(name):
     w = kb.tensor([1.0, 1.0], dtype=np.float64, requires_grad=True)
-    opt = optim.create(name, [w])
+    opt = optim.create(name, [w], **({"lr": ROSENBROCK_LR[name]} if name == "lion" else {}))
     losses = [quadratic_loss(w.data)]
     for _ in range(200):
         w.grad = np.array([1.0, 10.0]) * w.data
@@ -146,6 +165,9 @@ def test_loss_goes_down_on_rosenbrock(name):
 
 SCHEDULER_ARGS: dict[str, dict[str, Any]] = {
     "lambda": {"lr_lambda": lambda t: 0.9**t},
+    "multiplicative": {"lr_lambda": lambda t: 0.95},
+    "constant": {"factor": 0.5, "total_iters": 7},
+    "cyclic": {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 6, "mode": "triangular2"},
     "step": {"step_size": 5},
     "multistep": {"milestones": [3, 8, 8]},
     "exponential": {"gamma": 0.9},
@@ -160,11 +182,15 @@ SCHEDULER_ARGS: dict[str, dict[str, Any]] = {
 
 
 def build(name: str, opt: optim.Optimizer) -> Any:
-    if name == "sequential":
-        from kobai.optim.lr_scheduler import ExponentialLR, LinearLR
+    from kobai.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LinearLR, StepLR
 
+    if name == "sequential":
         inner = [LinearLR(opt, start_factor=0.2, total_iters=4), ExponentialLR(opt, gamma=0.8)]
         return optim.create_scheduler(name, opt, schedulers=inner, milestones=[4])
+    if name == "chained":
+        inner = [LinearLR(opt, start_factor=0.2, total_iters=4), StepLR(opt, 3, 0.5)]
+        inner.append(CosineAnnealingLR(opt, T_max=15))
+        return optim.create_scheduler(name, opt, schedulers=inner)
     return optim.create_scheduler(name, opt, **SCHEDULER_ARGS[name])
 
 
@@ -180,7 +206,7 @@ def advance(sched: Any, name: str, t: int) -> None:
 
 
 def test_every_scheduler_is_in_the_contract():
-    assert set(optim.available_schedulers()) == {*SCHEDULER_ARGS, "sequential"}
+    assert set(optim.available_schedulers()) == {*SCHEDULER_ARGS, "sequential", "chained"}
 
 
 @pytest.mark.parametrize("name", optim.available_schedulers())
@@ -222,7 +248,21 @@ INVALID_SCHEDULERS: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         ValueError,
         r"gamma must be a finite number > 0, got -0\.1",
     ),
-    ("multistep", {"milestones": [5, 2]}, ValueError, r"non-decreasing, got \[5, 2\]"),
+    (
+        "multistep",
+        {"milestones": [5, -2]},
+        ValueError,
+        r"milestones must be an integer >= 0, got -2",
+    ),
+    (
+        "constant",
+        {"factor": 1.5},
+        ValueError,
+        r"factor must be a finite number in \(0, 1\], got 1\.5",
+    ),
+    ("cyclic", {"base_lr": 0.1, "max_lr": 1, "mode": "x"}, ValueError, "mode must be one of"),
+    ("cyclic", {"base_lr": 0.1, "max_lr": 1, "step_size_up": 0}, ValueError, "step_size_up"),
+    ("multiplicative", {"lr_lambda": [abs, abs]}, ValueError, "lr_lambda has 2 values"),
     ("exponential", {"gamma": 0.0}, ValueError, r"gamma must be a finite number > 0, got 0\.0"),
     ("cosine", {"T_max": 0}, ValueError, "T_max must be an integer >= 1, got 0"),
     (

@@ -1,4 +1,4 @@
-"""Subnormal floats: the thread's flush mode, and optimizers stepping with it on."""
+"""Subnormal floats: the thread's flush mode, and optimizer steps flushing only when asked."""
 
 from __future__ import annotations
 
@@ -93,17 +93,38 @@ def _with_decayed_moments(opt_cls, **kw):
 
 
 @needs_fenv
-def test_adam_step_flushes_subnormal_moments_and_leaves_the_thread_as_it_was():
+def test_library_steps_keep_ieee_arithmetic_unless_asked():
+    w, opt = _with_decayed_moments(optim.Adam, lr=1e-3)
+    state = opt.state[w]
+    state["exp_avg"][:] = TINY
+    w.grad = np.zeros(3, dtype=np.float32)
+    opt.step()
+    # Nothing asked for flushing: 0.9 * 1e-39 stays the subnormal 9e-40.
+    np.testing.assert_allclose(state["exp_avg"], np.full(3, 9e-40, np.float32), rtol=1e-5)
+    assert not kb.backend.flush_enabled()
+
+
+@needs_fenv
+def test_adam_step_flushes_when_enabled_in_any_thread_and_leaves_it_as_it_was():
     w, opt = _with_decayed_moments(optim.Adam, lr=1e-3)
     state = opt.state[w]
     state["exp_avg"][:] = TINY
     before = w.data.copy()
     w.grad = np.zeros(3, dtype=np.float32)
-    opt.step()
+    kb.set_flush_denormal(True)
+    seen = []
+
+    def worker() -> None:  # a thread whose own arithmetic was never switched
+        opt.step()
+        seen.append(halved())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
     # 0.9 * 1e-39 would be 9e-40 in IEEE arithmetic; flushed, it is 0.
     np.testing.assert_array_equal(state["exp_avg"], np.zeros(3, dtype=np.float32))
     np.testing.assert_array_equal(w.data, before)
-    assert halved() == pytest.approx(5e-40, rel=1e-6)
+    assert seen == [pytest.approx(5e-40, rel=1e-6)]
 
 
 @needs_fenv
@@ -111,16 +132,19 @@ def test_sgd_momentum_and_textbook_steps_flush_too():
     w, opt = _with_decayed_moments(optim.SGD, lr=0.1, momentum=0.9)
     opt.state[w]["momentum_buffer"][:] = TINY
     w.grad = np.zeros(3, dtype=np.float32)
-    opt.step()
+    with kb.flush_denormal():
+        opt.step()
     np.testing.assert_array_equal(opt.state[w]["momentum_buffer"], np.zeros(3, np.float32))
 
     book = textbook.Momentum(lr=0.1, momentum=0.9)
     params = {"W": np.ones(3, dtype=np.float32)}
     book.update(params, {"W": np.ones(3, dtype=np.float32)})
     book.state["W"]["v"][:] = TINY
-    book.update(params, {"W": np.zeros(3, dtype=np.float32)})
+    with kb.flush_denormal():
+        book.update(params, {"W": np.zeros(3, dtype=np.float32)})
     np.testing.assert_array_equal(book.state["W"]["v"], np.zeros(3, np.float32))
     assert halved() == pytest.approx(5e-40, rel=1e-6)
+    assert not kb.backend.flush_enabled()
 
 
 def test_textbook_update_checks_every_shape_before_changing_anything():

@@ -59,12 +59,14 @@ def test_scheduler_writes_the_groups_and_the_optimizer_uses_them():
     assert sched.last_epoch == 3 and sched.base_lrs == [1.0]
 
 
-def test_a_hand_change_to_the_rate_is_overwritten_at_the_next_step():
+def test_a_hand_change_to_the_rate_is_continued_as_in_pytorch():
     opt = sgd(lr=1.0)
     sched = L.ExponentialLR(opt, gamma=0.5)
     opt.param_groups[0]["lr"] = 10.0
     sched.step()
-    assert sched.get_last_lr() == [0.5]  # the closed form, not 10 * 0.5 as PyTorch would give
+    assert sched.get_last_lr() == [5.0]  # 10 * 0.5, not the closed form's 0.5
+    sched.step(3)  # an explicit step evaluates the closed form from the base rate
+    assert sched.get_last_lr() == [0.125]
 
 
 def test_step_with_an_epoch_jumps():
@@ -78,8 +80,11 @@ def test_resuming_needs_initial_lr():
         L.StepLR(sgd(), step_size=3, last_epoch=4)
     opt = sgd(lr=1.0)
     L.StepLR(opt, step_size=2, gamma=0.5)
+    opt.param_groups[0]["lr"] = 0.25  # the rate at step 4, as optimizer.load_state_dict sets it
     resumed = L.StepLR(opt, step_size=2, gamma=0.5, last_epoch=4)
-    assert resumed.get_last_lr() == [0.25]  # step 5: 1.0 * 0.5 ** (5 // 2)
+    assert resumed.get_last_lr() == [0.25]  # step 5 keeps it; step 6 halves it
+    resumed.step()
+    assert resumed.get_last_lr() == [0.125]
 
 
 def test_a_scheduler_needs_an_optimizer():

@@ -58,7 +58,9 @@ def test_presets_and_overrides():
 
 
 def test_unknown_names_list_the_valid_ones():
-    with pytest.raises(ValueError, match=r"unknown optimizer 'adamm'; valid names: .*adam, adamw"):
+    with pytest.raises(
+        ValueError, match=r"unknown optimizer 'adamm'; valid names: .*adam, adamax, adamw"
+    ):
         optim.create("adamm", params())
     with pytest.raises(ValueError, match=r"unknown scheduler 'cos'; valid names: .*cosine"):
         optim.create_scheduler("cos", optim.SGD(params()))

@@ -211,8 +211,8 @@ def test_scheduler_learning_rates(i):
         lrs.append(sched.get_last_lr())
         moms.append(momenta(opt))
     np.testing.assert_allclose(np.array(lrs), SCHED[f"{i}/lr"], rtol=RTOL, atol=0)
-    # What kobai.optim.lr_scheduler's docstring claims: the closed forms agree with PyTorch's
-    # recursive updates to within 1e-13 relative (2e-14 measured); zeros are exact.
+    # The schedulers step with PyTorch's own recursive arithmetic: the rates agree to
+    # rounding (well within 1e-13 relative); zeros are exact.
     expected = SCHED[f"{i}/lr"]
     gap = np.abs(np.array(lrs) - expected)
     assert np.all(gap <= 1e-13 * np.abs(expected))

@@ -1,6 +1,6 @@
 """Neural-network building blocks with PyTorch's ``torch.nn`` names and semantics."""
 
-from kobai.nn import activation, functional, init
+from kobai.nn import activation, functional, init, utils
 from kobai.nn.activation import (
     ELU,
     GELU,
@@ -40,4 +40,5 @@ __all__ = [
     "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "MaxPool2d", "Module",
     "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "SSELoss", "Sequential", "Sigmoid",
     "Softmax", "Softplus", "Tanh", "Unflatten", "activation", "functional", "init", "summary",
+    "utils",
 ]  # fmt: skip

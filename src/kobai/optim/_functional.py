@@ -11,34 +11,22 @@ Adam and SGD, the optimizers of most training runs, walk large parameters in chu
 :data:`~kobai.optim._workspace.CHUNK` elements: every pass of the update then runs over data
 already in the core's cache, which made Adam's step a quarter faster on a 266,000-weight MLP.
 
-The optimizer classes (:class:`~kobai.optim.Adam` and the others) only validate, hold the state
-and call these functions.
+In every kernel, arrays are updated in place; the hyper-parameters are those of the optimizer
+class of the same name (:mod:`kobai.optim`); ``work`` holds the scratch arrays (a fresh
+:class:`Workspace` when omitted). The optimizer classes (:class:`~kobai.optim.Adam` and the
+others) only validate, hold the state and call these functions.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from kobai.optim._workspace import (
-    CHUNK,
-    Workspace,
-    addcmul_,
-    chunks,
-    decayed_grad,
-    lerp_,
-    make_work,
-)
+from kobai.optim._math import add_scaled_ratio, addcmul_, decay_weights_, decayed_grad, lerp_
+from kobai.optim._workspace import CHUNK, Workspace, chunks, make_work
 
 __all__ = ["Workspace", "adadelta", "adagrad", "adam", "nadam", "radam", "rmsprop", "sgd"]
-
-
-def add_scaled_ratio(
-    param: np.ndarray, numerator: np.ndarray, scale: float, denom: np.ndarray, out: np.ndarray
-) -> None:
-    """``param += scale * numerator / denom`` in place, rounding in that order, through ``out``."""
-    np.multiply(numerator, scale, out=out)
-    out /= denom
-    param += out
 
 
 def sgd(
@@ -62,10 +50,7 @@ def sgd(
         b &\leftarrow \mu b + (1 - \tau) g \quad (b \leftarrow g \text{ on the first step}) \\
         \theta &\leftarrow \theta - \eta\,(g + \mu b \text{ if nesterov else } b)
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted). ``first_step`` says the buffer is still empty: it
-    becomes a copy of :math:`g`.
+    ``first_step`` says the buffer is still empty: it becomes a copy of :math:`g`.
 
     References
     ----------
@@ -78,18 +63,28 @@ def sgd(
     buffer = momentum_buffer if momentum != 0 else None
     # Made on the first step, so that later steps allocate nothing.
     needs_scratch = buffer is not None and (dampening != 0 or nesterov)
-    hyper = (lr, momentum, dampening, weight_decay, nesterov, maximize, first_step)
+    hyper: dict[str, Any] = {
+        "lr": lr,
+        "momentum": momentum,
+        "dampening": dampening,
+        "weight_decay": weight_decay,
+        "nesterov": nesterov,
+        "maximize": maximize,
+        "first_step": first_step,
+    }
     if param.size <= CHUNK:
-        _sgd_piece(param, grad, buffer, work[0], work[1] if needs_scratch else None, *hyper)
+        scratch = work[1] if needs_scratch else None
+        _sgd_piece(param, grad, buffer, tmp=work[0], scratch=scratch, **hyper)
         return
     for p, g, buf, t0, t1 in chunks(work, (True, needs_scratch), param, grad, buffer):
-        _sgd_piece(p, g, buf, t0, t1, *hyper)
+        _sgd_piece(p, g, buf, tmp=t0, scratch=t1, **hyper)
 
 
 def _sgd_piece(
     param: np.ndarray,
     grad: np.ndarray,
     buf: np.ndarray | None,
+    *,
     tmp: np.ndarray,
     scratch: np.ndarray | None,
     lr: float,
@@ -142,10 +137,6 @@ def adagrad(
         s &\leftarrow s + g^2 \\
         \theta &\leftarrow \theta - \tilde\eta\, g / (\sqrt{s} + \epsilon)
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
-
     References
     ----------
     Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
@@ -184,10 +175,6 @@ def rmsprop(
         d &= \sqrt{v - \bar g^2} + \epsilon \quad (\sqrt{v} + \epsilon \text{ if not centered}) \\
         b &\leftarrow \mu b + g / d, \quad \theta \leftarrow \theta - \eta b
         \quad (\theta \leftarrow \theta - \eta g / d \text{ without momentum})
-
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
 
     References
     ----------
@@ -251,10 +238,6 @@ def adam(
     Weight decay is an L2 term added to :math:`g`, or with ``decoupled_weight_decay``
     :math:`\theta \leftarrow \theta (1 - \eta\lambda)` before the step (AdamW).
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
-
     References
     ----------
     Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015; Reddi et al.,
@@ -264,22 +247,27 @@ def adam(
     work = make_work(param, work)
     if amsgrad and max_exp_avg_sq is None:
         raise ValueError("amsgrad=True needs a max_exp_avg_sq array")
-    if weight_decay != 0 and decoupled_weight_decay:
-        param *= 1 - lr * weight_decay
+    if decoupled_weight_decay:
+        decay_weights_(param, lr, weight_decay)
         weight_decay = 0.0
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     # m / (sqrt(v) / c + eps) = c m / (sqrt(v) + c eps): one pass fewer than PyTorch's order.
-    hyper = (beta1, beta2, eps * bias_correction2_sqrt, -step_size * bias_correction2_sqrt)
+    hyper = {
+        "beta1": beta1,
+        "beta2": beta2,
+        "eps": eps * bias_correction2_sqrt,
+        "scale": -step_size * bias_correction2_sqrt,
+    }
     peak = max_exp_avg_sq if amsgrad else None
     if param.size <= CHUNK:
         g = decayed_grad(param, grad, weight_decay, maximize, work)
-        _adam_piece(param, g, exp_avg, exp_avg_sq, peak, work[1], *hyper)
+        _adam_piece(param, g, exp_avg, exp_avg_sq, peak, tmp=work[1], **hyper)
         return
     scratch = (weight_decay != 0 or maximize, True)
     for p, g, m, v, vmax, t0, t1 in chunks(work, scratch, param, grad, exp_avg, exp_avg_sq, peak):
         g = decayed_grad(p, g, weight_decay, maximize, t0)
-        _adam_piece(p, g, m, v, vmax, t1, *hyper)
+        _adam_piece(p, g, m, v, vmax, tmp=t1, **hyper)
 
 
 def _adam_piece(
@@ -288,6 +276,7 @@ def _adam_piece(
     exp_avg: np.ndarray,
     exp_avg_sq: np.ndarray,
     max_exp_avg_sq: np.ndarray | None,
+    *,
     tmp: np.ndarray,
     beta1: float,
     beta2: float,
@@ -339,9 +328,7 @@ def nadam(
         \theta &\leftarrow \theta - \eta \frac{1 - \mu_t}{1 - \Pi_t} \frac{g}{d}
         - \eta \frac{\mu_{t+1}}{1 - \Pi_t \mu_{t+1}} \frac{m}{d}
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted). ``mu_product`` is :math:`\Pi_{t-1}` (1.0 at first).
+    ``mu_product`` is :math:`\Pi_{t-1}` (1.0 at first).
 
     Returns
     -------
@@ -354,8 +341,8 @@ def nadam(
     """
     work = make_work(param, work)
     bias_correction2 = 1 - beta2**step
-    if weight_decay != 0 and decoupled_weight_decay:
-        param *= 1 - lr * weight_decay
+    if decoupled_weight_decay:
+        decay_weights_(param, lr, weight_decay)
         weight_decay = 0.0
     g = decayed_grad(param, grad, weight_decay, maximize, work)
     mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
@@ -400,17 +387,13 @@ def radam(
         {(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}} \quad\text{if } \rho_t > 5,
         \text{ else } \theta \leftarrow \theta - \eta \hat m
 
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
-
     References
     ----------
     Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
     """
     work = make_work(param, work)
-    if weight_decay != 0 and decoupled_weight_decay:
-        param *= 1 - lr * weight_decay
+    if decoupled_weight_decay:
+        decay_weights_(param, lr, weight_decay)
         weight_decay = 0.0
     g = decayed_grad(param, grad, weight_decay, maximize, work)
     lerp_(exp_avg, g, 1 - beta1, work[1])
@@ -454,10 +437,6 @@ def adadelta(
         \Delta &= \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, g, \quad
         u \leftarrow \rho u + (1 - \rho) \Delta^2 \\
         \theta &\leftarrow \theta - \eta \Delta
-
-    Arrays are updated in place; the hyper-parameters are those of the optimizer class of
-    the same name (:mod:`kobai.optim`). ``work`` holds the scratch arrays (a fresh
-    :class:`Workspace` when omitted).
 
     References
     ----------

@@ -84,14 +84,14 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div
         self.cycle_momentum = bool(cycle_momentum)
         if self.cycle_momentum:
-            self._momentum_key = _momentum_key(optimizer)
+            self._momentum_key = momentum_key(optimizer)
             highs = per_group("max_momentum", optimizer, max_momentum)
             lows = per_group("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for high, low, group in zip(highs, lows, optimizer.param_groups, strict=True):
                     group["max_momentum"] = check_real("max_momentum", high, low=0.0)
                     group["base_momentum"] = check_real("base_momentum", low, low=0.0)
-                    _set_momentum(group, self._momentum_key, group["max_momentum"])
+                    set_momentum(group, self._momentum_key, group["max_momentum"])
         super().__init__(optimizer, last_epoch)
 
     def _cycle(self, epoch: int, initial: float, peak: float, final: float) -> float:
@@ -120,16 +120,13 @@ class OneCycleLR(LRScheduler):
             )
             if self.cycle_momentum:
                 high, low = group["max_momentum"], group["base_momentum"]
-                _set_momentum(
+                set_momentum(
                     group, self._momentum_key, self._cycle(self.last_epoch, high, low, high)
                 )
         return lrs
 
-    def _lr(self, i: int, base_lr: float, epoch: int) -> float:
-        raise NotImplementedError("OneCycleLR computes its rates in get_lr")
 
-
-def _momentum_key(optimizer: Any) -> str:
+def momentum_key(optimizer: Any) -> str:
     for key in ("betas", "momentum", "beta1"):
         if key in optimizer.defaults:
             return key
@@ -139,7 +136,7 @@ def _momentum_key(optimizer: Any) -> str:
     )
 
 
-def _set_momentum(group: dict[str, Any], key: str, value: float) -> None:
+def set_momentum(group: dict[str, Any], key: str, value: float) -> None:
     if key == "betas":
         group["betas"] = (value, *group["betas"][1:])
     else:

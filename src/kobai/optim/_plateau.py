@@ -50,6 +50,8 @@ class ReduceLROnPlateau(LRScheduler):
     [0.5]
     """
 
+    needs_metric = True
+
     def __init__(
         self,
         optimizer: Any,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, ClassVar
 
 from kobai.optim.optimizer import Optimizer
 from kobai.validation import check_int
@@ -25,11 +25,24 @@ def per_group(name: str, optimizer: Any, value: Any) -> list[Any]:
     return [value] * n
 
 
-class LRScheduler:
-    """Base class of the learning-rate schedulers (PyTorch's interface).
+def check_callables(name: str, optimizer: Any, value: Any) -> list[Any]:
+    """One callable per parameter group (a list of them, or one for all)."""
+    functions = per_group(name, optimizer, value)
+    for fn in functions:
+        if not callable(fn):
+            raise TypeError(f"{name} must be callable, got {type(fn).__name__}")
+    return functions
 
-    A subclass gives the learning rate of group ``i`` at step ``epoch`` in ``_lr``; the base
-    class keeps the step count and writes the rates into the optimizer's groups.
+
+class LRScheduler:
+    """Base class of the learning-rate schedulers (PyTorch's interface and semantics).
+
+    Schedulers are chainable, as in PyTorch: each ``step()`` computes the new rates from the
+    groups' *current* ``group["lr"]`` (a subclass's :meth:`get_lr`), so two schedulers on one
+    optimizer multiply their effects, a warm-up can run before a decay, and a rate changed by
+    hand carries on from where it was set. ``step(epoch)`` jumps to step ``epoch`` and, where
+    the schedule has one, evaluates its closed form from the base rates instead
+    (``_get_closed_form_lr``, as PyTorch does).
 
     Parameters
     ----------
@@ -37,7 +50,8 @@ class LRScheduler:
         The optimizer whose ``group["lr"]`` values are set.
     last_epoch : int, default -1
         The index of the last step; -1 starts afresh (and records ``group["initial_lr"]``),
-        a larger value resumes (then every group must already have ``"initial_lr"``).
+        a larger value resumes (then every group must already have ``"initial_lr"``, and the
+        groups' current rates, e.g. from ``optimizer.load_state_dict``, are continued).
 
     Attributes
     ----------
@@ -46,12 +60,18 @@ class LRScheduler:
     last_epoch : int
         The step count: 0 after construction, +1 per ``step()``.
     interval : {"epoch", "step"}
-        When a training loop should call ``step()`` ("step": after every optimizer update).
+        When a training loop should call ``step()``: after every epoch, or after every
+        optimizer update ("step": OneCycleLR and CyclicLR).
+    needs_metric : bool
+        True when ``step`` takes the monitored metric (ReduceLROnPlateau).
     """
 
     _unsaved: tuple[str, ...] = ("optimizer",)
     #: When a training loop should call ``step()``: after every epoch, or every update.
-    interval = "epoch"
+    interval: ClassVar[str] = "epoch"
+    #: Whether ``step()`` needs the monitored metric, as ``step(val_loss)``.
+    needs_metric: ClassVar[bool] = False
+    _is_initial = False
 
     def __init__(self, optimizer: Any, last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
@@ -70,27 +90,48 @@ class LRScheduler:
         self.base_lrs: list[float] = [float(g["initial_lr"]) for g in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._last_lr: list[float] = []
-        self.step()
+        self._initial_step()
 
-    def _lr(self, i: int, base_lr: float, epoch: int) -> float:
-        raise NotImplementedError(f"{type(self).__name__} does not implement _lr")
+    def _initial_step(self) -> None:
+        """The step made by the constructor (to step 0, or to ``last_epoch + 1`` on resume):
+        schedules that only scale the current rate leave it as it is here."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rate of each group at step ``last_epoch``."""
-        return [self._lr(i, base, self.last_epoch) for i, base in enumerate(self.base_lrs)]
+        """The learning rate of each group at step ``last_epoch``, computed from the current
+        rates (``group["lr"]``), as PyTorch's chainable form."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement get_lr")
+
+    def _current(self) -> list[float]:
+        return [g["lr"] for g in self.optimizer.param_groups]
+
+    def _scaled(self, factor: float) -> list[float]:
+        return [g["lr"] * factor for g in self.optimizer.param_groups]
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one step (call after ``optimizer.step()``), or jump to step ``epoch``."""
+        self._step_count += 1
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None) -> None:
         if epoch is None:
             self.last_epoch += 1
+            values = self.get_lr()
         else:
             self.last_epoch = check_int("epoch", epoch, low=0)
-        self._apply(self.get_lr())
+            closed = getattr(self, "_get_closed_form_lr", None)
+            values = closed() if closed is not None else self.get_lr()
+        self._apply(values)
 
     def _apply(self, lrs: list[float]) -> None:
         for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
             group["lr"] = lr
-        self._last_lr = list(lrs)
+        self._last_lr = [g["lr"] for g in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
         """The learning rates set by the last step, one per group."""

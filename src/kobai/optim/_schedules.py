@@ -1,7 +1,9 @@
 """Learning-rate schedules as pure closed-form functions of the step number.
 
-The scheduler classes of :mod:`kobai.optim.lr_scheduler` evaluate these at their step count.
-They are also handy on their own, e.g. to plot a schedule without an optimizer:
+The scheduler classes of :mod:`kobai.optim.lr_scheduler` step recursively from the current
+rate, as PyTorch does, and evaluate these closed forms for ``step(epoch)``; a schedule run
+alone follows them to rounding. They are also handy on their own, e.g. to plot a schedule
+without an optimizer:
 
 >>> [round(cosine_annealing_lr(0.1, t, T_max=4), 4) for t in range(5)]
 [0.1, 0.0854, 0.05, 0.0146, 0.0]

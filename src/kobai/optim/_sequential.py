@@ -1,4 +1,4 @@
-"""SequentialLR: schedulers one after another (e.g. a warm-up, then a decay)."""
+"""Schedulers made of schedulers: one after another (SequentialLR) or all at once (Chained)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,56 @@ from kobai.optim._scheduler_base import LRScheduler
 from kobai.validation import check_int
 
 
-class SequentialLR(LRScheduler):
+def _check_inner(kind: str, optimizer: Any, schedulers: Sequence[Any]) -> list[LRScheduler]:
+    """The schedulers as a list: at least one, step-driven, all on ``optimizer``."""
+    if len(schedulers) < 1:
+        raise ValueError(f"{kind} expects at least one scheduler, got none")
+    for i, s in enumerate(schedulers):
+        if isinstance(s, ReduceLROnPlateau) or not isinstance(s, LRScheduler):
+            raise TypeError(f"{kind} needs step-driven schedulers, got {type(s).__name__} at {i}")
+        if s.optimizer is not optimizer:
+            raise ValueError(f"scheduler {i} ({type(s).__name__}) has another optimizer")
+    return list(schedulers)
+
+
+def _undo_step(schedulers: Sequence[Any]) -> None:
+    """Take one step back in every scheduler, nested ones included."""
+    for s in schedulers:
+        if hasattr(s, "_schedulers"):
+            _undo_step(s._schedulers)
+        else:
+            s.last_epoch -= 1
+
+
+class _Composite(LRScheduler):
+    """What SequentialLR and ChainedScheduler share: inner schedulers saved with the state."""
+
+    _schedulers: list[LRScheduler]
+
+    def get_lr(self) -> list[float]:
+        """The learning rates the last step set (the inner schedulers compute them)."""
+        return self.get_last_lr()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The state, with each inner scheduler's state under ``"_schedulers"``."""
+        state = {
+            k: copy.deepcopy(v)
+            for k, v in vars(self).items()
+            if k not in ("optimizer", "_schedulers")
+        }
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a state from :meth:`state_dict`."""
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        self.__dict__.update(copy.deepcopy(state))
+        for s, saved in zip(self._schedulers, inner, strict=True):
+            s.load_state_dict(saved)
+
+
+class SequentialLR(_Composite):
     """Run schedulers one after another, switching at the milestones (e.g. warm-up, then decay).
 
     At a milestone the next scheduler starts from its own step 0.
@@ -49,15 +98,7 @@ class SequentialLR(LRScheduler):
         milestones: Sequence[int],
         last_epoch: int = -1,
     ) -> None:
-        if len(schedulers) < 1:
-            raise ValueError("SequentialLR expects at least one scheduler, got none")
-        for i, s in enumerate(schedulers):
-            if isinstance(s, ReduceLROnPlateau) or not isinstance(s, LRScheduler):
-                raise TypeError(
-                    f"SequentialLR needs step-driven schedulers, got {type(s).__name__} at {i}"
-                )
-            if s.optimizer is not optimizer:
-                raise ValueError(f"scheduler {i} ({type(s).__name__}) has another optimizer")
+        inner = _check_inner("SequentialLR", optimizer, schedulers)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 f"SequentialLR expects {len(schedulers) - 1} milestones for {len(schedulers)} "
@@ -67,52 +108,83 @@ class SequentialLR(LRScheduler):
         if marks != sorted(set(marks)):
             raise ValueError(f"milestones must be increasing, got {list(milestones)}")
         self.optimizer = optimizer
-        self._schedulers = list(schedulers)
+        self._schedulers = inner
         self._milestones = marks
         self.base_lrs = list(schedulers[0].base_lrs)
         self.last_epoch = last_epoch + 1
-        for s in self._schedulers:
-            s.last_epoch -= 1
-        self._schedulers[bisect_right(marks, self.last_epoch)].step()
-        self._last_lr = self._schedulers[bisect_right(marks, self.last_epoch)].get_last_lr()
+        # As PyTorch: back to the initial rates, the constructors' steps undone, and only the
+        # scheduler of step 0 makes its first step.
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        _undo_step(self._schedulers)
+        first = self._schedulers[bisect_right(marks, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
 
     def step(self, epoch: int | None = None) -> None:
-        """Advance one step (an explicit ``epoch`` is not supported here)."""
+        """Advance one step (an explicit ``epoch`` is not supported here).
+
+        At a milestone the next scheduler jumps to its step 0 (its closed form from the base
+        rates, where it has one), as in PyTorch.
+        """
         if epoch is not None:
             raise ValueError("SequentialLR.step() takes no epoch")
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
         if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
-            scheduler.step(0)
+            scheduler._update_lr(0)
         else:
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def get_lr(self) -> list[float]:
-        """The current learning rates of the active scheduler."""
-        return self._schedulers[bisect_right(self._milestones, self.last_epoch)].get_lr()
 
-    def _lr(self, i: int, base_lr: float, epoch: int) -> float:
-        raise NotImplementedError("SequentialLR delegates to its schedulers")
+class ChainedScheduler(_Composite):
+    """Step several schedulers of one optimizer together: their effects multiply.
 
-    def state_dict(self) -> dict[str, Any]:
-        """The state, with each inner scheduler's state under ``"_schedulers"``."""
-        state = {
-            k: copy.deepcopy(v)
-            for k, v in vars(self).items()
-            if k not in ("optimizer", "_schedulers")
-        }
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
+    Each ``step()`` steps every scheduler in order; since schedulers scale the current rate,
+    e.g. ``ExponentialLR`` and ``StepLR`` together decay by both factors (PyTorch's
+    semantics).
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a state from :meth:`state_dict`."""
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        self.__dict__.update(copy.deepcopy(state))
-        for s, saved in zip(self._schedulers, inner, strict=True):
-            s.load_state_dict(saved)
+    Parameters
+    ----------
+    schedulers : sequence of LRScheduler
+        Step-driven schedulers, all of one optimizer.
+    optimizer : Optimizer, optional
+        That optimizer (default: the first scheduler's).
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import SGD
+    >>> from kobai.optim.lr_scheduler import ConstantLR, ExponentialLR
+    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = ChainedScheduler([ConstantLR(opt, factor=0.5, total_iters=2),
+    ...                           ExponentialLR(opt, gamma=0.9)])
+    >>> lrs = []
+    >>> for _ in range(4):
+    ...     lrs.append(round(sched.get_last_lr()[0], 4)); sched.step()
+    >>> lrs
+    [0.5, 0.45, 0.81, 0.729]
+    """
+
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Any = None) -> None:
+        if optimizer is None and len(schedulers) > 0:
+            optimizer = schedulers[0].optimizer
+        self._schedulers = _check_inner("ChainedScheduler", optimizer, schedulers)
+        self.optimizer = optimizer
+        self.base_lrs = list(self._schedulers[0].base_lrs)
+        self.last_epoch = 0
+        self._last_lr = self._current()
+
+    def step(self, epoch: int | None = None) -> None:
+        """Step every scheduler once, in order (an explicit ``epoch`` is not supported)."""
+        if epoch is not None:
+            raise ValueError("ChainedScheduler.step() takes no epoch")
+        self.last_epoch += 1
+        for s in self._schedulers:
+            s.step()
+        self._last_lr = self._current()
 
 
 def warmup_cosine(

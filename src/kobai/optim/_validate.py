@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kobai.validation import check_bool, check_real
+from kobai.validation import check_bool, check_int, check_real
 
 
 def check_params_not_set(params: Any) -> None:
@@ -60,14 +60,38 @@ def betas(group: Mapping[str, Any]) -> None:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
 
 
+def adam_like(group: Mapping[str, Any], *flag_names: str) -> None:
+    """The checks of the Adam family: learning rate, weight decay, epsilon, betas, flags."""
+    lr_and_weight_decay(group)
+    nonnegative(group, "eps", "epsilon value")
+    betas(group)
+    flags(group, *flag_names)
+
+
 def flags(group: Mapping[str, Any], *names: str) -> None:
     """Every named entry is a bool."""
     for name in names:
         flag(name, group[name])
 
 
-# Keys a learning-rate scheduler adds to a group; they may come and go between optimizers.
-SCHEDULER_KEYS = frozenset({"initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"})
+def pair(group: Mapping[str, Any], name: str) -> tuple[float, float]:
+    """``group[name]`` as a pair of real numbers, or TypeError."""
+    value = group[name]
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of numbers, got {value!r}")
+    return real(f"{name}[0]", value[0]), real(f"{name}[1]", value[1])
+
+
+def count(group: Mapping[str, Any], name: str) -> int:
+    """``group[name]`` as an int >= 1, or TypeError/ValueError naming it."""
+    return check_int(name, group[name], low=1)
+
+
+# Keys of a group that are not hyper-parameters: the parameters, their names, and what a
+# learning-rate scheduler adds (they may come and go between optimizers).
+BOOKKEEPING_KEYS = frozenset(
+    {"params", "param_names", "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"}
+)
 
 
 def check_state_dict(optimizer: Any, state_dict: Any) -> None:
@@ -83,11 +107,11 @@ def check_state_dict(optimizer: Any, state_dict: Any) -> None:
             f"not an optimizer state dict: it needs 'state' (a dict) and 'param_groups' (a "
             f"list), got keys {', '.join(map(repr, state_dict)) or 'none'}"
         )
-    expected = set(optimizer.defaults)
+    expected = set(optimizer.defaults) - BOOKKEEPING_KEYS
     for i, group in enumerate(groups):
         if not isinstance(group, Mapping) or not isinstance(group.get("params"), (list, tuple)):
             raise ValueError(f"param_groups[{i}] must be a dict with a 'params' list")
-        keys = set(group) - {"params"} - SCHEDULER_KEYS
+        keys = set(group) - BOOKKEEPING_KEYS
         if keys != expected:
             raise ValueError(
                 f"the state dict is not from a {name}: its group {i} has hyper-parameters "

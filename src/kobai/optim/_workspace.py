@@ -1,4 +1,4 @@
-"""Scratch arrays for the update kernels, and the small in-place steps they share."""
+"""Scratch arrays for the update kernels, kept between steps so that a step allocates nothing."""
 
 from __future__ import annotations
 
@@ -27,13 +27,14 @@ class Workspace:
     ((3,), dtype('float32'), True)
     """
 
-    __slots__ = ("shape", "dtype", "_arrays", "_pieces")
+    __slots__ = ("shape", "dtype", "_arrays", "_pieces", "_masks")
 
     def __init__(self, like: np.ndarray) -> None:
         self.shape = like.shape
         self.dtype = like.dtype
         self._arrays: list[np.ndarray] = []
         self._pieces: list[np.ndarray] = []
+        self._masks: list[np.ndarray] = []
 
     def __getitem__(self, index: int) -> np.ndarray:
         while len(self._arrays) <= index:
@@ -47,6 +48,12 @@ class Workspace:
             self._pieces.append(np.empty(CHUNK, dtype=self.dtype))
         return self._pieces[index]
 
+    def mask(self, index: int) -> np.ndarray:
+        """Boolean scratch array ``index``, shaped like the parameter (for comparisons)."""
+        while len(self._masks) <= index:
+            self._masks.append(np.empty(self.shape, dtype=bool))
+        return self._masks[index]
+
     def fits(self, array: np.ndarray) -> bool:
         """True when the scratch arrays have the shape and dtype of ``array``."""
         return self.shape == array.shape and self.dtype == array.dtype
@@ -54,7 +61,8 @@ class Workspace:
     @property
     def nbytes(self) -> int:
         """Bytes held by the scratch arrays made so far."""
-        return sum(a.nbytes for a in self._arrays) + sum(a.nbytes for a in self._pieces)
+        arrays = (*self._arrays, *self._pieces, *self._masks)
+        return sum(a.nbytes for a in arrays)
 
 
 def make_work(param: np.ndarray, work: Workspace | None) -> Workspace:
@@ -86,46 +94,3 @@ def chunks(
             *(a[start:stop] if a is not None else None for a in flat),
             *(t[:n] if t is not None else None for t in tmps),
         )
-
-
-def decayed_grad(
-    param: np.ndarray,
-    grad: np.ndarray,
-    weight_decay: float,
-    maximize: bool,
-    work: Workspace | np.ndarray,
-) -> np.ndarray:
-    """``(-grad if maximize else grad) + weight_decay * param`` in ``work[0]``; or ``grad``.
-
-    ``work`` is a :class:`Workspace` or the scratch array itself.
-    """
-    if weight_decay == 0:
-        if not maximize:
-            return grad
-        return np.negative(grad, out=work if isinstance(work, np.ndarray) else work[0])
-    out = np.multiply(param, weight_decay, out=work if isinstance(work, np.ndarray) else work[0])
-    if maximize:
-        np.subtract(out, grad, out=out)
-    else:
-        np.add(out, grad, out=out)
-    return out
-
-
-def lerp_(start: np.ndarray, end: np.ndarray, weight: float, tmp: np.ndarray) -> None:
-    """``start += weight * (end - start)``, in torch.lerp's two numerically careful forms."""
-    np.subtract(end, start, out=tmp)
-    if abs(weight) < 0.5:
-        tmp *= weight
-        start += tmp
-    else:
-        tmp *= 1.0 - weight
-        np.subtract(end, tmp, out=start)
-
-
-def addcmul_(
-    target: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float, tmp: np.ndarray
-) -> None:
-    """``target += value * t1 * t2`` (torch.addcmul_)."""
-    np.multiply(t1, value, out=tmp)
-    tmp *= t2
-    target += tmp

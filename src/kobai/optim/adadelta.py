@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -56,44 +54,23 @@ class Adadelta(Optimizer):
     """
 
     _state_arrays = ("square_avg", "acc_delta")
+    _kernel = staticmethod(K.adadelta)
+    _hyper_names = ("lr", "rho", "eps", "weight_decay", "maximize")
 
     def __init__(
         self,
         params: ParamsT,
         lr: float = 1.0,
-        *,
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0.0,
+        *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "rho": rho,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)
         V.unit_interval(group, "rho", "rho value", closed=True)
         V.nonnegative(group, "eps", "epsilon value")
         V.flags(group, "maximize")
-
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p] or self._init_state(p, group)
-        state["step"] += 1
-        K.adadelta(
-            p.data,
-            grad,
-            state["square_avg"],
-            state["acc_delta"],
-            lr=float(group["lr"]),
-            rho=float(group["rho"]),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            maximize=group["maximize"],
-            work=self._work(p),
-        )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -23,8 +22,9 @@ class Adagrad(Optimizer):
 
     PyTorch's form: :math:`\epsilon = 10^{-10}` outside the root; the textbook form
     :class:`kobai.optim.textbook.AdaGrad` uses :math:`10^{-7}`. Like PyTorch, the state is
-    created when the parameters are added, not at the first step. Unlike PyTorch, a group's own
-    ``initial_accumulator_value`` is honoured (PyTorch uses the constructor's for every group).
+    created when the parameters are added, not at the first step. As in PyTorch 2.13, every
+    accumulator starts at the constructor's ``initial_accumulator_value``: a value given in a
+    parameter group is validated and kept in the group, but does not change the start.
 
     Parameters
     ----------
@@ -60,26 +60,23 @@ class Adagrad(Optimizer):
     2.5
     """
 
+    _kernel = staticmethod(K.adagrad)
+    _kernel_numbers = ("step",)
+    _state_arrays = ("sum",)
+    _hyper_names = ("lr", "lr_decay", "weight_decay", "eps", "maximize")
+
     def __init__(
         self,
         params: ParamsT,
         lr: float = 1e-2,
-        *,
         lr_decay: float = 0.0,
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "lr_decay": lr_decay,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "initial_accumulator_value": initial_accumulator_value,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)
@@ -94,21 +91,6 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = super()._init_state(p, group)
-        state["sum"] = np.full_like(p.data, float(group["initial_accumulator_value"]))
+        # PyTorch's rule: the constructor's value, whatever the group says.
+        state["sum"].fill(float(self.defaults["initial_accumulator_value"]))
         return state
-
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p] or self._init_state(p, group)
-        state["step"] += 1
-        K.adagrad(
-            p.data,
-            grad,
-            state["sum"],
-            step=state["step"],
-            lr=float(group["lr"]),
-            lr_decay=float(group["lr_decay"]),
-            weight_decay=float(group["weight_decay"]),
-            eps=float(group["eps"]),
-            maximize=group["maximize"],
-            work=self._work(p),
-        )

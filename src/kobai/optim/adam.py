@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -66,60 +64,35 @@ class Adam(Optimizer):
     """
 
     _state_arrays = ("exp_avg", "exp_avg_sq")
+    _optional_arrays = {"max_exp_avg_sq": "amsgrad"}
+    _kernel = staticmethod(K.adam)
+    _kernel_numbers = ("step",)
+    _hyper_names = (
+        "lr",
+        "betas",
+        "eps",
+        "weight_decay",
+        "amsgrad",
+        "maximize",
+        "decoupled_weight_decay",
+    )
 
     def __init__(
         self,
         params: ParamsT,
         lr: float = 1e-3,
-        *,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "betas": tuple(betas) if isinstance(betas, list) else betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "amsgrad": amsgrad,
-            "maximize": maximize,
-            "decoupled_weight_decay": decoupled_weight_decay,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
-        V.flags(group, "amsgrad", "maximize", "decoupled_weight_decay")
-
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p] or self._init_state(p, group)
-        # Made when amsgrad is first on, which may be mid-run.
-        if group["amsgrad"] and "max_exp_avg_sq" not in state:
-            state["max_exp_avg_sq"] = np.zeros_like(p.data)
-        state["step"] += 1
-        beta1, beta2 = group["betas"]
-        K.adam(
-            p.data,
-            grad,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            state.get("max_exp_avg_sq"),
-            step=state["step"],
-            lr=float(group["lr"]),
-            beta1=float(beta1),
-            beta2=float(beta2),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            amsgrad=group["amsgrad"],
-            maximize=group["maximize"],
-            decoupled_weight_decay=group["decoupled_weight_decay"],
-            work=self._work(p),
-        )
+        V.adam_like(group, "amsgrad", "maximize", "decoupled_weight_decay")
 
 
 class AdamW(Adam):
@@ -170,11 +143,11 @@ class AdamW(Adam):
         self,
         params: ParamsT,
         lr: float = 1e-3,
-        *,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
         maximize: bool = False,
     ) -> None:
         super().__init__(

@@ -10,6 +10,7 @@ import numpy as np
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -62,55 +63,38 @@ class NAdam(Optimizer):
 
     _state_numbers = {"step": 0, "mu_product": 1.0}
     _state_arrays = ("exp_avg", "exp_avg_sq")
+    _kernel = staticmethod(K.nadam)
+    _kernel_numbers = ("step", "mu_product")
+    _hyper_names = (
+        "lr",
+        "betas",
+        "eps",
+        "weight_decay",
+        "momentum_decay",
+        "decoupled_weight_decay",
+        "maximize",
+    )
 
     def __init__(
         self,
         params: ParamsT,
         lr: float = 2e-3,
-        *,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         momentum_decay: float = 4e-3,
         decoupled_weight_decay: bool = False,
+        *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "betas": tuple(betas) if isinstance(betas, list) else betas,
-            "eps": eps,
-            "weight_decay": weight_decay,
-            "momentum_decay": momentum_decay,
-            "decoupled_weight_decay": decoupled_weight_decay,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.betas(group)
+        V.adam_like(group, "decoupled_weight_decay", "maximize")
         V.nonnegative(group, "momentum_decay", "momentum_decay value")
-        V.flags(group, "decoupled_weight_decay", "maximize")
 
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p] or self._init_state(p, group)
-        state["step"] += 1
-        beta1, beta2 = group["betas"]
-        state["mu_product"] = K.nadam(
-            p.data,
-            grad,
-            state["exp_avg"],
-            state["exp_avg_sq"],
-            step=state["step"],
-            mu_product=state["mu_product"],
-            lr=float(group["lr"]),
-            beta1=float(beta1),
-            beta2=float(beta2),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            momentum_decay=float(group["momentum_decay"]),
-            decoupled_weight_decay=group["decoupled_weight_decay"],
-            maximize=group["maximize"],
-            work=self._work(p),
-        )
+    def _update(
+        self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]
+    ) -> None:
+        # The kernel returns the product of the momentum factors, kept for the next step.
+        self.state[p]["mu_product"] = super()._update(p, grad, group, hyper)

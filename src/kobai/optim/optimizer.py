@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -10,34 +11,50 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from kobai import backend
 from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
-from kobai.backend import flush_denormal
+from kobai.optim._shell import (
+    PAIRS,
+    RemovableHandle,
+    StepHook,
+    _copy_state,
+    _is_index,
+    _split_names,
+)
 from kobai.optim._validate import check_params_not_set, check_state_dict
 from kobai.optim._workspace import Workspace
 
-ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
     """Base class of every optimizer: holds parameter groups and per-parameter state.
 
-    A subclass validates its hyper-parameters in ``_validate_group`` and updates one parameter
-    in ``_update`` (usually by calling a kernel of :mod:`kobai.optim._functional`).
+    A subclass validates its hyper-parameters in ``_validate_group`` and declares the rest:
+    its state (``_state_numbers``, ``_state_arrays``, ``_optional_arrays``), its update kernel
+    (``_kernel``, a function of :mod:`kobai.optim._functional`) and the group entries the
+    kernel takes (``_hyper_names``). The base class makes the state, advances the step count,
+    reads the group's entries once per step and calls the kernel; a subclass overrides
+    ``_update`` only where its rule needs more (SGD's first momentum step, NAdam's product of
+    momentum factors).
 
-    :meth:`step` runs with subnormal floats flushed to zero (:func:`kobai.flush_denormal`):
-    a moment estimate that decays for a weight whose gradient stays zero would otherwise turn
-    subnormal after some hundreds of steps and make every later step about twice as slow.
-    The parameters do not notice: with Adam's defaults a subnormal moment would move a weight
-    by at most about 1e-33, which changes no float32 weight above about 1e-25 (a weight that
-    is itself subnormal, below 1.2e-38, reads as zero).
+    After ``kobai.set_flush_denormal(True)`` (off by default, as in PyTorch), :meth:`step`
+    runs with subnormal floats flushed to zero in whichever thread calls it: a moment estimate
+    that decays for a weight whose gradient stays zero turns subnormal after some hundreds of
+    steps, and then every step is about twice as slow (an Adam step of the bench's MNIST MLP:
+    0.74 ms, 1.4-1.7 ms with subnormal moments). The parameters do not notice: with Adam's
+    defaults a subnormal moment would move a weight by at most about 1e-33, which changes no
+    float32 weight above about 1e-25. ``kobai train`` and the other commands switch it on.
 
     Parameters
     ----------
-    params : iterable of Tensor, or iterable of dict
-        The parameters to optimize (e.g. ``model.parameters()``), or parameter groups: dicts
-        with a ``"params"`` entry and optional per-group hyper-parameters that override
-        ``defaults``. A ``set`` is refused: its order changes between runs.
+    params : iterable of Tensor, of (name, Tensor) or of dict
+        The parameters to optimize (``model.parameters()``, or ``model.named_parameters()``:
+        then each group keeps the names under ``"param_names"`` and ``state_dict`` carries
+        them, as in PyTorch), or parameter groups: dicts with a ``"params"`` entry and optional
+        per-group hyper-parameters that override ``defaults``. A ``set`` is refused: its order
+        changes between runs.
     defaults : dict
         Default hyper-parameters for every group.
 
@@ -69,19 +86,28 @@ class Optimizer:
     # parameter. Entries an option switches on mid-run are made by ``_update`` itself.
     _state_numbers: ClassVar[Mapping[str, float]] = {"step": 0}
     _state_arrays: ClassVar[tuple[str, ...]] = ()
+    # The group entries handed to the update, as keyword arguments: numbers as floats, flags
+    # as bools, pairs such as ``betas`` as ``beta1`` and ``beta2`` (read once per group and
+    # step).
+    _hyper_names: ClassVar[tuple[str, ...]] = ()
+    # The update kernel (a function of ``_functional``, wrapped in ``staticmethod``), called as
+    # ``kernel(param, grad, *arrays, *optional arrays, **numbers, **hyper, work=scratch)``.
+    _kernel: ClassVar[Callable[..., Any] | None] = None
+    # State arrays made only while a group entry is on (name -> entry), e.g. AMSGrad's
+    # running maximum: an option switched on mid-run (by hand or a scheduler) makes them then;
+    # the kernel gets None in their place while they do not exist.
+    _optional_arrays: ClassVar[Mapping[str, str]] = {}
+    # State numbers the kernel takes as keyword arguments (after the step count is advanced).
+    _kernel_numbers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
-        self.defaults: dict[str, Any] = dict(defaults)
-        self._validate_group(self.defaults)
+        self._setup(defaults)
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
                 f"dicts, but got {type(params).__name__}"
             )
         check_params_not_set(params)
-        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
-        self.param_groups: list[dict[str, Any]] = []
-        self._workspaces: dict[Tensor, Workspace] = {}
         groups: list[Any] = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -89,6 +115,16 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    def _setup(self, defaults: Mapping[str, Any]) -> None:
+        """Everything an optimizer holds before its parameters are added."""
+        self.defaults: dict[str, Any] = dict(defaults)
+        self._validate_group(self.defaults)
+        self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        self._workspaces: dict[Any, Workspace] = {}
+        self._step_pre_hooks: dict[int, StepHook] = {}
+        self._step_post_hooks: dict[int, StepHook] = {}
 
     # -- parameter groups ----------------------------------------------------------------
     def add_param_group(self, param_group: dict[str, Any]) -> None:
@@ -108,7 +144,13 @@ class Optimizer:
             params = [params]
         check_params_not_set(params)
         group = dict(param_group)
-        group["params"] = list(params)
+        group["params"] = _split_names(group, list(params))
+        named = "param_names" in group
+        if self.param_groups and named != ("param_names" in self.param_groups[0]):
+            raise ValueError(
+                "all optimizer param groups should be with/without names. cannot add param "
+                f"group {'with' if named else 'without'} names to the optimizer"
+            )
         for p in group["params"]:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, got {type(p).__name__}")
@@ -134,11 +176,30 @@ class Optimizer:
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The parameter's state as it starts: ``_update`` calls it on the first step, as
         ``state = self.state[p] or self._init_state(p, group)``."""
-        state = self.state[p]
+        return self._fresh_state(p, p.data)
+
+    def _fresh_state(self, key: Any, like: np.ndarray) -> dict[str, Any]:
+        """``self.state[key]`` made from the declared names: the numbers at their starting
+        values, the arrays as zeros shaped like ``like``."""
+        state = self.state[key]
         state.update(self._state_numbers)
         for name in self._state_arrays:
-            state[name] = np.zeros_like(p.data)
+            state[name] = np.zeros_like(like)
         return state
+
+    def _hyper(self, group: Mapping[str, Any]) -> dict[str, Any]:
+        """The group's entries of ``_hyper_names`` as the update's keyword arguments."""
+        out: dict[str, Any] = {}
+        for name in self._hyper_names:
+            value = group[name]
+            if name in PAIRS:
+                first, second = PAIRS[name]
+                out[first], out[second] = float(value[0]), float(value[1])
+            elif isinstance(value, (bool, np.bool_)):
+                out[name] = bool(value)
+            else:
+                out[name] = float(value)
+        return out
 
     def _params(self) -> Iterator[Tensor]:
         return chain.from_iterable(g["params"] for g in self.param_groups)
@@ -165,25 +226,89 @@ class Optimizer:
         Returns
         -------
         The closure's loss, or None.
+
+        Notes
+        -----
+        Hooks registered with :meth:`register_step_pre_hook` run first and may replace the
+        arguments; those of :meth:`register_step_post_hook` run last.
         """
+        args: tuple[Any, ...] = () if closure is None else (closure,)
+        kwargs: dict[str, Any] = {}
+        for hook in list(self._step_pre_hooks.values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(
+                        "a step pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                        f"got {result!r}"
+                    )
+                args, kwargs = result
+        flush = backend.flush_denormal() if backend.flush_enabled() else contextlib.nullcontext()
+        with flush:
+            loss = self._step(*args, **kwargs)
+        for hook in list(self._step_post_hooks.values()):
+            hook(self, args, kwargs)
+        return loss
+
+    def _step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """The step itself: run the closure, then update every parameter with a gradient."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         self._begin_step()
-        with flush_denormal():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, p.grad, group)
+        for group in self.param_groups:
+            hyper = self._hyper(group)
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p, p.grad, group, hyper)
         return loss
+
+    def register_step_pre_hook(self, hook: StepHook) -> RemovableHandle:
+        """Call ``hook(optimizer, args, kwargs)`` before every :meth:`step`; it may return
+        ``(new_args, new_kwargs)`` to replace the step's arguments. As PyTorch's.
+
+        Returns
+        -------
+        RemovableHandle
+            ``handle.remove()`` unregisters the hook.
+        """
+        handle = RemovableHandle(self._step_pre_hooks)
+        self._step_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_step_post_hook(self, hook: StepHook) -> RemovableHandle:
+        """Call ``hook(optimizer, args, kwargs)`` after every :meth:`step`. As PyTorch's.
+
+        Returns
+        -------
+        RemovableHandle
+            ``handle.remove()`` unregisters the hook.
+        """
+        handle = RemovableHandle(self._step_post_hooks)
+        self._step_post_hooks[handle.id] = hook
+        return handle
 
     def _begin_step(self) -> None:
         """Called once per step, before the parameters (an optimizer that counts its steps
         for all parameters at once does it here)."""
 
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        raise NotImplementedError(f"{type(self).__name__} does not implement _update")
+    def _update(
+        self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]
+    ) -> Any:
+        """One parameter's step: its state made or advanced, then the kernel called."""
+        if self._kernel is None:
+            raise NotImplementedError(f"{type(self).__name__} has no update kernel")
+        state = self.state[p] or self._init_state(p, group)
+        for name, entry in self._optional_arrays.items():
+            if group[entry] and name not in state:
+                state[name] = np.zeros_like(p.data)
+        if "step" in state:
+            state["step"] += 1
+        arrays = [state[name] for name in self._state_arrays]
+        arrays += [state.get(name) for name in self._optional_arrays]
+        numbers = {name: state[name] for name in self._kernel_numbers}
+        return self._kernel(p.data, grad, *arrays, **numbers, **hyper, work=self._work(p))
 
     def _work(self, p: Tensor) -> Workspace:
         """The parameter's scratch arrays, kept between steps (remade if its data changed)."""
@@ -245,6 +370,8 @@ class Optimizer:
         for saved, group in zip(saved_groups, self.param_groups, strict=True):
             new = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
             new["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new:
+                new["param_names"] = group["param_names"]
             self._validate_group(new)
             new_groups.append(new)
         state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
@@ -278,15 +405,3 @@ class Optimizer:
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
         lines.append(")")
         return "\n".join(lines)
-
-
-def _is_index(key: Any) -> bool:
-    return isinstance(key, (int, np.integer)) or (isinstance(key, str) and key.isdigit())
-
-
-def _copy_state(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy_state(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    return copy.deepcopy(value)

@@ -18,16 +18,22 @@ from collections.abc import Callable
 from typing import Any
 
 from kobai.optim import textbook
-from kobai.optim._sequential import warmup_cosine
+from kobai.optim._sequential import ChainedScheduler, warmup_cosine
 from kobai.optim.adadelta import Adadelta
 from kobai.optim.adagrad import Adagrad
 from kobai.optim.adam import Adam, AdamW
+from kobai.optim.adamax import Adamax
+from kobai.optim.lbfgs import LBFGS
+from kobai.optim.lion import Lion
 from kobai.optim.lr_scheduler import (
+    ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
+    CyclicLR,
     ExponentialLR,
     LambdaLR,
     LinearLR,
+    MultiplicativeLR,
     MultiStepLR,
     OneCycleLR,
     PolynomialLR,
@@ -39,6 +45,7 @@ from kobai.optim.nadam import NAdam
 from kobai.optim.optimizer import Optimizer, ParamsT
 from kobai.optim.radam import RAdam
 from kobai.optim.rmsprop import RMSprop
+from kobai.optim.rprop import Rprop
 from kobai.optim.sgd import SGD
 
 # name -> (class, preset hyper-parameters that the caller may override)
@@ -53,6 +60,10 @@ OPTIMIZERS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "nadam": (NAdam, {}),
     "radam": (RAdam, {}),
     "adadelta": (Adadelta, {}),
+    "adamax": (Adamax, {}),
+    "rprop": (Rprop, {}),
+    "lion": (Lion, {}),
+    "lbfgs": (LBFGS, {}),
     "textbook-sgd": (textbook.SGD, {}),
     "textbook-momentum": (textbook.Momentum, {}),
     "textbook-nesterov": (textbook.Nesterov, {}),
@@ -61,8 +72,20 @@ OPTIMIZERS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "textbook-adam": (textbook.Adam, {}),
 }
 
+
+def chained(optimizer: Optimizer, schedulers: list[Any]) -> ChainedScheduler:
+    """:class:`ChainedScheduler` with the optimizer first, as every factory here takes it."""
+    return ChainedScheduler(schedulers, optimizer)
+
+
+# Optimizers whose step needs a closure that re-evaluates the loss: left out of the names a
+# per-update loop can use (``available()``), listed with ``available(closure=True)``.
+NEEDS_CLOSURE = frozenset({"lbfgs"})
+
 SCHEDULERS: dict[str, Callable[..., Any]] = {
     "lambda": LambdaLR,
+    "multiplicative": MultiplicativeLR,
+    "constant": ConstantLR,
     "step": StepLR,
     "multistep": MultiStepLR,
     "exponential": ExponentialLR,
@@ -71,7 +94,9 @@ SCHEDULERS: dict[str, Callable[..., Any]] = {
     "linear": LinearLR,
     "polynomial": PolynomialLR,
     "onecycle": OneCycleLR,
+    "cyclic": CyclicLR,
     "sequential": SequentialLR,
+    "chained": chained,
     "plateau": ReduceLROnPlateau,
     "warmup-cosine": warmup_cosine,
 }
@@ -176,7 +201,8 @@ def create_scheduler(
     -------
     LRScheduler
         Its ``interval`` attribute says when to call ``step()``: ``"epoch"``, or ``"step"``
-        (after every optimizer update) for "onecycle".
+        (after every optimizer update) for "onecycle" and "cyclic"; ``needs_metric`` says
+        whether ``step`` takes the monitored metric ("plateau").
     """
     key = _normalize(name, SCHEDULERS, "scheduler")
     factory = SCHEDULERS[key]
@@ -184,9 +210,17 @@ def create_scheduler(
     return factory(optimizer, **_fill_run_length(key, kwargs, epochs, steps_per_epoch))
 
 
-def available() -> list[str]:
-    """The optimizer names :func:`create` accepts."""
-    return list(OPTIMIZERS)
+def needs_closure(name: str) -> bool:
+    """True for an optimizer whose ``step`` must be given a closure that re-evaluates the loss
+    (``"lbfgs"``): a loop that calls ``step()`` after its own backward pass cannot drive it."""
+    return _normalize(name, OPTIMIZERS, "optimizer") in NEEDS_CLOSURE
+
+
+def available(*, closure: bool = False) -> list[str]:
+    """The optimizer names :func:`create` accepts for a loop that calls ``step()`` after each
+    backward pass; with ``closure=True`` also those whose ``step(closure)`` re-evaluates the
+    loss itself (``"lbfgs"``)."""
+    return [name for name in OPTIMIZERS if closure or name not in NEEDS_CLOSURE]
 
 
 def available_schedulers() -> list[str]:

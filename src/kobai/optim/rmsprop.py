@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -64,29 +62,24 @@ class RMSprop(Optimizer):
     """
 
     _state_arrays = ("square_avg",)
+    # Buffers appear when an option is switched on mid-run (e.g. by a scheduler).
+    _optional_arrays = {"grad_avg": "centered", "momentum_buffer": "momentum"}
+    _kernel = staticmethod(K.rmsprop)
+    _hyper_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
     def __init__(
         self,
         params: ParamsT,
         lr: float = 1e-2,
-        *,
         alpha: float = 0.99,
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "momentum": momentum,
-            "alpha": alpha,
-            "eps": eps,
-            "centered": centered,
-            "weight_decay": weight_decay,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)
@@ -94,28 +87,3 @@ class RMSprop(Optimizer):
         V.nonnegative(group, "momentum", "momentum value")
         V.unit_interval(group, "alpha", "alpha value", closed=True)
         V.flags(group, "centered", "maximize")
-
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        state = self.state[p] or self._init_state(p, group)
-        momentum = float(group["momentum"])
-        # Buffers appear when an option is switched on mid-run (e.g. by a scheduler).
-        if momentum > 0 and "momentum_buffer" not in state:
-            state["momentum_buffer"] = np.zeros_like(p.data)
-        if group["centered"] and "grad_avg" not in state:
-            state["grad_avg"] = np.zeros_like(p.data)
-        state["step"] += 1
-        K.rmsprop(
-            p.data,
-            grad,
-            state["square_avg"],
-            state.get("grad_avg"),
-            state.get("momentum_buffer"),
-            lr=float(group["lr"]),
-            alpha=float(group["alpha"]),
-            eps=float(group["eps"]),
-            weight_decay=float(group["weight_decay"]),
-            momentum=momentum,
-            centered=group["centered"],
-            maximize=group["maximize"],
-            work=self._work(p),
-        )

@@ -10,6 +10,7 @@ import numpy as np
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
 
 
@@ -62,26 +63,20 @@ class SGD(Optimizer):
     0.46
     """
 
+    _hyper_names = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
+
     def __init__(
         self,
         params: ParamsT,
         lr: float = 1e-3,
-        *,
         momentum: float = 0.0,
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
         maximize: bool = False,
     ) -> None:
-        defaults = {
-            "lr": lr,
-            "momentum": momentum,
-            "dampening": dampening,
-            "weight_decay": weight_decay,
-            "nesterov": nesterov,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.lr_and_weight_decay(group)
@@ -94,26 +89,15 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
-        momentum = float(group["momentum"])
-        buf = None
-        first = False
-        if momentum != 0:
+    def _update(
+        self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]
+    ) -> None:
+        buf, first = None, False
+        if hyper["momentum"] != 0:
             state = self.state[p]
             buf = state.get("momentum_buffer")
             if buf is None:
+                # Made empty: the first step copies the gradient into it.
                 buf = state["momentum_buffer"] = np.empty_like(p.data)
                 first = True
-        K.sgd(
-            p.data,
-            grad,
-            buf,
-            lr=float(group["lr"]),
-            momentum=momentum,
-            dampening=float(group["dampening"]),
-            weight_decay=float(group["weight_decay"]),
-            nesterov=group["nesterov"],
-            maximize=group["maximize"],
-            first_step=first,
-            work=self._work(p),
-        )
+        K.sgd(p.data, grad, buf, **hyper, first_step=first, work=self._work(p))

@@ -47,15 +47,16 @@ measured in float64 by ``tests/optim/test_optim_textbook_vs_torch.py``:
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections import defaultdict
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from kobai.backend import flush_denormal
+from kobai import backend
 from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
 from kobai.optim._workspace import Workspace
 from kobai.optim.optimizer import Optimizer
 
@@ -69,22 +70,26 @@ State = dict[str, Any]
 class _Textbook(Optimizer):
     """Shared machinery: the book's ``update(params, grads)`` and kobai's ``step()``."""
 
+    # The book keeps no per-parameter step count (Adam's ``iter`` is shared).
+    _state_numbers: ClassVar[Mapping[str, float]] = {}
+
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
-        self._dict_work: dict[Any, Workspace] = {}
         if params is not None:
             super().__init__(params, defaults)
             return
-        # Dict mode: one group without tensors; the state is keyed by the dict's keys.
-        self.defaults = dict(defaults)
-        self._validate_group(self.defaults)
-        self.state = defaultdict(dict)
+        # Dict mode: one group without tensors; state and scratch arrays are keyed by the
+        # dict's keys.
+        self._setup(defaults)
         self.param_groups = [dict(self.defaults, params=[])]
-        self._workspaces = {}
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         V.nonnegative(group, "lr", "learning rate")
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
+    def _hyper(self, group: Mapping[str, Any]) -> dict[str, Any]:
+        """Every hyper-parameter of the book's class, as floats."""
+        return {name: float(group[name]) for name in self.defaults}
+
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
         raise NotImplementedError
 
     def update(
@@ -108,25 +113,21 @@ class _Textbook(Optimizer):
                     f"grads[{key!r}] has shape {np.shape(grads[key])} but params[{key!r}] has "
                     f"shape {np.shape(params[key])}"
                 )
-        group = self.param_groups[0]
+        hyper = self._hyper(self.param_groups[0])
         self._begin_step()
-        with flush_denormal():
+        flush = backend.flush_denormal() if backend.flush_enabled() else contextlib.nullcontext()
+        with flush:
             for key in params:
                 param = params[key]
-                work = self._dict_work.get(key)
+                work = self._workspaces.get(key)
                 if work is None or not work.fits(param):
-                    work = self._dict_work[key] = Workspace(param)
-                self._rule(param, grads[key], self.state[key], group, work)
+                    work = self._workspaces[key] = Workspace(param)
+                state = self.state[key] or self._fresh_state(key, param)
+                self._rule(param, grads[key], state, hyper, work)
 
-    def _update(self, p: Any, grad: Array, group: State) -> None:
-        self._rule(p.data, grad, self.state[p], group, self._work(p))
-
-
-def _zeros(state: dict[str, Any], name: str, like: np.ndarray) -> np.ndarray:
-    if name not in state:
-        state[name] = np.zeros_like(like)
-    array: np.ndarray = state[name]
-    return array
+    def _update(self, p: Any, grad: Array, group: State, hyper: State) -> None:
+        state = self.state[p] or self._init_state(p, self.param_groups[0])
+        self._rule(p.data, grad, state, hyper, self._work(p))
 
 
 class SGD(_Textbook):
@@ -148,10 +149,10 @@ class SGD(_Textbook):
     """
 
     def __init__(self, params: Any = None, lr: float = 0.01) -> None:
-        super().__init__(params, {"lr": lr})
+        super().__init__(params, hyper_parameters(locals()))
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        step = np.multiply(grad, float(group["lr"]), out=work[0])
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        step = np.multiply(grad, hyper["lr"], out=work[0])
         param -= step
 
 
@@ -176,17 +177,19 @@ class Momentum(_Textbook):
     array([0.54])
     """
 
+    _state_arrays = ("v",)
+
     def __init__(self, params: Any = None, lr: float = 0.01, momentum: float = 0.9) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         super()._validate_group(group)
         V.unit_interval(group, "momentum", "momentum value", closed=False)
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        v = _zeros(state, "v", param)
-        v *= float(group["momentum"])
-        v -= np.multiply(grad, float(group["lr"]), out=work[0])
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        v = state["v"]
+        v *= hyper["momentum"]
+        v -= np.multiply(grad, hyper["lr"], out=work[0])
         param += v
 
 
@@ -202,9 +205,9 @@ class Nesterov(Momentum):
     momentum : float, default 0.9
     """
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        mu, lr = float(group["momentum"]), float(group["lr"])
-        v = _zeros(state, "v", param)
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        mu, lr = hyper["momentum"], hyper["lr"]
+        v = state["v"]
         v *= mu
         v -= np.multiply(grad, lr, out=work[0])
         param += np.multiply(v, mu * mu, out=work[0])
@@ -231,13 +234,15 @@ class AdaGrad(_Textbook):
     lr : float, default 0.01
     """
 
-    def __init__(self, params: Any = None, lr: float = 0.01) -> None:
-        super().__init__(params, {"lr": lr})
+    _state_arrays = ("h",)
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        h = _zeros(state, "h", param)
+    def __init__(self, params: Any = None, lr: float = 0.01) -> None:
+        super().__init__(params, hyper_parameters(locals()))
+
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        h = state["h"]
         h += np.multiply(grad, grad, out=work[0])
-        _divide_by_root(param, grad, h, float(group["lr"]), work)
+        _divide_by_root(param, grad, h, hyper["lr"], work)
 
 
 class RMSprop(_Textbook):
@@ -252,21 +257,23 @@ class RMSprop(_Textbook):
         In [0, 1].
     """
 
+    _state_arrays = ("h",)
+
     def __init__(self, params: Any = None, lr: float = 0.01, decay_rate: float = 0.99) -> None:
-        super().__init__(params, {"lr": lr, "decay_rate": decay_rate})
+        super().__init__(params, hyper_parameters(locals()))
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
         super()._validate_group(group)
         V.unit_interval(group, "decay_rate", "decay_rate value", closed=True)
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        rho = float(group["decay_rate"])
-        h = _zeros(state, "h", param)
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        rho = hyper["decay_rate"]
+        h = state["h"]
         h *= rho
         sq = np.multiply(grad, 1 - rho, out=work[0])
         sq *= grad
         h += sq
-        _divide_by_root(param, grad, h, float(group["lr"]), work)
+        _divide_by_root(param, grad, h, hyper["lr"], work)
 
 
 class Adam(_Textbook):
@@ -289,10 +296,12 @@ class Adam(_Textbook):
         The step counter shared by all parameters (saved by ``state_dict``).
     """
 
+    _state_arrays = ("m", "v")
+
     def __init__(
         self, params: Any = None, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999
     ) -> None:
-        super().__init__(params, {"lr": lr, "beta1": beta1, "beta2": beta2})
+        super().__init__(params, hyper_parameters(locals()))
         self.iter = 0
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
@@ -302,10 +311,10 @@ class Adam(_Textbook):
     def _begin_step(self) -> None:
         self.iter += 1
 
-    def _rule(self, param: Array, grad: Array, state: State, group: State, work: Workspace) -> None:
-        lr, beta1, beta2 = float(group["lr"]), float(group["beta1"]), float(group["beta2"])
+    def _rule(self, param: Array, grad: Array, state: State, hyper: State, work: Workspace) -> None:
+        lr, beta1, beta2 = hyper["lr"], hyper["beta1"], hyper["beta2"]
         lr_t = lr * math.sqrt(1.0 - beta2**self.iter) / (1.0 - beta1**self.iter)
-        m, v = _zeros(state, "m", param), _zeros(state, "v", param)
+        m, v = state["m"], state["v"]
         tmp = np.subtract(grad, m, out=work[0])
         tmp *= 1 - beta1
         m += tmp

@@ -1,0 +1,77 @@
+"""Lion (evolved sign momentum), as the authors' reference implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kobai.optim import _functional_extra as K
+from kobai.optim import _validate as V
+from kobai.optim._shell import hyper_parameters
+from kobai.optim.optimizer import Optimizer, ParamsT
+
+
+class Lion(Optimizer):
+    r"""Lion: the sign of an interpolated momentum, with decoupled weight decay.
+
+    .. math::
+        \theta_t &= \theta_{t-1} (1 - \eta \lambda)
+        - \eta\, \mathrm{sign}(\beta_1 m_{t-1} + (1 - \beta_1) g_t) \\
+        m_t &= \beta_2 m_{t-1} + (1 - \beta_2) g_t
+
+    Every weight moves by exactly :math:`\pm\eta` (or 0) per step, so the learning rate is
+    typically 3-10 times smaller than AdamW's and the weight decay larger (the paper's
+    advice). PyTorch has no Lion; this follows the authors' pseudo-code (Program 1 of the
+    paper) and the reference code (google/automl's ``lion``, lucidrains' ``lion-pytorch``):
+    betas (0.9, 0.99), decay applied to the weights before the step.
+
+    Parameters
+    ----------
+    params : iterable of Tensor, of (name, Tensor) or of dict
+        Parameters or parameter groups.
+    lr : float, default 1e-4
+        Learning rate :math:`\eta`.
+    betas : (float, float), default (0.9, 0.99)
+        :math:`(\beta_1, \beta_2)`: the interpolation of the update and the decay of the
+        momentum, each in [0, 1).
+    weight_decay : float, default 0
+        Decoupled decay :math:`\lambda`.
+    maximize : bool, default False
+        Maximize instead of minimize.
+
+    References
+    ----------
+    Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023
+    (arXiv:2302.06675).
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> from kobai.optim import Lion
+    >>> w = kb.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = Lion([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> _ = opt.step()  # each weight moves by lr against the gradient's sign
+    >>> w.data.round(6)
+    array([ 0.9, -1.9], dtype=float32)
+    """
+
+    _state_arrays = ("exp_avg",)
+    _kernel = staticmethod(K.lion)
+    _hyper_names = ("lr", "betas", "weight_decay", "maximize")
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-4,
+        betas: tuple[float, float] = (0.9, 0.99),
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, hyper_parameters(locals()))
+
+    def _validate_group(self, group: Mapping[str, Any]) -> None:
+        V.lr_and_weight_decay(group)
+        V.betas(group)
+        V.flags(group, "maximize")
