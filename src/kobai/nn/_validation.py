@@ -9,17 +9,7 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_dtype, is_floating
-from kobai.validation import check_bool, check_memory, check_real
-
-
-def number(name: str, value: Any, *, low: float | None = None, strict: bool = False) -> float:
-    """``value`` as a float, checked to be a finite number (and ``> low`` / ``>= low``)."""
-    return check_real(name, value, low=low, low_open=strict)
-
-
-def boolean(name: str, value: Any) -> bool:
-    """``value`` if it is a bool, else a TypeError naming it."""
-    return check_bool(name, value)
+from kobai.validation import check_memory
 
 
 def weight_array(layer: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:

@@ -34,11 +34,11 @@ from kobai.nn._activation_ops import (
     gelu_derivative,
     prelu,
 )
-from kobai.nn._validation import check_dtype, float_dtype, number, shape_of
+from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.flatten import Identity
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_int
+from kobai.validation import check_int, check_real
 
 
 def _values(x: Any) -> np.ndarray:
@@ -105,7 +105,7 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = number("negative_slope", negative_slope)
+        self.negative_slope = check_real("negative_slope", negative_slope)
 
     def forward(self, x: Any) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
@@ -141,7 +141,7 @@ class PReLU(_Elementwise):
     def __init__(self, num_parameters: int = 1, init: float = 0.25, *, dtype: Any = np.float32):
         super().__init__()
         self.num_parameters = check_int("num_parameters", num_parameters, low=1)
-        self.init = number("init", init)
+        self.init = check_real("init", init)
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=float_dtype(dtype)))
 
     def forward(self, x: Any) -> Tensor:
@@ -172,7 +172,7 @@ class ELU(_Elementwise):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = number("alpha", alpha)
+        self.alpha = check_real("alpha", alpha)
 
     def forward(self, x: Any) -> Tensor:
         return elu(x, self.alpha)
@@ -221,8 +221,8 @@ class Softplus(_Elementwise):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
-        self.beta = number("beta", beta, low=0.0, strict=True)
-        self.threshold = number("threshold", threshold)
+        self.beta = check_real("beta", beta, low=0.0, low_open=True)
+        self.threshold = check_real("threshold", threshold)
 
     def forward(self, x: Any) -> Tensor:
         return F.softplus(x, self.beta, self.threshold)

@@ -18,10 +18,10 @@ from kobai.nn._conv_ops import (
     conv_pads,
 )
 from kobai.nn._im2col import Pair, to_pair
-from kobai.nn._validation import boolean, check_dtype, float_dtype, weight_array
+from kobai.nn._validation import check_dtype, float_dtype, weight_array
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_int
+from kobai.validation import check_bool, check_int
 
 RNG = np.random.Generator | int | None
 
@@ -52,7 +52,7 @@ class _ConvBase(Module):
     def _make_parameters(self, shape: tuple[int, ...], bias: Any, dtype: Any, rng: RNG) -> None:
         dtype = float_dtype(dtype)
         self.weight = Parameter(weight_array(type(self).__name__, shape, dtype))
-        if boolean("bias", bias):
+        if check_bool("bias", bias):
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)

@@ -10,10 +10,10 @@ from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.nn import init
 from kobai.nn._ops import Linear as LinearOp
-from kobai.nn._validation import boolean, check_dtype, float_dtype, shape_of, weight_array
+from kobai.nn._validation import check_dtype, float_dtype, shape_of, weight_array
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_int
+from kobai.validation import check_bool, check_int
 
 
 class Linear(Module):
@@ -72,7 +72,7 @@ class Linear(Module):
         dtype = float_dtype(dtype)
         shape = (self.out_features, self.in_features)
         self.weight = Parameter(weight_array(f"Linear{shape[::-1]}", shape, dtype))
-        if boolean("bias", bias):
+        if check_bool("bias", bias):
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)

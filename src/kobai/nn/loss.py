@@ -11,9 +11,8 @@ from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy
 from kobai.nn._loss_ops import cross_entropy, nll_loss
 from kobai.nn._reduction import check_reduction
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
-from kobai.nn._validation import number
 from kobai.nn.module import Module
-from kobai.validation import check_int
+from kobai.validation import check_int, check_real
 
 
 def _weight_buffer(name: str, weight: Any) -> np.ndarray | None:
@@ -106,7 +105,7 @@ class HuberLoss(_Loss):
 
     def __init__(self, *, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
-        self.delta = number("delta", delta, low=0.0, strict=True)
+        self.delta = check_real("delta", delta, low=0.0, low_open=True)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
@@ -164,7 +163,7 @@ class CrossEntropyLoss(_Loss):
         super().__init__(reduction=reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
         self.ignore_index = _ignore_index(ignore_index)
-        self.label_smoothing = number("label_smoothing", label_smoothing, low=0.0)
+        self.label_smoothing = check_real("label_smoothing", label_smoothing, low=0.0)
         if self.label_smoothing > 1:
             raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
 

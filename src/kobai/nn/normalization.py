@@ -8,10 +8,10 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.nn._ops import batch_norm
-from kobai.nn._validation import boolean, check_dtype, float_dtype, number, shape_of
+from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_int
+from kobai.validation import check_bool, check_int, check_real
 
 
 class _BatchNorm(Module):
@@ -37,14 +37,14 @@ class _BatchNorm(Module):
     ) -> None:
         super().__init__()
         self.num_features = check_int("num_features", num_features, low=1)
-        self.eps = number("eps", eps, low=0.0, strict=True)
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
         if momentum is not None:
-            momentum = number("momentum", momentum, low=0.0)
+            momentum = check_real("momentum", momentum, low=0.0)
             if momentum > 1:
                 raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
         self.momentum = momentum
-        self.affine = boolean("affine", affine)
-        self.track_running_stats = boolean("track_running_stats", track_running_stats)
+        self.affine = check_bool("affine", affine)
+        self.track_running_stats = check_bool("track_running_stats", track_running_stats)
         dtype = float_dtype(dtype)
         if self.affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))

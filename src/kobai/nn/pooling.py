@@ -7,8 +7,8 @@ from typing import Any
 from kobai.autograd.tensor import Tensor
 from kobai.nn._im2col import Pair
 from kobai.nn._pool_ops import AvgPool2dFunction, MaxPool2dFunction, check_divisor, pool_pairs
-from kobai.nn._validation import boolean
 from kobai.nn.module import Module
+from kobai.validation import check_bool
 
 
 class MaxPool2d(Module):
@@ -63,7 +63,7 @@ class MaxPool2d(Module):
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
-        self.ceil_mode = boolean("ceil_mode", ceil_mode)
+        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
 
     def forward(self, x: Any) -> Tensor:
         return MaxPool2dFunction(*self._pairs, self.ceil_mode, f"MaxPool2d({self.extra_repr()})")(x)
@@ -123,8 +123,8 @@ class AvgPool2d(Module):
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
-        self.ceil_mode = boolean("ceil_mode", ceil_mode)
-        self.count_include_pad = boolean("count_include_pad", count_include_pad)
+        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
+        self.count_include_pad = check_bool("count_include_pad", count_include_pad)
         self.divisor_override = check_divisor(divisor_override)
 
     def forward(self, x: Any) -> Tensor:
