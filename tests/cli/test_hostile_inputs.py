@@ -331,6 +331,14 @@ def test_failed_resume_leaves_the_config_untouched(hostile: dict[str, Any], caps
     assert config.read_bytes() == before
 
 
+def test_a_refused_new_run_leaves_no_husk(tmp_path: Path, capsys: Any) -> None:
+    args = ["autoencoder", "reduce", "--model", "conv", "--channels", "30000", "--name", "r"]
+    for _ in range(2):  # the second attempt is refused for the same reason, not for the name
+        assert main([*args, "--quiet", "--out", str(tmp_path)]) == 2
+        assert "of memory, more than the" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_failed_autoencoder_resume_leaves_the_config_untouched(
     hostile: dict[str, Any], tmp_path: Path, capsys: Any
 ) -> None:

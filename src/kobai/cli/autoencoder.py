@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.cli.options import new_run_dir, read_run_config, write_run_config
+from kobai.cli.options import new_run_dir, read_run_config, undone_if_refused, write_run_config
 
 USES = ("denoise", "anomaly", "reduce")
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -119,14 +119,15 @@ def run(args: argparse.Namespace) -> int:
         config = gather_config(args)
         run_dir = new_run_dir(args, marker="config.json")
     spec = AR.ExperimentSpec.from_config(config)
-    write_run_config(run_dir, config)
-    if not args.quiet:
-        print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
-    start = time.perf_counter()
     report = {"denoise": report_denoise, "anomaly": report_anomaly, "reduce": report_reduce}
-    table, figures, notes = report[args.use](
-        spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
-    )
+    start = time.perf_counter()
+    with undone_if_refused(run_dir):
+        write_run_config(run_dir, config)
+        if not args.quiet:
+            print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
+        table, figures, notes = report[args.use](
+            spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
+        )
     write_table(table, run_dir / "metrics.csv")
     print_table(table)
     for note in notes:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +99,17 @@ def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
     # A resume that changes nothing leaves the file alone (not even its modification time).
     if not (target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text):
         write_atomic(target, text)
+
+
+@contextlib.contextmanager
+def undone_if_refused(run_dir: Path) -> Iterator[None]:
+    """Remove a run directory this block created when the block fails before it wrote anything
+    but ``config.json`` (a run refused at its start leaves no husk that blocks its name)."""
+    existed = run_dir.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and run_dir.is_dir() and os.listdir(run_dir) == ["config.json"]:
+            (run_dir / "config.json").unlink()
+            run_dir.rmdir()
+        raise
