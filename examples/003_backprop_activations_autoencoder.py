@@ -156,7 +156,7 @@ def activations(out: Path) -> list[Path]:
             f"{df[8000]:>11.3f}"
         )
     logits = kb.tensor([[2.0, 1.0, 0.1]])
-    probabilities = nn.Softmax()(logits).data[0].astype(np.float64)
+    probabilities = nn.Softmax(dim=1)(logits).data[0].astype(np.float64)
     print(
         f"   softmax([2, 1, 0.1]) = {np.round(probabilities, 4).tolist()}, sum "
         f"{probabilities.sum():.6f}: probabilities, used with cross-entropy"

@@ -20,8 +20,6 @@ import numpy as np
 
 from kobai.validation import check_int, is_integer
 
-xp = np
-
 DEFAULT_DTYPE = np.dtype(np.float32)
 
 

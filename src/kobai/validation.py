@@ -103,9 +103,11 @@ class Integer:
     high: int | None = None
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return "an integer" + _interval(self.low, self.high, False, False)
 
     def check(self, name: str, value: Any) -> int:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         rule = f"{name} must be {self.describe()}, got {shown(value)}"
         if not is_integer(value):
             raise TypeError(rule)
@@ -126,10 +128,12 @@ class Real:
     finite: bool = True
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         kind = "a finite number" if self.finite else "a number"
         return kind + _interval(self.low, self.high, self.low_open, self.high_open)
 
     def check(self, name: str, value: Any) -> float:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         rule = f"{name} must be {self.describe()}, got {shown(value)}"
         if not is_real(value):
             raise TypeError(rule)
@@ -148,9 +152,11 @@ class OneOf:
     choices: tuple[str, ...]
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return "one of " + ", ".join(repr(c) for c in self.choices)
 
     def check(self, name: str, value: Any) -> str:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         if not isinstance(value, str):
             raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         if value not in self.choices:
@@ -163,9 +169,11 @@ class Boolean:
     """True or False (NumPy bools too; 0 and 1 are not)."""
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return "true or false"
 
     def check(self, name: str, value: Any) -> bool:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         if not isinstance(value, (bool, np.bool_)):
             raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         return bool(value)
@@ -178,9 +186,11 @@ class Text:
     empty: bool = False
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return "a string" if self.empty else "a non-empty string"
 
     def check(self, name: str, value: Any) -> str:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         if not isinstance(value, str):
             raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         if not self.empty and not value.strip():
@@ -193,9 +203,11 @@ class Table:
     """A table (dict) whose keys are strings, e.g. the options of an optimizer."""
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return "a table of named values"
 
     def check(self, name: str, value: Any) -> dict[str, Any]:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
             raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         return dict(value)
@@ -208,9 +220,11 @@ class AnyOf:
     alternatives: tuple[Any, ...]
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return " or ".join(a.describe() for a in self.alternatives)
 
     def check(self, name: str, value: Any) -> Any:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         for alternative in self.alternatives:
             try:
                 return alternative.check(name, value)
@@ -226,9 +240,11 @@ class Maybe:
     inner: Any
 
     def describe(self) -> str:
+        """The rule in words, as the messages state it."""
         return f"{self.inner.describe()} or none"
 
     def check(self, name: str, value: Any) -> Any:
+        """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
         # A value that is given is held to the inner rule, and its message says just that.
         return None if value is None else self.inner.check(name, value)
 

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("sklearn")  # the metrics and the PCA baseline are scikit-learn's
 
-from kobai.models.anomaly import (  # noqa: E402
+from kobai.models.anomaly import (
     evaluate_detection,
     fit_pca,
     normal_mask,

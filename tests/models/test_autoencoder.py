@@ -112,8 +112,8 @@ def test_other_bad_arguments() -> None:
         ConvAutoencoder((28,))
     with pytest.raises(ValueError, match="hidden size must be an integer >= 1, got -4"):
         DenseAutoencoder(30, [-4], 2)
-    with pytest.raises(ValueError, match="unknown activation 'relu6'"):
-        DenseAutoencoder(30, [4], 2, activation="relu6")
+    with pytest.raises(ValueError, match="unknown activation 'relu7'"):
+        DenseAutoencoder(30, [4], 2, activation="relu7")
     with pytest.raises(ValueError, match="architecture must be one of dense, conv, got 'rnn'"):
         build_autoencoder("rnn", 16, 2)
     with pytest.raises(ValueError, match="not square images"):

@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("sklearn")  # the metrics and the PCA baseline are scikit-learn's
 
-from kobai.models import DenseAutoencoder, MaskingNoise, evaluate_denoising  # noqa: E402
-from kobai.models.reduction import ReductionRow, compare_with_pca, pca_mse  # noqa: E402
+from kobai.models import DenseAutoencoder, MaskingNoise, evaluate_denoising
+from kobai.models.reduction import ReductionRow, compare_with_pca, pca_mse
 
 
 def test_pca_mse_by_hand() -> None:

@@ -8,12 +8,12 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.base import clone  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import MinMaxScaler  # noqa: E402
-from sklearn.utils.estimator_checks import check_estimator  # noqa: E402
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils.estimator_checks import check_estimator
 
-from kobai.models import AutoencoderAnomalyDetector, AutoencoderReducer  # noqa: E402
+from kobai.models import AutoencoderAnomalyDetector, AutoencoderReducer
 
 FAST = {"hidden": (4,), "epochs": 2, "batch_size": 16}
 

@@ -29,6 +29,18 @@ PHI = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))  # noqa: E731 - the norma
         (nn.GELU("tanh"), [1.0], [0.5 * (1 + math.tanh(math.sqrt(2 / math.pi) * 1.044715))]),
         (nn.Softplus(), [0.0, 30.0], [math.log(2), 30.0]),
         (nn.Softplus(beta=2.0), [1.0], [math.log1p(math.exp(2)) / 2]),
+        (nn.SiLU(), [0.0, 1.0], [0.0, 1 / (1 + math.exp(-1))]),
+        (nn.Mish(), [0.0, 1.0], [0.0, math.tanh(math.log1p(math.e))]),
+        (
+            nn.SELU(),
+            [-1.0, 2.0],
+            [1.0507009873554805 * 1.6732632423543772 * (math.exp(-1) - 1), 2 * 1.0507009873554805],
+        ),
+        (nn.Hardtanh(), [-3.0, 0.5, 2.0], [-1.0, 0.5, 1.0]),
+        (nn.Hardtanh(0.0, 2.0), [-3.0, 0.5, 2.5], [0.0, 0.5, 2.0]),
+        (nn.ReLU6(), [-1.0, 3.0, 7.0], [0.0, 3.0, 6.0]),
+        (nn.LogSigmoid(), [0.0, -800.0], [-math.log(2), -800.0]),
+        (nn.Softsign(), [1.0, -3.0], [0.5, -0.75]),
         (nn.Softmax(dim=-1), [1.0, 2.0, 3.0], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum()),
         (nn.LogSoftmax(dim=0), [0.0, math.log(3)], [math.log(0.25), math.log(0.75)]),
     ],
@@ -48,6 +60,13 @@ ELEMENTWISE = [
     nn.GELU(),
     nn.GELU("tanh"),
     nn.Softplus(2.0, 5.0),
+    nn.SiLU(),
+    nn.Mish(),
+    nn.SELU(),
+    nn.Hardtanh(-0.6, 1.4),
+    nn.ReLU6(),
+    nn.LogSigmoid(),
+    nn.Softsign(),
     nn.Identity(),
 ]
 
@@ -159,3 +178,18 @@ def test_functional_forms_match_the_modules():
     np.testing.assert_array_equal(F.softmax(x, dim=0).data, nn.Softmax(0)(x).data)
     np.testing.assert_array_equal(F.log_softmax(x, 1).data, nn.LogSoftmax(1)(x).data)
     np.testing.assert_array_equal(F.prelu(x, np.array([0.2])).data, np.where(x > 0, x, 0.2 * x))
+
+
+def test_hardtanh_and_relu6_pass_no_gradient_at_their_ends_as_pytorch():
+    x = kb.tensor([-1.0, -0.5, 1.0, 0.0, 6.0, 3.0], dtype="float64", requires_grad=True)
+    (F.hardtanh(x[:3]).sum() + F.relu6(x[3:]).sum()).backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 1.0, 0.0, 0.0, 0.0, 1.0])
+
+
+def test_new_activations_are_in_the_gallery_and_by_name():
+    for name, kind in [("silu", nn.SiLU), ("mish", nn.Mish), ("selu", nn.SELU),
+                       ("hardtanh", nn.Hardtanh), ("relu6", nn.ReLU6),
+                       ("log_sigmoid", nn.LogSigmoid), ("softsign", nn.Softsign)]:  # fmt: skip
+        assert isinstance(activation.get(name), kind)
+    assert repr(nn.Hardtanh(-2, 3)) == "Hardtanh(min_val=-2.0, max_val=3.0)"
+    assert repr(nn.ReLU6()) == "ReLU6()"

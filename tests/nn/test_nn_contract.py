@@ -33,6 +33,15 @@ MODULES = {
     "GELU": (lambda rng: nn.GELU(), (3, 4)),
     "GELU[tanh]": (lambda rng: nn.GELU("tanh"), (3, 4)),
     "Softplus": (lambda rng: nn.Softplus(), (3, 4)),
+    "LayerNorm": (lambda rng: nn.LayerNorm((3, 4)), (2, 3, 4)),
+    "SiLU": (lambda rng: nn.SiLU(), (3, 4)),
+    "Mish": (lambda rng: nn.Mish(), (3, 4)),
+    "SELU": (lambda rng: nn.SELU(), (3, 4)),
+    "Hardtanh": (lambda rng: nn.Hardtanh(-0.5, 0.5), (3, 4)),
+    "ReLU6": (lambda rng: nn.ReLU6(), (3, 4)),
+    "LogSigmoid": (lambda rng: nn.LogSigmoid(), (3, 4)),
+    "Softsign": (lambda rng: nn.Softsign(), (3, 4)),
+    "GroupNorm": (lambda rng: nn.GroupNorm(2, 4), (2, 4, 3)),
     "Softmax": (lambda rng: nn.Softmax(1), (3, 4)),
     "LogSoftmax": (lambda rng: nn.LogSoftmax(1), (3, 4)),
     "Conv2d": (lambda rng: nn.Conv2d(2, 3, 3, padding=1, rng=rng), (2, 2, 5, 5)),
@@ -136,11 +145,23 @@ BAD_ARGUMENTS = [
         "unflattened_size entry must be an integer >= 1, got -3",
     ),
     (lambda: nn.PReLU(-1), ValueError, "num_parameters must be an integer >= 1, got -1"),
+    (lambda: nn.LayerNorm(0), ValueError, "normalized_shape must be an int or a non-empty"),
+    (lambda: nn.LayerNorm(3, eps=0), ValueError, "eps must be a finite number > 0, got 0"),
+    (lambda: nn.GroupNorm(3, 4), ValueError, "num_channels must be divisible by num_groups"),
+    (lambda: nn.Embedding(4, 0), ValueError, "embedding_dim must be an integer >= 1, got 0"),
+    (lambda: nn.Embedding(4, 2, padding_idx=4), ValueError, "padding_idx must be within"),
     (lambda: nn.ELU(float("nan")), ValueError, "alpha must be a finite number, got nan"),
     (lambda: nn.GELU("fast"), ValueError, "approximate must be one of 'none', 'tanh', got 'fast'"),
     (lambda: nn.Softplus(beta=-1), ValueError, "beta must be a finite number > 0, got -1"),
     (lambda: nn.MSELoss(reduction="avg"), ValueError, "'mean', 'sum', 'none', got 'avg'"),
     (lambda: nn.HuberLoss(delta=-1.0), ValueError, r"delta must be a finite number > 0, got -1\.0"),
+    (
+        lambda: nn.SmoothL1Loss(beta=-1.0),
+        ValueError,
+        r"beta must be a finite number >= 0, got -1\.0",
+    ),
+    (lambda: nn.KLDivLoss(reduction="avg"), ValueError, "'batchmean', 'sum', 'none', got 'avg'"),
+    (lambda: nn.Hardtanh(1.0, -1.0), ValueError, "min_val cannot be greater than max_val"),
     (lambda: nn.CrossEntropyLoss(label_smoothing=-0.1), ValueError, "label_smoothing must be"),
     (lambda: nn.NLLLoss(ignore_index=1.5), TypeError, "ignore_index must be an int"),
 ]
@@ -169,6 +190,16 @@ LOSSES = {
     "NLLLoss": (
         nn.NLLLoss, lambda s: -np.abs(sample(s, np.float32)), lambda s: np.zeros(s[0], int)
     ),
+    "SmoothL1Loss": (
+        lambda **kw: nn.SmoothL1Loss(beta=0.5, **kw),
+        lambda s: sample(s, np.float32),
+        lambda s: sample(s, np.float64, 1),
+    ),
+    "KLDivLoss": (
+        lambda **kw: nn.KLDivLoss(log_target=True, **kw),
+        lambda s: sample(s, np.float32),
+        lambda s: sample(s, np.float64, 1),
+    ),
     "BCELoss": (nn.BCELoss, lambda s: np.full(s, 0.3, np.float32), lambda s: np.ones(s)),
     "BCEWithLogitsLoss": (
         lambda **kw: nn.BCEWithLogitsLoss(pos_weight=np.array([2.0, 1.0, 0.5]), **kw),
@@ -178,6 +209,10 @@ LOSSES = {
 }  # fmt: skip
 
 
+KL_MEAN = "ignore:reduction. 'mean' divides"  # PyTorch's warning, given at every call
+
+
+@pytest.mark.filterwarnings(KL_MEAN)
 @pytest.mark.parametrize("name", list(LOSSES))
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_loss_float32_in_float32_out_and_shapes(name, reduction):
@@ -194,6 +229,7 @@ def test_loss_float32_in_float32_out_and_shapes(name, reduction):
     assert np.all(np.isfinite(x.grad))
 
 
+@pytest.mark.filterwarnings(KL_MEAN)
 @pytest.mark.parametrize("name", list(LOSSES))
 def test_loss_is_a_module_without_parameters(name):
     loss = LOSSES[name][0]()

@@ -147,6 +147,9 @@ def test_initialize_reinitialises_weights_and_biases_of_layers_only():
     again = nn.Sequential(nn.Linear(50, 40, rng=5), nn.BatchNorm1d(40), nn.Linear(40, 3, rng=6))
     init.initialize_(again, "std:0.5", "constant:0.1", rng=0)
     np.testing.assert_array_equal(again[2].weight.data, model[2].weight.data)
+    normed = nn.Sequential(nn.Linear(6, 6, rng=0), nn.Unflatten(1, (2, 3)), nn.LayerNorm((2, 3)))
+    init.initialize_(normed, "std:0.5", rng=0)
+    assert np.all(normed[2].weight.data == 1)  # a 2-d scale, still not a layer weight
 
 
 def test_linear_default_init_is_pytorch_kaiming_uniform_a_sqrt5():
@@ -157,3 +160,35 @@ def test_linear_default_init_is_pytorch_kaiming_uniform_a_sqrt5():
     assert w.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
     assert np.abs(b).max() <= bound
     assert kb.Tensor(w).dtype == np.float32
+
+
+@pytest.mark.parametrize("shape", [(20, 50), (50, 20), (8, 3, 3, 3)])
+def test_orthogonal_rows_or_columns_are_orthonormal_times_gain(shape):
+    w = init.orthogonal_(np.empty(shape), gain=1.5, rng=0).reshape(shape[0], -1)
+    gram = w @ w.T if w.shape[0] <= w.shape[1] else w.T @ w
+    np.testing.assert_allclose(gram, 2.25 * np.eye(min(w.shape)), atol=1e-12)
+    np.testing.assert_array_equal(
+        init.orthogonal_(np.empty(shape), gain=1.5, rng=0).reshape(w.shape), w
+    )
+    with pytest.raises(ValueError, match="at least 2 dimensions, got shape \\(3,\\)"):
+        init.orthogonal_(np.empty(3))
+
+
+def test_trunc_normal_stays_in_bounds_with_the_truncated_moments():
+    w = init.trunc_normal_(big((300, 400), np.float64), mean=1.0, std=0.5, a=0.0, b=2.5, rng=0)
+    assert w.min() >= 0.0 and w.max() <= 2.5
+    # Mean of N(1, 0.25) truncated to [0, 2.5]: 1 + 0.5 (phi(-2) - phi(3)) / (Phi(3) - Phi(-2)).
+    phi = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    cdf = lambda z: (1 + math.erf(z / math.sqrt(2))) / 2  # noqa: E731
+    expected = 1 + 0.5 * (phi(-2) - phi(3)) / (cdf(3) - cdf(-2))
+    assert abs(w.mean() - expected) < 4 * 0.5 / math.sqrt(w.size)
+    far = init.trunc_normal_(big((50, 40), np.float64), mean=0.0, std=1.0, a=1.5, b=2.0, rng=1)
+    assert far.min() >= 1.5 and far.max() <= 2.0 and far.mean() < 1.74  # denser near 1.5
+    with pytest.warns(UserWarning, match="mean is more than 2 std from \\[a, b\\]"):
+        init.trunc_normal_(big((4, 4)), mean=5.0, std=1.0, a=-1.0, b=1.0, rng=0)
+    with pytest.raises(ValueError, match="needs a < b, got a=1.0, b=1.0"):
+        init.trunc_normal_(big((4, 4)), a=1.0, b=1.0)
+    assert (
+        init.get("trunc_normal") is init.trunc_normal_
+        and init.get("orthogonal") is init.orthogonal_
+    )

@@ -62,13 +62,10 @@ class Function:
 
     @property
     def name(self) -> str:
+        """The op's name in graph pictures and error messages: its class name."""
         return type(self).__name__
 
     def release(self) -> None:
         """Drop the saved arrays and the links to the inputs (the graph is freed)."""
         self.__dict__.clear()
         self.inputs = None
-
-    @property
-    def released(self) -> bool:
-        return self.inputs is None

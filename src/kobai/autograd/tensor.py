@@ -197,14 +197,17 @@ class Tensor:
     # -- NumPy-like information -----------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The shape of ``data``."""
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The dtype of ``data``."""
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of axes of ``data``."""
         return self.data.ndim
 
     def numel(self) -> int:
@@ -225,6 +228,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The data as (nested) Python lists of numbers."""
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -342,68 +346,92 @@ class Tensor:
 
     # -- methods mirroring kobai.functional -----------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (None: all axes), keeping reduced axes as size 1 if ``keepdims``."""
         return F.sum(self, axis, keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (None: all axes); see :meth:`sum` for ``keepdims``."""
         return F.mean(self, axis, keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``; the gradient is shared equally between tied maxima."""
         return F.max(self, axis, keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis``; the gradient is shared equally between tied minima."""
         return F.min(self, axis, keepdims)
 
     def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over ``axis`` with ``ddof`` delta degrees of freedom.
+
+        .. math:: \\operatorname{var}(x) = \\frac{1}{n - \\text{ddof}} \\sum_i (x_i - \\bar x)^2
+        """
         return F.var(self, axis, keepdims, ddof=ddof)
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """``log(sum(exp(x)))`` over ``axis``, computed stably (the maximum is subtracted first)."""
         return F.logsumexp(self, axis, keepdims)
 
     def exp(self) -> Tensor:
+        """Elementwise :math:`e^x`."""
         return F.exp(self)
 
     def log(self) -> Tensor:
+        """Elementwise natural logarithm."""
         return F.log(self)
 
     def sqrt(self) -> Tensor:
+        """Elementwise square root."""
         return F.sqrt(self)
 
     def abs(self) -> Tensor:
+        """Elementwise absolute value (gradient 0 at 0)."""
         return F.abs(self)
 
     def sigmoid(self) -> Tensor:
+        """Elementwise :math:`\\sigma(x) = 1 / (1 + e^{-x})`."""
         return F.sigmoid(self)
 
     def tanh(self) -> Tensor:
+        """Elementwise hyperbolic tangent."""
         return F.tanh(self)
 
     def relu(self) -> Tensor:
+        """Elementwise :math:`\\max(x, 0)`."""
         return F.relu(self)
 
     def softmax(self, axis: int = -1) -> Tensor:
+        """Softmax along ``axis`` (default the last): :math:`e^{x_i} / \\sum_j e^{x_j}`."""
         return F.softmax(self, axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """Logarithm of :meth:`softmax` along ``axis``, computed stably."""
         return F.log_softmax(self, axis)
 
     def clip(self, min: ArrayLike = None, max: ArrayLike = None) -> Tensor:  # noqa: A002
+        """Clip to ``[min, max]`` (None: no bound on that side); alias ``clamp``."""
         return F.clip(self, min, max)
 
     clamp = clip
 
     def maximum(self, other: ArrayLike) -> Tensor:
+        """Elementwise maximum with ``other`` (broadcast)."""
         return F.maximum(self, other)
 
     def minimum(self, other: ArrayLike) -> Tensor:
+        """Elementwise minimum with ``other`` (broadcast)."""
         return F.minimum(self, other)
 
     def pow(self, exponent: ArrayLike) -> Tensor:
+        """Elementwise ``self ** exponent``."""
         return F.pow(self, exponent)
 
     def matmul(self, other: ArrayLike) -> Tensor:
+        """Matrix product ``self @ other`` (NumPy's ``matmul`` rules for batches)."""
         return F.matmul(self, other)
 
     def reshape(self, *shape: Any) -> Tensor:
+        """The data in a new shape: ``reshape(2, 3)`` or ``reshape((2, 3))``; -1 is inferred."""
         return F.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def flatten(self, start_axis: int = 0) -> Tensor:
@@ -411,33 +439,42 @@ class Tensor:
         return F.reshape(self, self.shape[:start_axis] + (-1,))
 
     def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes (none given: reverse them), as ``np.transpose``."""
         return F.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
 
     def permute(self, *axes: Any) -> Tensor:
+        """Permute the axes into the given order, as ``torch.permute``."""
         return F.transpose(self, axes[0] if len(axes) == 1 else axes)
 
     @property
     def T(self) -> Tensor:  # noqa: N802 - NumPy's name
+        """The tensor with its axes reversed."""
         return F.transpose(self, None)
 
     def broadcast_to(self, shape: Sequence[int]) -> Tensor:
+        """Broadcast to ``shape``; the gradient is summed back over the broadcast axes."""
         return F.broadcast_to(self, shape)
 
     def expand_dims(self, axis: int) -> Tensor:
+        """Insert an axis of size 1 at ``axis``; alias ``unsqueeze``."""
         return F.expand_dims(self, axis)
 
     unsqueeze = expand_dims
 
     def squeeze(self, axis: Any = None) -> Tensor:
+        """Remove axes of size 1 (``axis``: only that one)."""
         return F.squeeze(self, axis)
 
     def astype(self, dtype: Any) -> Tensor:
+        """A copy cast to ``dtype``; the gradient is cast back."""
         return F.cast(self, dtype)
 
     def float(self) -> Tensor:
+        """A copy cast to float32."""
         return F.cast(self, np.float32)
 
     def double(self) -> Tensor:
+        """A copy cast to float64."""
         return F.cast(self, np.float64)
 
 

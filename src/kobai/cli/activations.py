@@ -10,6 +10,7 @@ from kobai.cli.descend import add_formats, parse_formats
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai activations`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "activations",
         help="gallery of every activation and its derivative",
@@ -25,6 +26,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai activations`` with the parsed ``args``; return the exit status (0)."""
     from kobai.viz.activations import plot_activations
 
     formats = parse_formats(args.formats)

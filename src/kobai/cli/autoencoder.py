@@ -36,6 +36,7 @@ HELP = {
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai autoencoder`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "autoencoder",
         help="autoencoders: denoise | anomaly | reduce, each measured against a baseline",
@@ -103,6 +104,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai autoencoder`` with the parsed ``args``; return the exit status (0)."""
     from kobai.models import autoencoder_runs as AR
     from kobai.train.checkpoint import load_checkpoint
 
@@ -138,6 +140,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    """Train a denoising autoencoder; return its table rows, figure paths and notes.
+
+    ``kw`` goes to :func:`kobai.models.autoencoder_runs.denoise` (``resume``, ``progress``).
+    """
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import plot_learning_curves
     from kobai.viz.autoencoder import plot_image_rows
@@ -165,6 +171,11 @@ def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
 
 
 def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    """Detect anomalies by reconstruction error (autoencoder vs PCA); return rows, figures, notes.
+
+    One class as normal gives ROC curves and score histograms; every class in turn gives the
+    AUC of each (and their mean). ``kw`` as :func:`report_denoise`.
+    """
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import autoencoder as V
     from kobai.viz import plot_learning_curves
@@ -198,6 +209,10 @@ def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
 
 
 def report_reduce(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list]:
+    """Reduce dimensions (autoencoder vs PCA at each latent size); return rows, figures, notes.
+
+    ``kw`` as :func:`report_denoise`.
+    """
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import autoencoder as V
 

@@ -12,6 +12,7 @@ LATEST = 8
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai curves`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "curves",
         help="learning curves of runs: loss and accuracy against epoch and wall time",
@@ -59,6 +60,7 @@ def read_run(folder: Path) -> tuple[Any, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai curves`` with the parsed ``args``; return the exit status (0)."""
     from kobai.landscape.run_landscape import find_runs
     from kobai.viz.curves import describe_runs, plot_learning_curves
 

@@ -14,6 +14,7 @@ DEFAULT_OPTIMIZERS = "sgd,momentum,adagrad,adam"
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai descend`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "descend",
         help="optimisers racing on a test function: contours, values, 3-D view",
@@ -140,6 +141,7 @@ def _learning_rates(text: str | None, names: list[str]) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai descend`` with the parsed ``args``; return the exit status (0)."""
     if args.list:
         return _list()
     from kobai.landscape import descend, get_function

@@ -9,6 +9,7 @@ import numpy as np
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai evaluate`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "evaluate",
         help="metrics and confusion matrix of a saved run on its test data",
@@ -27,6 +28,7 @@ def confusion_matrix(predicted: np.ndarray, target: np.ndarray, n_classes: int) 
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai evaluate`` with the parsed ``args``; return the exit status (0)."""
     from kobai.models.runs import load_run
     from kobai.train import evaluate, predict
 

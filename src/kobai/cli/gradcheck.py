@@ -13,6 +13,7 @@ from kobai.autograd.numerical import compare_case
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai gradcheck`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "gradcheck",
         help="check every op, layer and loss against numerical gradients",
@@ -44,6 +45,7 @@ def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, flo
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai gradcheck`` with the parsed ``args``; return 0, or 1 when a check failed."""
     if args.eps <= 0:
         raise ValueError(f"--eps must be > 0, got {args.eps}")
     if args.atol < 0 or args.rtol < 0:

@@ -9,6 +9,7 @@ from typing import Any
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai landscape`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "landscape",
         help="loss landscape of a trained run: slices, contours, surface, training path",
@@ -64,6 +65,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai landscape`` with the parsed ``args``; return the exit status (0)."""
     import numpy as np
 
     from kobai.landscape.run_landscape import landscape_of_run

@@ -45,6 +45,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``)."""
     parser = Parser(
         prog="kobai",
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",

@@ -13,6 +13,7 @@ from kobai.cli.descend import add_formats, parse_floats, parse_formats, parse_in
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai neuron`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "neuron",
         help="single neuron y = f(wx + b): loss surface over (w, b), 3-D, contours and paths",
@@ -78,6 +79,7 @@ def _arrow_points(path: np.ndarray, w_range: list[float], b_range: list[float]) 
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai neuron`` with the parsed ``args``; return the exit status (0)."""
     from kobai.landscape import neuron
     from kobai.viz.neuron import plot_batch_modes, plot_neuron_landscape
 

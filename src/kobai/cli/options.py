@@ -1,14 +1,28 @@
-"""What commands share: KEY=VALUE options, TOML configuration files, run directories."""
+"""What commands share: KEY=VALUE options, TOML configuration files, run directories, and
+options made from a configuration dataclass's fields.
+
+A field declared with :func:`kobai.train.config.option` names its section, help text and
+anything unusual about its flag; everything else follows from its name and annotation:
+
+- ``name: int`` (or float, str, optionally ``| None``): ``--name VALUE``;
+- ``name: bool``: the switch ``--name``;
+- ``name: dict``: ``--flag KEY=VALUE``, repeatable, plus one option per declared entry.
+
+Options left out on the command line stay None, so they do not override a ``--config`` file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +127,106 @@ def undone_if_refused(run_dir: Path) -> Iterator[None]:
             (run_dir / "config.json").unlink()
             run_dir.rmdir()
         raise
+
+
+# -- options made from a configuration dataclass -----------------------------------------
+AddOptions = Callable[[Any], None]
+
+
+def add_field_options(
+    parser: argparse.ArgumentParser,
+    config: type,
+    *,
+    before: Mapping[str, AddOptions] | None = None,
+    after: Mapping[str, AddOptions] | None = None,
+) -> None:
+    """Add an option to ``parser`` for every field of the dataclass ``config`` that has one.
+
+    Each section becomes an argument group, in the order the sections first appear among the
+    fields; within it the options follow the fields' order. ``before[section](group)`` and
+    ``after[section](group)`` add a command's own options around a section's.
+    """
+    hints = typing.get_type_hints(config)
+    sections: dict[str, list[dataclasses.Field]] = {}
+    for f in dataclasses.fields(config):
+        if "section" in f.metadata:
+            sections.setdefault(f.metadata["section"], []).append(f)
+    for section, fields in sections.items():
+        group = parser.add_argument_group(section)
+        if before and section in before:
+            before[section](group)
+        for f in fields:
+            _add_option(group, f, _kind(f, hints[f.name]))
+        if after and section in after:
+            after[section](group)
+
+
+def field_values(
+    args: argparse.Namespace, config: type, values: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``values`` (say, of a TOML file) overridden by the options given on the command line.
+
+    A dict field merges its ``KEY=VALUE`` options and entries into the dict of ``values``.
+    """
+    out = dict(values or {})
+    hints = typing.get_type_hints(config)
+    for f in dataclasses.fields(config):
+        if "section" not in f.metadata:
+            continue
+        given = getattr(args, f.name)
+        if _kind(f, hints[f.name]) is dict:
+            entries = {
+                name: getattr(args, name)
+                for name, _, _ in f.metadata["entries"]
+                if getattr(args, name) is not None
+            }
+            entries.update(key_values(given or [], _flag(f)))
+            if entries:
+                out[f.name] = {**out.get(f.name, {}), **entries}
+        elif given is not None:
+            out[f.name] = given
+    return out
+
+
+def _flag(f: dataclasses.Field) -> str:
+    return "--" + (f.metadata["flag"] or f.name).replace("_", "-")
+
+
+def _kind(f: dataclasses.Field, hint: Any) -> Any:
+    """The field's declared ``type``, else what its annotation says: int, float, str, bool,
+    dict (for ``X | None``, X)."""
+    if f.metadata["type"] is not None:
+        return f.metadata["type"]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        hint = options[0] if len(options) == 1 else hint
+    hint = typing.get_origin(hint) or hint
+    if hint not in (int, float, str, bool, dict):
+        raise TypeError(f"option {f.name}: give a type for the annotation {hint}")
+    return hint
+
+
+def _add_option(group: Any, f: dataclasses.Field, kind: Any) -> None:
+    meta = f.metadata
+    default = f.default if f.default is not dataclasses.MISSING else None
+    text = meta["help"].format(default=default)
+    if kind is dict:
+        for name, convert, entry_help in meta["entries"]:
+            group.add_argument("--" + name.replace("_", "-"), type=convert, help=entry_help)
+        group.add_argument(
+            _flag(f), dest=f.name, action="append", default=None, help=text,
+            metavar=meta["metavar"] or "KEY=VALUE",
+        )  # fmt: skip
+    elif kind is bool:
+        group.add_argument(_flag(f), dest=f.name, action="store_true", default=None, help=text)
+    else:
+        target = group.add_mutually_exclusive_group() if meta["aliases"] else group
+        typed = {"type": kind} if kind is not str else {}
+        target.add_argument(
+            _flag(f), dest=f.name, choices=meta["choices"], metavar=meta["metavar"], help=text,
+            **typed,
+        )  # fmt: skip
+        for alias, value, alias_help in meta["aliases"]:
+            target.add_argument(
+                "--" + alias, dest=f.name, action="store_const", const=value, help=alias_help
+            )

@@ -8,6 +8,7 @@ from typing import Any
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai playground`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "playground",
         help="interactive playground in the browser: optimizers racing on surfaces, a tiny "
@@ -30,6 +31,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai playground`` with the parsed ``args``; return the exit status (0)."""
     import threading
     import webbrowser
 

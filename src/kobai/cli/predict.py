@@ -10,6 +10,7 @@ import numpy as np
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai predict`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "predict",
         help="predict with a saved run for inputs in a .npy, .npz or .csv file",
@@ -24,6 +25,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai predict`` with the parsed ``args``; return the exit status (0)."""
     from kobai.data.arrays import load_array
     from kobai.files import same_file, write_atomic
     from kobai.models.runs import load_run

@@ -7,6 +7,7 @@ from typing import Any
 
 
 def add_parser(subparsers: Any) -> None:
+    """Add ``kobai study`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
     p = subparsers.add_parser(
         "study",
         help="run a study: vanishing gradients, batch modes, learning rates, ...",
@@ -26,6 +27,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``kobai study`` with the parsed ``args``; return the exit status (0)."""
     from pathlib import Path
 
     from kobai import studies

@@ -110,15 +110,6 @@ def download_file(
     )
 
 
-def sha256_of(path: str | os.PathLike[str]) -> str:
-    """Return the SHA-256 hex digest of a file's bytes, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _fetch_verified(url: str, target: Path, sha256: str, fetch: Fetch) -> None:
     digest = hashlib.sha256()
     with atomic_writer(target) as out, fetch(url) as response:

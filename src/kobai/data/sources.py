@@ -29,6 +29,7 @@ class Dataset:
 
     @property
     def n_features(self) -> int:
+        """Number of input features: the product of a sample's shape (784 for 28x28 images)."""
         return int(np.prod(self.x_train.shape[1:]))
 
 

@@ -47,7 +47,6 @@ from kobai.nn.parameter import Parameter
 from kobai.optim import registry
 from kobai.validation import check_int, check_real
 
-STATUSES = ("converged", "diverged", "running", "crawling")
 CRAWL_FRACTION = 0.01
 # More steps than anyone can look at; a bound keeps a typo (1e10) from eating the memory.
 MAX_STEPS = 1_000_000
@@ -92,6 +91,7 @@ class Trajectory:
 
     @property
     def lr(self) -> float:
+        """The learning rate of the run (``hyper['lr']``)."""
         return float(self.hyper["lr"])
 
     @property

@@ -199,6 +199,8 @@ def load_data(spec: ExperimentSpec, rng: np.random.Generator) -> Data:
 
 @dataclass
 class DenoiseOutcome:
+    """What :func:`denoise` made: the model, its history, the held-out result and labels."""
+
     model: Autoencoder
     history: Any
     result: DenoisingResult
@@ -271,6 +273,8 @@ def anomaly(
 
 @dataclass
 class ReduceOutcome:
+    """What :func:`reduce` made: a row per latent size k, and each k's model and history."""
+
     rows: list[ReductionRow]
     models: dict[int, Autoencoder]
     histories: dict[int, Any]

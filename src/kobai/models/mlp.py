@@ -9,6 +9,7 @@ import numpy as np
 
 from kobai import nn
 from kobai.backend import as_rng
+from kobai.train.config import parse_spec as parse_spec  # the spec language of run configs
 from kobai.validation import check_int
 
 
@@ -87,28 +88,3 @@ class MLP(nn.Sequential):
 
 def _positive(name: str, value: Any) -> int:
     return check_int(name, value, low=1)
-
-
-def parse_spec(spec: str) -> list[int]:
-    """Hidden sizes from a model spec: ``"mlp:256,128"`` -> ``[256, 128]``; ``"linear"`` -> ``[]``.
-
-    Raises
-    ------
-    ValueError
-        For anything else, saying what is accepted.
-    """
-    text = spec.strip().lower()
-    if text in ("linear", "mlp:", "mlp"):
-        return [] if text != "mlp" else [256, 128]
-    kind, _, sizes = text.partition(":")
-    if kind != "mlp":
-        raise ValueError(f"model must be 'mlp:H1,H2,...' or 'linear', got {spec!r}")
-    try:
-        hidden = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise ValueError(
-            f"model sizes must be integers, e.g. 'mlp:256,128', got {spec!r}"
-        ) from None
-    if any(h <= 0 for h in hidden):
-        raise ValueError(f"model sizes must be positive, got {spec!r}")
-    return hidden

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,95 +12,9 @@ import numpy as np
 
 from kobai import nn
 from kobai.data import Dataset, load_dataset
-from kobai.data.synthetic import MAX_SAMPLES
 from kobai.models.mlp import MLP, parse_spec
 from kobai.train.checkpoint import CheckpointError, load_checkpoint
-from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
-
-GRADIENTS = ("backprop", "numerical")
-DTYPES = ("float32", "float64")
-# What a configuration file may hold, key by key (a TOML or JSON value of the wrong type is
-# refused here with the key's name, before anything is built).
-CONSTRAINTS = {
-    "data": Text(),
-    "target": Maybe(Text()),
-    "samples": Integer(1, MAX_SAMPLES),
-    "model": Text(),
-    "activation": Text(),
-    "init": Text(),
-    "batchnorm": Boolean(),
-    "dropout": Real(0, 1, high_open=True),
-    "optimizer": Text(),
-    "lr": Maybe(Real(0, low_open=True)),
-    "optimizer_options": Table(),
-    "schedule": Maybe(Text()),
-    "schedule_options": Table(),
-    "batch_size": AnyOf((Integer(1), OneOf(("full",)))),
-    "epochs": Integer(1, 1_000_000),
-    "seed": Integer(0),
-    "gradient": OneOf(GRADIENTS),
-    "dtype": OneOf(DTYPES),
-    "early_stopping": Maybe(Integer(0)),
-    "target_loss": Maybe(Real()),
-    "save_every_epoch": Boolean(),
-}
-
-
-@dataclass
-class RunConfig:
-    """Everything that defines a run; ``config.json`` in the run directory holds it."""
-
-    data: str = "mnist"
-    target: str | None = None
-    samples: int = 1000
-    model: str = "mlp:512,256"
-    activation: str = "relu"
-    init: str = "default"
-    batchnorm: bool = False
-    dropout: float = 0.2
-    optimizer: str = "adam"
-    lr: float | None = None
-    optimizer_options: dict[str, Any] = field(default_factory=dict)
-    schedule: str | None = "cosine"
-    schedule_options: dict[str, Any] = field(default_factory=dict)
-    batch_size: int | str = 64
-    epochs: int = 15
-    seed: int = 0
-    gradient: str = "backprop"
-    dtype: str = "float32"
-    early_stopping: int | None = None
-    target_loss: float | None = None
-    save_every_epoch: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.schedule, str) and self.schedule.strip().lower() in ("", "none"):
-            self.schedule = None
-        self.validate()
-
-    def validate(self) -> None:
-        """Raise TypeError/ValueError naming the first bad value and what was received."""
-        validate(dataclasses.asdict(self), CONSTRAINTS)
-        parse_spec(self.model)
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> RunConfig:
-        """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
-        Table().check("a run configuration", values)
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown configuration key(s) {', '.join(unknown)}; valid keys: "
-                f"{', '.join(sorted(known))}"
-            )
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def seeds(self) -> tuple[np.random.Generator, ...]:
-        """Independent generators for the data, the model and the fit loop, from ``seed``."""
-        return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(3))
+from kobai.train.config import RunConfig
 
 
 @dataclass
@@ -138,6 +51,7 @@ def loss_for(task: str) -> Any:
 
 
 def steps_per_epoch(config: RunConfig, n_samples: int) -> int:
+    """Updates per epoch: :math:`\\lceil n / \\text{batch size} \\rceil` (1 for a full batch)."""
     if config.batch_size == "full":
         return 1
     return math.ceil(n_samples / int(config.batch_size))

@@ -142,6 +142,8 @@ class ELU(Function):
 
 def channel_shape(x_ndim: int, num: int) -> tuple[int, ...]:
     """Shape that broadcasts ``num`` per-channel values over axis 1 of an ``x_ndim`` array."""
+    if x_ndim == 0:
+        return ()  # a 0-d input keeps its shape (one shared slope), as in PyTorch
     if num == 1 or x_ndim < 2:
         return (num,)
     return (1, num) + (1,) * (x_ndim - 2)
@@ -176,6 +178,7 @@ APPROXIMATIONS = ("none", "tanh")
 
 
 def check_approximate(approximate: Any) -> str:
+    """Return ``approximate`` if it is one of ``APPROXIMATIONS`` (GELU's), else raise ValueError."""
     if approximate not in APPROXIMATIONS:
         raise ValueError(
             f"approximate must be one of {', '.join(map(repr, APPROXIMATIONS))}, "

@@ -11,8 +11,8 @@ from kobai.autograd.ops.activation import stable_sigmoid
 from kobai.autograd.tensor import Tensor
 from kobai.nn._reduction import (
     as_data,
-    check_reduction,
     float_target,
+    legacy_reduction,
     optional_weight,
     reduce,
     same_shape,
@@ -20,11 +20,17 @@ from kobai.nn._reduction import (
 )
 
 _LOG_FLOOR = -100.0  # PyTorch clamps the logarithms of BCELoss at -100
-_EPSILON = 1e-12  # and the denominator p (1 - p) of its gradient at 1e-12
+# and the denominator p (1 - p) of its gradient at EPSILON = 1e-12, a C float constant: in
+# float64 that is 9.99999996e-13, which shows wherever p (1 - p) is clamped.
+_EPSILON = float(np.float32(1e-12))
 
 
 class BinaryCrossEntropy(Function):
-    """``-w (t log p + (1 - t) log(1 - p))`` with the logarithms clamped at -100."""
+    """``-w (t log p + (1 - t) log(1 - p))`` with the logarithms clamped at -100.
+
+    The gradients are PyTorch's: ``(p - t) / max(p (1 - p), 1e-12)`` for ``p`` (finite where
+    ``p`` saturates at 0 or 1) and ``-logit(p)`` for ``t`` (infinite there).
+    """
 
     def __init__(self, weight: np.ndarray | None, reduction: str) -> None:
         self.weight, self.reduction = weight, reduction
@@ -33,28 +39,41 @@ class BinaryCrossEntropy(Function):
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), _LOG_FLOOR)
             log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
-        losses = log_q - t * (log_q - log_p)
-        np.negative(losses, out=losses)
+        # PyTorch's expression and order of operations, so float32 rounds the same way.
+        losses = (t - 1) * log_q - t * log_p
         if self.weight is not None:
             losses = losses * self.weight
-        self.p, self.t, self.log_p, self.log_q = p, t, log_p, log_q
+        self.p, self.t = p, t
         return reduce(losses, self.reduction, losses.size)
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        up = upstream(grad, self.reduction, self.p.size)
-        if self.weight is not None:
-            up = up * self.weight
         gp = gt = None
+        p = self.p
         if self.needs_grad[0]:
-            p = self.p
-            gp = (p - self.t) / np.maximum(p * (1 - p), _EPSILON) * up
+            # PyTorch: (p - t) / max(p (1 - p), EPSILON), finite at p = 0 and p = 1.
+            gp = self._finish(grad * (p - self.t) / np.maximum((1 - p) * p, p.dtype.type(_EPSILON)))
         if self.needs_grad[1]:
-            gt = (self.log_q - self.log_p) * up
+            # d/dt = -logit(p), unclamped as in PyTorch: +inf at p = 0, -inf at p = 1.
+            with np.errstate(divide="ignore"):
+                gt = self._finish(-np.log(p / (1 - p)) * grad)
         return gp, gt
+
+    def _finish(self, g: np.ndarray) -> np.ndarray:
+        """Weight, then divide for "mean", in PyTorch's order (the last bits agree)."""
+        if self.weight is not None:
+            g = g * self.weight
+        if self.reduction == "mean":
+            g = g / g.dtype.type(self.p.size)
+        return g
 
 
 def binary_cross_entropy(
-    input: Any, target: Any, *, weight: Any = None, reduction: str = "mean"
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
 ) -> Tensor:
     """Binary cross-entropy between probabilities and targets (PyTorch's
     ``F.binary_cross_entropy``).
@@ -72,9 +91,11 @@ def binary_cross_entropy(
         Probabilities, e.g. from ``sigmoid``.
     target : ndarray or Tensor of the same shape, values in [0, 1]
     weight : array broadcastable to the input, optional
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
-    check_reduction(reduction)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     same_shape("binary_cross_entropy", input, target)
     p = as_data(input)
     if p.size and (p.min() < 0 or p.max() > 1):
@@ -128,8 +149,9 @@ class BinaryCrossEntropyWithLogits(Function):
 def binary_cross_entropy_with_logits(
     input: Any,
     target: Any,
-    *,
     weight: Any = None,
+    size_average: Any = None,
+    reduce: Any = None,
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Tensor:
@@ -151,10 +173,12 @@ def binary_cross_entropy_with_logits(
         Logits.
     target : ndarray or Tensor of the same shape, values in [0, 1]
     weight : array broadcastable to the input, optional
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     pos_weight : array broadcastable to the input, optional
     """
-    check_reduction(reduction)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     same_shape("binary_cross_entropy_with_logits", input, target)
     dtype = as_data(input).dtype
     w = optional_weight(weight, "weight", dtype)

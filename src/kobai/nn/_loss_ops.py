@@ -8,7 +8,13 @@ import numpy as np
 
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
-from kobai.nn._reduction import as_data, check_reduction, optional_weight, reduce, upstream
+from kobai.nn._reduction import (
+    as_data,
+    legacy_reduction,
+    optional_weight,
+    reduce,
+    upstream,
+)
 
 
 def _rows(x: np.ndarray) -> np.ndarray:
@@ -158,6 +164,7 @@ class CrossEntropy(Function):
                 q *= self.weight
             if targets.any_ignored:
                 q[targets.ignored] = 0
+                self.ignored = targets.ignored
             return q, targets.divisor()
         q = _rows(self.target).astype(dtype, copy=True)
         if eps:
@@ -182,16 +189,23 @@ class CrossEntropy(Function):
         else:
             g = self.probs * self.q.sum(axis=1, keepdims=True)
             g -= self.q
-            g *= up
+            # A "mean" over no counted sample divides by 0: the loss is NaN, and as in PyTorch
+            # the ignored samples still get a zero gradient (not 0 * inf).
+            with np.errstate(invalid="ignore"):
+                g *= up
+            ignored = getattr(self, "ignored", None)
+            if ignored is not None:
+                g[ignored] = 0
         return (_unrows(g, self.shape),)
 
 
 def cross_entropy(
     input: Any,
     target: Any,
-    *,
     weight: Any = None,
+    size_average: Any = None,
     ignore_index: int = -100,
+    reduce: Any = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
@@ -218,12 +232,14 @@ def cross_entropy(
     weight : array of shape (C,), optional
     ignore_index : int, default -100
         Samples with this class index contribute nothing (class-index targets only).
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     label_smoothing : float in [0, 1]
     """
     x = as_data(input)
     t = as_data(target)
-    check_reduction(reduction)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_logits(x, t)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -289,7 +305,10 @@ class NLLLoss(Function):
         up = upstream(grad, self.reduction, self.divisor).reshape(-1)
         t = self.targets
         g = np.zeros(self.rows_shape, dtype=self.dtype)
-        row = -up if t.row_weight is None else -up * t.row_weight
+        with np.errstate(invalid="ignore"):  # 0 * inf where a "mean" divides by 0
+            row = -up if t.row_weight is None else -up * t.row_weight
+        if t.any_ignored:
+            row[t.ignored] = 0  # PyTorch never writes the gradient of an ignored sample
         g[t.rows, t.index] = row
         return (_unrows(g, self.shape),)
 
@@ -297,9 +316,10 @@ class NLLLoss(Function):
 def nll_loss(
     input: Any,
     target: Any,
-    *,
     weight: Any = None,
+    size_average: Any = None,
     ignore_index: int = -100,
+    reduce: Any = None,
     reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood loss on log-probabilities (PyTorch's ``F.nll_loss``).
@@ -315,10 +335,12 @@ def nll_loss(
     target : integer ndarray or Tensor of shape (N,), () or (N, d1, ...)
     weight : array of shape (C,), optional
     ignore_index : int, default -100
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
     x, t = as_data(input), as_data(target)
-    check_reduction(reduction)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if t.dtype.kind not in "iu":
         raise TypeError(f"nll_loss: target must hold integer class indices, got dtype {t.dtype}")
     _check_logits(x, t)

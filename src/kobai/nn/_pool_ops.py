@@ -132,6 +132,18 @@ class MaxPool2dFunction(_Pool):
         self.argmax = argmax
         return self._output(best)
 
+    def indices(self) -> np.ndarray:
+        """PyTorch's ``return_indices``: where each maximum lies, as a flat index into the
+        H x W plane of its (sample, channel); int64 of the output's shape."""
+        kw = self.kernel[1]
+        c, h, w, n = self.in_shape
+        taps = self.argmax.reshape(c, *self.out_size, n).astype(np.int64)
+        p = np.arange(self.out_size[0])[:, None, None]
+        q = np.arange(self.out_size[1])[None, :, None]
+        rows = p * self.stride[0] + (taps // kw) * self.dilation[0] - self.padding[0]
+        cols = q * self.stride[1] + (taps % kw) * self.dilation[1] - self.padding[1]
+        return nchw_view(rows * w + cols, unbatched=self.unbatched).copy()
+
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         g = self._grad_columns(grad)
         taps = self.kernel[0] * self.kernel[1]
@@ -207,7 +219,8 @@ def max_pool2d(
     padding: int | Pair = 0,
     dilation: int | Pair = 1,
     ceil_mode: bool = False,
-) -> Tensor:
+    return_indices: bool = False,
+) -> Any:
     r"""2-D max pooling, as PyTorch's ``max_pool2d``.
 
     .. math::
@@ -225,10 +238,14 @@ def max_pool2d(
     dilation : int or (int, int), default 1
     ceil_mode : bool, default False
         Round the output size up (the last window may hang over the end).
+    return_indices : bool, default False
+        Also return where each maximum lies (for :func:`max_unpool2d`).
 
     Returns
     -------
     Tensor of shape (N, C, OH, OW). The gradient flows to the first maximum of each window.
+    With ``return_indices``: ``(output, indices)``, the indices an int64 Tensor of the same
+    shape holding ``row * W + column`` of each maximum in its input plane.
 
     Examples
     --------
@@ -239,7 +256,9 @@ def max_pool2d(
            [13., 15.]])
     """
     kernel, strides, pad, dil = pool_pairs(kernel_size, stride, padding, dilation)
-    return MaxPool2dFunction(kernel, strides, pad, dil, bool(ceil_mode), "max_pool2d")(input)
+    op = MaxPool2dFunction(kernel, strides, pad, dil, bool(ceil_mode), "max_pool2d")
+    out = op(input)
+    return (out, Tensor(op.indices())) if return_indices else out
 
 
 def avg_pool2d(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,26 @@ def check_reduction(reduction: Any) -> str:
             f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}, got {reduction!r}"
         )
     return str(reduction)
+
+
+def legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """The reduction, from PyTorch's deprecated ``size_average``/``reduce`` when either is given.
+
+    As PyTorch: None counts as True; both true gives "mean", ``reduce`` alone "sum", else
+    "none"; a warning names the ``reduction`` to use instead. Without them, ``reduction``.
+    """
+    if size_average is None and reduce is None:
+        return check_reduction(reduction)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{result}' "
+        "instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return result
 
 
 def reduce(losses: np.ndarray, reduction: str, divisor: float) -> np.ndarray:

@@ -23,6 +23,7 @@ class RemovableHandle:
         self._key = key
 
     def remove(self) -> None:
+        """Take the hook away (a second call does nothing)."""
         self._hooks.pop(self._key, None)
 
 

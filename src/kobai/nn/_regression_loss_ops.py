@@ -8,7 +8,15 @@ import numpy as np
 
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
-from kobai.nn._reduction import as_data, check_reduction, float_target, reduce, same_shape, upstream
+from kobai.nn._reduction import (
+    as_data,
+    check_reduction,
+    float_target,
+    legacy_reduction,
+    reduce,
+    same_shape,
+    upstream,
+)
 from kobai.validation import check_real
 
 
@@ -91,7 +99,13 @@ def _pair(name: str, input: Any, target: Any) -> tuple[Any, Any]:
     return input, float_target(input, target, name)
 
 
-def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def mse_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean squared error (PyTorch's ``F.mse_loss``).
 
     .. math:: \\ell = \\frac{1}{n} \\sum_i (x_i - t_i)^2
@@ -103,12 +117,14 @@ def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
     ----------
     input : Tensor of any shape
     target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
     reduction : {"mean", "sum", "none"}
     """
-    return MSE(check_reduction(reduction))(*_pair("mse_loss", input, target))
+    return MSE(legacy_reduction(size_average, reduce, reduction))(*_pair("mse_loss", input, target))
 
 
-def sse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def sse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Sum-of-squares error of the textbook, per sample :math:`E_n`.
 
     .. math::
@@ -131,17 +147,31 @@ def sse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
     return SSE(check_reduction(reduction))(*_pair("sse_loss", input, target))
 
 
-def l1_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
+def l1_loss(
+    input: Any,
+    target: Any,
+    size_average: Any = None,
+    reduce: Any = None,
+    reduction: str = "mean",
+) -> Tensor:
     """Mean absolute error (PyTorch's ``F.l1_loss``).
 
     .. math:: \\ell = \\frac{1}{n} \\sum_i |x_i - t_i|
 
     The gradient at ``x = t`` is 0 (sign(0) = 0, as PyTorch).
+
+    Parameters
+    ----------
+    input : Tensor of any shape
+    target : ndarray or Tensor of the same shape
+    size_average, reduce : bool, optional
+        Deprecated, as in PyTorch: either one given sets ``reduction`` (with a warning).
+    reduction : {"mean", "sum", "none"}
     """
-    return L1(check_reduction(reduction))(*_pair("l1_loss", input, target))
+    return L1(legacy_reduction(size_average, reduce, reduction))(*_pair("l1_loss", input, target))
 
 
-def huber_loss(input: Any, target: Any, *, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """Huber loss (PyTorch's ``F.huber_loss``): quadratic near 0, linear beyond ``delta``.
 
     .. math::

@@ -9,7 +9,23 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_dtype, is_floating
-from kobai.validation import check_memory
+from kobai.validation import check_bool, check_int, check_memory, check_real
+
+
+def positive_int(name: str, value: Any) -> int:
+    """``value`` as an int >= 1 (:func:`kobai.validation.check_int`)."""
+    return check_int(name, value, low=1)
+
+
+def number(name: str, value: Any, *, low: float | None = None, strict: bool = False) -> float:
+    """``value`` as a finite float, ``> low`` when ``strict`` else ``>= low``
+    (:func:`kobai.validation.check_real`)."""
+    return check_real(name, value, low=low, low_open=strict)
+
+
+def boolean(name: str, value: Any) -> bool:
+    """``value`` as a bool (:func:`kobai.validation.check_bool`)."""
+    return check_bool(name, value)
 
 
 def weight_array(layer: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:

@@ -34,28 +34,24 @@ from kobai.nn._activation_ops import (
     gelu_derivative,
     prelu,
 )
-from kobai.nn._validation import check_dtype, float_dtype, shape_of
+from kobai.nn._elementwise import Elementwise, values
+from kobai.nn._validation import check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn.composed_activation import (
+    SELU,
+    Hardtanh,
+    LogSigmoid,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softsign,
+)
 from kobai.nn.flatten import Identity
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_int, check_real
+from kobai.nn.softmax import LogSoftmax, Softmax
 
 
-def _values(x: Any) -> np.ndarray:
-    """``x`` as a floating ndarray (Tensor data, or a float64 copy of anything else)."""
-    data = x.data if isinstance(x, Tensor) else np.asarray(x)
-    return data if data.dtype.kind == "f" else data.astype(np.float64)
-
-
-class _Elementwise(Module):
-    """An activation applied to each element; subclasses give forward and derivative."""
-
-    def derivative(self, x: Any) -> np.ndarray:
-        """:math:`f'(x)` element-wise, an ndarray of the shape and dtype of ``x``."""
-        raise NotImplementedError
-
-
-class Sigmoid(_Elementwise):
+class Sigmoid(Elementwise):
     """Logistic function, range (0, 1); its derivative is at most 1/4 (at 0).
 
     .. math:: \\sigma(x) = \\frac{1}{1 + e^{-x}}, \\qquad \\sigma'(x) = \\sigma(x)(1 - \\sigma(x))
@@ -65,11 +61,11 @@ class Sigmoid(_Elementwise):
         return F.sigmoid(x)
 
     def derivative(self, x: Any) -> np.ndarray:
-        s = stable_sigmoid(_values(x))
+        s = stable_sigmoid(values(x))
         return s * (1 - s)
 
 
-class Tanh(_Elementwise):
+class Tanh(Elementwise):
     """Hyperbolic tangent, range (-1, 1), zero-centred; derivative at most 1 (at 0).
 
     .. math:: \\tanh'(x) = 1 - \\tanh^2(x)
@@ -79,11 +75,11 @@ class Tanh(_Elementwise):
         return F.tanh(x)
 
     def derivative(self, x: Any) -> np.ndarray:
-        t = np.tanh(_values(x))
+        t = np.tanh(values(x))
         return 1 - t * t
 
 
-class ReLU(_Elementwise):
+class ReLU(Elementwise):
     """Rectified linear unit :math:`\\max(0, x)`; derivative 1 for x > 0, else 0 (also at 0,
     as PyTorch)."""
 
@@ -91,11 +87,11 @@ class ReLU(_Elementwise):
         return F.relu(x)
 
     def derivative(self, x: Any) -> np.ndarray:
-        v = _values(x)
+        v = values(x)
         return (v > 0).astype(v.dtype)
 
 
-class LeakyReLU(_Elementwise):
+class LeakyReLU(Elementwise):
     """:math:`x` for x > 0, else :math:`negative\\_slope \\cdot x` (PyTorch's LeakyReLU).
 
     Parameters
@@ -105,20 +101,20 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = check_real("negative_slope", negative_slope)
+        self.negative_slope = number("negative_slope", negative_slope)
 
     def forward(self, x: Any) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
 
     def derivative(self, x: Any) -> np.ndarray:
-        v = _values(x)
+        v = values(x)
         return np.where(v > 0, 1, self.negative_slope).astype(v.dtype)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
 
 
-class PReLU(_Elementwise):
+class PReLU(Elementwise):
     """Leaky ReLU whose negative slope is learned (PyTorch's ``torch.nn.PReLU``).
 
     .. math:: \\mathrm{PReLU}(x) = \\max(0, x) + a \\min(0, x)
@@ -140,8 +136,8 @@ class PReLU(_Elementwise):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, *, dtype: Any = np.float32):
         super().__init__()
-        self.num_parameters = check_int("num_parameters", num_parameters, low=1)
-        self.init = check_real("init", init)
+        self.num_parameters = positive_int("num_parameters", num_parameters)
+        self.init = number("init", init)
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=float_dtype(dtype)))
 
     def forward(self, x: Any) -> Tensor:
@@ -152,7 +148,7 @@ class PReLU(_Elementwise):
         return prelu(x, self.weight)
 
     def derivative(self, x: Any) -> np.ndarray:
-        v = _values(x)
+        v = values(x)
         slope = self.weight.data.reshape(channel_shape(v.ndim, self.num_parameters))
         return np.where(v > 0, v.dtype.type(1), slope.astype(v.dtype))
 
@@ -160,7 +156,7 @@ class PReLU(_Elementwise):
         return f"num_parameters={self.num_parameters}"
 
 
-class ELU(_Elementwise):
+class ELU(Elementwise):
     """Exponential linear unit (PyTorch's ``torch.nn.ELU``).
 
     .. math:: \\mathrm{ELU}(x) = x \\text{ if } x > 0 \\text{ else } \\alpha (e^x - 1)
@@ -172,19 +168,19 @@ class ELU(_Elementwise):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = check_real("alpha", alpha)
+        self.alpha = number("alpha", alpha)
 
     def forward(self, x: Any) -> Tensor:
         return elu(x, self.alpha)
 
     def derivative(self, x: Any) -> np.ndarray:
-        return elu_derivative(_values(x), self.alpha)
+        return elu_derivative(values(x), self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
 
 
-class GELU(_Elementwise):
+class GELU(Elementwise):
     """Gaussian error linear unit :math:`x \\Phi(x)` (PyTorch's ``torch.nn.GELU``).
 
     Parameters
@@ -201,13 +197,13 @@ class GELU(_Elementwise):
         return gelu(x, self.approximate)
 
     def derivative(self, x: Any) -> np.ndarray:
-        return gelu_derivative(_values(x), self.approximate)
+        return gelu_derivative(values(x), self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
 
 
-class Softplus(_Elementwise):
+class Softplus(Elementwise):
     """Smooth ReLU (PyTorch's ``torch.nn.Softplus``), linear where ``beta x > threshold``.
 
     .. math:: \\mathrm{Softplus}(x) = \\frac{1}{\\beta} \\log(1 + e^{\\beta x}),
@@ -221,89 +217,18 @@ class Softplus(_Elementwise):
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
-        self.beta = check_real("beta", beta, low=0.0, low_open=True)
-        self.threshold = check_real("threshold", threshold)
+        self.beta = number("beta", beta, low=0.0, strict=True)
+        self.threshold = number("threshold", threshold)
 
     def forward(self, x: Any) -> Tensor:
         return F.softplus(x, self.beta, self.threshold)
 
     def derivative(self, x: Any) -> np.ndarray:
-        z = _values(x) * self.beta
+        z = values(x) * self.beta
         return np.where(z > self.threshold, z.dtype.type(1), stable_sigmoid(z))
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
-
-
-class Softmax(Module):
-    """Softmax along ``dim``: probabilities that sum to 1 (PyTorch's ``torch.nn.Softmax``).
-
-    .. math:: \\mathrm{softmax}(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}
-
-    For classification prefer :class:`~kobai.nn.CrossEntropyLoss` on the logits: it fuses the
-    softmax with the loss and is exact where ``log(softmax(x))`` underflows.
-
-    Parameters
-    ----------
-    dim : int, default -1
-        The axis that sums to 1.
-    """
-
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = _dim(dim)
-
-    def forward(self, x: Any) -> Tensor:
-        _check_dim(self, x)
-        return F.softmax(x, self.dim)
-
-    def derivative(self, x: Any) -> np.ndarray:
-        """The Jacobian along ``dim``: shape ``(..., C, C)`` (``dim`` moved last), entry
-        :math:`\\partial y_i / \\partial x_j = y_i (\\delta_{ij} - y_j)`."""
-        y = np.moveaxis(F.softmax(_values(x), self.dim).data, self.dim, -1)
-        return y[..., :, None] * (np.eye(y.shape[-1], dtype=y.dtype) - y[..., None, :])
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Module):
-    """Logarithm of the softmax along ``dim``, computed stably (``torch.nn.LogSoftmax``).
-
-    .. math:: \\mathrm{log\\_softmax}(x)_i = x_i - \\log \\sum_j e^{x_j}
-
-    Parameters
-    ----------
-    dim : int, default -1
-    """
-
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = _dim(dim)
-
-    def forward(self, x: Any) -> Tensor:
-        _check_dim(self, x)
-        return F.log_softmax(x, self.dim)
-
-    def derivative(self, x: Any) -> np.ndarray:
-        """The Jacobian along ``dim``, shape ``(..., C, C)``:
-        :math:`\\partial y_i / \\partial x_j = \\delta_{ij} - \\mathrm{softmax}(x)_j`."""
-        s = np.moveaxis(F.softmax(_values(x), self.dim).data, self.dim, -1)
-        return np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :]
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
-
-
-def _check_dim(module: Softmax | LogSoftmax, x: Any) -> None:
-    shape = shape_of(x)
-    dim = module.dim
-    if not -len(shape) <= dim < len(shape):
-        raise ValueError(f"{module!r} expected an input with an axis {dim}, got shape {shape}")
-
-
-def _dim(dim: Any) -> int:
-    return check_int("dim", dim)
 
 
 ACTIVATIONS: dict[str, Callable[..., Module]] = {
@@ -315,6 +240,13 @@ ACTIVATIONS: dict[str, Callable[..., Module]] = {
     "elu": ELU,
     "gelu": GELU,
     "softplus": Softplus,
+    "silu": SiLU,
+    "mish": Mish,
+    "selu": SELU,
+    "hardtanh": Hardtanh,
+    "relu6": ReLU6,
+    "log_sigmoid": LogSigmoid,
+    "softsign": Softsign,
     "softmax": Softmax,
     "log_softmax": LogSoftmax,
     "identity": Identity,
@@ -326,6 +258,9 @@ def get(name: str, **kwargs: Any) -> Module:
     """A new activation module from its name (``"relu"``, ``"leaky_relu"``, ...).
 
     Keyword arguments go to the constructor: ``get("leaky_relu", negative_slope=0.1)``.
+    ``"softmax"`` and ``"log_softmax"`` act on the last axis unless ``dim`` is given (a model
+    or command line that names them means the class axis of (N, C) outputs, without
+    PyTorch's warning about an implicit axis).
 
     Raises
     ------
@@ -337,6 +272,8 @@ def get(name: str, **kwargs: Any) -> Module:
     key = name.strip().lower().replace("-", "_")
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(ACTIVATIONS)}")
+    if key in ("softmax", "log_softmax"):
+        kwargs.setdefault("dim", -1)
     return ACTIVATIONS[key](**kwargs)
 
 

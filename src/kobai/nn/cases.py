@@ -250,3 +250,6 @@ _loss(
     ),
     lambda rng: [2 * rng.standard_normal((3, 2)), rng.uniform(0, 1, (3, 2))],
 )
+
+# The newer layers, activations and losses register from their own module.
+import kobai.nn.layer_cases  # noqa: E402, F401

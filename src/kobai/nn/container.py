@@ -1,11 +1,15 @@
-"""Containers: Sequential and ModuleList."""
+"""Containers: Sequential, ModuleList, ModuleDict and ParameterList."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, overload
 
+import numpy as np
+
+from kobai.autograd.tensor import Tensor
 from kobai.nn.module import Module
+from kobai.nn.parameter import Parameter
 
 _S = TypeVar("_S", bound="_NumberedModules")
 
@@ -134,3 +138,144 @@ def _index(index: int, length: int, owner: str) -> int:
     if not -length <= index < length:
         raise IndexError(f"index {index} is out of range for a {owner} of length {length}")
     return index % length
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered under their keys, in insertion order
+    (PyTorch's ``torch.nn.ModuleDict``).
+
+    Parameters
+    ----------
+    modules : mapping or iterable of (str, Module) pairs, optional
+
+    Examples
+    --------
+    >>> from kobai import nn
+    >>> heads = nn.ModuleDict({"class": nn.Linear(4, 3, rng=0), "box": nn.Linear(4, 2, rng=0)})
+    >>> [name for name, _ in heads.named_parameters()]
+    ['class.weight', 'class.bias', 'box.weight', 'box.bias']
+    """
+
+    def __init__(self, modules: Any = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        module = self._modules.get(key)
+        if module is None:
+            raise KeyError(f"ModuleDict has no module {key!r}")
+        return module
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, _as_module(module, repr(key)))
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # a KeyError that names the key
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> list[str]:
+        return list(self._modules)
+
+    def items(self) -> list[tuple[str, Module]]:
+        return [(k, m) for k, m in self._modules.items() if m is not None]
+
+    def values(self) -> list[Module]:
+        return [m for m in self._modules.values() if m is not None]
+
+    def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every module."""
+        for key in list(self._modules):
+            delattr(self, key)
+
+    def update(self, modules: Any) -> None:
+        """Add (or replace) modules from a mapping or an iterable of (key, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update needs (key, module) pairs, got {pair!r}")
+            self[pair[0]] = pair[1]
+
+
+class ParameterList(Module):
+    """A list of parameters registered as ``"0"``, ``"1"``, ... (``torch.nn.ParameterList``).
+
+    Tensors and arrays given to it become :class:`~kobai.nn.Parameter` (sharing their data).
+
+    Parameters
+    ----------
+    values : iterable of Parameter, Tensor or ndarray, optional
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai import nn
+    >>> scales = nn.ParameterList([np.ones(3, dtype=np.float32) for _ in range(2)])
+    >>> [name for name, _ in scales.named_parameters()]
+    ['0', '1']
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` at the end (as a Parameter); return self."""
+        self.register_parameter(str(len(self)), _as_parameter(value, len(self)))
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add every value at the end; return self."""
+        for value in values:
+            self.append(value)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter([p for p in self._parameters.values() if p is not None])
+
+    def __getitem__(self, index: int) -> Parameter:
+        param = self._parameters[str(_index(index, len(self), "ParameterList"))]
+        assert param is not None
+        return param
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        i = _index(index, len(self), "ParameterList")
+        self.register_parameter(str(i), _as_parameter(value, i))
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"({name}): Parameter containing: [{p.dtype} of size {'x'.join(map(str, p.shape))}]"
+            for name, p in self._parameters.items()
+            if p is not None
+        )
+
+
+def _as_parameter(value: Any, position: int) -> Parameter:
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value.data, requires_grad=value.requires_grad)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return Parameter(value)
+    raise TypeError(
+        f"item {position} must be a Parameter, Tensor or float ndarray, got {type(value).__name__}"
+    )

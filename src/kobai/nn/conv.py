@@ -18,12 +18,28 @@ from kobai.nn._conv_ops import (
     conv_pads,
 )
 from kobai.nn._im2col import Pair, to_pair
-from kobai.nn._validation import check_dtype, float_dtype, weight_array
+from kobai.nn._pad_ops import pad
+from kobai.nn._validation import (
+    boolean,
+    check_dtype,
+    float_dtype,
+    positive_int,
+    shape_of,
+    weight_array,
+)
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_bool, check_int
 
 RNG = np.random.Generator | int | None
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _padding_mode(mode: Any, allowed: tuple[str, ...] = PADDING_MODES) -> str:
+    if mode not in allowed:
+        raise ValueError(
+            f"padding_mode must be one of {', '.join(map(repr, allowed))}, got {mode!r}"
+        )
+    return str(mode)
 
 
 class _ConvBase(Module):
@@ -32,6 +48,7 @@ class _ConvBase(Module):
     weight: Parameter
     bias: Parameter | None
     padding: Pair | str
+    padding_mode: str
 
     def _setup(
         self,
@@ -42,8 +59,8 @@ class _ConvBase(Module):
         dilation: Any,
         groups: Any,
     ) -> None:
-        self.in_channels = check_int("in_channels", in_channels, low=1)
-        self.out_channels = check_int("out_channels", out_channels, low=1)
+        self.in_channels = positive_int("in_channels", in_channels)
+        self.out_channels = positive_int("out_channels", out_channels)
         self.kernel_size: Pair = to_pair(kernel_size, "kernel_size", minimum=1)
         self.stride: Pair = to_pair(stride, "stride", minimum=1)
         self.dilation: Pair = to_pair(dilation, "dilation", minimum=1)
@@ -52,7 +69,7 @@ class _ConvBase(Module):
     def _make_parameters(self, shape: tuple[int, ...], bias: Any, dtype: Any, rng: RNG) -> None:
         dtype = float_dtype(dtype)
         self.weight = Parameter(weight_array(type(self).__name__, shape, dtype))
-        if check_bool("bias", bias):
+        if boolean("bias", bias):
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)
@@ -100,6 +117,8 @@ class _ConvBase(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -125,6 +144,9 @@ class Conv2d(_ConvBase):
         Split the channels into independent groups; both channel counts must be divisible
         by it. ``groups = in_channels`` is a depthwise convolution.
     bias : bool, default True
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
+        What the padding holds: zeros, or the input mirrored, its edge repeated, or wrapped
+        around (see :func:`kobai.nn.functional.pad`).
     rng : np.random.Generator, int or None, keyword-only
         Generator (or seed) of the initial values.
     dtype : dtype, default float32, keyword-only
@@ -161,12 +183,14 @@ class Conv2d(_ConvBase):
         dilation: int | Pair = 1,
         groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         *,
         rng: RNG = None,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
         self._setup(in_channels, out_channels, kernel_size, stride, dilation, groups)
+        self.padding_mode = _padding_mode(padding_mode)
         self._pads = conv_pads(padding, self.kernel_size, self.stride, self.dilation)
         self.padding = (
             padding if isinstance(padding, str) else to_pair(padding, "padding", minimum=0)
@@ -175,7 +199,16 @@ class Conv2d(_ConvBase):
         self._make_parameters(shape, bias, dtype, rng)
 
     def _function(self, label: str) -> Function:
-        return Conv2dFunction(self.stride, self._pads, self.dilation, self.groups, label)
+        pads = self._pads if self.padding_mode == "zeros" else (0, 0, 0, 0)
+        return Conv2dFunction(self.stride, pads, self.dilation, self.groups, label)
+
+    def forward(self, x: Any) -> Tensor:
+        if self.padding_mode != "zeros":
+            # As PyTorch: pad explicitly in the mode, then convolve without padding.
+            check_dtype(self._name(), x, self.weight.dtype)
+            top, bottom, left, right = self._pads
+            x = pad(x, (left, right, top, bottom), mode=self.padding_mode)
+        return super().forward(x)
 
 
 class ConvTranspose2d(_ConvBase):
@@ -194,10 +227,12 @@ class ConvTranspose2d(_ConvBase):
     output_padding : int or (int, int), default 0
         Extra rows/columns at the bottom/right of the output, to pick among the input sizes
         that a strided ``Conv2d`` maps to the same size; smaller than the stride or the
-        dilation.
+        dilation. ``forward(x, output_size=...)`` picks it from the wanted size instead.
     groups : int, default 1
     bias : bool, default True
     dilation : int or (int, int), default 1
+    padding_mode : {"zeros"}, default "zeros"
+        The only mode PyTorch has for transposed convolutions.
     rng : np.random.Generator, int or None, keyword-only
     dtype : dtype, default float32, keyword-only
 
@@ -234,19 +269,64 @@ class ConvTranspose2d(_ConvBase):
         groups: int = 1,
         bias: bool = True,
         dilation: int | Pair = 1,
+        padding_mode: str = "zeros",
         *,
         rng: RNG = None,
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
         self._setup(in_channels, out_channels, kernel_size, stride, dilation, groups)
+        self.padding_mode = _padding_mode(padding_mode, ("zeros",))  # PyTorch's only one here
         self.padding = to_pair(padding, "padding", minimum=0)
         self.output_padding = to_pair(output_padding, "output_padding", minimum=0)
         check_output_padding(self.output_padding, self.stride, self.dilation)
+        self._output_padding = self.output_padding
         shape = (self.in_channels, self.out_channels // self.groups, *self.kernel_size)
         self._make_parameters(shape, bias, dtype, rng)
 
     def _function(self, label: str) -> Function:
         return ConvTranspose2dFunction(
-            self.stride, self.padding, self.output_padding, self.dilation, self.groups, label
+            self.stride, self.padding, self._output_padding, self.dilation, self.groups, label
         )
+
+    def forward(self, x: Any, output_size: Any = None) -> Tensor:
+        """The transposed convolution of ``x``; ``output_size`` ((OH, OW), or a full
+        (N, C, OH, OW)) picks the output padding that gives that size, as in PyTorch."""
+        self._output_padding = self.output_padding
+        if output_size is not None:
+            self._output_padding = transposed_output_padding(
+                shape_of(x), output_size, self.stride, self.padding, self.kernel_size, self.dilation
+            )
+        return super().forward(x)
+
+
+def transposed_output_padding(
+    shape: tuple[int, ...],
+    output_size: Any,
+    stride: Pair,
+    padding: Pair,
+    kernel: Pair,
+    dilation: Pair,
+) -> Pair:
+    """The output padding that makes a transposed convolution of an input of ``shape`` give
+    ``output_size`` ((OH, OW) or the full shape), with PyTorch's checks and messages."""
+    leading = len(shape) - 2
+    sizes = tuple(int(n) for n in output_size)
+    if len(sizes) == leading + 2:
+        sizes = sizes[leading:]
+    if len(sizes) != 2:
+        raise ValueError(
+            f"ConvTranspose2D: for {len(shape)}D input, output_size must have 2 or "
+            f"{leading + 2} elements (got {len(sizes)})"
+        )
+    smallest = [
+        (n - 1) * s - 2 * p + d * (k - 1) + 1
+        for n, s, p, d, k in zip(shape[-2:], stride, padding, dilation, kernel, strict=True)
+    ]
+    largest = [m + s - 1 for m, s in zip(smallest, stride, strict=True)]
+    if any(not lo <= n <= hi for n, lo, hi in zip(sizes, smallest, largest, strict=True)):
+        raise ValueError(
+            f"requested an output size of {list(sizes)}, but valid sizes range from {smallest} "
+            f"to {largest} (for an input of {tuple(shape[-2:])})"
+        )
+    return (sizes[0] - smallest[0], sizes[1] - smallest[1])

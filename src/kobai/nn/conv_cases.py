@@ -13,10 +13,12 @@ import numpy as np
 
 from kobai.autograd.registry import GradCase, normal, register
 from kobai.nn._conv_ops import conv2d, conv_transpose2d
+from kobai.nn._pad_ops import pad
 from kobai.nn._pool_ops import avg_pool2d, max_pool2d
+from kobai.nn._unpool_ops import max_unpool2d
 from kobai.nn.cases import bound
 from kobai.nn.conv import Conv2d, ConvTranspose2d
-from kobai.nn.pooling import AvgPool2d, MaxPool2d
+from kobai.nn.pooling import AvgPool2d, MaxPool2d, MaxUnpool2d
 
 Maker = Callable[[np.random.Generator], Sequence[Any]]
 CASES: list[GradCase] = []
@@ -125,3 +127,38 @@ _layer(
     normal((1, 2, 4, 5)),
 )
 _layer("AvgPool2d[unbatched]", AvgPool2d(3, stride=2, padding=1), normal((2, 5, 5)))
+
+# -- padding modes and unpooling --------------------------------------------------------------
+_layer("pad[reflect]", lambda x: pad(x, (2, 1, 1, 3), mode="reflect"), normal((2, 1, 4, 5)))
+_layer("pad[replicate]", lambda x: pad(x, (3, 0, 1, 2), mode="replicate"), normal((1, 2, 3, 4)))
+_layer("pad[circular]", lambda x: pad(x, (4, 1, 3, 2), mode="circular"), normal((1, 1, 3, 4)))
+_layer("pad[constant-crop]", lambda x: pad(x, (-1, 2, 1, 0), value=0.5), normal((2, 3, 4)))
+_layer(
+    "Conv2d[padding_mode=reflect]",
+    bound(Conv2d(2, 3, 3, padding=(1, 2), padding_mode="reflect"), "weight", "bias"),
+    normal((2, 2, 4, 5), (3, 2, 3, 3), (3,)),
+)
+_layer(
+    "Conv2d[padding_mode=circular-same]",
+    bound(Conv2d(1, 2, (2, 3), padding="same", padding_mode="circular"), "weight"),
+    normal((2, 1, 4, 4), (2, 1, 2, 3)),
+)
+_layer(
+    "Conv2d[padding_mode=replicate-stride2]",
+    bound(Conv2d(2, 2, 3, stride=2, padding=2, padding_mode="replicate"), "weight", "bias"),
+    normal((1, 2, 5, 4), (2, 2, 3, 3), (2,)),
+)
+# Indices of real poolings as constants of the cases; windows that do not overlap, so that no
+# two inputs share an output (where they do, only one value is kept, as in PyTorch, and finite
+# differences see only that one).
+_UNPOOL = max_pool2d(np.arange(48.0).reshape(1, 3, 4, 4) % 7, 2, return_indices=True)[1].data
+_PADDED = max_pool2d(
+    np.arange(70.0).reshape(1, 2, 7, 5) % 11, 3, stride=3, padding=1, return_indices=True
+)[1].data
+_layer("max_unpool2d[k2]", lambda x: max_unpool2d(x, _UNPOOL, 2), normal((1, 3, 2, 2)))
+_layer(
+    "max_unpool2d[padding-output_size]",
+    lambda x: max_unpool2d(x, _PADDED, 3, stride=3, padding=1, output_size=(7, 5)),
+    normal((1, 2, 3, 2)),
+)
+_layer("MaxUnpool2d[k2]", lambda x: MaxUnpool2d(2)(x, _UNPOOL[0]), normal((3, 2, 2)))

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
-from kobai.validation import check_real
 
-T = TypeVar("T", Tensor, np.ndarray)
-RNG = np.random.Generator | int | None
+# Orthogonal and truncated-normal initialisation live in their own module, with the helpers
+# that every initialiser uses.
+from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
+from kobai.validation import check_real
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",
@@ -38,19 +39,6 @@ _GAINS_ONE = (
 )  # fmt: skip
 NONLINEARITIES = (*_GAINS_ONE, "tanh", "relu", "leaky_relu", "selu")
 MODES = ("fan_in", "fan_out")
-
-
-def _array(tensor: Any) -> np.ndarray:
-    if isinstance(tensor, Tensor):
-        return tensor.data
-    if isinstance(tensor, np.ndarray):
-        return tensor
-    raise TypeError(f"tensor must be a kobai Tensor or an ndarray, got {type(tensor).__name__}")
-
-
-def _fill(tensor: T, values: np.ndarray | float) -> T:
-    _array(tensor)[...] = values
-    return tensor
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -257,6 +245,8 @@ _NAMED: dict[str, Initializer] = {
     "lecun": lecun_normal_,
     "lecun_normal": lecun_normal_,
     "textbook_xavier": lecun_normal_,
+    "orthogonal": orthogonal_,
+    "trunc_normal": trunc_normal_,
     "zeros": lambda t, *, rng=None: zeros_(t),
     "ones": lambda t, *, rng=None: ones_(t),
 }
@@ -324,14 +314,14 @@ def initialize_(
     and bias (a parameter named ``bias`` of such a layer) of ``module`` by name (see
     :func:`get`), in the order of ``named_modules()``, from one generator. Returns ``module``.
 
-    Parameters of other layers (BatchNorm's ``weight`` and ``bias``, PReLU's slope) are left
-    alone.
+    Parameters of other layers (the scale and shift of the normalisation layers, even
+    LayerNorm's 2-d ones, PReLU's slope) are left alone.
     """
     weight_init, bias_init = get(weight), get(bias)
     generator = as_rng(rng)
     for layer in module.modules():
         w = layer._parameters.get("weight")
-        if w is None or w.data.ndim < 2:
+        if w is None or w.data.ndim < 2 or getattr(layer, "scale_and_shift", False):
             continue
         weight_init(w, rng=generator)
         b = layer._parameters.get("bias")

@@ -8,11 +8,13 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits
+from kobai.nn._composed_loss_ops import KL_REDUCTIONS, kl_div, smooth_l1_loss
 from kobai.nn._loss_ops import cross_entropy, nll_loss
-from kobai.nn._reduction import check_reduction
+from kobai.nn._reduction import legacy_reduction
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
+from kobai.nn._validation import boolean, number
 from kobai.nn.module import Module
-from kobai.validation import check_int, check_real
+from kobai.validation import check_int
 
 
 def _weight_buffer(name: str, weight: Any) -> np.ndarray | None:
@@ -33,14 +35,21 @@ def _ignore_index(value: Any) -> int:
 
 
 class _Loss(Module):
-    """A loss: ``loss(input, target)`` returns a Tensor (a scalar unless reduction="none")."""
+    """A loss: ``loss(input, target)`` returns a Tensor (a scalar unless reduction="none").
+
+    Hyper-parameters may be given by position in PyTorch's order, including the deprecated
+    ``size_average`` and ``reduce`` (None, or bools that PyTorch maps to a ``reduction``, with
+    its warning).
+    """
 
     weight: np.ndarray | None
     pos_weight: np.ndarray | None
 
-    def __init__(self, *, reduction: str = "mean") -> None:
+    def __init__(
+        self, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
+    ) -> None:
         super().__init__()
-        self.reduction = check_reduction(reduction)
+        self.reduction = legacy_reduction(size_average, reduce, reduction)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
@@ -74,6 +83,10 @@ class SSELoss(_Loss):
     sample is simply :math:`y - t`.
     """
 
+    def __init__(self, reduction: str = "mean") -> None:
+        # kobai's own loss: no deprecated PyTorch arguments in front of ``reduction``.
+        super().__init__(reduction=reduction)
+
     def forward(self, input: Any, target: Any) -> Tensor:
         return sse_loss(input, target, reduction=self.reduction)
 
@@ -103,9 +116,9 @@ class HuberLoss(_Loss):
     delta : float > 0, default 1.0
     """
 
-    def __init__(self, *, reduction: str = "mean", delta: float = 1.0) -> None:
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
-        self.delta = check_real("delta", delta, low=0.0, low_open=True)
+        self.delta = number("delta", delta, low=0.0, strict=True)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return huber_loss(input, target, reduction=self.reduction, delta=self.delta)
@@ -128,9 +141,9 @@ class CrossEntropyLoss(_Loss):
 
     Parameters
     ----------
-    weight : array of shape (C,), optional, keyword-only
+    weight : array of shape (C,), optional
         Class weights :math:`w_c`.
-    ignore_index : int, default -100, keyword-only
+    ignore_index : int, default -100
         Class-index targets equal to it contribute nothing.
     reduction : {"mean", "sum", "none"}, default "mean"
         "mean" divides by :math:`\\sum_n w_{y_n}` over non-ignored samples for class indices
@@ -154,16 +167,17 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(
         self,
-        *,
         weight: Any = None,
+        size_average: Any = None,
         ignore_index: int = -100,
+        reduce: Any = None,
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
         self.ignore_index = _ignore_index(ignore_index)
-        self.label_smoothing = check_real("label_smoothing", label_smoothing, low=0.0)
+        self.label_smoothing = number("label_smoothing", label_smoothing, low=0.0)
         if self.label_smoothing > 1:
             raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
 
@@ -192,15 +206,20 @@ class NLLLoss(_Loss):
 
     Parameters
     ----------
-    weight : array of shape (C,), optional, keyword-only
-    ignore_index : int, default -100, keyword-only
+    weight : array of shape (C,), optional
+    ignore_index : int, default -100
     reduction : {"mean", "sum", "none"}, default "mean"
     """
 
     def __init__(
-        self, *, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+        self,
+        weight: Any = None,
+        size_average: Any = None,
+        ignore_index: int = -100,
+        reduce: Any = None,
+        reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
         self.ignore_index = _ignore_index(ignore_index)
 
@@ -224,12 +243,18 @@ class BCELoss(_Loss):
 
     Parameters
     ----------
-    weight : array broadcastable to the input, optional, keyword-only
+    weight : array broadcastable to the input, optional
     reduction : {"mean", "sum", "none"}, default "mean"
     """
 
-    def __init__(self, *, weight: Any = None, reduction: str = "mean") -> None:
-        super().__init__(reduction=reduction)
+    def __init__(
+        self,
+        weight: Any = None,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
 
     def forward(self, input: Any, target: Any) -> Tensor:
@@ -248,16 +273,21 @@ class BCEWithLogitsLoss(_Loss):
 
     Parameters
     ----------
-    weight : array broadcastable to the input, optional, keyword-only
+    weight : array broadcastable to the input, optional
     reduction : {"mean", "sum", "none"}, default "mean"
     pos_weight : array broadcastable to the input (one per class, last axis), optional
         :math:`p_w`, the weight of positive examples.
     """
 
     def __init__(
-        self, *, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+        self,
+        weight: Any = None,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        pos_weight: Any = None,
     ) -> None:
-        super().__init__(reduction=reduction)
+        super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
         self.register_buffer("pos_weight", _weight_buffer("pos_weight", pos_weight))
 
@@ -265,3 +295,77 @@ class BCEWithLogitsLoss(_Loss):
         return binary_cross_entropy_with_logits(
             input, target, weight=self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss (PyTorch's ``torch.nn.SmoothL1Loss``): Huber's loss divided by ``beta``.
+
+    .. math::
+
+        \\ell_i = \\begin{cases} \\frac12 (x_i - t_i)^2 / \\beta & |x_i - t_i| < \\beta \\\\
+        |x_i - t_i| - \\frac12 \\beta & \\text{otherwise} \\end{cases}
+
+    Parameters
+    ----------
+    size_average, reduce : deprecated, as in PyTorch
+    reduction : {"mean", "sum", "none"}, default "mean"
+    beta : float >= 0, default 1.0
+        0 gives the L1 loss.
+    """
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        beta: float = 1.0,
+    ) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = number("beta", beta, low=0.0)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+    def extra_repr(self) -> str:
+        return ", ".join(filter(None, [super().extra_repr(), f"beta={self.beta}"]))
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence loss (PyTorch's ``torch.nn.KLDivLoss``) on log-probabilities.
+
+    .. math:: \\ell_i = t_i (\\log t_i - x_i)
+
+    Use ``reduction="batchmean"`` for the divergence per sample; "mean" (the default, as in
+    PyTorch) divides by every element and warns about it at each call, as PyTorch does.
+
+    Parameters
+    ----------
+    size_average, reduce : deprecated, as in PyTorch
+    reduction : {"mean", "batchmean", "sum", "none"}, default "mean"
+    log_target : bool, default False
+        The target is given as log-probabilities.
+    """
+
+    def __init__(
+        self,
+        size_average: Any = None,
+        reduce: Any = None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        Module.__init__(self)
+        if size_average is not None or reduce is not None:
+            reduction = legacy_reduction(size_average, reduce, reduction)
+        elif reduction not in KL_REDUCTIONS:
+            raise ValueError(
+                f"reduction must be one of {', '.join(map(repr, KL_REDUCTIONS))}, got {reduction!r}"
+            )
+        self.reduction = reduction
+        self.log_target = boolean("log_target", log_target)
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    def extra_repr(self) -> str:
+        target = "log_target=True" if self.log_target else ""
+        return ", ".join(filter(None, [super().extra_repr(), target]))

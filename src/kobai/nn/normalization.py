@@ -1,4 +1,4 @@
-"""Batch normalisation: BatchNorm1d and BatchNorm2d."""
+"""Normalisation layers: BatchNorm1d, BatchNorm2d, LayerNorm and GroupNorm."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
+from kobai.nn._norm_ops import group_norm, layer_norm, normalized_shape_of
 from kobai.nn._ops import batch_norm
 from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.module import Module
@@ -21,6 +22,8 @@ class _BatchNorm(Module):
     layout = ""
     weight: Parameter | None
     bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
     running_mean: np.ndarray | None
     running_var: np.ndarray | None
     num_batches_tracked: np.ndarray | None
@@ -163,3 +166,146 @@ class BatchNorm2d(_BatchNorm):
 
     ranks = (4,)
     layout = "(N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """Layer normalisation over the last axes of each sample (PyTorch's ``torch.nn.LayerNorm``).
+
+    .. math:: y = \\frac{x - \\mathrm{E}[x]}{\\sqrt{\\mathrm{Var}[x] + \\epsilon}} \\gamma + \\beta
+
+    The mean and the biased variance are taken over the trailing ``normalized_shape`` axes,
+    per sample, in training and evaluation alike (no running statistics).
+
+    Parameters
+    ----------
+    normalized_shape : int or sequence of int
+        The trailing shape of the input that is normalised.
+    eps : float > 0, default 1e-5
+    elementwise_affine : bool, default True
+        Learn :math:`\\gamma` (``weight``, starts at 1) and :math:`\\beta` (``bias``, 0), of
+        shape ``normalized_shape``.
+    bias : bool, default True
+        Learn :math:`\\beta` as well (with ``elementwise_affine``).
+    dtype : dtype, default float32, keyword-only
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai import nn
+    >>> y = nn.LayerNorm(4)(np.array([[1.0, 2.0, 3.0, 4.0]], dtype=np.float32))
+    >>> np.round(y.numpy(), 3)
+    array([[-1.342, -0.447,  0.447,  1.342]], dtype=float32)
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
+
+    def __init__(
+        self,
+        normalized_shape: Any,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        *,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        self.normalized_shape = normalized_shape_of(normalized_shape)
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
+        self.elementwise_affine = check_bool("elementwise_affine", elementwise_affine)
+        dtype = float_dtype(dtype)
+        if self.elementwise_affine:
+            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        if self.elementwise_affine and check_bool("bias", bias):
+            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Any) -> Tensor:
+        if self.weight is not None:
+            check_dtype(repr(self), x, self.weight.dtype)
+        return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
+
+
+class GroupNorm(Module):
+    """Group normalisation (PyTorch's ``torch.nn.GroupNorm``): each sample's channels are split
+    into ``num_groups`` groups, standardised over the group's channels and positions, then
+    scaled and shifted per channel.
+
+    .. math:: y = \\frac{x - \\mathrm{E}_g[x]}{\\sqrt{\\mathrm{Var}_g[x] + \\epsilon}} \\gamma_c
+        + \\beta_c
+
+    ``num_groups = 1`` normalises whole samples (like :class:`LayerNorm` over (C, *), with
+    per-channel affine parameters); ``num_groups = C`` is instance normalisation.
+
+    Parameters
+    ----------
+    num_groups : int
+        Must divide ``num_channels``.
+    num_channels : int
+        C.
+    eps : float > 0, default 1e-5
+    affine : bool, default True
+        Learn per-channel :math:`\\gamma` (``weight``, 1) and :math:`\\beta` (``bias``, 0).
+    dtype : dtype, default float32, keyword-only
+    bias : bool, default True, keyword-only
+        Learn :math:`\\beta` as well (with ``affine``).
+
+    Shape
+    -----
+    input (N, C, *) -> output of the same shape.
+    """
+
+    weight: Parameter | None
+    bias: Parameter | None
+    # weight and bias scale and shift normalised values: nn.init.initialize_ leaves them alone
+    scale_and_shift = True
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        dtype: Any = np.float32,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.num_groups = check_int("num_groups", num_groups, low=1)
+        self.num_channels = check_int("num_channels", num_channels, low=1)
+        if self.num_channels % self.num_groups:
+            raise ValueError(
+                f"num_channels must be divisible by num_groups, got {num_channels} and {num_groups}"
+            )
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
+        self.affine = check_bool("affine", affine)
+        dtype = float_dtype(dtype)
+        if self.affine:
+            self.weight = Parameter(np.ones(self.num_channels, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        if self.affine and check_bool("bias", bias):
+            self.bias = Parameter(np.zeros(self.num_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Any) -> Tensor:
+        shape = shape_of(x)
+        if len(shape) < 2 or shape[1] != self.num_channels:
+            raise ValueError(f"{self!r} expected input (N, {self.num_channels}, *), got {shape}")
+        if self.weight is not None:
+            check_dtype(repr(self), x, self.weight.dtype)
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

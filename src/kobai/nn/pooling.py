@@ -1,4 +1,5 @@
-"""Pooling layers: MaxPool2d and AvgPool2d (PyTorch's names, arguments and printing)."""
+"""Pooling layers: MaxPool2d, AvgPool2d and MaxUnpool2d (PyTorch's names, arguments and
+printing)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from kobai.autograd.tensor import Tensor
 from kobai.nn._im2col import Pair
 from kobai.nn._pool_ops import AvgPool2dFunction, MaxPool2dFunction, check_divisor, pool_pairs
+from kobai.nn._unpool_ops import max_unpool2d
+from kobai.nn._validation import boolean
 from kobai.nn.module import Module
-from kobai.validation import check_bool
 
 
 class MaxPool2d(Module):
@@ -29,6 +31,9 @@ class MaxPool2d(Module):
     padding : int or (int, int), default 0
         At most half of the (dilated) kernel.
     dilation : int or (int, int), default 1
+    return_indices : bool, default False
+        Also return where each maximum lies (flat ``row * W + column`` indices into each
+        input plane), for :class:`MaxUnpool2d`.
     ceil_mode : bool, default False
         Round the output size up, so that no input row or column at the end is dropped.
 
@@ -56,6 +61,7 @@ class MaxPool2d(Module):
         stride: int | Pair | None = None,
         padding: int | Pair = 0,
         dilation: int | Pair = 1,
+        return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
         super().__init__()
@@ -63,10 +69,13 @@ class MaxPool2d(Module):
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
-        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
+        self.return_indices = boolean("return_indices", return_indices)
+        self.ceil_mode = boolean("ceil_mode", ceil_mode)
 
-    def forward(self, x: Any) -> Tensor:
-        return MaxPool2dFunction(*self._pairs, self.ceil_mode, f"MaxPool2d({self.extra_repr()})")(x)
+    def forward(self, x: Any) -> Any:
+        op = MaxPool2dFunction(*self._pairs, self.ceil_mode, f"MaxPool2d({self.extra_repr()})")
+        out = op(x)
+        return (out, Tensor(op.indices())) if self.return_indices else out
 
     def extra_repr(self) -> str:
         return (
@@ -123,8 +132,8 @@ class AvgPool2d(Module):
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
-        self.ceil_mode = check_bool("ceil_mode", ceil_mode)
-        self.count_include_pad = check_bool("count_include_pad", count_include_pad)
+        self.ceil_mode = boolean("ceil_mode", ceil_mode)
+        self.count_include_pad = boolean("count_include_pad", count_include_pad)
         self.divisor_override = check_divisor(divisor_override)
 
     def forward(self, x: Any) -> Tensor:
@@ -136,6 +145,56 @@ class AvgPool2d(Module):
             f"AvgPool2d({self.extra_repr()})",
         )
         return op(x)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(Module):
+    r"""Partial inverse of :class:`MaxPool2d` (PyTorch's ``torch.nn.MaxUnpool2d``).
+
+    Puts each value back where ``MaxPool2d(..., return_indices=True)`` found it; every
+    other output value is 0. See :func:`kobai.nn.functional.max_unpool2d`.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int or (int, int), default 0
+
+    Shape
+    -----
+    ``forward(input, indices, output_size=None)``: input and indices (N, C, H, W) -> output
+    (N, C, OH, OW), :math:`OH = (H - 1)\,\text{stride} - 2\,\text{padding} + k_h` unless
+    ``output_size`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kobai import nn
+    >>> pool, unpool = nn.MaxPool2d(2, return_indices=True), nn.MaxUnpool2d(2)
+    >>> y, indices = pool(np.arange(16.0).reshape(1, 1, 4, 4))
+    >>> unpool(y, indices).numpy()[0, 0]
+    array([[ 0.,  0.,  0.,  0.],
+           [ 0.,  5.,  0.,  7.],
+           [ 0.,  0.,  0.,  0.],
+           [ 0., 13.,  0., 15.]])
+    """
+
+    def __init__(
+        self, kernel_size: int | Pair, stride: int | Pair | None = None, padding: int | Pair = 0
+    ) -> None:
+        super().__init__()
+        pool_pairs(kernel_size, stride, padding)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:
+        return max_unpool2d(
+            input, indices, self.kernel_size, self.stride, self.padding, output_size
+        )
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

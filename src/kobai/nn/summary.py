@@ -38,6 +38,7 @@ class ModelSummary:
 
     @property
     def non_trainable_params(self) -> int:
+        """Parameters that do not require a gradient: ``total_params - trainable_params``."""
         return self.total_params - self.trainable_params
 
     def __str__(self) -> str:

@@ -93,27 +93,37 @@ def _integer(number: int, digits: int) -> str:
 
 @dataclass(frozen=True)
 class Heading:
+    """A section heading of ``level`` 2 or 3."""
+
     text: str
     level: int = 2
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of text (``**bold**``, ``*italic*``, ```code``` and links as in Markdown)."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Bullets:
+    """A bulleted list."""
+
     items: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Code:
+    """A block of code or command lines, shown as written."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table: column names, rows of cells (numbers formatted on output) and a caption."""
+
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     caption: str = ""
@@ -121,6 +131,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
+    """An image file shown with a caption."""
+
     path: Path
     caption: str = ""
 
@@ -146,22 +158,27 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
 
     def heading(self, text: str, level: int = 2) -> None:
+        """Add a section heading (``level`` 2 or 3)."""
         if level not in (2, 3):
             raise ValueError(f"level must be 2 or 3, got {level}")
         self.blocks.append(Heading(text, level))
 
     def paragraph(self, text: str) -> None:
+        """Add a paragraph of text."""
         self.blocks.append(Paragraph(text))
 
     def bullets(self, items: Iterable[str]) -> None:
+        """Add a bulleted list of ``items``."""
         self.blocks.append(Bullets(tuple(items)))
 
     def code(self, text: str) -> None:
+        """Add a block of code, shown as written."""
         self.blocks.append(Code(text))
 
     def table(
         self, columns: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = ""
     ) -> None:
+        """Add a table; every row must have one cell per column."""
         body = tuple(tuple(row) for row in rows)
         for row in body:
             if len(row) != len(columns):
@@ -171,6 +188,7 @@ class Page:
         self.blocks.append(Table(tuple(columns), body, caption))
 
     def figure(self, path: str | os.PathLike[str], caption: str = "") -> None:
+        """Add the image at ``path`` with a caption."""
         self.blocks.append(Figure(Path(path), caption))
 
     # -- Markdown ---------------------------------------------------------------------------

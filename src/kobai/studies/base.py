@@ -59,6 +59,7 @@ class Summary:
     rows: tuple[tuple[Any, ...], ...]
 
     def lines(self) -> list[str]:
+        """The table as aligned text lines, the title first."""
         cells = [list(self.columns)] + [[format_number(v) for v in row] for row in self.rows]
         widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.columns))]
         out = [f"  {self.title}"]
@@ -108,10 +109,12 @@ class StudyResult:
         raise KeyError(f"no headline {key!r}; headlines: {', '.join(self.keys())}")
 
     def keys(self) -> list[str]:
+        """The headline keys, in the order they were recorded."""
         return [h.key for h in self.headlines]
 
     @property
     def report(self) -> Path:
+        """The path of the study's HTML report (``out/report.html``)."""
         return self.out / "report.html"
 
     def summary(self) -> str:
@@ -166,6 +169,7 @@ class Context:
         return np.random.default_rng(np.random.SeedSequence(words))
 
     def log(self, message: str) -> None:
+        """Print a progress line to standard error when the study runs verbosely."""
         if self.verbose:
             print(f"  [{self.study.name}] {message}", file=sys.stderr, flush=True)
 

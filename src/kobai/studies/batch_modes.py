@@ -16,11 +16,10 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.autograd import Tensor, no_grad
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import Context
-from kobai.studies.gradients import flat_gradient
+from kobai.studies.gradients import flat_gradient, forward_with_hook
 from kobai.studies.registry import register
 from kobai.train import fit
 
@@ -69,13 +68,7 @@ def activation_bytes(model: nn.Module, x: np.ndarray) -> int:
         total += out.data.nbytes
 
     leaves = [m for m in model.modules() if not list(m.children())]
-    handles = [m.register_forward_hook(count) for m in leaves if not isinstance(m, nn.Flatten)]
-    try:
-        with no_grad():
-            model(Tensor(x))
-    finally:
-        for handle in handles:
-            handle.remove()
+    forward_with_hook(model, x, [m for m in leaves if not isinstance(m, nn.Flatten)], count)
     return total
 
 
@@ -85,7 +78,7 @@ def loss_jitter(step_losses: Sequence[float]) -> float:
     return float(np.std(np.diff(values))) if values.size > 2 else math.nan
 
 
-def _modes(n: int) -> list[tuple[str, int | None]]:
+def _modes() -> list[tuple[str, int | None]]:
     return [
         ("full batch", None),
         ("stochastic", 1),
@@ -98,7 +91,7 @@ def _modes(n: int) -> list[tuple[str, int | None]]:
 def train_modes(ctx: Context, train: tuple, test: tuple, epochs: int) -> list[dict[str, Any]]:
     """Train the same initial network once per mode; return what each run measured."""
     runs = []
-    for label, size in _modes(len(train[0])):
+    for label, size in _modes():
         ctx.log(f"{label}: {epochs} epochs")
         model = MLP(784, [HIDDEN], 10, rng=ctx.rng("init"))
         held_out = EvaluateEachEpoch(test, nn.CrossEntropyLoss())
@@ -173,6 +166,7 @@ CLAIM = (
     claim=CLAIM,
 )
 def study(ctx: Context) -> None:
+    """Full batch, stochastic and mini-batch descent on MNIST: speed, noise and accuracy."""
     n, n_test, epochs = ctx.choose((2000, 1000, 10), (400, 200, 3))
     train, test = mnist(n, n_test)
     runs = train_modes(ctx, train, test, epochs)

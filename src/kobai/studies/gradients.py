@@ -76,18 +76,23 @@ def hidden_activations(model: MLP, x: np.ndarray) -> list[np.ndarray]:
     """The output of every hidden layer's activation for the inputs ``x`` (no graph)."""
     kind = type(nn.activation.get(str(model.spec["activation"])))
     outputs: list[np.ndarray] = []
-    handles = [
-        m.register_forward_hook(lambda module, inputs, out: outputs.append(out.data.copy()))
-        for m in model.modules()
-        if isinstance(m, kind)
-    ]
+    layers = [m for m in model.modules() if isinstance(m, kind)]
+    forward_with_hook(model, x, layers, lambda module, inputs, out: outputs.append(out.data.copy()))
+    return outputs
+
+
+def forward_with_hook(
+    model: nn.Module, x: np.ndarray, modules: Sequence[nn.Module], hook: Callable[..., Any]
+) -> None:
+    """One forward pass of ``x`` without a graph, ``hook(module, inputs, output)`` called after
+    each of ``modules`` (and removed afterwards, even on an error)."""
+    handles = [m.register_forward_hook(hook) for m in modules]
     try:
         with no_grad():
             model(Tensor(x))
     finally:
         for handle in handles:
             handle.remove()
-    return outputs
 
 
 def flat_gradient(model: nn.Module, loss: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:

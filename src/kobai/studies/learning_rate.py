@@ -155,6 +155,7 @@ CLAIM = (
 
 @register("learning-rate", title="Choosing the learning rate", source="002 and 003", claim=CLAIM)
 def study(ctx: Context) -> None:
+    """Sweep the learning rate of SGD and Adam on MNIST and name each regime."""
     n, epochs = ctx.choose((2000, 3), (400, 2))
     lrs = list(np.logspace(-5, 1, ctx.choose(25, 7)))
     train, _ = mnist(n, 1)

@@ -131,6 +131,7 @@ CLAIM = (
     claim=CLAIM,
 )
 def study(ctx: Context) -> None:
+    """Restarts from many seeds, permutation symmetry and the copies of a minimum."""
     count, epochs = ctx.choose((24, 600), (6, 200))
     found = restarts(ctx, count, epochs)
     ctx.log("permutation symmetry")

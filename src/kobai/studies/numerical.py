@@ -138,6 +138,7 @@ CLAIM = (
     claim=CLAIM,
 )
 def study(ctx: Context) -> None:
+    """Numerical against backpropagated gradients: agreement, cost by width, training."""
     widths = ctx.choose([2, 4, 8, 16, 32, 64, 96], [2, 4, 8, 16])
     epochs = ctx.choose(20, 4)
     ctx.page.heading("Setup")

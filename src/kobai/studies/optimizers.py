@@ -114,6 +114,7 @@ CLAIM = (
 
 @register("optimizers", title="Optimisers compared", source="003 and 004", claim=CLAIM)
 def study(ctx: Context) -> None:
+    """The optimisers on MNIST over several seeds, and racing on 2-D test functions."""
     seeds, epochs, n, steps = ctx.choose((3, 8, 4000, 300), (2, 2, 500, 150))
     results = train_mnist(ctx, seeds, epochs, n)
     ctx.log("2-D test functions")

@@ -127,6 +127,7 @@ def set_flat_parameters(model: nn.Module, vector: np.ndarray) -> None:
 
 
 def outputs(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    """The model's outputs for ``x``, without a graph."""
     with no_grad():
         return model(Tensor(x)).data
 

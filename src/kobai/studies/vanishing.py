@@ -139,6 +139,7 @@ CLAIM = (
 
 @register("vanishing-gradients", title="Vanishing gradients", source="003", claim=CLAIM)
 def study(ctx: Context) -> None:
+    """Gradients layer by layer across depth, activation, initialisation and batch norm."""
     from kobai.data import load_mnist_subset
 
     x, y = load_mnist_subset("train")
@@ -150,7 +151,7 @@ def study(ctx: Context) -> None:
     by_depth = ratio_against_depth(ctx, probe, depths)
     _setup(ctx, n)
     _headlines(ctx, records)
-    _findings(ctx, records, by_depth)
+    _findings(ctx, records)
     _derivative_figure(ctx, depths, by_depth)
     _gradient_figures(ctx, [r for r in records if r["depth"] == max(DEPTHS)])
     _histogram_figure(ctx, x[:1000])
@@ -199,7 +200,7 @@ def _find(records: list[dict[str, Any]], depth: int, act: str, init: str, bn: bo
     raise KeyError((depth, act, init, bn))
 
 
-def _findings(ctx: Context, records: list[dict[str, Any]], by_depth: dict[str, list]) -> None:
+def _findings(ctx: Context, records: list[dict[str, Any]]) -> None:
     deep = max(DEPTHS)
     xavier = _find(records, deep, "sigmoid", "xavier", False)["ratio_init"]
     ctx.finding(

@@ -21,11 +21,17 @@ from kobai.train.checkpoint import (
     save_checkpoint,
     set_generator_states,
 )
+from kobai.train.evaluation import evaluate, pair_of_arrays, predict
 from kobai.train.history import History
 from kobai.train.numerical import numerical_gradients
-from kobai.validation import check_int
+from kobai.train.options import (
+    FitOptions,
+    Scheduler,
+    batch_size_of,
+    needs_metric,
+    scheduler_interval,
+)
 
-GRADIENTS = ("backprop", "numerical")
 CHECKPOINT = "checkpoint.npz"
 
 
@@ -46,24 +52,6 @@ class FitState:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def batch_size_of(batch_size: int | str | None, n: int) -> int | None:
-    """Validate the batching mode: ``None``/``"full"`` (full batch), 1 (stochastic), N."""
-    if batch_size is None or batch_size == "full":
-        return None
-    return min(check_int("batch_size", batch_size, low=1), n)
-
-
-def _arrays(data: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise TypeError(f"{name} must be a pair (X, y) of arrays, got {type(data).__name__}")
-    x, y = (np.asarray(getattr(a, "data", a)) for a in data)
-    if len(x) != len(y):
-        raise ValueError(f"{name}: X and y have different lengths, {len(x)} and {len(y)}")
-    if len(x) == 0:
-        raise ValueError(f"{name} is empty")
-    return x, y
-
-
 def _lr(optimizer: Any) -> float:
     return float(optimizer.param_groups[0]["lr"])
 
@@ -78,48 +66,33 @@ def _layer_grad_norms(model: Any) -> dict[str, float]:
     return squares
 
 
-def predict(model: Any, x: np.ndarray, *, batch_size: int = 1024) -> np.ndarray:
-    """The model's outputs for ``x`` in eval mode, without a graph, in batches.
-
-    Returns
-    -------
-    ndarray of shape (n_samples, ...) — the raw outputs (logits for classifiers).
-    """
-    was_training = getattr(model, "training", False)
-    model.eval()
-    try:
-        with no_grad():
-            outs = [model(Tensor(x[i : i + batch_size])).data for i in range(0, len(x), batch_size)]
-    finally:
-        model.train(was_training)
-    return np.concatenate(outs) if outs else np.empty((0,))
-
-
-def evaluate(
-    model: Any,
-    data: tuple[Any, Any],
-    loss: Callable[..., Any],
-    *,
-    task: str | None = None,
-    batch_size: int = 1024,
-) -> dict[str, float]:
-    """Loss and metrics of ``model`` on ``data = (X, y)`` in eval mode, without a graph."""
-    x, y = _arrays(data, "data")
-    output = predict(model, x, batch_size=batch_size)
-    with no_grad():
-        value = float(loss(Tensor(output), y).item())
-    return {"loss": value, **M.compute(task or M.infer_task(y), output, y)}
-
-
 class _Run:
     """One call of :func:`fit`: the state, the steps and the bookkeeping around them."""
 
-    def __init__(self, model: Any, loss: Any, optimizer: Any, scheduler: Any, opts: dict) -> None:
-        self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
-        self.opts = opts
-        self.rng: np.random.Generator = opts["rng"]
-        self.state = FitState(model, optimizer, History(), run_dir=opts["run_dir"])
-        self.callbacks: list[Callback] = list(opts["callbacks"])
+    def __init__(
+        self,
+        model: Any,
+        loss: Any,
+        optimizer: Any,
+        scheduler: Scheduler | None,
+        opts: FitOptions,
+        task: str,
+    ) -> None:
+        self.model, self.loss, self.optimizer = model, loss, optimizer
+        # Any: checkpoints also call state_dict/load_state_dict, beyond the Scheduler protocol.
+        self.scheduler: Any = scheduler
+        self.opts, self.task = opts, task
+        self.interval = scheduler_interval(scheduler, opts.scheduler_interval)
+        self.needs_metric = needs_metric(scheduler)
+        self.rng: np.random.Generator = as_rng(opts.rng)
+        run_dir = Path(opts.run_dir) if opts.run_dir is not None else None
+        if run_dir is not None and scheduler is not None and not hasattr(scheduler, "state_dict"):
+            raise TypeError(
+                f"a run with a run_dir checkpoints its scheduler, but "
+                f"{type(scheduler).__name__} has no state_dict()"
+            )
+        self.state = FitState(model, optimizer, History(), run_dir=run_dir)
+        self.callbacks: list[Callback] = list(opts.callbacks)
         self.reference_loss: float | None = None
         self.clock = 0.0
 
@@ -161,7 +134,7 @@ class _Run:
         if run_dir is None:
             return
         save_checkpoint(run_dir / CHECKPOINT, self.snapshot())
-        if self.opts["save_every_epoch"]:
+        if self.opts.save_every_epoch:
             save_checkpoint(
                 run_dir / "checkpoints" / f"epoch_{self.state.epoch:04d}.npz",
                 {"epoch": self.state.epoch, "model": self.model.state_dict()},
@@ -173,13 +146,13 @@ class _Run:
     def step(self, xb: np.ndarray, yb: np.ndarray, where: str) -> tuple[float, np.ndarray]:
         self.model.train()
         self.optimizer.zero_grad()
-        if self.opts["gradient"] == "backprop":
+        if self.opts.gradient == "backprop":
             output = self.model(Tensor(xb))
             value = self.loss(output, yb)
             value.backward()
             loss_value, out = float(value.data), output.data
         else:
-            loss_value = numerical_gradients(self.model, self.loss, xb, yb, h=self.opts["h"])
+            loss_value = numerical_gradients(self.model, self.loss, xb, yb, h=self.opts.numerical_h)
             with no_grad():
                 out = self.model(Tensor(xb)).data
         self.check_divergence(loss_value, where)
@@ -189,7 +162,7 @@ class _Run:
     def check_divergence(self, value: float, where: str) -> None:
         if self.reference_loss is None:
             self.reference_loss = value
-        factor = self.opts["divergence_factor"]
+        factor = self.opts.divergence_factor
         exploded = (
             factor is not None
             and math.isfinite(value)
@@ -215,7 +188,7 @@ class _Run:
         start = time.perf_counter()
         total, count, steps = 0.0, 0, 0
         norms: dict[str, float] = {}
-        running = M.RunningMetrics(self.opts["task"]) if self.opts["train_metrics"] else None
+        running = M.RunningMetrics(self.task) if self.opts.train_metrics else None
         for step, (xb, yb) in enumerate(loader, start=1):
             loss_value, output = self.step(xb, yb, f"epoch {epoch} step {step}")
             if running is not None:
@@ -223,15 +196,15 @@ class _Run:
             total += loss_value * len(xb)
             count += len(xb)
             steps += 1
-            if self.opts["track_grad_norms"]:
+            if self.opts.track_grad_norms:
                 for layer, sq in _layer_grad_norms(self.model).items():
                     norms[layer] = norms.get(layer, 0.0) + math.sqrt(sq)
-            if self.opts["log_steps"]:
+            if self.opts.log_steps:
                 self.state.history.append_step(
                     {"epoch": epoch, "step": step, "loss": loss_value, "lr": _lr(self.optimizer)}
                 )
-            if self.scheduler is not None and self.opts["scheduler_interval"] == "step":
-                self.scheduler.step()
+            if self.interval == "step":
+                self.step_scheduler(loss_value)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(epoch=epoch, loss=f"{loss_value:.4f}", refresh=False)
@@ -240,7 +213,8 @@ class _Run:
         row["time"], row["wall_time"] = time.perf_counter() - start, self.clock
         self.state.history.append_epoch(row)
         self.state.epoch = epoch
-        self.step_scheduler(row)
+        if self.interval == "epoch":
+            self.step_scheduler(row.get("val_loss", row["train_loss"]))
         for callback in self.callbacks:
             callback.on_epoch_end(self.state, row)
         self.save()
@@ -249,11 +223,10 @@ class _Run:
         self, epoch: int, train_loss: float, running: Any, norms: dict, steps: int, val: Any
     ) -> dict[str, Any]:
         row: dict[str, Any] = {"epoch": epoch, "train_loss": train_loss}
-        task = self.opts["task"]
         if running is not None:
             row.update({f"train_{k}": v for k, v in running.result().items()})
         if val is not None:
-            scores = evaluate(self.model, val, self.loss, task=task)
+            scores = evaluate(self.model, val, self.loss, task=self.task)
             row.update({f"val_{k}": v for k, v in scores.items()})
         row["lr"] = _lr(self.optimizer)
         if norms:
@@ -262,11 +235,11 @@ class _Run:
             row.update({f"grad_norm/{layer}": v for layer, v in per_layer.items()})
         return row
 
-    def step_scheduler(self, row: dict[str, Any]) -> None:
-        if self.scheduler is None or self.opts["scheduler_interval"] != "epoch":
+    def step_scheduler(self, metric: float) -> None:
+        if self.scheduler is None:
             return
-        if type(self.scheduler).__name__ == "ReduceLROnPlateau":
-            self.scheduler.step(row.get("val_loss", row["train_loss"]))
+        if self.needs_metric:
+            self.scheduler.step(metric)
         else:
             self.scheduler.step()
 
@@ -278,7 +251,7 @@ def fit(
     loss: Callable[..., Any],
     optimizer: Any,
     val: tuple[Any, Any] | None = None,
-    scheduler: Any = None,
+    scheduler: Scheduler | None = None,
     batch_size: int | str | None = 32,
     epochs: int = 10,
     callbacks: Iterable[Callback] = (),
@@ -288,7 +261,7 @@ def fit(
     run_dir: str | Path | None = None,
     resume: bool = False,
     save_every_epoch: bool = False,
-    scheduler_interval: str = "epoch",
+    scheduler_interval: str | None = None,
     log_steps: bool = False,
     track_grad_norms: bool = True,
     train_metrics: bool = True,
@@ -319,8 +292,10 @@ def fit(
     val : (X, y), optional
         Evaluated after every epoch, in eval mode.
     scheduler : LRScheduler, optional
-        Stepped after every epoch (``scheduler_interval="step"``: after every update);
-        ``ReduceLROnPlateau`` receives the validation loss (the training loss without ``val``).
+        Any object with ``step()`` (see :class:`~kobai.train.options.Scheduler`). Stepped after
+        every epoch, or after every update when its ``interval`` is ``"step"``; one whose
+        ``needs_metric`` is true (``ReduceLROnPlateau``) receives the validation loss (the
+        training loss without ``val``).
     batch_size : int, "full" or None, default 32
     epochs : int, default 10
         Total number of epochs (a resumed run continues up to this number).
@@ -339,6 +314,10 @@ def fit(
     resume : bool, default False
         Continue from ``run_dir/checkpoint.npz`` if it exists: the run ends with the same
         parameters, bit for bit, as one never interrupted.
+    save_every_epoch : bool, default False
+        Also keep the parameters of the start and of every epoch (``checkpoints/``).
+    scheduler_interval : {"epoch", "step"}, optional
+        Overrides the scheduler's own ``interval``.
     log_steps : bool, default False
         Also record every step's loss and learning rate (``History.steps``).
     track_grad_norms : bool, default True
@@ -348,6 +327,8 @@ def fit(
     divergence_factor : float or None, default 1e4
         Stop when the loss exceeds this multiple of the first step's loss (None: only NaN/inf
         stop the run). Raises :class:`TrainingDiverged`; the last good checkpoint stays.
+    numerical_h : float, default 1e-4
+        Step of the central differences with ``gradient="numerical"``.
     progress : bool, optional
         Show a progress bar (default: only when standard error is a terminal).
 
@@ -355,25 +336,17 @@ def fit(
     -------
     History
     """
-    x, y = _arrays(train, "train")
-    val_arrays = _arrays(val, "val") if val is not None else None
-    if gradient not in GRADIENTS:
-        raise ValueError(f"gradient must be one of {', '.join(GRADIENTS)}, got {gradient!r}")
-    if scheduler_interval not in ("epoch", "step"):
-        raise ValueError(
-            f"scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}"
-        )
-    epochs = check_int("epochs", epochs, low=0)
+    x, y = pair_of_arrays(train, "train")
+    val_arrays = pair_of_arrays(val, "val") if val is not None else None
+    opts = FitOptions(
+        batch_size=batch_size, epochs=epochs, callbacks=callbacks, rng=rng, gradient=gradient,
+        task=task, run_dir=run_dir, resume=resume, save_every_epoch=save_every_epoch,
+        scheduler_interval=scheduler_interval, log_steps=log_steps,
+        track_grad_norms=track_grad_norms, train_metrics=train_metrics,
+        divergence_factor=divergence_factor, numerical_h=numerical_h, progress=progress,
+    )  # fmt: skip
     size = batch_size_of(batch_size, len(x))
-    opts = {
-        "rng": as_rng(rng), "gradient": gradient, "h": numerical_h, "log_steps": log_steps,
-        "task": task or M.infer_task(y), "save_every_epoch": save_every_epoch,
-        "scheduler_interval": scheduler_interval, "track_grad_norms": track_grad_norms,
-        "divergence_factor": divergence_factor, "callbacks": callbacks,
-        "run_dir": Path(run_dir) if run_dir is not None else None,
-        "train_metrics": train_metrics,
-    }  # fmt: skip
-    run = _Run(model, loss, optimizer, scheduler, opts)
+    run = _Run(model, loss, optimizer, scheduler, opts, task or M.infer_task(y))
     if run.state.run_dir is not None:
         run.state.run_dir.mkdir(parents=True, exist_ok=True)
         if resume and (run.state.run_dir / CHECKPOINT).exists():

@@ -43,9 +43,11 @@ class History:
         self.stop_reason: str | None = None
 
     def append_epoch(self, row: dict[str, Any]) -> None:
+        """Record one epoch's row (a copy of ``row``)."""
         self.epochs.append(dict(row))
 
     def append_step(self, row: dict[str, Any]) -> None:
+        """Record one step's row (a copy of ``row``)."""
         self.steps.append(dict(row))
 
     def __getitem__(self, key: str) -> list[Any]:
@@ -68,9 +70,11 @@ class History:
         return dict(self.epochs[-1]) if self.epochs else {}
 
     def state_dict(self) -> dict[str, Any]:
+        """The epoch and step rows, for a checkpoint."""
         return {"epochs": [dict(r) for r in self.epochs], "steps": [dict(r) for r in self.steps]}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore the rows saved by :meth:`state_dict`."""
         self.epochs = [dict(r) for r in state["epochs"]]
         self.steps = [dict(r) for r in state["steps"]]
 

@@ -70,6 +70,7 @@ class RunningMetrics:
         self.sums = np.zeros(3)  # squared error, target, squared target
 
     def update(self, output: np.ndarray, target: np.ndarray) -> None:
+        """Add a batch: ``output`` of shape (batch, ...) and its ``target``."""
         n = len(output)
         self.count += n
         if self.task == "classification":
@@ -82,6 +83,7 @@ class RunningMetrics:
         self.sums += [((out - t) ** 2).sum(0), t.sum(0), (t * t).sum(0)]
 
     def result(self) -> dict[str, float]:
+        """The metrics of everything added so far (empty before the first batch)."""
         if self.count == 0:
             return {}
         if self.task == "classification":

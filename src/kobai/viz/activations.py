@@ -29,11 +29,19 @@ _NOTES = {
     "elu": "smooth, saturates at −α",
     "gelu": "x Φ(x)",
     "softplus": "smooth ReLU, f′ = sigmoid",
+    "silu": "x σ(x), dips below 0 (swish)",
+    "mish": "x tanh(softplus(x)), smooth",
+    "selu": "scaled ELU, self-normalising",
+    "hardtanh": "clamp to [−1, 1], f′ = 0 outside",
+    "relu6": "ReLU capped at 6",
+    "log_sigmoid": "log σ(x) = −softplus(−x)",
+    "softsign": "x / (1 + |x|), slow saturation",
     "softmax": "of (x, 0): first output = sigmoid(x)",
     "log_softmax": "of (x, 0): first output",
     "identity": "no non-linearity",
 }
 _PEAKS = {"sigmoid": 0.25, "tanh": 1.0}
+_RANGES = {"relu6": (-3.0, 9.0)}  # where the default range would hide the shape
 
 
 def activation_names() -> list[str]:
@@ -74,6 +82,7 @@ def plot_activations(
     names : list of str, optional
         Activations to draw (default: :func:`activation_names`).
     x_range : (float, float), default (-5, 5)
+        The x axis of every panel (ReLU6's shows (-3, 9), to include its cap).
 
     Returns
     -------
@@ -87,7 +96,7 @@ def plot_activations(
     fig, axes = plt.subplots(rows, cols, figsize=(4.1 * cols, 3.1 * rows), squeeze=False)
     flat = axes.ravel()
     for ax, name in zip(flat, chosen, strict=False):
-        _panel(ax, name, x)
+        _panel(ax, name, np.linspace(*_RANGES[name], 801) if name in _RANGES else x)
     _compare_derivatives(flat[len(chosen)], x)
     for ax in flat[len(chosen) + 1 :]:
         ax.set_visible(False)

@@ -95,6 +95,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def make_data(settings: NetworkSettings, rng: np.random.Generator) -> tuple[Any, Any]:
+    """The 2-D data set of ``settings`` (moons, circles, spiral or xor), drawn with ``rng``."""
     from kobai import data
 
     makers = {
@@ -143,11 +144,13 @@ class Trainer:
     def start_epoch(self) -> None:
         # The loader draws the epoch's permutation from the run's generator on its first
         # batch; keeping the generator's state from before that draw lets a snapshot replay it.
+        """Begin an epoch: remember the generator's state (for replay) and reshuffle the batches."""
         self.epoch_rng = copy.deepcopy(self.rng.bit_generator.state)
         self.position = 0
         self.batches = iter(self.loader)
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The next mini-batch ``(X, y)``, starting a new epoch when this one is used up."""
         if self.position == len(self.loader):
             self.epoch += 1
             self.start_epoch()
@@ -224,14 +227,17 @@ class Trainer:
         return loss
 
     def stop(self, what: str) -> None:
+        """Mark the run as diverged because of ``what``, with a hint about the learning rate."""
         lr = self.settings.optimizer.hyper.get("lr")
         hint = f"; the learning rate {lr:g} is probably too large" if lr is not None else ""
         self.stopped = f"diverged at step {self.step + 1}: {what}{hint}"
 
     def parameters_finite(self) -> bool:
+        """Whether every parameter is free of inf and NaN."""
         return all(bool(np.isfinite(p.data).all()) for p in self.model.parameters())
 
     def outputs(self, points: np.ndarray) -> np.ndarray:
+        """Class probabilities of shape (n_points, classes) at ``points`` of shape (n_points, 2)."""
         from kobai.train import predict
 
         with np.errstate(all="ignore"):
@@ -256,6 +262,7 @@ class Trainer:
         return base64.b64encode(codes.tobytes()).decode("ascii")
 
     def accuracy(self) -> float:
+        """The fraction of training samples classified correctly."""
         return float((self.outputs(self.X).argmax(axis=1) == self.y).mean())
 
     def frame(self, losses: list[float]) -> dict[str, Any]:
@@ -319,6 +326,7 @@ class TrainerCache:
         self.lock = threading.Lock()
 
     def take(self, settings: NetworkSettings, step: int) -> Trainer | None:
+        """Take out the trainer of ``settings`` wound to ``step``, or None (then train afresh)."""
         with self.lock:
             trainer = self.items.pop(settings.key(), None)
         if trainer is not None and (trainer.step == step or trainer.rewind(step)):
@@ -326,6 +334,7 @@ class TrainerCache:
         return None
 
     def put(self, trainer: Trainer) -> None:
+        """Give a trainer back, dropping the least recently used beyond ``size``."""
         with self.lock:
             self.items[trainer.settings.key()] = trainer
             self.items.move_to_end(trainer.settings.key())

@@ -59,6 +59,7 @@ class OptimizerSpec:
 
 
 def format_value(value: Any) -> str:
+    """A hyper-parameter as URLs write it: ``1``/``0`` (flags), ``a/b`` (pairs), or a number."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, tuple):
@@ -67,6 +68,7 @@ def format_value(value: Any) -> str:
 
 
 def registered() -> list[str]:
+    """The names of every optimizer the registry knows."""
     from kobai import optim
 
     return list(optim.available())

@@ -147,6 +147,7 @@ class Query:
             )
 
     def text(self, name: str, default: str | None = None) -> str:
+        """The first value of ``name``; ``default`` when absent (None: ``name`` is required)."""
         items = self.values.get(name)
         if not items:
             if default is None:
@@ -155,23 +156,30 @@ class Query:
         return items[0]
 
     def all(self, name: str) -> list[str]:
+        """Every value given for ``name``, in order."""
         return list(self.values.get(name, []))
 
     def has(self, name: str) -> bool:
+        """Whether ``name`` was given."""
         return name in self.values
 
     def number(self, name: str, default: float, low: float, high: float) -> float:
+        """``name`` as a float in ``[low, high]`` (``default`` when absent)."""
         return parse_number(name, self.text(name, repr(default)), low, high)
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
+        """``name`` as an int in ``[low, high]`` (``default`` when absent)."""
         return parse_int(name, self.text(name, str(default)), low, high)
 
     def bounded(self, name: str, default: int, limit: str) -> int:
+        """``name`` as an int within the range ``LIMITS[limit]``."""
         low, high = LIMITS[limit]
         return self.integer(name, default, low, high)
 
     def choice(self, name: str, default: str, choices: Sequence[str]) -> str:
+        """``name`` as one of ``choices`` (``default`` when absent)."""
         return parse_choice(name, self.text(name, default), choices)
 
     def flag(self, name: str, default: bool) -> bool:
+        """``name`` as a bool (``1``/``0``, ``true``/``false``; ``default`` when absent)."""
         return parse_bool(name, self.text(name, "1" if default else "0"))

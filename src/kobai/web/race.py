@@ -36,6 +36,7 @@ class RaceSettings:
 
     @classmethod
     def from_query(cls, q: Query) -> RaceSettings:
+        """The race a URL asks for (``opt`` may repeat; default the usual optimizers), checked."""
         surface = SurfaceSettings.from_query(q)
         specs = parse_specs(q.all("opt"), "") if q.all("opt") else None
         if specs is None:
@@ -53,6 +54,7 @@ class RaceSettings:
         return cls(surface, tuple(specs), start, steps)
 
     def key(self) -> tuple[Any, ...]:
+        """A hashable key of the race, for the cache of results."""
         return (self.surface, tuple(s.text() for s in self.optimizers), self.start, self.steps)
 
 

@@ -49,6 +49,7 @@ class Stream:
     max_seconds: float = 1200.0
 
     def close(self) -> None:
+        """Close the event generator (its ``finally`` gives a network trainer back to the cache)."""
         close = getattr(self.events, "close", None)
         if close is not None:
             close()
@@ -112,11 +113,13 @@ def _meta() -> dict[str, Any]:
 
 
 def meta(q: Query) -> dict[str, Any]:
+    """``/api/meta``: the page's lists of functions, optimizers, colours and limits."""
     q.check_known(())
     return _meta()
 
 
 def surface(q: Query) -> dict[str, Any]:
+    """``/api/surface``: a loss surface sampled on a ``grid`` x ``grid`` lattice."""
     q.check_known((*SURFACE_PARAMS, "grid"))
     return _surface(SurfaceSettings.from_query(q), q.bounded("grid", 150, "grid"))
 
@@ -128,11 +131,13 @@ def _surface(settings: SurfaceSettings, n: int) -> dict[str, Any]:
 
 
 def descend(q: Query) -> dict[str, Any]:
+    """``/api/descend``: every optimizer's full path on the surface."""
     q.check_known(RACE_PARAMS)
     return run_race(RaceSettings.from_query(q))
 
 
 def descend_stream(q: Query) -> Stream:
+    """``/api/descend/stream``: the race's paths as server-sent events, frame by frame."""
     q.check_known((*RACE_PARAMS, *STREAM_PARAMS))
     settings = RaceSettings.from_query(q)
     first, last = check_window(q, settings.steps)
@@ -149,6 +154,7 @@ CACHE = net.TrainerCache()
 
 
 def network_stream(q: Query) -> Stream:
+    """``/api/network/stream``: a network training live, a frame of decision regions per event."""
     q.check_known((*net.NETWORK_PARAMS, *STREAM_PARAMS, "history"))
     settings = net.NetworkSettings.from_query(q)
     most = LIMITS["network_steps"]
@@ -185,6 +191,7 @@ def _network_events(
 
 
 def python_code(q: Query) -> Text:
+    """``/api/python``: the kobai script that reproduces the current view."""
     from kobai.web.pycode import network_code, race_code
 
     view = q.choice("view", "race", ("race", "network"))

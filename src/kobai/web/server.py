@@ -86,6 +86,7 @@ class PlaygroundServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
+        """The address to open in a browser, ``http://host:port/``."""
         host, port = str(self.server_address[0]), int(self.server_address[1])
         shown = primary_address() if host in ("", "0.0.0.0", "::") else host
         shown = f"[{shown}]" if ":" in shown else shown
@@ -167,18 +168,22 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
 
     # -- entry points ---------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        """Answer a GET request."""
         self.respond(head=False)
 
     def do_HEAD(self) -> None:  # noqa: N802
+        """Answer a HEAD request (headers only)."""
         self.respond(head=True)
 
     def not_allowed(self) -> None:
+        """Answer 405 to any method but GET and HEAD."""
         self.send_json(405, {"error": f"method {self.command} not allowed"}, {"Allow": "GET, HEAD"})
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = not_allowed  # noqa: N815
 
     # -- routing --------------------------------------------------------------------------
     def respond(self, *, head: bool) -> None:
+        """Route the request; a bad request gets 400, an error 500, a closed client nothing."""
         self.head_only = head
         try:
             self.route()
@@ -194,6 +199,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
                 self.close_connection = True
 
     def route(self) -> None:
+        """Send a static asset, or the answer of the API endpoint the path names (404 otherwise)."""
         if len(self.path) > LIMITS["url_length"]:
             self.send_json(414, {"error": f"URL longer than {LIMITS['url_length']} characters"})
             return
@@ -218,6 +224,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.send_json(200, result)
 
     def host_allowed(self) -> bool:
+        """Whether the Host header names a loopback address (any host when served beyond it)."""
         allowed = self.server.allowed_hosts
         if _host_name(self.headers.get("Host", "")) not in allowed:
             return False
@@ -234,18 +241,21 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
 
     # -- answers --------------------------------------------------------------------------
     def send_asset(self, body: bytes, content_type: str, etag: str) -> None:
+        """Send a static file, or 304 when the page's copy (``etag``) is current."""
         if self.headers.get("If-None-Match") == etag:
             self.send_body(304, content_type, b"", {"ETag": etag})
             return
         self.send_body(200, content_type, body, {"ETag": etag, "Cache-Control": "no-cache"})
 
     def send_json(self, status: int, payload: Any, extra: dict[str, str] | None = None) -> None:
+        """Send ``payload`` as compact JSON with ``status``."""
         body = json.dumps(payload, allow_nan=False, separators=(",", ":")).encode("utf-8")
         self.send_body(status, "application/json", body, extra)
 
     def send_body(
         self, status: int, content_type: str, body: bytes, extra: dict[str, str] | None = None
     ) -> None:
+        """Send ``body`` with the status, type, security headers and ``extra`` headers."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -261,6 +271,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_stream(self, stream: Stream) -> None:
+        """Send server-sent events (503 when too many streams are live)."""
         if not self.server.streams.acquire(blocking=False):
             stream.close()
             self.send_json(503, {"error": "too many live streams, try again"}, {"Retry-After": "1"})
@@ -281,6 +292,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.server.streams.release()
 
     def write_events(self, stream: Stream) -> None:
+        """Write the stream's events, paced to its ``fps``, until it ends or times out."""
         interval = 1.0 / stream.fps if stream.fps > 0 else 0.0
         deadline = time.monotonic() + stream.max_seconds
         next_at = time.monotonic()

@@ -45,6 +45,7 @@ class NeuronSettings:
 
     @classmethod
     def from_query(cls, q: Query) -> NeuronSettings:
+        """The single-neuron surface a URL asks for, checked."""
         return cls(
             activation=q.choice("activation", "sigmoid", NEURON_ACTIVATIONS),
             samples=q.integer("samples", 100, 10, 200),
@@ -65,6 +66,7 @@ class SurfaceSettings:
 
     @classmethod
     def from_query(cls, q: Query) -> SurfaceSettings:
+        """The loss surface a URL asks for (a named function or a custom expression), checked."""
         # Every parameter is checked on every request, whichever surface it belongs to: a bad
         # value is an error even where it would not be used.
         name = q.choice("surface", "rosenbrock", surface_names())

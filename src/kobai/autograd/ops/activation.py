@@ -27,6 +27,8 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class Sigmoid(Function):
+    """Element-wise :math:`\\sigma(a) = 1 / (1 + e^{-a})`; gradient :math:`\\sigma(1 - \\sigma)`."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = stable_sigmoid(a)
         return self.out
@@ -40,6 +42,8 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
+    """Element-wise :math:`\\tanh a`; gradient :math:`1 - \\tanh^2 a`."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.tanh(a)
         return self.out
@@ -53,6 +57,8 @@ class Tanh(Function):
 
 
 class ReLU(Function):
+    """Element-wise :math:`\\max(a, 0)`; gradient 1 where the output is positive, else 0."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.maximum(a, 0)
         return self.out
@@ -66,6 +72,8 @@ class ReLU(Function):
 
 
 class LeakyReLU(Function):
+    """``a`` where positive, ``negative_slope * a`` elsewhere (gradient 1 or the slope)."""
+
     def __init__(self, negative_slope: float) -> None:
         self.slope = negative_slope
 
@@ -93,6 +101,8 @@ class Softplus(Function):
 
 
 class Softmax(Function):
+    """Softmax along ``axis``; gradient :math:`s \\odot (g - \\sum g \\odot s)`."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -107,6 +117,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    """Log-softmax along ``axis`` (max-shifted); gradient :math:`g - e^{y} \\sum g`."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 

@@ -12,6 +12,8 @@ from kobai.validation import check_real
 
 
 class Add(Function):
+    """``a + b`` (broadcasting); the gradient passes to both inputs unchanged."""
+
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a + b
 
@@ -20,6 +22,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    """``a - b`` (broadcasting); gradients ``g`` and ``-g``."""
+
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a - b
 
@@ -28,6 +32,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """``a * b`` (broadcasting); gradients ``g * b`` and ``g * a``."""
+
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.a, self.b = a, b
         return a * b
@@ -39,6 +45,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """``a / b`` (broadcasting); gradients ``g / b`` and ``-g a / b^2``."""
+
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         self.b = b
         self.out = a / b
@@ -51,6 +59,8 @@ class Div(Function):
 
 
 class Neg(Function):
+    """``-a``; gradient ``-g``."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         return -a
 
@@ -98,6 +108,8 @@ class PowScalar(Function):
 
 
 class Exp(Function):
+    """Element-wise :math:`e^a`; the gradient reuses the output."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.exp(a)
         return self.out
@@ -107,6 +119,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    """Element-wise natural logarithm; gradient ``g / a``."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.a = a
         return np.log(a)
@@ -116,6 +130,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    """Element-wise square root; gradient :math:`g / (2 \\sqrt a)`."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.out = np.sqrt(a)
         return self.out
@@ -125,6 +141,8 @@ class Sqrt(Function):
 
 
 class Abs(Function):
+    """Element-wise absolute value; gradient ``g * sign(a)`` (0 at 0)."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         self.a = a
         return np.abs(a)

@@ -48,6 +48,8 @@ class _Reduction(Function):
 
 
 class Sum(_Reduction):
+    """Sum over axes; the gradient is broadcast back to the input's shape."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         return np.sum(a, axis=self._setup(a), keepdims=self.keepdims)
 
@@ -56,6 +58,8 @@ class Sum(_Reduction):
 
 
 class Mean(_Reduction):
+    """Mean over axes; the gradient is broadcast back and divided by the count."""
+
     def forward(self, a: np.ndarray) -> np.ndarray:
         axes = self._setup(a)
         self.count = int(np.prod([a.shape[i] for i in self.axes])) if a.ndim else 1

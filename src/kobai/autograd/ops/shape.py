@@ -12,6 +12,8 @@ from kobai.validation import is_integer
 
 
 class Reshape(Function):
+    """A new shape for the same data; the gradient is reshaped back."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.new_shape = shape
 
@@ -30,6 +32,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute the axes (None: reverse them); the gradient is permuted back."""
+
     def __init__(self, axes: tuple[int, ...] | None) -> None:
         self.axes = axes
 
@@ -45,6 +49,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    """Broadcast to a shape; the engine sums the gradient over the broadcast axes."""
+
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.target = shape
 
@@ -59,6 +65,8 @@ class BroadcastTo(Function):
 
 
 class ExpandDims(Function):
+    """Insert an axis of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -73,6 +81,8 @@ class ExpandDims(Function):
 
 
 class Squeeze(Function):
+    """Remove axes of size 1; the gradient is reshaped back."""
+
     def __init__(self, axis: int | tuple[int, ...] | None) -> None:
         self.axis = axis
 
@@ -121,6 +131,8 @@ class GetItem(Function):
 
 
 class Concatenate(Function):
+    """Join arrays along an existing axis; the gradient is split at the same places."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
@@ -138,6 +150,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """Join arrays along a new axis; the gradient is unstacked along it."""
+
     def __init__(self, axis: int) -> None:
         self.axis = axis
 
