@@ -23,6 +23,19 @@ def test_gradcheck_exit_code_1_on_a_failure(capsys: pytest.CaptureFixture[str]) 
     assert "FAIL" in capsys.readouterr().out
 
 
+def test_gradcheck_order_2_checks_second_derivatives(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gradcheck", "--order", "2", "--filter", "tanh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("second derivatives:") and "tanh" in out and "FAIL" not in out
+    assert main(["gradcheck", "--order", "2", "--filter", "CrossEntropyLoss[index,mean]"]) == 0
+    assert main(["gradcheck", "--order", "3", "--filter", "log_softmax"]) == 0
+    assert "third derivatives:" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["gradcheck", "--order", "4"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 4" in capsys.readouterr().err
+
+
 def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gradcheck", "--filter", "no-such-op"]) == 2
     err = capsys.readouterr().err

@@ -1,7 +1,7 @@
 """Every differentiable op as a lowercase function: ``import kobai.functional as F``.
 
-Re-exports :mod:`kobai.autograd.functional`.
+Re-exports :mod:`kobai.autograd.ops`.
 """
 
-from kobai.autograd.functional import *  # noqa: F403
-from kobai.autograd.functional import __all__  # noqa: F401
+from kobai.autograd.ops import *  # noqa: F403
+from kobai.autograd.ops import __all__  # noqa: F401

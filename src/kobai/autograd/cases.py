@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.registry import GradCase, normal, positive, register
 
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kobai.autograd import grad_mode
-
-# tensor.py imports the ops, which import this module: take the tensor module from
-# sys.modules (it is attached as a package attribute only once it has finished loading, and
-# the package's ``tensor`` name is the factory function, not the module).
-_tensor: Any = importlib.import_module("kobai.autograd.tensor")
-
-if TYPE_CHECKING:
-    from kobai.autograd.tensor import Tensor
+from kobai.autograd.engine import FREED_GRAPH
+from kobai.autograd.tensor import Tensor, as_tensors
 
 
 class Function:
@@ -28,6 +21,11 @@ class Function:
     needs none). Gradients may have the broadcast shape of the output: the engine sums them
     back to each input's shape. ``backward`` must never modify ``grad`` in place, and must not
     return the same new array for two inputs.
+
+    ``backward_graph(grad)`` is the same derivative written with kobai ops on tensors (the
+    inputs are ``self.inputs``), used only when ``create_graph=True`` asks for a gradient that
+    can itself be differentiated; ``backward`` stays the fast NumPy path of every training
+    step. An op without ``backward_graph`` raises a clear error under ``create_graph``.
 
     Calling the instance on tensors, arrays or scalars runs ``forward`` and, when gradients are
     enabled and an input requires them, records the node in the graph.
@@ -49,16 +47,29 @@ class Function:
         def backward(self, grad):
             raise NotImplementedError(f"{type(self).__name__} does not define backward")
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        """The input gradients as tensors built from ops (differentiable again)."""
+        raise NotImplementedError(
+            f"{self.name} has no differentiable backward (backward_graph), so create_graph=True "
+            f"cannot differentiate through it; use create_graph=False or an op that has one"
+        )
+
     def __call__(self, *inputs: Any) -> Tensor:
-        tensors = _tensor.as_tensors(inputs)
+        tensors = as_tensors(inputs)
         out = self.forward(*[t.data for t in tensors])
         if grad_mode.state.enabled:
             needs_grad = tuple([t.requires_grad for t in tensors])
             if True in needs_grad:
                 self.inputs = tensors
                 self.needs_grad = needs_grad
-                return _tensor.Tensor._from_op(out, self)
-        return _tensor.Tensor._from_op(out, None)
+                return Tensor._from_op(out, self)
+        return Tensor._from_op(out, None)
+
+    def saved(self) -> tuple[Tensor, ...]:
+        """The input tensors, which ``backward_graph`` differentiates through."""
+        if self.inputs is None:
+            raise RuntimeError(FREED_GRAPH)
+        return self.inputs
 
     @property
     def name(self) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd.grad_mode import no_grad
+from kobai.autograd.grad_mode import enable_grad, no_grad
+from kobai.autograd.gradients import grad
+from kobai.autograd.ops import concatenate
 from kobai.autograd.tensor import Tensor
 from kobai.validation import check_real
 
@@ -15,7 +17,8 @@ METHODS = ("forward", "backward", "central")
 
 
 class GradcheckError(RuntimeError):
-    """Raised by :func:`gradcheck` when backpropagation and finite differences disagree."""
+    """Raised by :func:`gradcheck` (and :func:`gradgradcheck`) when backpropagation and finite
+    differences disagree."""
 
 
 def _scalar(value: Any) -> float:
@@ -241,3 +244,93 @@ def compare_case(
         max_rel = max(max_rel, error / scale if scale > 0 else error)
         ok = ok and bool(np.allclose(analytical, numerical, rtol=rtol, atol=atol))
     return max_abs, max_rel, ok
+
+
+def first_derivative(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    rng: np.random.Generator | int,
+    grad_outputs: Any = None,
+) -> tuple[Callable[..., Tensor], list[Any]]:
+    """The vector-Jacobian product of ``fn`` as a function to gradient-check, and its inputs.
+
+    Returns ``vjp`` and ``inputs + [v]``: ``vjp(*inputs, v)`` is the gradient of ``fn``'s output
+    with respect to every differentiable input, with ``v`` (``grad_outputs`` if given, else
+    standard normal drawn from ``rng``, of the output's shape) as ``grad_outputs``, computed
+    with ``create_graph=True`` and flattened into one vector. Its backward pass is ``fn``'s
+    second derivative.
+    """
+    prepared = _prepare(inputs)
+    wrt = [i for i, x in enumerate(prepared) if isinstance(x, Tensor) and x.requires_grad]
+    with enable_grad():
+        shape = _as_output(fn(*prepared)).shape
+    if grad_outputs is None:
+        direction = np.random.default_rng(rng).standard_normal(shape)
+    else:
+        direction = np.array(getattr(grad_outputs, "data", grad_outputs), dtype=np.float64)
+        if direction.shape != shape:
+            raise ValueError(
+                f"grad_outputs must have the output's shape {shape}, got {direction.shape}"
+            )
+    v = Tensor(direction, requires_grad=True)
+    count = len(prepared)
+
+    def vjp(*args: Any) -> Tensor:
+        xs, direction = args[:count], args[count]
+        with enable_grad():
+            y = _as_output(fn(*xs))
+            grads = grad(y, [xs[i] for i in wrt], direction, create_graph=True, allow_unused=True)
+        parts = [
+            g.reshape(-1) if g is not None else Tensor(np.zeros(xs[i].data.size))
+            for g, i in zip(grads, wrt, strict=True)
+        ]
+        return concatenate(parts) if len(parts) > 1 else parts[0]
+
+    return vjp, [*prepared, v]
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    *inputs: Any,
+    grad_outputs: Any = None,
+    rng: np.random.Generator | int = 0,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Check ``fn``'s second derivatives against finite differences of its first derivatives.
+
+    As ``torch.autograd.gradgradcheck``: with random ``grad_outputs`` :math:`v` (from ``rng``),
+    the vector-Jacobian product :math:`g(x, v) = J_f(x)^\top v` is computed with
+    ``create_graph=True``, and :func:`gradcheck` compares the Jacobian of :math:`g` with
+    respect to :math:`x` and :math:`v` obtained by backpropagating through that graph (second
+    derivatives of ``fn``) with central differences of :math:`g` (first derivatives only).
+    Inputs are converted to float64.
+
+    Parameters
+    ----------
+    fn : callable
+        Takes the inputs (as float64 tensors) and returns a Tensor of any shape.
+    *inputs : Tensor, ndarray or number
+    grad_outputs : array_like or Tensor, optional
+        :math:`v`, of the output's shape (default: standard normal from ``rng``).
+    rng : np.random.Generator or int, default 0
+        Generator (or seed) of the random ``grad_outputs``.
+    eps, atol, rtol, raise_exception
+        As in :func:`gradcheck`.
+
+    Returns
+    -------
+    bool
+        True when every second derivative agrees.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import kobai as kb
+    >>> kb.gradgradcheck(lambda x: (x**3).sum(), np.array([0.5, -1.0]))
+    True
+    """
+    vjp, extended = first_derivative(fn, inputs, rng, grad_outputs)
+    return gradcheck(vjp, *extended, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

@@ -1,16 +1,22 @@
-"""The Tensor: an ndarray that remembers how it was computed."""
+"""The Tensor: an ndarray that remembers how it was computed.
+
+This module is the bottom of autograd: it imports no op. The ops (``kobai.autograd.ops``) build
+on it, and attach the arithmetic operators and methods to :class:`Tensor` when they load, as
+DeZero's ``setup_variable`` does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kobai.autograd import engine
-from kobai.autograd import functional as F
-from kobai.autograd.function import Function
+from kobai.autograd import backprop, engine
 from kobai.backend import DEFAULT_DTYPE, as_dtype, is_floating
+
+if TYPE_CHECKING:
+    from kobai.autograd.function import Function
 
 ArrayLike = Any
 
@@ -105,7 +111,8 @@ class Tensor:
     __array_ufunc__ = None
 
     data: np.ndarray
-    grad: np.ndarray | None
+    # An ndarray; a Tensor (carrying its own graph) after backward(create_graph=True).
+    grad: Any
     requires_grad: bool
     _ctx: Function | None
 
@@ -155,36 +162,57 @@ class Tensor:
         elif not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
 
-    def backward(self, grad: ArrayLike = None, retain_graph: bool = False) -> None:
+    def backward(
+        self,
+        gradient: ArrayLike = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires it.
+
+        The gradients are added to each leaf's ``.grad``.
 
         Parameters
         ----------
-        grad : array_like, optional
+        gradient : array_like or Tensor, optional
             d(objective)/d(self), of the tensor's shape. May be omitted for a single-element
             tensor (it is then 1).
-        retain_graph : bool, default False
+        retain_graph : bool, optional
             Keep the graph (and the values it saved) so that ``backward`` can run again.
+            Defaults to ``create_graph``.
+        create_graph : bool, default False
+            Record the backward pass itself as a graph of ops, so that the gradients can be
+            differentiated again: each ``.grad`` is then a :class:`Tensor` (with its own
+            ``grad_fn``) instead of an ndarray.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() called on a tensor that does not require grad: no input of it has "
                 "requires_grad=True (or it was computed under no_grad())"
             )
-        if grad is None:
+        retain = create_graph if retain_graph is None else bool(retain_graph)
+        if create_graph:
+            backprop.check_recording("backward")
+            graph_seed = seed_tensor(self, gradient, "gradient")
+            backprop.backpropagate(
+                [self], [graph_seed], None, retain_graph=retain, create_graph=True
+            )
+            return
+        if gradient is None:
             if self.data.size != 1:
                 raise RuntimeError(
-                    f"backward() on a non-scalar tensor of shape {self.shape} needs a grad "
+                    f"backward() on a non-scalar tensor of shape {self.shape} needs a gradient "
                     "argument of the same shape (or call .sum().backward())"
                 )
             seed = np.ones_like(self.data)
         else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+            data = gradient.data if isinstance(gradient, Tensor) else gradient
+            seed = np.array(data, dtype=self.dtype)
             if seed.shape != self.shape:
                 raise ValueError(
-                    f"grad must have the tensor's shape {self.shape}, got shape {seed.shape}"
+                    f"gradient must have the tensor's shape {self.shape}, got shape {seed.shape}"
                 )
-        engine.run_backward(self, seed, retain_graph)
+        engine.run_backward(self, seed, retain)
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's data, cut from the graph."""
@@ -269,55 +297,6 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    # -- operators ------------------------------------------------------------------------
-    def __add__(self, other: ArrayLike) -> Tensor:
-        return F.add(self, other)
-
-    def __radd__(self, other: ArrayLike) -> Tensor:
-        return F.add(other, self)
-
-    def __sub__(self, other: ArrayLike) -> Tensor:
-        return F.sub(self, other)
-
-    def __rsub__(self, other: ArrayLike) -> Tensor:
-        return F.sub(other, self)
-
-    def __mul__(self, other: ArrayLike) -> Tensor:
-        return F.mul(self, other)
-
-    def __rmul__(self, other: ArrayLike) -> Tensor:
-        return F.mul(other, self)
-
-    def __truediv__(self, other: ArrayLike) -> Tensor:
-        return F.div(self, other)
-
-    def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return F.div(other, self)
-
-    def __neg__(self) -> Tensor:
-        return F.neg(self)
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __pow__(self, exponent: ArrayLike) -> Tensor:
-        return F.pow(self, exponent)
-
-    def __rpow__(self, base: ArrayLike) -> Tensor:
-        return F.pow(base, self)
-
-    def __matmul__(self, other: ArrayLike) -> Tensor:
-        return F.matmul(self, other)
-
-    def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return F.matmul(other, self)
-
-    def __abs__(self) -> Tensor:
-        return F.abs(self)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return F.getitem(self, index)
-
     # Comparisons give boolean tensors outside the graph, element by element (as in PyTorch);
     # tensors stay hashable by identity.
     def _compare(self, other: ArrayLike, op: Any) -> Tensor:
@@ -344,138 +323,87 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    # -- methods mirroring kobai.functional -----------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (None: all axes), keeping reduced axes as size 1 if ``keepdims``."""
-        return F.sum(self, axis, keepdims)
+    if TYPE_CHECKING:
+        # Arithmetic, reductions and shape methods: attached by kobai.autograd.ops.methods once
+        # the ops have loaded (the ops make tensors, so this module cannot import them).
+        def __add__(self, other: ArrayLike) -> Tensor: ...
+        def __radd__(self, other: ArrayLike) -> Tensor: ...
+        def __sub__(self, other: ArrayLike) -> Tensor: ...
+        def __rsub__(self, other: ArrayLike) -> Tensor: ...
+        def __mul__(self, other: ArrayLike) -> Tensor: ...
+        def __rmul__(self, other: ArrayLike) -> Tensor: ...
+        def __truediv__(self, other: ArrayLike) -> Tensor: ...
+        def __rtruediv__(self, other: ArrayLike) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __pos__(self) -> Tensor: ...
+        def __pow__(self, exponent: ArrayLike) -> Tensor: ...
+        def __rpow__(self, base: ArrayLike) -> Tensor: ...
+        def __matmul__(self, other: ArrayLike) -> Tensor: ...
+        def __rmatmul__(self, other: ArrayLike) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def max(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def min(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor: ...
+        def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor: ...
+        def exp(self) -> Tensor: ...
+        def log(self) -> Tensor: ...
+        def sqrt(self) -> Tensor: ...
+        def abs(self) -> Tensor: ...
+        def sigmoid(self) -> Tensor: ...
+        def tanh(self) -> Tensor: ...
+        def relu(self) -> Tensor: ...
+        def softmax(self, axis: int = -1) -> Tensor: ...
+        def log_softmax(self, axis: int = -1) -> Tensor: ...
+        def clip(self, min: ArrayLike = None, max: ArrayLike = None) -> Tensor: ...  # noqa: A002
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis`` (None: all axes); see :meth:`sum` for ``keepdims``."""
-        return F.mean(self, axis, keepdims)
+        clamp = clip
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis``; the gradient is shared equally between tied maxima."""
-        return F.max(self, axis, keepdims)
+        def maximum(self, other: ArrayLike) -> Tensor: ...
+        def minimum(self, other: ArrayLike) -> Tensor: ...
+        def pow(self, exponent: ArrayLike) -> Tensor: ...
+        def matmul(self, other: ArrayLike) -> Tensor: ...
+        def reshape(self, *shape: Any) -> Tensor: ...
+        def flatten(self, start_axis: int = 0) -> Tensor: ...
+        def transpose(self, *axes: Any) -> Tensor: ...
+        def permute(self, *axes: Any) -> Tensor: ...
+        @property
+        def T(self) -> Tensor: ...  # noqa: N802 - NumPy's name
+        def broadcast_to(self, shape: Sequence[int]) -> Tensor: ...
+        def expand_dims(self, axis: int) -> Tensor: ...
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis``; the gradient is shared equally between tied minima."""
-        return F.min(self, axis, keepdims)
+        unsqueeze = expand_dims
 
-    def var(self, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Variance over ``axis`` with ``ddof`` delta degrees of freedom.
+        def squeeze(self, axis: Any = None) -> Tensor: ...
+        def astype(self, dtype: Any) -> Tensor: ...
+        def float(self) -> Tensor: ...
+        def double(self) -> Tensor: ...
 
-        .. math:: \\operatorname{var}(x) = \\frac{1}{n - \\text{ddof}} \\sum_i (x_i - \\bar x)^2
-        """
-        return F.var(self, axis, keepdims, ddof=ddof)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """``log(sum(exp(x)))`` over ``axis``, computed stably (the maximum is subtracted first)."""
-        return F.logsumexp(self, axis, keepdims)
+def seed_tensor(output: Tensor, gradient: Any, name: str) -> Tensor:
+    """d(objective)/d(output) as a tensor of the output's shape and dtype (ones for a scalar).
 
-    def exp(self) -> Tensor:
-        """Elementwise :math:`e^x`."""
-        return F.exp(self)
-
-    def log(self) -> Tensor:
-        """Elementwise natural logarithm."""
-        return F.log(self)
-
-    def sqrt(self) -> Tensor:
-        """Elementwise square root."""
-        return F.sqrt(self)
-
-    def abs(self) -> Tensor:
-        """Elementwise absolute value (gradient 0 at 0)."""
-        return F.abs(self)
-
-    def sigmoid(self) -> Tensor:
-        """Elementwise :math:`\\sigma(x) = 1 / (1 + e^{-x})`."""
-        return F.sigmoid(self)
-
-    def tanh(self) -> Tensor:
-        """Elementwise hyperbolic tangent."""
-        return F.tanh(self)
-
-    def relu(self) -> Tensor:
-        """Elementwise :math:`\\max(x, 0)`."""
-        return F.relu(self)
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        """Softmax along ``axis`` (default the last): :math:`e^{x_i} / \\sum_j e^{x_j}`."""
-        return F.softmax(self, axis)
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """Logarithm of :meth:`softmax` along ``axis``, computed stably."""
-        return F.log_softmax(self, axis)
-
-    def clip(self, min: ArrayLike = None, max: ArrayLike = None) -> Tensor:  # noqa: A002
-        """Clip to ``[min, max]`` (None: no bound on that side); alias ``clamp``."""
-        return F.clip(self, min, max)
-
-    clamp = clip
-
-    def maximum(self, other: ArrayLike) -> Tensor:
-        """Elementwise maximum with ``other`` (broadcast)."""
-        return F.maximum(self, other)
-
-    def minimum(self, other: ArrayLike) -> Tensor:
-        """Elementwise minimum with ``other`` (broadcast)."""
-        return F.minimum(self, other)
-
-    def pow(self, exponent: ArrayLike) -> Tensor:
-        """Elementwise ``self ** exponent``."""
-        return F.pow(self, exponent)
-
-    def matmul(self, other: ArrayLike) -> Tensor:
-        """Matrix product ``self @ other`` (NumPy's ``matmul`` rules for batches)."""
-        return F.matmul(self, other)
-
-    def reshape(self, *shape: Any) -> Tensor:
-        """The data in a new shape: ``reshape(2, 3)`` or ``reshape((2, 3))``; -1 is inferred."""
-        return F.reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def flatten(self, start_axis: int = 0) -> Tensor:
-        """Merge axes ``start_axis`` and after into one."""
-        return F.reshape(self, self.shape[:start_axis] + (-1,))
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (none given: reverse them), as ``np.transpose``."""
-        return F.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-
-    def permute(self, *axes: Any) -> Tensor:
-        """Permute the axes into the given order, as ``torch.permute``."""
-        return F.transpose(self, axes[0] if len(axes) == 1 else axes)
-
-    @property
-    def T(self) -> Tensor:  # noqa: N802 - NumPy's name
-        """The tensor with its axes reversed."""
-        return F.transpose(self, None)
-
-    def broadcast_to(self, shape: Sequence[int]) -> Tensor:
-        """Broadcast to ``shape``; the gradient is summed back over the broadcast axes."""
-        return F.broadcast_to(self, shape)
-
-    def expand_dims(self, axis: int) -> Tensor:
-        """Insert an axis of size 1 at ``axis``; alias ``unsqueeze``."""
-        return F.expand_dims(self, axis)
-
-    unsqueeze = expand_dims
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        """Remove axes of size 1 (``axis``: only that one)."""
-        return F.squeeze(self, axis)
-
-    def astype(self, dtype: Any) -> Tensor:
-        """A copy cast to ``dtype``; the gradient is cast back."""
-        return F.cast(self, dtype)
-
-    def float(self) -> Tensor:
-        """A copy cast to float32."""
-        return F.cast(self, np.float32)
-
-    def double(self) -> Tensor:
-        """A copy cast to float64."""
-        return F.cast(self, np.float64)
+    A tensor given as ``gradient`` is used as it is, so its own graph is kept (the double-vjp
+    trick differentiates with respect to it).
+    """
+    if gradient is None:
+        if output.data.size != 1:
+            raise RuntimeError(
+                f"the output of shape {output.shape} is not a scalar: give {name} of that shape "
+                "(d objective / d output), or reduce the output first (e.g. .sum())"
+            )
+        return Tensor._from_op(np.ones_like(output.data), None)
+    if isinstance(gradient, Tensor):
+        seed = gradient
+    else:
+        seed = Tensor._from_op(np.array(gradient, dtype=output.dtype), None)
+    if seed.shape != output.shape:
+        raise ValueError(
+            f"{name} must have the output's shape {output.shape}, got shape {seed.shape}"
+        )
+    return seed
 
 
 def tensor(data: ArrayLike, dtype: Any = None, requires_grad: bool = False) -> Tensor:

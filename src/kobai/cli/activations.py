@@ -21,6 +21,13 @@ def add_parser(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--only", metavar="A,B,...", help="draw only these activations")
+    p.add_argument(
+        "--order",
+        type=int,
+        metavar="N",
+        help="instead, draw each activation with its derivatives up to order N, computed by "
+        "repeated kobai.grad (file activations_order<N>)",
+    )
     p.add_argument("--out", default="figures", help="folder for the figure (figures)")
     add_formats(p)
 
@@ -31,6 +38,15 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.formats)
     names = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
-    for path in plot_activations(Path(args.out) / "activations", names=names, formats=formats):
+    if args.order is not None:
+        if not 1 <= args.order <= 8:
+            raise ValueError(f"--order must be between 1 and 8, got {args.order}")
+        from kobai.viz.derivatives import plot_activation_derivatives
+
+        out = Path(args.out) / f"activations_order{args.order}"
+        paths = plot_activation_derivatives(out, order=args.order, names=names, formats=formats)
+    else:
+        paths = plot_activations(Path(args.out) / "activations", names=names, formats=formats)
+    for path in paths:
         print(f"wrote {path}")
     return 0

@@ -1,4 +1,9 @@
-"""``kobai gradcheck``: every op, layer and loss checked against numerical gradients."""
+"""``kobai gradcheck``: every op, layer and loss checked against numerical gradients.
+
+``--order 2`` checks second derivatives instead (``kobai.gradgradcheck``): the backward pass
+recorded with ``create_graph=True`` is differentiated again and compared with finite
+differences of the first derivatives; ``--order 3`` goes one level further.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd import registry
-from kobai.autograd.numerical import compare_case
+from kobai.autograd.numerical import compare_case, first_derivative
 
 
 def add_parser(subparsers: Any) -> None:
@@ -20,6 +25,8 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Compare the gradient of every registered op, layer and loss computed by "
             "backpropagation with central finite differences, in float64, and print a table. "
+            "With --order 2 (3), compare second (third) derivatives, through "
+            "create_graph=True, with finite differences of the derivatives one order lower. "
             "Exit code 1 if any check fails."
         ),
     )
@@ -29,15 +36,26 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--eps", type=float, default=1e-6, help="finite-difference step (1e-6)")
     p.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (1e-5)")
     p.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance (1e-3)")
+    p.add_argument(
+        "--order",
+        type=int,
+        choices=(1, 2, 3),
+        default=1,
+        help="1: gradients (default); 2: second derivatives, as torch's gradgradcheck; 3: third",
+    )
     p.add_argument("--failures-only", action="store_true", help="print only failing rows")
 
 
 def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, float, str]:
     """Largest absolute and relative error of one case, and why it failed ("" if it passed)."""
-    inputs = registry.case_inputs(case, np.random.default_rng(args.seed))
+    rng = np.random.default_rng(args.seed)
+    inputs = registry.case_inputs(case, rng)
     try:
+        fn = case.fn
+        for _ in range(args.order - 1):  # a vector-Jacobian product: its gradient is one order up
+            fn, inputs = first_derivative(fn, inputs, rng)
         max_abs, max_rel, ok = compare_case(
-            case.fn, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol
+            fn, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol
         )
     except Exception as exc:  # a crashing case is a failing row, not a crashed command
         return float("nan"), float("nan"), f"{type(exc).__name__}: {exc}".splitlines()[0]
@@ -54,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if not cases:
         raise ValueError(f"no gradient-check case matches --filter {args.filter!r}")
     width = max(len(c.name) for c in cases)
+    if args.order > 1:
+        label = {2: "second", 3: "third"}[args.order]
+        print(f"{label} derivatives: backprop through create_graph=True vs finite differences")
     print(f"{'case':<{width}}  {'kind':<5}  {'max abs err':>11}  {'max rel err':>11}  result")
     failed, start = 0, time.perf_counter()
     for case in cases:

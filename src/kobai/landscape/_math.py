@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 
@@ -27,6 +27,9 @@ class Sin(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * np.cos(self.a),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * Cos()(self.saved()[0]),)
+
 
 class Cos(Function):
     def forward(self, a: np.ndarray) -> np.ndarray:
@@ -35,6 +38,9 @@ class Cos(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (-grad * np.sin(self.a),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (-grad * Sin()(self.saved()[0]),)
 
 
 class Tan(Function):
@@ -45,6 +51,10 @@ class Tan(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * (1 + self.out * self.out),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        t = Tan()(self.saved()[0])
+        return (grad * (1 + t * t),)
+
 
 class Arctan(Function):
     def forward(self, a: np.ndarray) -> np.ndarray:
@@ -53,6 +63,10 @@ class Arctan(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad / (1 + self.a * self.a),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        return (grad / (1 + a * a),)
 
 
 def _unary(tensor_fn: Callable[[Any], Any], numpy_fn: Callable[[Any], Any]) -> Callable[[Any], Any]:

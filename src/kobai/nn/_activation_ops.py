@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.validation import check_real
@@ -54,6 +55,7 @@ _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TANH_K = math.sqrt(2.0 / math.pi)
 _TANH_C = 0.044715
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 def _polyval(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
@@ -105,6 +107,30 @@ def gelu_derivative(x: np.ndarray, approximate: str) -> np.ndarray:
     return cdf + x * np.exp(-0.5 * x * x) * _INV_SQRT_2PI
 
 
+class Erf(Function):
+    """The error function as an op: d erf(x) / dx = 2 / sqrt(pi) * exp(-x**2)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return erf(x)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * (_TWO_OVER_SQRT_PI * np.exp(-self.x * self.x)),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved()
+        return (grad * (_TWO_OVER_SQRT_PI * F.exp(-x * x)),)
+
+
+def gelu_derivative_graph(x: Tensor, approximate: str) -> Tensor:
+    """:func:`gelu_derivative` with ops (differentiable again)."""
+    if approximate == "tanh":
+        t = F.tanh(_TANH_K * (x + _TANH_C * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_K * (1 + 3 * _TANH_C * x * x)
+    cdf = 0.5 * (1 + Erf()(x * _SQRT_HALF))
+    return cdf + x * F.exp(-0.5 * x * x) * _INV_SQRT_2PI
+
+
 class GELU(Function):
     def __init__(self, approximate: str) -> None:
         self.approximate = approximate
@@ -115,6 +141,9 @@ class GELU(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * gelu_derivative(self.x, self.approximate),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * gelu_derivative_graph(self.saved()[0], self.approximate),)
 
 
 def elu_value(x: np.ndarray, alpha: float) -> np.ndarray:
@@ -138,6 +167,12 @@ class ELU(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * elu_derivative(self.x, self.alpha),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (x,) = self.saved()
+        positive = self.x > 0
+        # exp of the negative part only: the other branch is thrown away (no overflow).
+        return (F.where(positive, grad, grad * self.alpha * F.exp(F.where(positive, 0.0, x))),)
 
 
 def channel_shape(x_ndim: int, num: int) -> tuple[int, ...]:
@@ -167,6 +202,19 @@ class PReLU(Function):
                 ga = contribution.sum().reshape(1)
             else:
                 ga = contribution.sum(axis=(0, *range(2, contribution.ndim)))
+        return gx, ga
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, a = self.saved()
+        gx = ga = None
+        if self.needs_grad[0]:
+            gx = F.where(self.positive, grad, F.reshape(a, self.a.shape) * grad)
+        if self.needs_grad[1]:
+            contribution = F.where(self.positive, 0.0, grad * x)
+            if self.a.size == 1:
+                ga = F.reshape(F.sum(contribution), (1,))
+            else:
+                ga = F.sum(contribution, (0, *range(2, contribution.ndim)))
         return gx, ga
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.ops.activation import stable_sigmoid
 from kobai.autograd.tensor import Tensor
@@ -65,6 +66,18 @@ class BinaryCrossEntropy(Function):
         if self.reduction == "mean":
             g = g / g.dtype.type(self.p.size)
         return g
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        p, t = self.saved()
+        up = grad * self.weight if self.weight is not None else grad
+        if self.reduction == "mean":
+            up = up / p.data.size
+        gp = gt = None
+        if self.needs_grad[0]:
+            gp = (p - t) / F.maximum((1 - p) * p, _EPSILON) * up
+        if self.needs_grad[1]:
+            gt = (F.log(1 - p) - F.log(p)) * up  # -logit(p), unclamped as in backward
+        return gp, gt
 
 
 def binary_cross_entropy(
@@ -143,6 +156,25 @@ class BinaryCrossEntropyWithLogits(Function):
                 (self.pos_weight - 1) * self.softplus - self.x
             )  # fmt: skip
             gt = gt * up
+        return gx, gt
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        x, t = self.saved()
+        up = grad / x.data.size if self.reduction == "mean" else grad
+        if self.weight is not None:
+            up = up * self.weight
+        gx = gt = None
+        if self.needs_grad[0]:
+            if self.pos_weight is None:
+                gx = (F.sigmoid(x) - t) * up
+            else:
+                log_weight = 1 + (self.pos_weight - 1) * t
+                gx = ((1 - t) - log_weight * F.sigmoid(-x)) * up
+        if self.needs_grad[1]:
+            if self.pos_weight is None:
+                gt = -x * up
+            else:
+                gt = ((self.pos_weight - 1) * F.softplus(-x) - x) * up
         return gx, gt
 
 

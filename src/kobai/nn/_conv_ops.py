@@ -15,6 +15,7 @@ import numpy as np
 
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
+from kobai.nn._conv_grad_ops import conv2d_backward_graph, conv_transpose2d_backward_graph
 from kobai.nn._im2col import (
     Pads,
     Pair,
@@ -199,6 +200,9 @@ class Conv2dFunction(Function):
             gb = g2.reshape(g * og, -1).sum(axis=1)
         return (gx, gw, gb)[: len(self.needs_grad)]
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return conv2d_backward_graph(self, grad)
+
 
 class ConvTranspose2dFunction(Function):
     """Transposed 2-D convolution, as ``torch.nn.functional.conv_transpose2d``.
@@ -280,6 +284,9 @@ class ConvTranspose2dFunction(Function):
         if len(self.needs_grad) > 2 and self.needs_grad[2]:
             gb = grad.sum(axis=(0, 2, 3))
         return (gx, gw, gb)[: len(self.needs_grad)]
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        return conv_transpose2d_backward_graph(self, grad)
 
 
 # -- functions ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.nn._reduction import (
@@ -198,6 +199,39 @@ class CrossEntropy(Function):
                 g[ignored] = 0
         return (_unrows(g, self.shape),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (logits,) = self.saved()
+        z = rows_graph(logits)
+        if self.hard:
+            t = self.targets
+            q = np.zeros(z.shape, dtype=z.dtype)
+            q[t.rows, t.index] = 1
+        else:
+            q = self.q
+        up = grad / self.divisor if self.reduction == "mean" and self.divisor else grad
+        if self.reduction == "none":
+            up = F.reshape(up, (-1, 1))
+        g = (F.softmax(z, axis=1) * q.sum(axis=1, keepdims=True) - q) * up
+        return (unrows_graph(g, self.shape),)
+
+
+def rows_graph(x: Tensor) -> Tensor:
+    """:func:`_rows` with ops."""
+    if x.ndim == 1:
+        return F.reshape(x, (1, -1))
+    if x.ndim == 2:
+        return x
+    axes = (0, *range(2, x.ndim), 1)
+    return F.reshape(F.transpose(x, axes), (-1, x.shape[1]))
+
+
+def unrows_graph(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """:func:`_unrows` with ops."""
+    if len(shape) <= 2:
+        return F.reshape(g, shape)
+    moved = F.reshape(g, (shape[0], *shape[2:], shape[1]))
+    return F.transpose(moved, (0, len(shape) - 1, *range(1, len(shape) - 1)))
+
 
 def cross_entropy(
     input: Any,
@@ -311,6 +345,14 @@ class NLLLoss(Function):
             row[t.ignored] = 0  # PyTorch never writes the gradient of an ignored sample
         g[t.rows, t.index] = row
         return (_unrows(g, self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        up = grad / self.divisor if self.reduction == "mean" else grad
+        t = self.targets
+        picks = np.zeros(self.rows_shape, dtype=self.dtype)
+        picks[t.rows, t.index] = -1 if t.row_weight is None else -t.row_weight
+        g = F.reshape(up, (-1, 1)) * picks if self.reduction == "none" else up * picks
+        return (unrows_graph(g, self.shape),)
 
 
 def nll_loss(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.tensor import Tensor
 from kobai.nn._validation import number, shape_of
 from kobai.validation import is_integer, shown

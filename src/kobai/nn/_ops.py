@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.validation import check_real
@@ -45,6 +46,15 @@ class Linear(Function):
             if len(needs) > 2 and needs[2]:
                 gb = g2.sum(axis=0)
         return (gx, gw, gb) if len(needs) > 2 else (gx, gw)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, w = self.saved()[:2]
+        needs = self.needs_grad
+        gx = F.matmul(grad, w) if needs[0] else None
+        g2 = F.reshape(grad, (-1, grad.shape[-1]))
+        gw = F.matmul(g2.T, F.reshape(x, (-1, x.shape[-1]))) if needs[1] else None
+        gb = F.sum(g2, 0) if len(needs) > 2 and needs[2] else None
+        return (gx, gw, gb)[: len(needs)]
 
 
 def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
@@ -134,6 +144,30 @@ class BatchNorm(Function):
         gbeta = grad.sum(axis=axes) if needs[2] else None
         return gx, ggamma, gbeta
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, gamma, _ = self.saved()
+        axes, shape = self.axes, self.gamma.shape
+        if self.batch_stats:
+            centered = x - F.mean(x, axes, keepdims=True)
+            inv_std = (F.mean(centered * centered, axes, keepdims=True) + self.eps) ** -0.5
+        else:
+            assert self.mean is not None
+            centered = x - self.mean.reshape(shape).astype(x.dtype, copy=False)
+            inv_std = Tensor(self.inv_std)
+        xhat = centered * inv_std
+        gx = None
+        if self.needs_grad[0]:
+            scale = F.reshape(gamma, shape) * inv_std
+            if self.batch_stats:
+                mean_g = F.mean(grad, axes, keepdims=True)
+                mean_gx = F.mean(grad * xhat, axes, keepdims=True)
+                gx = scale * (grad - mean_g - xhat * mean_gx)
+            else:
+                gx = grad * scale
+        ggamma = F.sum(grad * xhat, axes) if self.needs_grad[1] else None
+        gbeta = F.sum(grad, axes) if self.needs_grad[2] else None
+        return gx, ggamma, gbeta
+
 
 def batch_norm(
     x: Any,
@@ -190,6 +224,9 @@ class Dropout(Function):
         return x * self.mask
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * self.mask,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
         return (grad * self.mask,)
 
 

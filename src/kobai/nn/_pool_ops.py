@@ -159,6 +159,15 @@ class MaxPool2dFunction(_Pool):
                 np.copyto(blocks[:, k], g, where=hit)
         return (self._scatter(blocks),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolScatter(snapshot(self))(grad),)
+
+    def gather(self, x: np.ndarray) -> np.ndarray:
+        """Each window's entry at the saved argmax: the pooling with the maxima held fixed."""
+        windows = self._windows(x, 0.0)
+        picked = np.take_along_axis(windows, self.argmax[:, None, :].astype(np.intp), axis=1)
+        return self._output(picked[:, 0])
+
 
 class AvgPool2dFunction(_Pool):
     """Mean over each window, with PyTorch's divisor rules (``count_include_pad``,
@@ -210,6 +219,64 @@ class AvgPool2dFunction(_Pool):
             share[:, None], (c, self.kernel[0] * self.kernel[1], *share.shape[1:])
         )
         return (self._scatter(blocks),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (AvgPoolScatter(snapshot(self))(grad),)
+
+
+def snapshot(op: Function) -> Any:
+    """A detached copy of a pooling op's settings and saved arrays (the op itself is freed
+    after backward; the ops of its derivative keep what they need)."""
+    copy = object.__new__(type(op))
+    copy.__dict__.update(
+        (k, v) for k, v in op.__dict__.items() if k not in ("inputs", "needs_grad", "retained")
+    )
+    return copy
+
+
+class MaxPoolScatter(Function):
+    """Max pooling's backward as an op: each output gradient goes to its window's argmax."""
+
+    def __init__(self, pool: MaxPool2dFunction) -> None:
+        self.pool = pool
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        return self.pool.backward(grad)[0]
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (self.pool.gather(grad),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolGather(self.pool)(grad),)
+
+
+class MaxPoolGather(MaxPoolScatter):
+    """The adjoint of :class:`MaxPoolScatter`: pick each window's entry at the argmax."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return self.pool.gather(x)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return self.pool.backward(grad)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxPoolScatter(self.pool)(grad),)
+
+
+class AvgPoolScatter(Function):
+    """Average pooling's backward as an op; its own derivative is the pooling itself."""
+
+    def __init__(self, pool: AvgPool2dFunction) -> None:
+        self.pool = pool
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        return self.pool.backward(grad)[0]
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (snapshot(self.pool).forward(grad),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (snapshot(self.pool)(grad),)
 
 
 def max_pool2d(

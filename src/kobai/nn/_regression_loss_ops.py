@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.nn._reduction import (
@@ -45,12 +46,26 @@ class _DifferenceLoss(Function):
         gb = -g if self.needs_grad[1] else None
         return (g if self.needs_grad[0] else None), gb
 
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        """``l'(d) * up`` with ops (differentiable again)."""
+        raise NotImplementedError
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        divisor = self.divisor(self.d)
+        up = grad / divisor if self.reduction == "mean" else grad
+        g = self.element_grad_graph(a - b, up)
+        return (g if self.needs_grad[0] else None), (-g if self.needs_grad[1] else None)
+
 
 class MSE(_DifferenceLoss):
     def element_loss(self, d: np.ndarray) -> np.ndarray:
         return np.square(d)
 
     def element_grad(self, d: np.ndarray, up: np.ndarray) -> np.ndarray:
+        return d * (2 * up)
+
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
         return d * (2 * up)
 
 
@@ -67,6 +82,11 @@ class SSE(_DifferenceLoss):
             up = up.reshape(up.shape + (1,) * (d.ndim - 1))
         return d * up
 
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        if self.reduction == "none":
+            up = F.reshape(up, up.shape + (1,) * (d.ndim - 1))
+        return d * up
+
     def divisor(self, d: np.ndarray) -> float:
         return float(d.shape[0])
 
@@ -77,6 +97,9 @@ class L1(_DifferenceLoss):
 
     def element_grad(self, d: np.ndarray, up: np.ndarray) -> np.ndarray:
         return np.sign(d) * up
+
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        return up * np.sign(d.data)
 
 
 class Huber(_DifferenceLoss):
@@ -92,6 +115,9 @@ class Huber(_DifferenceLoss):
     def element_grad(self, d: np.ndarray, up: np.ndarray) -> np.ndarray:
         delta = d.dtype.type(self.delta)
         return np.clip(d, -delta, delta) * up
+
+    def element_grad_graph(self, d: Tensor, up: Tensor) -> Tensor:
+        return F.clip(d, -self.delta, self.delta) * up
 
 
 def _pair(name: str, input: Any, target: Any) -> tuple[Any, Any]:

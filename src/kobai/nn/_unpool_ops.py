@@ -36,6 +36,27 @@ class MaxUnpool2dFunction(Function):
         g = np.take_along_axis(grad.reshape(*planes, -1), flat, axis=-1)
         return (g.reshape(self.shape),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (UnpoolGather(self.indices, self.size, self.shape)(grad),)
+
+
+class UnpoolGather(Function):
+    """Max unpooling's backward as an op (a gather); its own backward is the scatter again."""
+
+    def __init__(self, indices: np.ndarray, size: Pair, shape: tuple[int, ...]) -> None:
+        self.indices, self.size, self.shape = indices, size, shape
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        planes = grad.shape[:-2]
+        flat = self.indices.reshape(*planes, -1)
+        return np.take_along_axis(grad.reshape(*planes, -1), flat, axis=-1).reshape(self.shape)
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (MaxUnpool2dFunction(self.indices, self.size).forward(grad),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (MaxUnpool2dFunction(self.indices, self.size)(grad),)
+
 
 def unpool_size(
     in_size: tuple[int, ...], kernel: Pair, stride: Pair, padding: Pair, output_size: Any

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.ops.activation import stable_sigmoid
 from kobai.autograd.tensor import Tensor
 from kobai.nn._activation_ops import (

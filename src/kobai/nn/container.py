@@ -184,12 +184,15 @@ class ModuleDict(Module):
         return key in self._modules
 
     def keys(self) -> list[str]:
+        """The names of the modules, in insertion order."""
         return list(self._modules)
 
     def items(self) -> list[tuple[str, Module]]:
+        """``(name, module)`` pairs, in insertion order."""
         return [(k, m) for k, m in self._modules.items() if m is not None]
 
     def values(self) -> list[Module]:
+        """The modules, in insertion order."""
         return [m for m in self._modules.values() if m is not None]
 
     def pop(self, key: str) -> Module:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.nn import init

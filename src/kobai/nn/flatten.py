@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd.functional import reshape
+from kobai.autograd.ops import reshape
 from kobai.autograd.tensor import Tensor
 from kobai.nn._validation import shape_of
 from kobai.nn.module import Module

@@ -6,7 +6,7 @@ and ``log_softmax`` take ``dim`` here, as in PyTorch.
 
 from __future__ import annotations
 
-from kobai.autograd.functional import leaky_relu, relu, sigmoid, softplus, tanh
+from kobai.autograd.ops import leaky_relu, relu, sigmoid, softplus, tanh
 from kobai.nn._activation_ops import elu, gelu, prelu
 from kobai.nn._binary_loss_ops import binary_cross_entropy, binary_cross_entropy_with_logits
 from kobai.nn._composed_loss_ops import kl_div, smooth_l1_loss

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import functional as F
+from kobai.autograd import ops as F
 from kobai.autograd.tensor import Tensor
 from kobai.nn._elementwise import values
 from kobai.nn._validation import shape_of

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.ops.arithmetic import where
+from kobai.autograd.ops.reduction import sum
+from kobai.autograd.tensor import Tensor
 from kobai.validation import check_int, check_real
 
 
@@ -40,6 +43,10 @@ class Sigmoid(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = sigmoid(self.saved()[0])
+        return (grad * s * (1 - s),)
+
 
 class Tanh(Function):
     """Element-wise :math:`\\tanh a`; gradient :math:`1 - \\tanh^2 a`."""
@@ -54,6 +61,10 @@ class Tanh(Function):
         np.subtract(1, gx, out=gx)
         gx *= grad
         return (gx,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        t = tanh(self.saved()[0])
+        return (grad * (1 - t * t),)
 
 
 class ReLU(Function):
@@ -70,6 +81,9 @@ class ReLU(Function):
         gx *= grad
         return (gx,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * (self.out > 0),)
+
 
 class LeakyReLU(Function):
     """``a`` where positive, ``negative_slope * a`` elsewhere (gradient 1 or the slope)."""
@@ -83,6 +97,9 @@ class LeakyReLU(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.where(self.positive, grad, grad * self.slope),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (where(self.positive, grad, grad * self.slope),)
 
 
 class Softplus(Function):
@@ -98,6 +115,10 @@ class Softplus(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * np.where(self.linear, 1, stable_sigmoid(self.z)),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        return (where(self.linear, grad, grad * sigmoid(a * self.beta)),)
 
 
 class Softmax(Function):
@@ -115,6 +136,10 @@ class Softmax(Function):
         s = self.out
         return (s * (grad - np.sum(grad * s, axis=self.axis, keepdims=True)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (s * (grad - sum(grad * s, self.axis, keepdims=True)),)
+
 
 class LogSoftmax(Function):
     """Log-softmax along ``axis`` (max-shifted); gradient :math:`g - e^{y} \\sum g`."""
@@ -130,6 +155,10 @@ class LogSoftmax(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         softmax = np.exp(self.out)
         return (grad - softmax * np.sum(grad, axis=self.axis, keepdims=True),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        s = softmax(self.saved()[0], self.axis)
+        return (grad - s * sum(grad, self.axis, keepdims=True),)
 
 
 def _axis(axis: Any) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.tensor import Tensor
 from kobai.backend import as_dtype, is_floating
 from kobai.validation import check_real
 
@@ -20,6 +21,9 @@ class Add(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return grad, grad
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, grad
+
 
 class Sub(Function):
     """``a - b`` (broadcasting); gradients ``g`` and ``-g``."""
@@ -28,6 +32,9 @@ class Sub(Function):
         return a - b
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return grad, (-grad if self.needs_grad[1] else None)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, Tensor | None]:
         return grad, (-grad if self.needs_grad[1] else None)
 
 
@@ -43,6 +50,12 @@ class Mul(Function):
         gb = grad * self.a if self.needs_grad[1] else None
         return ga, gb
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        return (grad * b if self.needs_grad[0] else None), (
+            grad * a if self.needs_grad[1] else None
+        )
+
 
 class Div(Function):
     """``a / b`` (broadcasting); gradients ``g / b`` and ``-g a / b^2``."""
@@ -57,6 +70,12 @@ class Div(Function):
         gb = -ga * self.out if self.needs_grad[1] else None
         return (ga if self.needs_grad[0] else None), gb
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        ga = grad / b
+        gb = -ga * (a / b) if self.needs_grad[1] else None
+        return (ga if self.needs_grad[0] else None), gb
+
 
 class Neg(Function):
     """``-a``; gradient ``-g``."""
@@ -65,6 +84,9 @@ class Neg(Function):
         return -a
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (-grad,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
         return (-grad,)
 
 
@@ -84,6 +106,15 @@ class Pow(Function):
             with np.errstate(divide="ignore", invalid="ignore"):
                 # d/db a**b = a**b log a, taken as 0 at a == 0 (as PyTorch does).
                 gb = grad * np.where(a == 0, 0, self.out * np.log(np.where(a == 0, 1, a)))
+        return ga, gb
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        ga = grad * b * pow(a, b - 1) if self.needs_grad[0] else None
+        gb = None
+        if self.needs_grad[1]:
+            zero = a.data == 0
+            gb = grad * where(zero, 0.0, pow(a, b) * log(where(zero, 1.0, a)))
         return ga, gb
 
 
@@ -106,6 +137,14 @@ class PowScalar(Function):
             return (np.zeros_like(grad),)
         return (grad * (self.p * np.power(self.a, self.p - 1.0)),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        if self.p == 0.0:
+            return (grad * 0.0,)
+        if self.p == 1.0:
+            return (grad,)
+        return (grad * (self.p * pow(a, self.p - 1.0)),)
+
 
 class Exp(Function):
     """Element-wise :math:`e^a`; the gradient reuses the output."""
@@ -116,6 +155,9 @@ class Exp(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * self.out,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * exp(self.saved()[0]),)
 
 
 class Log(Function):
@@ -128,6 +170,9 @@ class Log(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad / self.a,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad / self.saved()[0],)
+
 
 class Sqrt(Function):
     """Element-wise square root; gradient :math:`g / (2 \\sqrt a)`."""
@@ -139,6 +184,9 @@ class Sqrt(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad / (2 * self.out),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad / (2 * sqrt(self.saved()[0])),)
+
 
 class Abs(Function):
     """Element-wise absolute value; gradient ``g * sign(a)`` (0 at 0)."""
@@ -149,6 +197,9 @@ class Abs(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad * np.sign(self.a),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * np.sign(self.a),)  # sign is piecewise constant: no second derivative
 
 
 class Maximum(Function):
@@ -164,6 +215,12 @@ class Maximum(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         share = np.where(self._wins(self.a, self.b), 1.0, np.where(self.a == self.b, 0.5, 0.0))
         share = share.astype(grad.dtype, copy=False)
+        ga = grad * share if self.needs_grad[0] else None
+        gb = grad * (1 - share) if self.needs_grad[1] else None
+        return ga, gb
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        share = np.where(self._wins(self.a, self.b), 1.0, np.where(self.a == self.b, 0.5, 0.0))
         ga = grad * share if self.needs_grad[0] else None
         gb = grad * (1 - share) if self.needs_grad[1] else None
         return ga, gb
@@ -191,6 +248,11 @@ class Where(Function):
         gb = np.where(self.condition, zero, grad) if self.needs_grad[1] else None
         return ga, gb
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        ga = where(self.condition, grad, 0.0) if self.needs_grad[0] else None
+        gb = where(self.condition, 0.0, grad) if self.needs_grad[1] else None
+        return ga, gb
+
 
 class Clip(Function):
     """Clamp to ``[low, high]``; the gradient passes where ``low <= a <= high`` (as PyTorch)."""
@@ -202,13 +264,19 @@ class Clip(Function):
         self.a = a
         return np.clip(a, self.low, self.high)
 
-    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+    def _inside(self) -> np.ndarray:
         inside = np.ones(self.a.shape, dtype=bool)
         if self.low is not None:
             inside &= self.a >= self.low
         if self.high is not None:
             inside &= self.a <= self.high
-        return (grad * inside,)
+        return inside
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad * self._inside(),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad * self._inside(),)
 
 
 class Cast(Function):
@@ -223,6 +291,9 @@ class Cast(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.astype(self.source),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (cast(grad, self.source),)
 
 
 def _check_number(name: str, value: Any) -> float | None:

@@ -8,6 +8,9 @@ import numpy as np
 
 from kobai.autograd.engine import unbroadcast
 from kobai.autograd.function import Function
+from kobai.autograd.ops.reduction import sum_to
+from kobai.autograd.ops.shape import expand_dims, reshape, transpose
+from kobai.autograd.tensor import Tensor
 
 
 def _t(x: np.ndarray) -> np.ndarray:
@@ -47,6 +50,28 @@ class MatMul(Function):
         if self.needs_grad[1]:
             gb = unbroadcast(np.matmul(_t(a2), g), b2.shape).reshape(b.shape)
         return ga, gb
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
+        a, b = self.saved()
+        a2 = reshape(a, (1, -1)) if a.ndim == 1 else a
+        b2 = reshape(b, (-1, 1)) if b.ndim == 1 else b
+        g = grad
+        if b.ndim == 1:
+            g = expand_dims(g, -1)
+        if a.ndim == 1:
+            g = expand_dims(g, -2)
+        ga = gb = None
+        if self.needs_grad[0]:
+            ga = reshape(sum_to(matmul(g, _swap(b2)), a2.shape), a.shape)
+        if self.needs_grad[1]:
+            gb = reshape(sum_to(matmul(_swap(a2), g), b2.shape), b.shape)
+        return ga, gb
+
+
+def _swap(x: Tensor) -> Tensor:
+    """The last two axes swapped."""
+    axes = (*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
+    return transpose(x, axes)
 
 
 def matmul(a: Any, b: Any) -> Any:

@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.ops.arithmetic import exp
+from kobai.autograd.ops.shape import broadcast_to, reshape
+from kobai.autograd.tensor import Tensor
 from kobai.validation import check_bool, check_int, is_integer, shown
 
 Axis = int | tuple[int, ...] | None
@@ -46,6 +49,13 @@ class _Reduction(Function):
         self.axes = normalize_axis(self.axis_arg, a.ndim)
         return self.axes if a.ndim else None
 
+    def _expand_graph(self, grad: Tensor) -> Tensor:
+        """``grad`` with the reduced axes back as size 1 (broadcasts against the input)."""
+        if self.keepdims or not self.axes:
+            return grad
+        kept = tuple(1 if i in self.axes else n for i, n in enumerate(self.shape))
+        return reshape(grad, kept)
+
 
 class Sum(_Reduction):
     """Sum over axes; the gradient is broadcast back to the input's shape."""
@@ -55,6 +65,9 @@ class Sum(_Reduction):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(_expand(grad, self.axes, self.keepdims), self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (broadcast_to(self._expand_graph(grad), self.shape),)
 
 
 class Mean(_Reduction):
@@ -68,6 +81,9 @@ class Mean(_Reduction):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         g = _expand(grad, self.axes, self.keepdims) / self.count
         return (np.broadcast_to(g, self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (broadcast_to(self._expand_graph(grad) / self.count, self.shape),)
 
 
 class Max(_Reduction):
@@ -87,6 +103,11 @@ class Max(_Reduction):
         mask = self.a == self.out
         count = mask.sum(axis=self.axes or None, keepdims=True).astype(grad.dtype)
         return (_expand(grad, self.axes, self.keepdims) * mask / count,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        mask = self.a == self.out  # locally constant: the maximum's position does not move
+        count = mask.sum(axis=self.axes or None, keepdims=True)
+        return (self._expand_graph(grad) * (mask / count),)
 
 
 class Min(Max):
@@ -115,6 +136,11 @@ class Var(_Reduction):
         g = _expand(grad, self.axes, self.keepdims)
         return (g * self.centered * (2.0 / self.denominator),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        centered = a - mean(a, self.axes, keepdims=True) if self.axes else a - a
+        return (self._expand_graph(grad) * centered * (2.0 / self.denominator),)
+
 
 class LogSumExp(_Reduction):
     """``log(sum(exp(a)))`` over axes, computed with the maximum subtracted (no overflow)."""
@@ -131,6 +157,11 @@ class LogSumExp(_Reduction):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (_expand(grad, self.axes, self.keepdims) * self.softmax,)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        (a,) = self.saved()
+        softmax = exp(a - logsumexp(a, self.axes or None, keepdims=True))
+        return (self._expand_graph(grad) * softmax,)
 
 
 def _check_keepdims(keepdims: Any) -> bool:
@@ -165,3 +196,13 @@ def var(a: Any, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0) -> 
 def logsumexp(a: Any, axis: Axis = None, keepdims: bool = False) -> Any:
     """``log(sum(exp(a), axis))``, stable for large ``|a|``."""
     return LogSumExp(axis, _check_keepdims(keepdims))(a)
+
+
+def sum_to(a: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum a tensor of a broadcast shape back to ``shape`` (differentiable ``unbroadcast``)."""
+    extra = a.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and a.shape[extra + i] != 1
+    )
+    out = sum(a, axes, keepdims=True) if axes else a
+    return reshape(out, shape) if out.shape != shape else out

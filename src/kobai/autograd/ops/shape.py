@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.function import Function
+from kobai.autograd.tensor import Tensor
 from kobai.validation import is_integer
 
 
@@ -30,6 +31,9 @@ class Reshape(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
+
 
 class Transpose(Function):
     """Permute the axes (None: reverse them); the gradient is permuted back."""
@@ -47,6 +51,9 @@ class Transpose(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (np.transpose(grad, self.inverse),)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (transpose(grad, self.inverse),)
+
 
 class BroadcastTo(Function):
     """Broadcast to a shape; the engine sums the gradient over the broadcast axes."""
@@ -63,6 +70,9 @@ class BroadcastTo(Function):
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad,)  # the engine sums the broadcast axes back
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (grad,)
+
 
 class ExpandDims(Function):
     """Insert an axis of size 1; the gradient is reshaped back."""
@@ -78,6 +88,9 @@ class ExpandDims(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
 
 
 class Squeeze(Function):
@@ -97,6 +110,9 @@ class Squeeze(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad.reshape(self.shape),)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (reshape(grad, self.shape),)
 
 
 def _is_basic_index(index: Any) -> bool:
@@ -129,6 +145,30 @@ class GetItem(Function):
             np.add.at(out, self.index, grad)
         return (out,)
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (ScatterAdd(self.index, self.basic, self.shape)(grad),)
+
+
+class ScatterAdd(Function):
+    """The adjoint of ``a[index]``: zeros of ``shape`` with ``grad`` added at ``index``."""
+
+    def __init__(self, index: Any, basic: bool, shape: tuple[int, ...]) -> None:
+        self.index, self.basic, self.shape = index, basic, shape
+
+    def forward(self, grad: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.shape, dtype=grad.dtype)
+        if self.basic:
+            out[self.index] = grad
+        else:
+            np.add.at(out, self.index, grad)
+        return out
+
+    def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
+        return (grad[self.index],)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (GetItem(self.index)(grad),)
+
 
 class Concatenate(Function):
     """Join arrays along an existing axis; the gradient is split at the same places."""
@@ -148,6 +188,15 @@ class Concatenate(Function):
         cuts = np.cumsum(self.sizes)[:-1]
         return tuple(np.split(grad, cuts, axis=self.axis))
 
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, ...]:
+        axis = self.axis % grad.ndim
+        bounds = np.cumsum([0, *self.sizes])
+        lead = (slice(None),) * axis
+        return tuple(
+            GetItem((*lead, slice(int(lo), int(hi))))(grad)
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        )
+
 
 class Stack(Function):
     """Join arrays along a new axis; the gradient is unstacked along it."""
@@ -164,6 +213,11 @@ class Stack(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(np.moveaxis(grad, self.axis, 0))
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor, ...]:
+        axis = self.axis % grad.ndim
+        lead = (slice(None),) * axis
+        return tuple(GetItem((*lead, i))(grad) for i in range(grad.shape[axis]))
 
 
 class Pad(Function):
@@ -186,6 +240,9 @@ class Pad(Function):
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (grad[self.crop],)
+
+    def backward_graph(self, grad: Tensor) -> tuple[Tensor]:
+        return (GetItem(self.crop)(grad),)
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
