@@ -96,6 +96,10 @@ GALLERY: dict[str, tuple[list[str], dict[str, str]]] = {
             "studies/local-minima/between_copies.png": "study_local_minima.png",
         },
     ),
+    "edge-of-stability": (
+        ["kobai study edge-of-stability --out studies/edge-of-stability"],
+        {"studies/edge-of-stability/sharpness.png": "edge_of_stability.png"},
+    ),
 }
 
 

@@ -18,6 +18,8 @@ STUDIES = [
     "learning-rate",
     "optimizers",
     "local-minima",
+    "edge-of-stability",
+    "curvature",
 ]
 
 

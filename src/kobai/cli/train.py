@@ -74,6 +74,18 @@ def run(args: argparse.Namespace) -> int:
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet)
 
 
+def sharpness_monitor(config: Any, data: Any) -> Any:
+    """The sharpness callback of ``--track-sharpness``: its own random stream from the seed."""
+    import numpy as np
+
+    from kobai.train import SharpnessMonitor
+    from kobai.train.config import SHARPNESS_SAMPLES
+
+    subset = (data.x_train[:SHARPNESS_SAMPLES], data.y_train[:SHARPNESS_SAMPLES])
+    rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(4)[3])
+    return SharpnessMonitor(config.track_sharpness, data=subset, rng=rng)
+
+
 def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) -> int:
     """Fit ``the_run`` into ``run_dir``, draw its learning curves and print its scores.
 
@@ -101,6 +113,8 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         callbacks.append(EarlyStopping("val_loss", patience=config.early_stopping))
     if config.target_loss is not None:
         callbacks.append(StopAtTarget(config.target_loss, "train_loss"))
+    if config.track_sharpness is not None:
+        callbacks.append(sharpness_monitor(config, data))
     if not quiet:
         print(
             f"kobai train: {config.model} on {data.name} ({len(data.x_train)} train, "

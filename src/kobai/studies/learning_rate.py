@@ -165,6 +165,8 @@ def study(ctx: Context) -> None:
         sweeps[name] = sweep(ctx, name, lrs, train, epochs)
     ctx.log("single neuron")
     cell = neuron_runs(ctx)
+    ctx.log("curvature: 2/lambda_max against the measured divergence")
+    curv = thresholds(ctx, cell, train)
     ctx.page.heading("Setup")
     ctx.page.paragraph(
         f"A network 784 → {HIDDEN} (ReLU) → 10 is trained on {n} MNIST digits for {epochs} "
@@ -177,8 +179,82 @@ def study(ctx: Context) -> None:
     )
     _headlines(ctx, sweeps, cell)
     _findings(ctx, sweeps, cell)
-    _figures(ctx, sweeps, cell)
+    _curvature_numbers(ctx, curv, sweeps)
+    _figures(ctx, sweeps, cell, 2 / curv["network"])
     _tables(ctx, sweeps, cell)
+
+
+def thresholds(ctx: Context, cell: dict[str, Any], train: tuple) -> dict[str, Any]:
+    """The stability bound 2/lambda_max against the largest learning rate from which
+    gradient descent returns to the minimum, on a quadratic (linear least squares) and on
+    the single neuron; and lambda_max of the sweep's network at initialisation."""
+    from kobai.curvature import Hessian
+    from kobai.studies._curvature import (
+        flat_parameters,
+        measured_threshold,
+        neuron_hessian,
+        neuron_minimum,
+    )
+
+    rng = ctx.rng("quadratic")
+    x = rng.standard_normal((100, 2)) * np.array([3.0, 0.5])
+    t = x @ np.array([[1.5], [-2.0]]) + 0.5 + 0.1 * rng.standard_normal((100, 1))
+    model = nn.Linear(2, 1).double()
+    solution = np.linalg.lstsq(np.hstack([x, np.ones((100, 1))]), t, rcond=None)[0][:, 0]
+    model.load_state_dict({"weight": solution[None, :2], "bias": solution[2:]})
+    quadratic = Hessian(model, nn.MSELoss(), (x, t))
+    minimum = neuron_minimum(cell["x"], cell["t"], NEURON_TRUE)
+    network = MLP(784, [HIDDEN], 10, rng=ctx.rng("init"))
+    top = Hessian(network, nn.CrossEntropyLoss(), train).eigenvalues(
+        1, rng=ctx.rng("lanczos"), tol=1e-3
+    )
+    return {
+        "quadratic": measured_threshold(quadratic, flat_parameters(quadratic)),
+        "neuron": measured_threshold(neuron_hessian(cell["x"], cell["t"], *minimum), minimum),
+        "network": float(top.eigenvalues[0]),
+    }
+
+
+def _curvature_numbers(ctx: Context, curv: dict[str, Any], sweeps: dict[str, dict]) -> None:
+    rows = []
+    for name in ("quadratic", "neuron"):
+        c = curv[name]
+        low, high = c["bracket"]
+        inside = "yes" if low <= c["predicted"] <= high else "no"
+        rows.append([name, c["lambda_max"], c["predicted"], low, high, inside])
+        ctx.headline(f"{name}/predicted_lr", f"{name}: 2/λ_max", c["predicted"])
+        ctx.headline(f"{name}/measured_lr", f"{name}: measured largest stable lr", c["measured"])
+    ctx.summary(
+        "predicted against measured divergence threshold of gradient descent",
+        [
+            "problem",
+            "λ_max at the minimum",
+            "2/λ_max",
+            "stable up to",
+            "diverges from",
+            "2/λ_max inside",
+        ],
+        rows,
+    )
+    quad, neu = curv["quadratic"], curv["neuron"]
+    ctx.finding(
+        "The Hessian predicts where gradient descent stops converging: 2/λ_max = "
+        f"{quad['predicted']:.5g} on a quadratic (least squares) against {quad['measured']:.5g} "
+        f"measured by bisection (to 1e-4), and {neu['predicted']:.5g} against "
+        f"{neu['measured']:.5g} on the single neuron started next to its minimum (λ_max by "
+        "Lanczos on exact Hessian-vector products)."
+    )
+    bound = 2 / curv["network"]
+    s = sweeps["sgd"]
+    diverged = [lr for lr, label in zip(s["lrs"], s["labels"], strict=True) if label == "diverged"]
+    first = f"{min(diverged):.3g}" if diverged else "none of the rates"
+    ctx.headline("sgd/curvature_bound", "sgd: 2/λ_max of the network at initialisation", bound)
+    ctx.finding(
+        f"For the network, λ_max of the training loss at initialisation is {curv['network']:.4g}, "
+        f"so 2/λ_max = {bound:.3g} (the dashed line on the SGD sweep); the first SGD rate "
+        f"that diverged was {first}. Mini-batches and the change of curvature during training "
+        "make this a guide, not a law."
+    )
 
 
 def _headlines(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
@@ -247,17 +323,20 @@ def _findings(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> No
     )
 
 
-def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
+def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound: float) -> None:
     from kobai.landscape import neuron
     from kobai.viz.studies import learning_rate_paths, learning_rate_sweep
 
-    fig = learning_rate_sweep(sweeps, title="Final training loss against the learning rate")
+    fig = learning_rate_sweep(
+        sweeps, title="Final training loss against the learning rate", marks={"sgd": bound}
+    )
     ctx.figure(
         fig,
         "sweep",
         "Final training loss after the same number of updates, for each "
         "learning rate; the shaded band is the good range, crosses mark divergence "
-        "(drawn at the initial loss).",
+        "(drawn at the initial loss); the dashed line on the SGD panel is 2/λ_max of the "
+        "loss at initialisation.",
     )
     # The window holds every path, however far a large step throws it, and the true point.
     points = np.concatenate(

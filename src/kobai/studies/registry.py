@@ -16,6 +16,8 @@ MODULES = (
     "kobai.studies.learning_rate",
     "kobai.studies.optimizers",
     "kobai.studies.local_minima",
+    "kobai.studies.edge_of_stability",
+    "kobai.studies.curvature",
 )
 
 _STUDIES: dict[str, Study] = {}

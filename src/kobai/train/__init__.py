@@ -8,6 +8,7 @@ from kobai.train.history import History
 from kobai.train.metrics import accuracy, r2_score, rmse
 from kobai.train.numerical import numerical_gradients
 from kobai.train.options import FitOptions, Scheduler
+from kobai.train.sharpness import SharpnessMonitor
 
 __all__ = [
     "Callback",
@@ -19,6 +20,7 @@ __all__ = [
     "ModelCheckpoint",
     "RunConfig",
     "Scheduler",
+    "SharpnessMonitor",
     "StopAtTarget",
     "TrainingDiverged",
     "accuracy",

@@ -19,6 +19,7 @@ from kobai.train.options import GRADIENTS
 from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
 
 DTYPES = ("float32", "float64")
+SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
 # What a configuration file may hold, key by key (a TOML or JSON value of the wrong type is
 # refused here with the key's name, before anything is built).
 CONSTRAINTS = {
@@ -43,6 +44,7 @@ CONSTRAINTS = {
     "early_stopping": Maybe(Integer(0)),
     "target_loss": Maybe(Real()),
     "save_every_epoch": Boolean(),
+    "track_sharpness": Maybe(Integer(1)),
 }
 
 
@@ -204,6 +206,13 @@ class RunConfig:
     )
     seed: int = option(
         0, section="optimisation", help="random seed ({default}): same seed, same numbers"
+    )
+    track_sharpness: int | None = option(
+        None,
+        section="optimisation",
+        metavar="N",
+        help="every N epochs record the sharpness (top Hessian eigenvalue, on the first "
+        f"{SHARPNESS_SAMPLES:,} training samples) in history.csv and the learning curve",
     )
     save_every_epoch: bool = option(
         False,

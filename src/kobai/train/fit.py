@@ -50,6 +50,7 @@ class FitState:
     run_dir: Path | None = None
     stop_reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    loss: Any = None
 
 
 def _lr(optimizer: Any) -> float:
@@ -91,7 +92,7 @@ class _Run:
                 f"a run with a run_dir checkpoints its scheduler, but "
                 f"{type(scheduler).__name__} has no state_dict()"
             )
-        self.state = FitState(model, optimizer, History(), run_dir=run_dir)
+        self.state = FitState(model, optimizer, History(), run_dir=run_dir, loss=loss)
         self.callbacks: list[Callback] = list(opts.callbacks)
         self.reference_loss: float | None = None
         self.clock = 0.0

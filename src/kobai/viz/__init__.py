@@ -13,6 +13,7 @@ from kobai.viz.autoencoder import (
 )
 from kobai.viz.curves import describe_runs, plot_learning_curves
 from kobai.viz.descent import plot_descent_1d, plot_race, plot_surface
+from kobai.viz.graph import ComputationGraph, graph
 from kobai.viz.landscape import (
     plot_interpolation,
     plot_loss_contour,
@@ -24,9 +25,11 @@ from kobai.viz.neuron import plot_batch_modes, plot_neuron_landscape
 from kobai.viz.style import PALETTE, save_figure
 
 __all__ = [
+    "ComputationGraph",
     "PALETTE",
     "animate_race",
     "describe_runs",
+    "graph",
     "plot_activations",
     "plot_auc_by_class",
     "plot_batch_modes",

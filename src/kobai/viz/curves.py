@@ -52,6 +52,9 @@ def plot_learning_curves(
 ) -> list[Path]:
     """Plot train (solid) and validation (dashed) loss and accuracy against epoch or time.
 
+    A history with a ``sharpness`` column (:class:`~kobai.train.SharpnessMonitor`) adds a
+    third panel: the measured largest Hessian eigenvalue and, where it is in view, ``2 / lr``.
+
     Parameters
     ----------
     histories : History or mapping of label -> History
@@ -82,12 +85,16 @@ def plot_learning_curves(
         raise ValueError(f"x must be one of {', '.join(XS)}, got {x!r}")
     metric = next((m for m in map(_metric, runs.values()) if m), None)
     names = ["loss"] + ([metric] if metric else [])
+    sharp = any("sharpness" in h.keys() for h in runs.values())
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(names), figsize=(5.6 * len(names), 4.2), squeeze=False)
+    panels = len(names) + sharp
+    fig, axes = plt.subplots(1, panels, figsize=(5.6 * panels, 4.2), squeeze=False)
     xlabel = "epoch"
     for colour, (label, history) in zip(RUN_COLOURS * 4, runs.items(), strict=False):
         xs, xlabel = _x_values(history, x, label)
-        for ax, name in zip(axes[0], names, strict=True):
+        if sharp and "sharpness" in history.keys():
+            _sharpness(axes[0][-1], xs, history, colour)
+        for ax, name in zip(axes[0], names, strict=False):
             for split, style, _ in SPLITS:
                 key = f"{split}_{name}"
                 if key in history.keys():
@@ -103,6 +110,9 @@ def plot_learning_curves(
     if metric:
         shown = "R²" if metric == "r2" else metric
         axes[0][1].set(xlabel=xlabel, ylabel=shown, title=shown.capitalize())
+    if sharp:
+        axes[0][-1].set(xlabel=xlabel, ylabel="λ_max of the Hessian", title="Sharpness")
+        axes[0][-1].legend(fontsize=8, loc="best")
     for ax in axes[0]:
         ax.grid(alpha=0.3, which="both")
     _legend(loss_ax, runs, present={s for h in runs.values() for s, _, _ in SPLITS
@@ -110,6 +120,18 @@ def plot_learning_curves(
     fig.suptitle(title)
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
+
+
+def _sharpness(ax: Any, xs: np.ndarray, history: Any, colour: Any) -> None:
+    """Measured sharpness (points) and the gradient-descent stability limit 2 / lr (dashed)."""
+    values = _column(history, "sharpness")
+    kept = np.isfinite(values)
+    ax.plot(xs[kept], values[kept], "-", color=colour, marker="s", markersize=3, lw=1.4,
+            label="λ_max")  # fmt: skip
+    limit = 2.0 / _column(history, "lr") if "lr" in history.keys() else np.array([np.inf])
+    # Adaptive optimisers' 2 / lr is far above any sharpness and says nothing about them.
+    if kept.any() and np.nanmin(limit) < 5 * np.nanmax(values[kept]):
+        ax.plot(xs, limit, ":", color=colour, lw=1.2, label="2 / lr")
 
 
 def log_scale(ax: Any) -> None:

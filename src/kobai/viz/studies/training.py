@@ -109,7 +109,12 @@ REGIME_COLOURS = {
 }
 
 
-def learning_rate_sweep(sweeps: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
+def learning_rate_sweep(
+    sweeps: Mapping[str, Mapping[str, Any]],
+    *,
+    title: str,
+    marks: Mapping[str, float] | None = None,
+) -> Any:
     """Final loss against learning rate, a panel per optimizer, regimes coloured.
 
     Parameters
@@ -117,6 +122,9 @@ def learning_rate_sweep(sweeps: Mapping[str, Mapping[str, Any]], *, title: str) 
     sweeps : mapping of optimizer -> {"lrs", "finals", "labels", "initial"}
         Learning rates (increasing), final losses (NaN when the run diverged), the regime of
         each (crawl, good, unstable, diverged) and the loss before training.
+    marks : mapping of optimizer -> float, optional
+        A learning rate to mark with a dashed line on that optimizer's panel: the
+        stability bound 2/λ_max of gradient descent.
     """
     plt = pyplot()
     fig, axes = plt.subplots(
@@ -144,6 +152,9 @@ def learning_rate_sweep(sweeps: Mapping[str, Mapping[str, Any]], *, title: str) 
         if good.size:
             ax.axvspan(good.min() / 1.3, good.max() * 1.3, color=REGIME_COLOURS["good"], alpha=0.12)
         ax.axhline(s["initial"], color="grey", ls=":", lw=1, label="loss before training")
+        if marks and name in marks:
+            ax.axvline(marks[name], color="black", ls="--", lw=1.2,
+                       label=f"2/λ_max = {marks[name]:.3g}")  # fmt: skip
         log_scale(ax, "both")
         ax.set(xlabel="learning rate", title=name)
         ax.grid(alpha=0.3, which="both")
