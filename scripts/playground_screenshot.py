@@ -7,7 +7,7 @@ prints how long the page took to paint and how fast the server recomputed the ra
 
 Usage::
 
-    python scripts/playground_screenshot.py [--out docs/playground.png] [--view race|network]
+    python scripts/playground_screenshot.py [--out PNG] [--view race|network|backprop]
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ NETWORK = (
     "?view=network&data=spiral&samples=400&noise=0.04&seed=0&hidden=16,16&activation=tanh"
     "&opt=adam,lr=0.02&batch=32&speed=20"
 )
+# The neuron of source 003, halfway back: the chain rule at the sigmoid.
+BACKPROP = "?view=backprop&expr=(sigmoid(w*x%20%2B%20b)%20-%20t)**2&w=0.5&x=1.5&b=-0.2&t=1&at=3"
 
 
 def hover(page: Any, url: str, *, label: str, step: int) -> None:
@@ -58,7 +60,7 @@ def hover(page: Any, url: str, *, label: str, step: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/playground.png", help="PNG file to write")
-    parser.add_argument("--view", choices=("race", "network"), default="race")
+    parser.add_argument("--view", choices=("race", "network", "backprop"), default="race")
     args = parser.parse_args()
     from playwright.sync_api import expect, sync_playwright
 
@@ -74,6 +76,10 @@ def main() -> None:
                 page.goto(server.url + RACE)
                 expect(status).to_have_attribute("data-step", "150", timeout=30000)
                 hover(page, server.url, label="momentum", step=30)
+            elif args.view == "backprop":
+                page.goto(server.url + BACKPROP)
+                expect(status).to_have_attribute("data-step", "3", timeout=30000)
+                page.click("#bp-check")
             else:
                 page.goto(server.url + NETWORK)
                 expect(status).to_have_attribute("data-step", "0", timeout=30000)

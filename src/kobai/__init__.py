@@ -1,5 +1,10 @@
 """kobai (勾配, "gradient"): a from-scratch NumPy laboratory for how neural networks learn."""
 
+import importlib
+import importlib.util
+import pkgutil
+from typing import Any
+
 from kobai import data, functional, nn, optim
 from kobai.autograd import (
     Function,
@@ -21,6 +26,25 @@ from kobai.backend import flush_denormal, get_num_threads, set_flush_denormal, s
 from kobai.train import History, evaluate, fit, predict
 
 __version__ = "0.1.0"
+
+
+# Names that live below a subpackage of their own name (``kobai.ensemble`` is a module of train).
+_LAZY = {"ensemble": "kobai.train.ensemble"}
+
+
+def __getattr__(name: str) -> Any:
+    """``kobai.landscape``, ``kobai.viz``, ``kobai.sweep``, ...: every subpackage on first use
+    (PEP 562), so that ``import kobai`` stays quick and loads NumPy only."""
+    if name in _LAZY:
+        return importlib.import_module(_LAZY[name])
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *(m.name for m in pkgutil.iter_modules(__path__))})
+
 
 __all__ = [
     "Function",

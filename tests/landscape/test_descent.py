@@ -84,7 +84,7 @@ def test_trajectory_equals_the_optimizers_own_steps(name: str, lr: float, rule) 
     np.testing.assert_allclose(run.values, f.value(expected), rtol=1e-10)
     norms = [np.linalg.norm(rosenbrock_grad(p)) for p in expected]
     np.testing.assert_allclose(run.grad_norms, norms, rtol=1e-10)
-    assert run.optimizer == name and run.hyper["lr"] == lr and run.status == "running"
+    assert run.optimizer == name and run.hyper["lr"] == lr and run.status == "unfinished"
 
 
 def test_seed_numbers_of_source_001() -> None:
@@ -130,7 +130,7 @@ def test_nan_and_overflow_are_divergence_not_crashes() -> None:
 
 @pytest.mark.parametrize(
     ("lr", "steps", "status"),
-    [(0.5, 100, "converged"), (0.01, 100, "running"), (1e-5, 100, "crawling")],
+    [(0.5, 100, "converged"), (0.01, 100, "unfinished"), (1e-5, 100, "crawling")],
 )
 def test_status_rules_on_the_quadratic(lr: float, steps: int, status: str) -> None:
     run = descend("quadratic", ["sgd"], lr=lr, steps=steps)["sgd"]

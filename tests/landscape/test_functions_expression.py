@@ -108,3 +108,22 @@ def test_length_limit_and_type() -> None:
         compile_expression(ok)  # 250 additions: too many nodes or too deep, never slow
     with pytest.raises(TypeError, match="expression must be a str"):
         compile_expression(42)  # type: ignore[arg-type]
+
+
+def test_compile_formula_takes_named_scalars_in_order_of_first_use() -> None:
+    from kobai.landscape.expression import compile_formula
+
+    fn, names = compile_formula("(sigmoid(w*x + b) - t)**2", ("x", "w", "b", "t"))
+    assert names == ("w", "x", "b", "t")
+    s = 1 / (1 + math.exp(-(0.5 * 1.5 - 0.2)))
+    assert fn({"x": 1.5, "w": 0.5, "b": -0.2, "t": 1.0}) == pytest.approx((s - 1) ** 2, rel=1e-14)
+    w = kb.Tensor(0.5, requires_grad=True, dtype=np.float64)
+    fn({"x": 1.5, "w": w, "b": -0.2, "t": 1.0}).backward()
+    assert float(w.grad) == pytest.approx(2 * (s - 1) * s * (1 - s) * 1.5, rel=1e-14)
+    # Names outside the given set are refused, and the message lists the allowed ones.
+    with pytest.raises(ValueError, match=r"the name 'y' is not allowed.*only numbers, x, w, b, t"):
+        compile_formula("x + y", ("x", "w", "b", "t"))
+    with pytest.raises(ValueError, match="exponent 200 is too large"):
+        compile_formula("w**200", ("w",))
+    # An exponent made of variables is not a constant: it is left to the evaluation.
+    assert compile_formula("w**w", ("w",))[0]({"w": 2.0}) == 4.0

@@ -66,7 +66,9 @@ def test_quick_run_writes_every_file(every_study: tuple[Path, str], name: str) -
     assert "http://" not in html and "https://" not in html
     markdown = (folder / "report.md").read_text()
     assert all(f"]({png})" in markdown for png in pngs)
-    assert "## Headline numbers" in markdown and "## What the numbers say" in markdown
+    assert "## Headline numbers" in markdown and "## What these quick numbers say" in markdown
+    # a quick run says first that it cannot conclude anything
+    assert markdown.split("\n\n")[2].startswith("**QUICK RUN: settings too small to conclude")
     headlines = json.loads((folder / "headlines.json").read_text())
     assert headlines["study"] == name and headlines["quick"] is True
     assert headlines["headlines"] or headlines["summaries"]
@@ -75,8 +77,34 @@ def test_quick_run_writes_every_file(every_study: tuple[Path, str], name: str) -
 def test_headlines_are_printed(every_study: tuple[Path, str]) -> None:
     printed = every_study[1]
     assert printed.count("report: ") == len(STUDIES)
+    assert printed.count("\n  QUICK RUN: settings too small to conclude anything") == len(STUDIES)
     assert re.search(r"max of sigmoid'\(x\)\s+0\.25\n", printed)
     assert "forward passes per backprop gradient" in printed
+
+
+def test_all_writes_an_index_of_the_reports(every_study: tuple[Path, str]) -> None:
+    out, printed = every_study
+    index = (out / "index.html").read_text()
+    assert all(f'<a href="{name}/report.html">{name}</a>' in index for name in STUDIES)
+    assert "QUICK RUN" in index and f"index of the reports: {out / 'index.html'}" in printed
+
+
+def test_all_shows_which_study_runs(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from kobai.cli.main import main
+    from kobai.studies.base import StudyResult
+
+    def instant(name, *, quick, out, seed, verbose):  # type: ignore[no-untyped-def]
+        print(f"  [{name}] working", file=sys.stderr)
+        return StudyResult(name, kobai.studies.get(name).title, out, seed, quick, 0.5)
+
+    monkeypatch.setattr(kobai.studies, "run", instant)
+    assert main(["study", "all", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts = [line for line in lines if line.startswith("[")]
+    n = len(kobai.studies.available())
+    assert starts[0] == f"[1/{n}] vanishing-gradients: " + kobai.studies.get(STUDIES[0]).title
+    assert [line.split("]")[0] for line in starts] == [f"[{i}/{n}" for i in range(1, n + 1)]
+    assert (tmp_path / "index.html").exists()
 
 
 def test_python_api_returns_the_headlines(tmp_path: Path) -> None:
@@ -97,3 +125,23 @@ def test_cli_lists_and_refuses(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "unknown study 'nope'" in bad.stderr
     negative = _kobai("study", "batch-modes", "--seed", "-1", cwd=tmp_path)
     assert negative.returncode == 2 and "--seed must be >= 0" in negative.stderr
+
+
+def test_the_vanishing_study_reports_its_networks_as_it_goes(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from kobai.studies import vanishing
+    from kobai.studies.base import Context
+
+    monkeypatch.setattr(vanishing, "_network", lambda *a: None)
+    monkeypatch.setattr(vanishing, "layer_gradient_norms", lambda *a: {"0": 1.0, "1": 1.0})
+    monkeypatch.setattr(
+        vanishing, "_first_epoch",
+        lambda *a: {"norms": {}, "loss": 1.0, "accuracy": 0.5, "status": "ok"},
+    )  # fmt: skip
+    study = kobai.studies.get("vanishing-gradients")
+    ctx = Context(study, out=tmp_path, seed=0, quick=True, verbose=True)
+    assert len(vanishing.measure(ctx, (None, None), (None, None))) == 48
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "  [vanishing-gradients] network 1/48: depth 5, sigmoid"
+    assert len(lines) == 6 and lines[-1].endswith("network 41/48: depth 10, relu")

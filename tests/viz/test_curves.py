@@ -96,3 +96,15 @@ def test_labels_name_the_optimiser_its_learning_rate_and_what_differs() -> None:
     assert C.describe_runs([config(), config()], ["first", "second"]) == ["first", "second"]
     with pytest.raises(ValueError, match="2 configs but 1 names"):
         C.describe_runs([config(), config()], ["a"])
+
+
+def test_held_out_name_and_long_legends_below_the_panels(tmp_path: Path, figures: list) -> None:
+    C.plot_learning_curves(history([1.0, 0.5], 0.2), tmp_path / "one", held_out="test")
+    assert [t.get_text() for t in figures[0].axes[0].get_legend().get_texts()] == ["train", "test"]
+    runs = {f"adam, lr=0.00{i}, batch 64, mlp:512,256, dropout=0.2": history([1.0, 0.5], 0.2)
+            for i in range(1, 4)}  # fmt: skip
+    C.plot_learning_curves(runs, tmp_path / "many", held_out="test")
+    fig = figures[1]
+    assert all(ax.get_legend() is None for ax in fig.axes)  # no panel is covered
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()][-2:] == ["train", "test"]

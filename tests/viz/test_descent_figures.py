@@ -9,7 +9,8 @@ from kobai.data import make_single_neuron
 from kobai.landscape import descend, get_function, neuron
 from kobai.viz.activations import activation_curve, activation_names, plot_activations
 from kobai.viz.animation import animate_race
-from kobai.viz.descent import legend_label, plot_descent_1d, plot_race, plot_surface
+from kobai.viz.descent import legend_label, plot_descent_1d, plot_race
+from kobai.viz.descent_surface import plot_surface
 from kobai.viz.neuron import plot_batch_modes, plot_neuron_landscape
 
 
@@ -52,8 +53,10 @@ def test_race_with_a_diverged_run_and_negative_values(tmp_path: Path) -> None:
 
 def test_legend_names_optimizer_hyper_parameters_and_status() -> None:
     runs = descend("quadratic", ["momentum", "sgd"], lr={"momentum": 0.1, "sgd": 3.0}, steps=30)
-    assert legend_label(runs["momentum"]) == "momentum (lr=0.1, momentum=0.9): running"
-    assert legend_label(runs["sgd"]) == "sgd (lr=3): diverged at step 10"
+    assert legend_label(runs["momentum"]) == (
+        "momentum (lr=0.1, momentum=0.9): unfinished (budget ended before nearing f*)"
+    )
+    assert legend_label(runs["sgd"]) == "sgd (lr=3): diverged at step 10 (left every bound)"
 
 
 def test_one_dimensional_figure(tmp_path: Path) -> None:

@@ -131,3 +131,28 @@ def test_all_four_pictures_of_a_run(tmp_path: Path) -> None:
     assert sorted(written) == ["contour", "interpolation", "slice", "surface"]
     for files in written.values():
         png_size(files[0])
+
+
+def test_epoch_numbers_never_overlap(tmp_path: Path, figures: list) -> None:
+    # 30 epochs whose last twenty crowd around the trained model, as training slows down
+    early = np.linspace([-1.5, -1.5], [-0.3, -0.2], 10)
+    late = np.linspace([-0.3, -0.2], [0.0, 0.0], 21)[1:]
+    path = np.vstack([early, late])
+    L.plot_loss_contour(surface(bowl()), tmp_path / "c", trajectory=path,
+                        epochs=list(range(len(path))), formats=("png",))  # fmt: skip
+    ax = figures[0].axes[0]
+    figures[0].canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert 3 <= len(boxes) <= 9
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    star = ax.transData.transform([0.0, 0.0])
+    assert all(not b.contains(*star) for b in boxes)
+
+
+def test_the_floor_contours_lie_under_the_surface(tmp_path: Path, figures: list) -> None:
+    L.plot_loss_surface(surface(bowl()), tmp_path / "s", formats=("png",))
+    ax = figures[0].axes[0]
+    assert ax.computed_zorder is False
+    floor, surf = ax.collections[0], ax.collections[-1]
+    assert floor.get_zorder() < surf.get_zorder()  # drawn first: the surface hides it
+    assert ax.get_zlim()[0] < float(bowl().min())  # a floor below the lowest loss

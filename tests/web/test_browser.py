@@ -209,3 +209,55 @@ def test_screenshots_are_drawn_pictures(server: PlaygroundServer, page_in: Any) 
     assert distinct_colours(page.screenshot()) > 1000
     first_paint = float(page.locator("body").get_attribute("data-first-paint"))
     assert first_paint > 0
+
+
+def test_the_mode_toggle_updates_its_controls_when_clicked(
+    server: PlaygroundServer, page_in: Any
+) -> None:
+    page = page_in(server.url + "?surface=rosenbrock&opt=sgd,lr=0.002&opt=adam,lr=0.05&steps=40")
+    wait_for_step(page, 40)
+    instant, live = page.locator("#mode-instant"), page.locator("#mode-live")
+    player = "#live-controls"
+    expect(instant).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(player)).to_be_hidden()
+    live.click()
+    expect(live).to_have_attribute("aria-pressed", "true")
+    expect(instant).to_have_attribute("aria-pressed", "false")
+    for button in ("#race-play", "#race-step", "#race-reset"):
+        expect(page.locator(button)).to_be_visible()
+    page.wait_for_url(lambda u: "mode=live" in u)
+    wait_for_step(page, 0)
+    page.click("#race-step")
+    wait_for_step(page, 1)
+    page.click("#race-play")
+    wait_for_step(page, 40)
+    expected = engine_ends(urlsplit(page.url).query)
+    assert drawn_ends(page) == expected
+    page.click("#race-reset")
+    wait_for_step(page, 0)
+    instant.click()
+    expect(instant).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(player)).to_be_hidden()
+    wait_for_step(page, 40)
+    assert drawn_ends(page) == expected and page.errors == []
+
+
+def test_the_network_tab_of_a_race_link_trains_with_its_own_defaults(
+    server: PlaygroundServer, page_in: Any
+) -> None:
+    # A shared race link: SGD at lr 0.002 must not leak into the network's optimizer.
+    page = page_in(server.url + "?surface=rosenbrock&opt=sgd,lr=0.002&steps=60&mode=instant")
+    wait_for_step(page, 60)
+    page.click("#tab-network")
+    page.wait_for_url(lambda u: "view=network" in u)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["opt"] == ["adam,lr=0.03"] and query["activation"] == ["tanh"]
+    assert query["data"] == ["moons"] and query["noise"] == ["0.1"]
+    page.click("#net-play")
+    wait_for_step(page, re.compile(r"^([3-9][0-9]{2}|[0-9]{4,})$"))  # 300 steps or more
+    page.click("#net-play")
+    assert float(page.locator("#status").get_attribute("data-accuracy")) > 0.85
+    # and back: the race kept its own settings
+    page.click("#tab-race")
+    page.wait_for_url(lambda u: "view=race" in u and "opt=sgd%2Clr%3D0.002" in u)
+    assert page.errors == []

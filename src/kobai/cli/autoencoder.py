@@ -161,7 +161,9 @@ def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
             f"{spec.noise}: PSNR {r.psnr_noisy:.1f} -> {r.psnr_denoised:.1f} dB on held-out "
             f"{data.name}",
         )  # fmt: skip
-    figures += plot_learning_curves(out.history, run_dir / "learning_curve", title=spec.describe())
+    figures += plot_learning_curves(
+        out.history, run_dir / "learning_curve", title=spec.describe(), held_out="test"
+    )
     table = [{
         "noise": spec.noise, "psnr_noisy_db": r.psnr_noisy, "psnr_denoised_db": r.psnr_denoised,
         "gain_db": r.gain, "test_mse_denoised": float(np.mean((r.denoised - r.clean) ** 2)),
@@ -203,7 +205,9 @@ def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
             data.x_test, o.test_scores, run_dir / "extremes", labels=data.y_test,
             title=f"Held-out samples by reconstruction error, normal: {normal}",
         )  # fmt: skip
-    figures += plot_learning_curves(o.history, run_dir / "learning_curve", title=spec.describe())
+    figures += plot_learning_curves(
+        o.history, run_dir / "learning_curve", title=spec.describe(), held_out="test"
+    )
     table = [{"method": name, "normal": normal, **r.as_row()} for name, r in results.items()]
     return table, figures, _notes(data)
 

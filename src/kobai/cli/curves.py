@@ -17,7 +17,7 @@ def add_parser(subparsers: Any) -> None:
         "curves",
         help="learning curves of runs: loss and accuracy against epoch and wall time",
         description=(
-            "Plot the training (solid) and validation (dashed) loss and accuracy of one or "
+            "Plot the training (solid) and test (dashed) loss and accuracy of one or "
             "more run directories written by `kobai train`, one colour per run: compare "
             "optimisers, batch modes or learning rates. Without --x, writes one figure "
             "against epochs and one against wall time."
@@ -64,12 +64,20 @@ def run(args: argparse.Namespace) -> int:
     from kobai.landscape.run_landscape import find_runs
     from kobai.viz.curves import describe_runs, plot_learning_curves
 
-    folders = [Path(d) for d in args.run_dirs] or find_runs("runs")[-LATEST:]
+    folders = [Path(d) for d in args.run_dirs]
+    if not folders:
+        folders = comparable_runs(find_runs("runs"))
     if not folders:
         raise FileNotFoundError(
             "no RUN_DIR given and no run directory in runs/; train one first with `kobai train`"
         )
     loaded = [read_run(f) for f in folders]
+    tasks = {_task(h) for h, _ in loaded}
+    if len(tasks) > 1:
+        raise ValueError(
+            "cannot draw classification and regression runs on one axis (cross-entropy "
+            "against squared error); name runs of one kind"
+        )
     if args.labels:
         labels = [s.strip() for s in args.labels.split(",")]
         if len(labels) != len(folders):
@@ -85,10 +93,34 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     for x in [args.x] if args.x else ["epoch", "time"]:
         files = plot_learning_curves(
-            histories, out / f"{args.name}_{x}", title=title, formats=("png", "svg"), x=x
-        )
+            histories, out / f"{args.name}_{x}", title=title, formats=("png", "svg"), x=x,
+            held_out="test",
+        )  # fmt: skip
         print(f"learning curves against {x}: {', '.join(str(f) for f in files)}")
     return 0
+
+
+def comparable_runs(found: list[Path]) -> list[Path]:
+    """The latest runs (up to ``LATEST``) on the same data as the newest one: runs on other
+    data sets have losses of other sizes and meanings, and are named, not mixed in."""
+    if not found:
+        return []
+
+    def data_of(folder: Path) -> Any:
+        config = json.loads((folder / "config.json").read_text())
+        return config.get("data"), config.get("target")
+
+    newest = data_of(found[-1])
+    same = [f for f in found if data_of(f) == newest]
+    chosen, others = same[-LATEST:], len(found) - len(same)
+    note = f" ({others} run(s) on other data left out; name runs to compare them)" if others else ""
+    print(f"kobai curves: the {len(chosen)} latest run(s) on {newest[0]} in runs/{note}")
+    return chosen
+
+
+def _task(history: Any) -> str:
+    keys = history.keys()
+    return "regression" if any(k.endswith("_r2") or k.endswith("_rmse") for k in keys) else "other"
 
 
 def _title(configs: list[dict[str, Any]], folders: list[Path]) -> str:

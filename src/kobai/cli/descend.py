@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list()
     from kobai.landscape import descend, get_function
-    from kobai.viz.descent import plot_descent_1d, plot_race, plot_surface
+    from kobai.viz.descent import plot_descent_1d, plot_race
+    from kobai.viz.descent_surface import plot_surface
 
     formats = parse_formats(args.formats)
     function = get_function(args.function)

@@ -14,9 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-import numpy as np
-
 from kobai import __version__
+from kobai.cli.options import summarised_runtime_warnings
 
 # The order of ``kobai --help``; other command modules follow alphabetically.
 ORDER = ("train", "evaluate", "predict", "gradcheck")
@@ -89,9 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kobai.backend import set_num_threads
 
             set_num_threads(args.threads)
-        # Overflow and NaN are detected and reported by kobai itself (a diverged run says so
-        # in one line); NumPy's warnings about them would only add noise to that line.
-        with np.errstate(all="ignore"):
+        with summarised_runtime_warnings(args.command):
             return _run_tuned(module, args)
     except KeyboardInterrupt:
         print(f"kobai {args.command}: interrupted", file=sys.stderr)

@@ -125,6 +125,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for m in modes:
         w, b = m.points[-1]
+        if m.diverged_at is not None:
+            print(f"  {m.label}: {m.status_text()}; try --lr {m.lr / 10:g}")
+            continue
         print(f"  {m.label}: (w, b) = ({w:.4g}, {b:.4g}), loss {m.losses[-1]:.4g}")
     for file in written:
         print(f"wrote {file}")

@@ -22,6 +22,8 @@ import sys
 import time
 import types
 import typing
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -230,3 +232,32 @@ def _add_option(group: Any, f: dataclasses.Field, kind: Any) -> None:
             target.add_argument(
                 "--" + alias, dest=f.name, action="store_const", const=value, help=alias_help
             )
+
+
+@contextlib.contextmanager
+def summarised_runtime_warnings(command: str) -> Iterator[Counter[str]]:
+    """NumPy's RuntimeWarnings (overflow, invalid value, ...) counted instead of printed, then
+    reported in one line: a run that diverges on purpose must not flood the terminal."""
+    counts: Counter[str] = Counter()
+    original = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, RuntimeWarning):
+            counts[str(message)] += 1
+        else:
+            original(message, category, *args, **kwargs)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RuntimeWarning)
+        warnings.showwarning = show
+        try:
+            yield counts
+        finally:
+            warnings.showwarning = original
+    if counts:
+        kinds = "; ".join(f"{m} ({n}x)" for m, n in counts.most_common(3))
+        print(
+            f"kobai {command}: note: {sum(counts.values())} NumPy warning(s) while computing: "
+            f"{kinds} (expected where a run diverges)",
+            file=sys.stderr,
+        )

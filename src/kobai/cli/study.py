@@ -42,15 +42,37 @@ def run(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
     names = studies.available() if args.name == "all" else [studies.get(args.name).name]
-    for name in names:
+    results = []
+    for i, name in enumerate(names, start=1):
         out: Path | None
         if args.name == "all":
             out = Path(args.out or "studies") / name
+            if not args.quiet:
+                print(f"[{i}/{len(names)}] {name}: {studies.get(name).title}", flush=True)
         else:
             out = Path(args.out) if args.out else None
         result = studies.run(
             name, quick=args.quick, out=out, seed=args.seed, verbose=not args.quiet
         )
+        results.append(result)
         print(result.summary())
-        print(f"report: {result.report}\n")
+        print(f"report: {result.report}\n", flush=True)
+    if args.name == "all":
+        print(f"index of the reports: {write_index(Path(args.out or 'studies'), results)}")
     return 0
+
+
+def write_index(folder: Any, results: list[Any]) -> Any:
+    """``index.html`` (and ``index.md``) in ``folder``: one line per study, linking its report."""
+    from kobai.report import Page
+    from kobai.studies.base import QUICK_WARNING
+
+    quick = any(r.quick for r in results)
+    page = Page("kobai studies", subtitle=f"seed {results[0].seed}" + (", quick" if quick else ""))
+    if quick:
+        page.paragraph(f"**{QUICK_WARNING}.**")
+    page.table(
+        ["study", "report", "seconds"],
+        [[r.title, f"[{r.name}]({r.name}/report.html)", round(r.seconds, 1)] for r in results],
+    )
+    return page.write(folder, stem="index")[1]

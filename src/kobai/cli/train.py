@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume:
         run_dir = Path(args.resume)
         saved = read_run_config(run_dir)
+        planned = RunConfig.from_dict(saved)
         if args.epochs is not None:
             saved["epochs"] = args.epochs
         config = RunConfig.from_dict(saved)
@@ -68,10 +69,58 @@ def run(args: argparse.Namespace) -> int:
         config = RunConfig.from_dict(gather_config(args))
         run_dir = new_run_dir(args, marker="checkpoint.npz")
     the_run = build(config)
+    done = epochs_done(run_dir) if args.resume else 0
     if args.resume:
         load_into(the_run, run_dir, optimizer=True)  # refuse before writing anything
+        print(resume_note(the_run, planned, run_dir, done))
     write_run_config(run_dir, config.to_dict())
-    return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet)
+    return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet, done=done)
+
+
+def epochs_done(run_dir: Path) -> int:
+    """The epochs a run directory's checkpoint has trained (0 without one)."""
+    from kobai.train import load_checkpoint
+
+    checkpoint = run_dir / "checkpoint.npz"
+    return int(load_checkpoint(checkpoint)["epoch"]) if checkpoint.exists() else 0
+
+
+def resume_note(the_run: Any, planned: Any, run_dir: Path, done: int) -> str:
+    """What resuming ``run_dir`` (planned as ``planned``, ``done`` epochs trained) to
+    ``the_run.config.epochs`` does to its learning-rate schedule; ValueError if there is
+    nothing left to train."""
+    from kobai.models.runs import planned_lrs, steps_per_epoch
+
+    config, name = the_run.config, config_schedule(the_run.config)
+    if done > config.epochs:
+        raise ValueError(
+            f"cannot resume {run_dir} to {config.epochs} epochs: it has trained {done}"
+        )
+    if done == config.epochs:
+        raise ValueError(
+            f"{run_dir} has already trained its {done} epochs; give --epochs N with N > {done} "
+            "to extend it"
+        )
+    if config.epochs == planned.epochs:
+        return f"resuming {run_dir} at epoch {done} of {config.epochs}"
+    head = f"extending {run_dir} from {planned.epochs} to {config.epochs} epochs ({done} done): "
+    steps = steps_per_epoch(config, len(the_run.data.x_train))
+    new = planned_lrs(config, steps, done + 1)
+    old = planned_lrs(planned, steps, done + 1)
+    if new is None or old is None:
+        return head + f"the {name} schedule continues from its saved state"
+    if new == old:
+        return head + f"the learning rate continues as planned ({name})"
+    last = "ended" if done >= planned.epochs else "stood"
+    return head + (
+        f"the {name} schedule is stretched to {config.epochs} epochs, so epoch {done + 1} "
+        f"trains at lr {new[done]:.3g} (the {planned.epochs}-epoch schedule {last} at "
+        f"{old[done]:.3g})"
+    )
+
+
+def config_schedule(config: Any) -> str:
+    return config.schedule or "constant-rate"
 
 
 def sharpness_monitor(config: Any, data: Any) -> Any:
@@ -86,7 +135,9 @@ def sharpness_monitor(config: Any, data: Any) -> Any:
     return SharpnessMonitor(config.track_sharpness, data=subset, rng=rng)
 
 
-def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) -> int:
+def train_and_report(
+    the_run: Any, run_dir: Path, *, resume: bool, quiet: bool, done: int = 0
+) -> int:
     """Fit ``the_run`` into ``run_dir``, draw its learning curves and print its scores.
 
     Parameters
@@ -98,6 +149,8 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         Continue from the checkpoint in ``run_dir``.
     quiet : bool
         No progress bar and no header line.
+    done : int, default 0
+        Epochs already trained (a resumed run): the time report counts only the others.
 
     Returns
     -------
@@ -118,8 +171,12 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
     if not quiet:
         print(
             f"kobai train: {config.model} on {data.name} ({len(data.x_train)} train, "
-            f"{len(data.x_test)} test), {config.optimizer}, {config.epochs} epochs -> {run_dir}"
+            f"{len(data.x_test)} test), {config.optimizer}, {schedule_text(the_run)}, "
+            f"{config.epochs} epochs -> {run_dir}"
         )
+    warning = duration_warning(the_run, done)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     start = time.perf_counter()
     try:
         history = fit(
@@ -140,17 +197,68 @@ def train_and_report(the_run: Any, run_dir: Path, *, resume: bool, quiet: bool) 
         run_dir / "learning_curve",
         title=describe(config, data),
         formats=("png", "svg"),
+        held_out="test",
     )
     train_scores = evaluate(
         the_run.model, (data.x_train, data.y_train), the_run.loss, task=data.task
     )
     test_scores = evaluate(the_run.model, (data.x_test, data.y_test), the_run.loss, task=data.task)
-    print_table(train_scores, test_scores, seconds, len(history))
+    print_table(train_scores, test_scores, seconds, len(history) - done)
+    if done:
+        print(
+            f"(epochs {done + 1}-{len(history)}; all {len(history)} epochs: "
+            f"{history['wall_time'][-1]:.1f} s of training)"
+        )
     stop = history.stop_reason
     if stop:
         print(f"stopped early: {stop}")
     print(f"run directory: {run_dir}  (learning curve: {figures[0].name})")
     return 0
+
+
+#: Warn before a stochastic run of at least this many updates (MNIST's default: 120,000).
+MANY_UPDATES = 50_000
+
+
+def duration_warning(the_run: Any, done: int) -> str | None:
+    """A line for a stochastic run that will take minutes: updates, estimated time, a way out.
+
+    The estimate times a few one-sample updates on a copy of the model, so the run itself
+    (its parameters and random generators) is untouched.
+    """
+    config, n = the_run.config, len(the_run.data.x_train)
+    if config.batch_size != 1 or config.epochs <= done:
+        return None
+    updates = n * (config.epochs - done)
+    if updates < MANY_UPDATES:
+        return None
+    seconds = updates * seconds_per_update(the_run)
+    time_text = f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} s"
+    return (
+        f"kobai train: one sample per update makes {updates:,} updates ({n:,} an epoch for "
+        f"{config.epochs - done} epochs): about {time_text} here. "
+        "--epochs 1 or --batch-size 32 is much quicker."
+    )
+
+
+def seconds_per_update(the_run: Any, trials: int = 20) -> float:
+    import copy
+
+    from kobai import optim
+    from kobai.autograd import Tensor
+    from kobai.models.runs import optimizer_options
+
+    model = copy.deepcopy(the_run.model)
+    opt = optim.create(
+        the_run.config.optimizer, model.parameters(), **optimizer_options(the_run.config)
+    )
+    x, y = the_run.data.x_train[:trials], the_run.data.y_train[:trials]
+    start = time.perf_counter()
+    for i in range(trials):
+        opt.zero_grad()
+        the_run.loss(model(Tensor(x[i : i + 1])), y[i : i + 1]).backward()
+        opt.step()
+    return (time.perf_counter() - start) / trials
 
 
 def describe(config: Any, data: Any) -> str:
@@ -163,6 +271,13 @@ def describe(config: Any, data: Any) -> str:
         extras.append(f"dropout {config.dropout:g}")
     net = "-".join(map(str, sizes))
     return f"MLP {net} ({config.activation}) on {data.name}: " + ", ".join(extras)
+
+
+def schedule_text(the_run: Any) -> str:
+    """``"step schedule (step_size 5, gamma 0.1)"``: the schedule with the defaults it got."""
+    from kobai.models.run_schedule import describe_schedule
+
+    return describe_schedule(the_run.config.schedule, the_run.schedule_options)
 
 
 def print_table(

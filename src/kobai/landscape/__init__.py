@@ -19,6 +19,7 @@ from kobai.landscape.network import (
     loss_surface,
 )
 from kobai.landscape.run_landscape import RunLandscape, landscape_of_run
+from kobai.landscape.status import STATUS_MEANINGS
 from kobai.landscape.trajectory import PCAResult, RunTrajectory, load_trajectory, pca_directions
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PCAResult",
     "PlaneEvaluator",
     "RunLandscape",
+    "STATUS_MEANINGS",
     "RunTrajectory",
     "TestFunction",
     "Trajectory",

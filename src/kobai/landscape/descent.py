@@ -7,23 +7,8 @@ repeats *gradient, then* ``step()``. The gradient is the registered function's h
 graph every step), or autograd's for expressions and callables. It never crashes on a bad
 learning rate: too large shows as ``"diverged"``, too small as ``"crawling"`` (source 002).
 
-Status rules (in this order, for the run as a whole):
-
-``"diverged"``
-    A value, gradient or coordinate became non-finite, or ``|f|`` or any ``|x_i|`` exceeded
-    ``divergence_threshold``. The run stops there; ``diverged_at`` is the first bad step and
-    the arrays keep only the finite points before it (never NaN).
-``"converged"``
-    At the last point the gradient norm is at most ``tol`` and the last step moved at most
-    ``tol * (1 + |x|)``: the parameters stopped changing (a stationary point, which may be a
-    saddle or a local minimum).
-``"crawling"``
-    Not converged, and the best value reached improved on the start by less than 1 % of the
-    gap between the start and the function's lowest known value (its minima, or else the
-    lowest value on a 201-point-per-axis grid of its plotting range): too small a learning
-    rate, or a plateau.
-``"running"``
-    Otherwise: real progress, but more steps would still change the result.
+Status words (``"converged"``, ``"diverging"``, ``"crawling"``, ...) follow the rules of
+:mod:`kobai.landscape.status`; ``STATUS_MEANINGS`` says each in one line.
 
 Examples
 --------
@@ -43,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape.functions import TestFunction, get_function
+from kobai.landscape.status import run_status
 from kobai.nn.parameter import Parameter
 from kobai.optim import registry
 from kobai.validation import check_int, check_real
@@ -71,12 +57,14 @@ class Trajectory:
         ``f(x_t)``.
     grad_norms : ndarray of shape (k + 1,)
         ``|grad f(x_t)|``.
-    status : {"converged", "diverged", "running", "crawling"}
-        See the module's rules.
+    status : str
+        One of :data:`kobai.landscape.status.STATUSES`, by the rules of that module.
     diverged_at : int or None
         The first step whose point or value was not finite or beyond the threshold.
     function : str
         Name of the function.
+    converged_at : int or None
+        For a converged run, the step from which it stayed within the tolerance.
     """
 
     label: str
@@ -88,6 +76,7 @@ class Trajectory:
     status: str
     diverged_at: int | None = None
     function: str = ""
+    converged_at: int | None = None
 
     @property
     def lr(self) -> float:
@@ -103,14 +92,22 @@ class Trajectory:
         """``"lr=0.1, momentum=0.9"``: the hyper-parameters for a legend."""
         return ", ".join(f"{k}={_short(v)}" for k, v in self.hyper.items())
 
+    def status_text(self) -> str:
+        """``"converged at step 37"``, ``"diverged at step 69"`` or the status word."""
+        if self.status == "diverged":
+            return f"diverged at step {self.diverged_at}"
+        if self.status == "converged":
+            return f"converged at step {self.converged_at}"
+        return self.status
+
     def summary(self) -> str:
         """One line: label, hyper-parameters, status and where the run ended."""
-        end = f"f = {self.values[-1]:.4g} at ({', '.join(f'{v:.4g}' for v in self.points[-1])})"
+        head = f"{self.label} ({self.describe_hyper()}): {self.status_text()}"
         if self.status == "diverged":
-            return f"{self.label} ({self.describe_hyper()}): diverged at step {self.diverged_at}"
-        return (
-            f"{self.label} ({self.describe_hyper()}): {self.status} after {self.steps} steps, {end}"
-        )
+            return head
+        end = f"f = {self.values[-1]:.4g} at ({', '.join(f'{v:.4g}' for v in self.points[-1])})"
+        budget = "" if self.status == "converged" else f" after {self.steps} steps"
+        return f"{head}{budget}, {end}"
 
 
 def _short(value: Any) -> str:
@@ -326,7 +323,9 @@ def _run(
         function=fn.name,
     )
     if diverged_at is None:
-        trajectory.status = _status(trajectory, tol, reference)
+        trajectory.status, trajectory.converged_at = run_status(
+            trajectory.points, trajectory.values, trajectory.grad_norms, tol=tol, f_min=reference
+        )
     return trajectory
 
 
@@ -355,14 +354,3 @@ def _evaluate_by_hand(fn: TestFunction, param: Parameter) -> tuple[float, np.nda
             return value, np.full(fn.dim, np.nan)
         param.grad = gradient(param.data)
     return value, np.asarray(param.grad, dtype=np.float64)
-
-
-def _status(tr: Trajectory, tol: float, reference: float) -> str:
-    last_step = float(np.linalg.norm(tr.points[-1] - tr.points[-2])) if tr.steps else 0.0
-    scale = 1.0 + float(np.linalg.norm(tr.points[-1]))
-    if tr.grad_norms[-1] <= tol and last_step <= tol * scale:
-        return "converged"
-    gap = tr.values[0] - reference
-    if gap > tol and tr.values[0] - tr.values.min() < CRAWL_FRACTION * gap:
-        return "crawling"
-    return "running"

@@ -51,17 +51,15 @@ _BINARY = {
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
-_ALLOWED_TEXT = (
-    "only numbers, x, y, pi, e, + - * / **, parentheses and calls of "
-    + ", ".join(ALLOWED_FUNCTIONS)
-    + " are allowed"
-)
-
 Evaluator = Callable[[dict[str, Any]], Any]
 
 
-def _refuse(what: str) -> ValueError:
-    return ValueError(f"{what} is not allowed in a function expression; {_ALLOWED_TEXT}")
+def _refuse(what: str, variables: tuple[str, ...] = VARIABLES) -> ValueError:
+    allowed = (
+        f"only numbers, {', '.join(variables)}, pi, e, + - * / **, parentheses and calls of "
+        f"{', '.join(ALLOWED_FUNCTIONS)} are allowed"
+    )
+    return ValueError(f"{what} is not allowed in a function expression; {allowed}")
 
 
 def _parse(text: Any) -> ast.expr:
@@ -84,8 +82,10 @@ def _parse(text: Any) -> ast.expr:
 class _Compiler:
     """Turns a checked syntax tree into nested closures; records the variables it uses."""
 
-    def __init__(self) -> None:
-        self.names: set[str] = set()
+    def __init__(self, variables: tuple[str, ...] = VARIABLES) -> None:
+        self.variables = variables
+        # A dict keeps the order of first use (the order in which a reader meets them).
+        self.names: dict[str, None] = {}
 
     def compile(self, node: ast.expr, depth: int = 0) -> Evaluator:
         if depth > MAX_DEPTH:
@@ -101,11 +101,11 @@ class _Compiler:
         elif isinstance(node, ast.Call):
             return self._call(node, depth)
         else:
-            raise _refuse(_describe(node))
+            raise _refuse(_describe(node), self.variables)
 
     def _constant(self, value: Any) -> Evaluator:
         if not is_real(value):
-            raise _refuse(f"the constant {value!r}")
+            raise _refuse(f"the constant {value!r}", self.variables)
         try:
             number = float(value)
         except OverflowError:
@@ -115,14 +115,14 @@ class _Compiler:
         return lambda env: number
 
     def _name(self, name: str) -> Evaluator:
-        if name in VARIABLES:
-            self.names.add(name)
+        if name in self.variables:
+            self.names[name] = None
             return lambda env: env[name]
         elif name in CONSTANTS:
             constant = CONSTANTS[name]
             return lambda env: constant
         else:
-            raise _refuse(f"the name {name!r}")
+            raise _refuse(f"the name {name!r}", self.variables)
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Evaluator:
         operand = self.compile(node.operand, depth + 1)
@@ -131,21 +131,21 @@ class _Compiler:
         elif isinstance(node.op, ast.UAdd):
             return operand
         else:
-            raise _refuse(f"the operator {type(node.op).__name__}")
+            raise _refuse(f"the operator {type(node.op).__name__}", self.variables)
 
     def _binary(self, node: ast.BinOp, depth: int) -> Evaluator:
         op = _BINARY.get(type(node.op))
         if op is None:
-            raise _refuse(f"the operator {type(node.op).__name__}")
+            raise _refuse(f"the operator {type(node.op).__name__}", self.variables)
         left = self.compile(node.left, depth + 1)
         right = self.compile(node.right, depth + 1)
         if isinstance(node.op, ast.Pow):
-            _check_exponent(node.right, right)
+            _check_exponent(node.right, right, self.variables)
         return lambda env: op(left(env), right(env))
 
     def _call(self, node: ast.Call, depth: int) -> Evaluator:
         if not isinstance(node.func, ast.Name):
-            raise _refuse(f"calling {_describe(node.func)}")
+            raise _refuse(f"calling {_describe(node.func)}", self.variables)
         name = node.func.id
         if name not in FUNCTIONS:
             raise ValueError(
@@ -158,14 +158,14 @@ class _Compiler:
         return lambda env: fn(argument(env))
 
 
-def _uses_variables(node: ast.expr) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in VARIABLES for n in ast.walk(node))
+def _uses_variables(node: ast.expr, variables: tuple[str, ...]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(node))
 
 
-def _check_exponent(node: ast.expr, evaluate: Evaluator) -> None:
+def _check_exponent(node: ast.expr, evaluate: Evaluator, variables: tuple[str, ...]) -> None:
     # A constant exponent is evaluated now so that 9**9**9 is refused before any work; an
     # exponent that depends on x or y can only overflow to inf, which descent reports.
-    if _uses_variables(node):
+    if _uses_variables(node, variables):
         return
     try:
         value = float(evaluate({}))
@@ -237,3 +237,44 @@ def compile_expression(text: str) -> tuple[Callable[[Any], Any], tuple[str, ...]
         return value + 0.0 * env["x"] if isinstance(value, float) else value
 
     return fn, names
+
+
+def compile_formula(
+    text: str, variables: tuple[str, ...]
+) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
+    """Parse ``text`` safely into a function of named scalars, with the same checks.
+
+    Parameters
+    ----------
+    text : str
+        A formula in the names of ``variables``, e.g. ``"(sigmoid(w*x + b) - t)**2"``.
+    variables : tuple of str
+        The names the formula may use (besides ``pi`` and ``e``).
+
+    Returns
+    -------
+    fn : callable
+        ``fn(env)`` with ``env`` a dict from name to a float, an ndarray or a Tensor; built
+        with kobai ops, so on Tensors autograd records the graph.
+    names : tuple of str
+        The variables the formula uses, in the order of first use.
+
+    Raises
+    ------
+    ValueError
+        For anything outside the whitelist, saying what is not allowed.
+
+    Examples
+    --------
+    >>> f, names = compile_formula("w*x + b", ("x", "w", "b"))
+    >>> names, f({"x": 2.0, "w": 3.0, "b": 1.0})
+    (('w', 'x', 'b'), 7.0)
+    """
+    compiler = _Compiler(tuple(variables))
+    evaluate = compiler.compile(_parse(text))
+
+    def fn(env: dict[str, Any]) -> Any:
+        with np.errstate(all="ignore"):
+            return evaluate(env)
+
+    return fn, tuple(compiler.names)

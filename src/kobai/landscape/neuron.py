@@ -218,6 +218,9 @@ class NeuronTrajectory:
         None for full batch.
     label : str
         "full batch", "mini-batch (B = 10)" or "stochastic (B = 1)".
+    diverged_at : int or None
+        The first update whose point or loss was not finite or passed ``1e6``: the run stopped
+        there and ``points`` ends before it. None for a run that stayed bounded.
     """
 
     points: np.ndarray
@@ -225,6 +228,17 @@ class NeuronTrajectory:
     lr: float
     batch_size: int | None
     label: str
+    diverged_at: int | None = None
+
+    def status_text(self) -> str:
+        """``"diverged at step 3 (lr 5 too large)"``, or ``""`` for a bounded run."""
+        if self.diverged_at is None:
+            return ""
+        return f"diverged at step {self.diverged_at} (lr {self.lr:g} too large)"
+
+
+#: A coordinate or loss beyond this means the run diverged (as in ``descend``).
+DIVERGENCE = 1e6
 
 
 def _batch_label(batch_size: int | None, n: int) -> str:
@@ -278,13 +292,22 @@ def descend_neuron(
     point = np.array(start, dtype=np.float64).reshape(-1)
     if point.shape != (2,):
         raise ValueError(f"start must be (w, b), got shape {point.shape}")
-    points = [point.copy()]
-    for batch in _batches(n, size, int(steps), generator):
-        point = point - lr * gradient(xa[batch], ta[batch], point[0], point[1], activation)
-        points.append(point.copy())
-    path = np.array(points)
-    losses = np.array([loss(xa, ta, w, b, activation) for w, b in path])
-    return NeuronTrajectory(path, losses, float(lr), batch_size, _batch_label(batch_size, n))
+    points, losses = [point.copy()], [loss(xa, ta, point[0], point[1], activation)]
+    diverged_at = None
+    # Overflow on the way to divergence is expected: the run stops at it instead.
+    with np.errstate(all="ignore"):
+        for t, batch in enumerate(_batches(n, size, int(steps), generator), start=1):
+            point = point - lr * gradient(xa[batch], ta[batch], point[0], point[1], activation)
+            value = loss(xa, ta, point[0], point[1], activation)
+            if not (np.all(np.abs(point) <= DIVERGENCE) and abs(value) <= DIVERGENCE):
+                diverged_at = t
+                break
+            points.append(point.copy())
+            losses.append(value)
+    label = _batch_label(batch_size, n)
+    return NeuronTrajectory(
+        np.array(points), np.array(losses), float(lr), batch_size, label, diverged_at
+    )
 
 
 def _batches(n: int, size: int, steps: int, rng: np.random.Generator) -> Any:

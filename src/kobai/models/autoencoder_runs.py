@@ -249,15 +249,17 @@ def anomaly(
         raise ValueError(f"anomaly detection needs class labels; {spec.data} has none")
     sets = spec.normal_classes()
     outcomes = []
-    for normal in sets:
+    for i, normal in enumerate(sets, start=1):
         x_normal, x_test, is_anomaly = A.one_class_split(
             data.x_train, data.y_train, data.x_test, data.y_test, normal
         )
         where = run_dir / ("training" if len(sets) == 1 else f"normal_{'_'.join(map(str, normal))}")
         model = spec.build(_features(data), spec.latents()[0], rngs["model"])
+        label = f"normal {','.join(map(str, normal))} ({i}/{len(sets)})"
         history = spec.train(
-            model, x_normal, where, rng=rngs["fit"], resume=resume, progress=progress
-        )
+            model, x_normal, where, rng=rngs["fit"], resume=resume,
+            progress=labelled(progress, label) if len(sets) > 1 else progress,
+        )  # fmt: skip
         train_scores = reconstruction_error(model, x_normal)
         test_scores = reconstruction_error(model, x_test)
         pca = A.fit_pca(x_normal, spec.pca_components)
@@ -288,15 +290,21 @@ def reduce(
     rngs = spec.seeds()
     data = load_data(spec, rngs["data"])
     models, histories = {}, {}
-    for k in spec.latents():
+    latents = spec.latents()
+    for i, k in enumerate(latents, start=1):
         models[k] = spec.build(_features(data), k, rngs["model"])
         histories[k] = spec.train(
             models[k], data.x_train, run_dir / f"k{k}", val=data.x_test, rng=rngs["fit"],
-            resume=resume, progress=progress,
+            resume=resume, progress=labelled(progress, f"latent k={k} ({i}/{len(latents)})"),
         )  # fmt: skip
     return data, ReduceOutcome(
         compare_with_pca(models, data.x_train, data.x_test), models, histories
     )
+
+
+def labelled(progress: bool | None, label: str) -> bool | str:
+    """A progress setting that labels the bar of one of several trainings (False stays off)."""
+    return False if progress is False else label
 
 
 def pca_codes(x_train: np.ndarray, x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -49,7 +49,7 @@ def train_autoencoder(
     run_dir: str | Path | None = None,
     resume: bool = False,
     callbacks: Iterable[Callback] = (),
-    progress: bool | None = None,
+    progress: bool | str | None = None,
 ) -> History:
     """Train ``model`` to reproduce ``target`` (default ``x``) from ``x`` with :func:`fit`.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import numpy as np
 from kobai import nn
 from kobai.data import Dataset, load_dataset
 from kobai.models.mlp import MLP, parse_spec
+from kobai.models.run_schedule import run_schedule_options
 from kobai.train.checkpoint import CheckpointError, load_checkpoint
 from kobai.train.config import RunConfig
 
@@ -28,6 +29,8 @@ class Run:
     optimizer: Any
     scheduler: Any
     fit_rng: np.random.Generator
+    #: The schedule's arguments: the user's options and the defaults sized to the run.
+    schedule_options: dict[str, Any] = field(default_factory=dict)
 
 
 def build_model(config: RunConfig, data: Dataset, rng: np.random.Generator) -> MLP:
@@ -68,20 +71,65 @@ def build(config: RunConfig) -> Run:
     if data.task == "regression":
         data.y_train, data.y_test = data.y_train.astype(dtype), data.y_test.astype(dtype)
     model = build_model(config, data, model_rng)
+    optimizer = optim.create(config.optimizer, model.parameters(), **optimizer_options(config))
+    options = schedule_options(config, optimizer)
+    scheduler = build_schedule(config, optimizer, steps_per_epoch(config, len(data.x_train)))
+    return Run(config, data, model, loss_for(data.task), optimizer, scheduler, fit_rng, options)
+
+
+def optimizer_options(config: RunConfig) -> dict[str, Any]:
+    """The optimizer's hyper-parameters: ``optimizer_options`` and ``lr``."""
     hyper = dict(config.optimizer_options)
     if config.lr is not None:
         hyper["lr"] = config.lr
-    optimizer = optim.create(config.optimizer, model.parameters(), **hyper)
-    scheduler = None
-    if config.schedule:
-        scheduler = optim.create_scheduler(
-            config.schedule,
-            optimizer,
-            epochs=config.epochs,
-            steps_per_epoch=steps_per_epoch(config, len(data.x_train)),
-            **config.schedule_options,
-        )
-    return Run(config, data, model, loss_for(data.task), optimizer, scheduler, fit_rng)
+    return hyper
+
+
+def planned_lrs(config: RunConfig, steps: int, epochs: int) -> list[float] | None:
+    """The learning rate of the first update of each of the first ``epochs`` epochs under
+    ``config``'s optimizer and schedule (``steps`` updates per epoch); None for a schedule
+    that follows the losses (``plateau``). A stand-in parameter replaces the model."""
+    from kobai import optim
+    from kobai.autograd import tensor
+
+    if config.schedule and config.schedule.strip().lower() == "plateau":
+        return None
+    stand_in = tensor(np.zeros(1, dtype=config.dtype), requires_grad=True)
+    optimizer = optim.create(config.optimizer, [stand_in], **optimizer_options(config))
+    scheduler = build_schedule(config, optimizer, steps)
+    per_epoch = steps if getattr(scheduler, "interval", "epoch") == "step" else 1
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(float(optimizer.param_groups[0]["lr"]))
+        for _ in range(per_epoch if scheduler is not None else 0):
+            scheduler.step()
+    return lrs
+
+
+def schedule_options(config: RunConfig, optimizer: Any) -> dict[str, Any]:
+    """The arguments of ``config``'s schedule over a fresh ``optimizer``: the user's options
+    over defaults sized to the run (:func:`kobai.models.run_schedule.run_schedule_options`)."""
+    if not config.schedule:
+        return {}
+    lr = float(optimizer.param_groups[0]["lr"])
+    return run_schedule_options(
+        config.schedule, config.schedule_options, epochs=config.epochs, lr=lr
+    )
+
+
+def build_schedule(config: RunConfig, optimizer: Any, steps: int) -> Any:
+    """The scheduler of ``config`` over ``optimizer`` (``steps`` updates per epoch), or None."""
+    from kobai import optim
+
+    if not config.schedule:
+        return None
+    return optim.create_scheduler(
+        config.schedule,
+        optimizer,
+        epochs=config.epochs,
+        steps_per_epoch=steps,
+        **schedule_options(config, optimizer),
+    )
 
 
 def load_run(run_dir: str | Path) -> Run:

@@ -28,6 +28,11 @@ from kobai.report import Page, format_number
 from kobai.validation import check_int
 
 FORMATS = ("png", "svg")
+#: What a quick run says first: its settings are for checking that the study runs.
+QUICK_WARNING = (
+    "QUICK RUN: settings too small to conclude anything; its findings can contradict the full "
+    "study's (run it without --quick for numbers to quote)"
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ class StudyResult:
         width = max((len(h.label) for h in self.headlines), default=0)
         mode = ", quick" if self.quick else ""
         lines = [f"{self.title} (seed {self.seed}{mode}): {self.seconds:.1f} s"]
+        if self.quick:
+            lines.append(f"  {QUICK_WARNING}")
         lines += [f"  {h.label:<{width}}  {format_number(h.value)}" for h in self.headlines]
         for summary in self.summaries:
             lines += summary.lines()
@@ -279,6 +286,8 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
     page = Page(
         study.title, subtitle=f"kobai study {study.name} · source {documents} {study.source}"
     )
+    if ctx.quick:
+        page.paragraph(f"**{QUICK_WARNING}.**")
     page.heading("The claim")
     page.paragraph(study.claim)
     if ctx.headlines:
@@ -288,7 +297,7 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
         page.paragraph(f"**{summary.title.capitalize()}**")
         page.table(summary.columns, summary.rows)
     if ctx.findings:
-        page.heading("What the numbers say")
+        page.heading("What these quick numbers say" if ctx.quick else "What the numbers say")
         page.bullets(ctx.findings)
     page.blocks.extend(ctx.page.blocks)
     page.heading("Reproduce")

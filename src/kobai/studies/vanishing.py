@@ -82,7 +82,10 @@ def _first_epoch(ctx: Context, model: MLP, data: Batch, label: tuple) -> dict[st
 def measure(ctx: Context, data: Batch, probe: Batch) -> list[dict[str, Any]]:
     """Every combination of depth x activation x initialisation x batch normalisation."""
     records = []
-    for depth, act, init, bn in itertools.product(DEPTHS, ACTIVATIONS, INITS, (False, True)):
+    grid = list(itertools.product(DEPTHS, ACTIVATIONS, INITS, (False, True)))
+    for i, (depth, act, init, bn) in enumerate(grid, start=1):
+        if i % len(INITS * 2) == 1:  # a line every few networks: the whole grid takes minutes
+            ctx.log(f"network {i}/{len(grid)}: depth {depth}, {act}")
         label = (depth, act, init, int(bn))
         model = _network(depth, act, init, bn, ctx.rng("init", *label))
         at_init = layer_gradient_norms(model, *probe, nn.CrossEntropyLoss())

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.autograd import Tensor, no_grad
+from kobai.autograd import Tensor
 from kobai.backend import as_rng
 from kobai.train import metrics as M
 from kobai.train.callbacks import Callback
@@ -23,7 +23,7 @@ from kobai.train.checkpoint import (
 )
 from kobai.train.evaluation import evaluate, pair_of_arrays, predict
 from kobai.train.history import History
-from kobai.train.numerical import numerical_gradients
+from kobai.train.numerical import numerical_step
 from kobai.train.options import (
     FitOptions,
     Scheduler,
@@ -96,11 +96,17 @@ class _Run:
         self.callbacks: list[Callback] = list(opts.callbacks)
         self.reference_loss: float | None = None
         self.clock = 0.0
+        self.steps_per_epoch = 1  # set by fit once the batches are known
+        # The groups' starting values, from which a re-planned schedule is advanced on resume.
+        self.fresh_groups = [
+            {k: v for k, v in g.items() if k != "params"} for g in optimizer.param_groups
+        ]
 
     # -- checkpoints ----------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {
             "epoch": self.state.epoch,
+            "epochs": self.opts.epochs,
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
@@ -115,8 +121,6 @@ class _Run:
     def restore(self, snap: dict[str, Any]) -> None:
         self.model.load_state_dict(snap["model"])
         self.optimizer.load_state_dict(snap["optimizer"])
-        if self.scheduler is not None and snap["scheduler"] is not None:
-            self.scheduler.load_state_dict(snap["scheduler"])
         self.rng.bit_generator.state = snap["rng"]
         set_generator_states(self.model, snap["module_rngs"])
         self.state.history.load_state_dict(snap["history"])
@@ -129,6 +133,23 @@ class _Run:
             callback.load_state_dict(cstate)
         self.state.epoch, self.clock = int(snap["epoch"]), float(snap["clock"])
         self.reference_loss = snap["reference_loss"]
+        self.restore_scheduler(snap)
+
+    def restore_scheduler(self, snap: dict[str, Any]) -> None:
+        if self.scheduler is None or snap["scheduler"] is None:
+            return
+        planned = snap.get("epochs", self.opts.epochs)
+        if planned == self.opts.epochs or self.needs_metric:
+            self.scheduler.load_state_dict(snap["scheduler"])
+            return
+        # A run extended (or shortened) to a new length: the saved position belongs to the old
+        # plan, so the caller's scheduler, planned for the new length, is advanced from the
+        # starting rates to where the run stands.
+        for group, fresh in zip(self.optimizer.param_groups, self.fresh_groups, strict=True):
+            group.update(fresh)
+        per_epoch = self.steps_per_epoch if self.interval == "step" else 1
+        for _ in range(self.state.epoch * per_epoch):
+            self.scheduler.step()
 
     def save(self) -> None:
         run_dir = self.state.run_dir
@@ -153,9 +174,7 @@ class _Run:
             value.backward()
             loss_value, out = float(value.data), output.data
         else:
-            loss_value = numerical_gradients(self.model, self.loss, xb, yb, h=self.opts.numerical_h)
-            with no_grad():
-                out = self.model(Tensor(xb)).data
+            loss_value, out = numerical_step(self.model, self.loss, xb, yb, h=self.opts.numerical_h)
         self.check_divergence(loss_value, where)
         self.optimizer.step()
         return loss_value, out
@@ -268,7 +287,7 @@ def fit(
     train_metrics: bool = True,
     divergence_factor: float | None = 1e4,
     numerical_h: float = 1e-4,
-    progress: bool | None = None,
+    progress: bool | str | None = None,
 ) -> History:
     """Train ``model`` by gradient descent and return its :class:`History`.
 
@@ -314,7 +333,10 @@ def fit(
         ``history.json``; with ``save_every_epoch`` also ``checkpoints/epoch_NNNN.npz``.
     resume : bool, default False
         Continue from ``run_dir/checkpoint.npz`` if it exists: the run ends with the same
-        parameters, bit for bit, as one never interrupted.
+        parameters, bit for bit, as one never interrupted. If ``epochs`` differs from the
+        length the checkpoint was planned for, ``scheduler`` (built for the new length) is
+        advanced to the resumed epoch instead of loading the old schedule's position: a
+        cosine schedule extended from 15 to 30 epochs continues at its epoch 15 of 30.
     save_every_epoch : bool, default False
         Also keep the parameters of the start and of every epoch (``checkpoints/``).
     scheduler_interval : {"epoch", "step"}, optional
@@ -330,8 +352,10 @@ def fit(
         stop the run). Raises :class:`TrainingDiverged`; the last good checkpoint stays.
     numerical_h : float, default 1e-4
         Step of the central differences with ``gradient="numerical"``.
-    progress : bool, optional
-        Show a progress bar (default: only when standard error is a terminal).
+    progress : bool or str, optional
+        Show a progress bar (default: only when standard error is a terminal); a string
+        labels the bar (as None otherwise), e.g. ``"latent 8 (2/3)"`` when one command
+        trains several models.
 
     Returns
     -------
@@ -348,6 +372,7 @@ def fit(
     )  # fmt: skip
     size = batch_size_of(batch_size, len(x))
     run = _Run(model, loss, optimizer, scheduler, opts, task or M.infer_task(y))
+    run.steps_per_epoch = 1 if size is None else math.ceil(len(x) / size)
     if run.state.run_dir is not None:
         run.state.run_dir.mkdir(parents=True, exist_ok=True)
         if resume and (run.state.run_dir / CHECKPOINT).exists():
@@ -376,16 +401,16 @@ def fit(
     return run.state.history
 
 
-def _progress_bar(progress: bool | None, total: int) -> Any:
+def _progress_bar(progress: bool | str | None, total: int) -> Any:
     import sys
 
-    if progress is None:
-        progress = sys.stderr.isatty()
-    if not progress or total <= 0:
+    label = progress if isinstance(progress, str) else None
+    show = sys.stderr.isatty() if progress is None or label is not None else progress
+    if not show or total <= 0:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="step", dynamic_ncols=True, leave=False)
+    return tqdm(total=total, desc=label, unit="step", dynamic_ncols=True, leave=False)
 
 
 __all__: Sequence[str] = ("FitState", "TrainingDiverged", "evaluate", "fit", "predict")

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd import Tensor, no_grad
+from kobai.train.checkpoint import generator_states, set_generator_states
 
 
 def numerical_gradients(
@@ -15,11 +16,25 @@ def numerical_gradients(
 ) -> float:
     """Set every parameter's ``.grad`` to the central difference of the loss; return the loss.
 
+    See :func:`numerical_step`, which also returns the model's output.
+    """
+    return numerical_step(model, loss, x, y, h=h)[0]
+
+
+def numerical_step(
+    model: Any, loss: Callable[..., Any], x: np.ndarray, y: np.ndarray, *, h: float = 1e-4
+) -> tuple[float, np.ndarray]:
+    """Set every parameter's ``.grad`` to the central difference of the loss; return the loss
+    and the output of the unperturbed pass (a training step's output, for its metrics).
+
     Each parameter element costs two forward passes, so this is one pass per parameter where
     backpropagation costs a few passes in all: exact, and very slow for large networks (the
-    point source document 001 makes). Buffers (BatchNorm running statistics) are restored
-    after the perturbed passes, so only the unperturbed pass counts. Use float64 models for
-    accurate differences; float32 rounds them at about 1e-3 of their size.
+    point source document 001 makes). Every pass sees the same function: the random layers'
+    generators (dropout masks, noise) are rewound before each pass, so all of them draw the
+    mask a backpropagation step would draw, and the generators end where one training-mode
+    pass leaves them. Buffers (BatchNorm running statistics) are restored after the perturbed
+    passes, so only the unperturbed pass counts. Use float64 models for accurate differences;
+    float32 rounds them at about 1e-3 of their size.
     """
     if h <= 0:
         raise ValueError(f"h must be > 0, got {h}")
@@ -27,9 +42,15 @@ def numerical_gradients(
     buffers = (
         {k: v.copy() for k, v in model.named_buffers()} if hasattr(model, "named_buffers") else {}
     )
+    generators = generator_states(model) if hasattr(model, "named_modules") else {}
+
+    def forward() -> Tensor:
+        # A new dropout mask per pass would difference two different functions.
+        set_generator_states(model, generators)
+        return model(inputs)
 
     def value() -> float:
-        return float(loss(model(inputs), y).data)
+        return float(loss(forward(), y).data)
 
     with no_grad():
         for p in model.parameters():
@@ -46,7 +67,8 @@ def numerical_gradients(
             p.grad = grad.reshape(p.data.shape).astype(p.data.dtype)
         if buffers:
             _restore(model, buffers)
-        return value()
+        output = forward()
+        return float(loss(output, y).data), output.data
 
 
 def _restore(model: Any, buffers: dict[str, np.ndarray]) -> None:

@@ -94,8 +94,8 @@ class FitOptions:
     divergence_factor : float or None, default 1e4
     numerical_h : float, default 1e-4
         Step ``h`` of the central differences when ``gradient="numerical"``.
-    progress : bool or None, default None
-        None: a progress bar only when standard error is a terminal.
+    progress : bool, str or None, default None
+        None: a progress bar only when standard error is a terminal; a string labels it.
     """
 
     batch_size: int | str | None = 32
@@ -113,7 +113,7 @@ class FitOptions:
     train_metrics: bool = True
     divergence_factor: float | None = 1e4
     numerical_h: float = 1e-4
-    progress: bool | None = None
+    progress: bool | str | None = None
 
     def __post_init__(self) -> None:
         # A generator of callbacks would be used up by the first pass over it.

@@ -12,7 +12,8 @@ from kobai.viz.autoencoder import (
     plot_score_histograms,
 )
 from kobai.viz.curves import describe_runs, plot_learning_curves
-from kobai.viz.descent import plot_descent_1d, plot_race, plot_surface
+from kobai.viz.descent import plot_descent_1d, plot_race
+from kobai.viz.descent_surface import plot_surface
 from kobai.viz.graph import ComputationGraph, graph
 from kobai.viz.landscape import (
     plot_interpolation,

@@ -101,7 +101,8 @@ def plot_activations(
     for ax in flat[len(chosen) + 1 :]:
         ax.set_visible(False)
     fig.suptitle("Activations f(x) (solid) and their derivatives f′(x) (dashed)", fontsize=14)
-    fig.tight_layout()
+    # room at the top for the title: with five rows it would sit on the first row's titles
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     return save_figure(fig, path, formats=formats)
 
 
@@ -114,13 +115,19 @@ def _panel(ax: Any, name: str, x: np.ndarray) -> None:
     if name in _PEAKS:
         peak = _PEAKS[name]
         ax.plot(0, peak, "o", color=PALETTE[1], markersize=6)
-        ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10, -4), textcoords="offset points",
+        # the label goes to the side where the curve f(x) stays away from it (tanh: left)
+        right, left = (np.abs(y[m] - peak).min() for m in (x > 0.2, x < -0.2))
+        side = 1 if right >= left else -1
+        ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10 * side, -4),
+                    textcoords="offset points", ha="left" if side > 0 else "right",
                     fontsize=9, color=PALETTE[1], fontweight="bold", va="top",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
     ax.set_title(f"{name}: {_NOTES.get(name, '')}", fontsize=9.5)
     ax.set(xlabel="x")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
+    # a peak label on the left takes the upper left corner that "best" would choose
+    label_left = name in _PEAKS and any(t.get_horizontalalignment() == "right" for t in ax.texts)
+    ax.legend(fontsize=8, loc="lower right" if label_left else "best")
 
 
 def _compare_derivatives(ax: Any, x: np.ndarray) -> None:

@@ -224,14 +224,20 @@ def plot_latent_scatter(
         z = np.asarray(z)
         if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(y):
             raise ValueError(f"codes of {name!r} must have shape ({len(y)}, 2), got {z.shape}")
+        medians = []
         for i, c in enumerate(classes):
             pts = z[y == c]
             colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
             ax.scatter(pts[:, 0], pts[:, 1], s=4, alpha=0.5, color=colour, label=str(c))
-            mx, my = np.median(pts, axis=0)
+            medians.append(np.median(pts, axis=0))
+        spots = spread_badges(ax, np.array(medians))
+        for i, (c, median, spot) in enumerate(zip(classes, medians, spots, strict=True)):
+            colour = CLASS_COLOURS[i % len(CLASS_COLOURS)]
             badge = {"boxstyle": "circle,pad=0.2", "fc": colour, "lw": 0}
-            ax.text(mx, my, str(c), fontsize=11, weight="bold", ha="center", va="center",
-                    color="white", bbox=badge)  # fmt: skip
+            if not np.allclose(spot, median):  # moved clear of another badge: point home
+                ax.plot(*zip(median, spot, strict=True), color=colour, lw=1, zorder=3)
+            ax.text(*spot, str(c), fontsize=11, weight="bold", ha="center", va="center",
+                    color="white", bbox=badge, zorder=4)  # fmt: skip
         ax.set(xlabel="component 1", ylabel="component 2", title=name)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(
@@ -240,6 +246,35 @@ def plot_latent_scatter(
     fig.suptitle(title)
     fig.tight_layout()
     return save_figure(fig, path, formats=formats)
+
+
+#: Class badges closer than this many pixels would overlap.
+BADGE_GAP = 26.0
+
+
+def spread_badges(ax: Any, centres: np.ndarray, gap: float = BADGE_GAP) -> np.ndarray:
+    """Positions for labels at ``centres`` (data coordinates, shape (n, 2)) pushed apart
+    until no two are closer than ``gap`` pixels; labels already clear stay where they are."""
+    ax.get_xlim(), ax.get_ylim()  # settle the autoscaled limits before measuring pixels
+    pixels = ax.transData.transform(centres).astype(float)
+    for _ in range(200):
+        moved = False
+        for i in range(len(pixels)):
+            for j in range(i + 1, len(pixels)):
+                d = pixels[j] - pixels[i]
+                dist = float(np.hypot(*d))
+                if dist >= gap:
+                    continue
+                # coincident centres part along a fixed direction per pair (deterministic)
+                unit = d / dist if dist > 1e-9 else np.array([np.cos(i + j), np.sin(i + j)])
+                push = 0.5 * (gap - dist) + 0.5
+                pixels[i] -= push * unit
+                pixels[j] += push * unit
+                moved = True
+        if not moved:
+            break
+    result: np.ndarray = ax.transData.inverted().transform(pixels)
+    return result
 
 
 def plot_reduction_errors(

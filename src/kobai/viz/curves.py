@@ -16,6 +16,8 @@ XS = ("epoch", "time")
 # Yellow is hard to see on white: it goes last.
 RUN_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
 SPLITS = (("train", "-", "train"), ("val", "--", "validation"))
+# Legends of more runs than this, or with longer labels, go below the panels.
+LEGEND_INSIDE = (2, 28)
 # A loss that spans more than this ratio is drawn on a log scale.
 LOG_RATIO = 30.0
 
@@ -49,6 +51,7 @@ def plot_learning_curves(
     title: str = "Learning curves",
     formats: Sequence[str] = ("png",),
     x: str = "epoch",
+    held_out: str = "validation",
 ) -> list[Path]:
     """Plot train (solid) and validation (dashed) loss and accuracy against epoch or time.
 
@@ -67,6 +70,9 @@ def plot_learning_curves(
     x : {"epoch", "time"}, default "epoch"
         Against epochs, or against wall time (the history's ``wall_time``, seconds of
         training since the start): which run learns fastest per second, not per epoch.
+    held_out : str, default "validation"
+        The legend's name of the ``val_*`` columns: ``"test"`` where the held-out data is
+        the test set, as in ``kobai train``'s table.
 
     Returns
     -------
@@ -115,10 +121,10 @@ def plot_learning_curves(
         axes[0][-1].legend(fontsize=8, loc="best")
     for ax in axes[0]:
         ax.grid(alpha=0.3, which="both")
-    _legend(loss_ax, runs, present={s for h in runs.values() for s, _, _ in SPLITS
-                                    if f"{s}_loss" in h.keys()})  # fmt: skip
+    present = {s for h in runs.values() for s, _, _ in SPLITS if f"{s}_loss" in h.keys()}
     fig.suptitle(title)
     fig.tight_layout()
+    _legend(fig, loss_ax, runs, present=present, held_out=held_out)
     return save_figure(fig, path, formats=formats)
 
 
@@ -155,8 +161,11 @@ def _spans_decades(columns: list[np.ndarray]) -> bool:
     return bool(values.size and values.min() > 0 and values.max() / values.min() > LOG_RATIO)
 
 
-def _legend(ax: Any, runs: Mapping[str, Any], *, present: set[str]) -> None:
-    """One entry per run (its colour) and one per split (its line style)."""
+def _legend(
+    fig: Any, ax: Any, runs: Mapping[str, Any], *, present: set[str], held_out: str
+) -> None:
+    """One entry per run (its colour) and one per split (its line style): inside the loss
+    panel when short, else below both panels, where it covers no curve."""
     from matplotlib.lines import Line2D
 
     handles = []
@@ -164,9 +173,18 @@ def _legend(ax: Any, runs: Mapping[str, Any], *, present: set[str]) -> None:
         handles += [Line2D([], [], color=c, lw=2.5, label=label)
                     for c, label in zip(RUN_COLOURS * 4, runs, strict=False)]  # fmt: skip
     colour = RUN_COLOURS[0] if len(runs) == 1 else "black"
-    handles += [Line2D([], [], color=colour, ls=style, marker="o", markersize=3, label=text)
-                for split, style, text in SPLITS if split in present]  # fmt: skip
-    ax.legend(handles=handles, fontsize=8, loc="best")
+    names = {"train": "train", "val": held_out}
+    handles += [
+        Line2D([], [], color=colour, ls=style, marker="o", markersize=3, label=names[split])
+        for split, style, _ in SPLITS
+        if split in present
+    ]
+    short = len(runs) <= LEGEND_INSIDE[0] and max(map(len, runs)) <= LEGEND_INSIDE[1]
+    if short:
+        ax.legend(handles=handles, fontsize=8, loc="best")
+        return
+    fig.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+               ncol=2 if len(handles) > 4 else 1, frameon=False)  # fmt: skip
 
 
 def _batch_text(value: Any) -> str:

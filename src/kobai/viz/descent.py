@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, save_figure
 
 # Yellow is hard to see on a light background: it goes last.
 TRACE_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
@@ -36,9 +36,13 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 
 
 def legend_label(tr: Any) -> str:
-    """``"adam (lr=0.1): converged"`` or ``"sgd (lr=2): diverged at step 7"``."""
-    status = tr.status if tr.status != "diverged" else f"diverged at step {tr.diverged_at}"
-    return f"{tr.label} ({tr.describe_hyper()}): {status}"
+    """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
+    few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
+    from kobai.landscape.status import STATUS_SHORT
+
+    text = tr.status_text() if hasattr(tr, "status_text") else tr.status
+    why = STATUS_SHORT.get(tr.status)
+    return f"{tr.label} ({tr.describe_hyper()}): {text}" + (f" ({why})" if why else "")
 
 
 def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]:
@@ -51,17 +55,28 @@ def _value_axis(function: Any, runs: dict[str, Any]) -> tuple[str, float | None]
     return "f(xₜ)", None
 
 
+def same_paths(runs: dict[str, Any]) -> dict[str, str]:
+    """``{label: earlier label}`` for runs whose path would hide under an earlier one's."""
+    return identical_to({label: tr.points for label, tr in runs.items()})
+
+
+def identical_note(label: str, same: dict[str, str]) -> str:
+    """``" (dashed: identical to adam)"`` for a run drawn over another, else ``""``."""
+    return f" (dashed: identical to {same[label]})" if label in same else ""
+
+
 def plot_values(ax: Any, function: Any, runs: dict[str, Any]) -> None:
-    """f(x_t) (or its gap to the minimum) against step, one line per run."""
+    """f(x_t) (or its gap to the minimum) against step, one line per run; a line identical
+    to an earlier one is dashed over it."""
     ylabel, offset = _value_axis(function, runs)
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+    # The smallest positive float64 gap is rounding: show it as a floor, not a hole.
+    ys = {label: tr.values if offset is None else np.maximum(tr.values - offset, 1e-16)
+          for label, tr in runs.items()}  # fmt: skip
+    same = identical_to(ys, log=offset is not None)
+    for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
         steps = np.arange(len(tr.values))
-        if offset is None:
-            y = tr.values
-        else:
-            # The smallest positive float64 gap is rounding: show it as a floor, not a hole.
-            y = np.maximum(tr.values - offset, 1e-16)
-        ax.plot(steps, y, color=colour, lw=1.8)
+        y = ys[label]
+        ax.plot(steps, y, color=colour, lw=1.8, **(OVER_STYLE if label in same else {}))
         if tr.status == "diverged":
             ax.plot(steps[-1], y[-1], marker="X", color=colour, markersize=9, ls="none")
     if offset is not None:
@@ -131,11 +146,14 @@ def _halo() -> list[Any]:
 def draw_paths(ax: Any, runs: dict[str, Any], *, markers: bool = True) -> list[Any]:
     """Each run's path over the contours; the start marked with an x."""
     handles = []
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
+    same = same_paths(runs)
+    for colour, (label, tr) in zip(TRACE_COLOURS * 4, runs.items(), strict=False):
         pts = tr.points
-        marker = "o" if markers and len(pts) <= 400 else None
+        over = OVER_STYLE if label in same else {}
+        # a dashed path over another keeps the other's markers visible by drawing none
+        marker = "o" if markers and len(pts) <= 400 and not over else None
         (line,) = ax.plot(
-            pts[:, 0], pts[:, 1], color=colour, lw=1.6, zorder=4, path_effects=_halo()
+            pts[:, 0], pts[:, 1], color=colour, lw=1.6, zorder=4, path_effects=_halo(), **over
         )
         if marker:
             ax.plot(pts[:, 0], pts[:, 1], marker, color=colour, markersize=2.2, zorder=4)
@@ -145,6 +163,40 @@ def draw_paths(ax: Any, runs: dict[str, Any], *, markers: bool = True) -> list[A
     first = next(iter(runs.values()))
     ax.plot(*first.points[0], **START_STYLE, zorder=7)
     return handles
+
+
+#: A view widened to follow the paths grows to at most this many times its span per axis.
+MAX_WIDENING = 4.0
+
+
+def follow_paths(function: Any, runs: dict[str, Any]) -> Any:
+    """``function`` with its drawing bounds widened (5 % margin) to hold every path that did
+    not diverge: a formula's default box must not cut off where the optimisers go.
+    Diverging runs are left to leave the view (their status says where they went)."""
+    import dataclasses
+
+    kept = [tr.points for tr in runs.values() if tr.status not in ("diverged", "diverging")]
+    points = np.concatenate(kept) if kept else np.empty((0, function.dim))
+    points = points[np.isfinite(points).all(axis=1)]
+    if not len(points):
+        return function
+    box = []
+    for axis, (lo, hi) in enumerate(function.bounds):
+        span = hi - lo
+        low, high = min(lo, points[:, axis].min()), max(hi, points[:, axis].max())
+        if (low, high) != (lo, hi):
+            margin = 0.05 * (high - low)
+            low, high = (
+                max(low - margin, lo - MAX_WIDENING * span),
+                min(high + margin, hi + MAX_WIDENING * span),
+            )
+        box.append((float(low), float(high)))
+    bounds = tuple(box)
+    return (
+        function
+        if bounds == tuple(function.bounds)
+        else dataclasses.replace(function, bounds=bounds)
+    )
 
 
 def plot_race(
@@ -173,6 +225,7 @@ def plot_race(
         The files written.
     """
     runs = as_runs(trajectories)
+    function = follow_paths(function, runs)
     plt = pyplot()
     (xlo, xhi), (ylo, yhi) = function.bounds
     aspect = float(np.clip((xhi - xlo) / (yhi - ylo), 1.0, 1.8))
@@ -183,14 +236,16 @@ def plot_race(
     handles = draw_paths(ax, runs)
     ax.set_title(function.label, fontsize=10)
     plot_values(ax_v, function, runs)
-    labels = [legend_label(tr) for tr in runs.values()]
+    same = same_paths(runs)
+    labels = [legend_label(tr) + identical_note(k, same) for k, tr in runs.items()]
     fig.suptitle(title or _race_title(function, runs), fontsize=12)
-    start_handle = ax.plot([], [], **START_STYLE)[0]
-    star_handle = ax.plot([], [], **MINIMUM_STYLE)[0]
+    extra = [(ax.plot([], [], **START_STYLE)[0], "start")]
+    if function.minima:  # a formula has no known minima: no star drawn, none promised
+        extra.append((ax.plot([], [], **MINIMUM_STYLE)[0], "global minimum"))
     fig.tight_layout()
     fig.legend(
-        [*handles, start_handle, star_handle],
-        [*labels, "start", "global minimum"],
+        [*handles, *(h for h, _ in extra)],
+        [*labels, *(text for _, text in extra)],
         loc="upper center",
         ncol=2,
         fontsize=9,
@@ -205,71 +260,6 @@ def _race_title(function: Any, runs: dict[str, Any]) -> str:
     start = ", ".join(f"{v:g}" for v in first.points[0])
     budget = max(tr.steps if tr.status != "diverged" else tr.diverged_at for tr in runs.values())
     return f"Optimisers on {function.name}: {budget} steps from ({start})"
-
-
-def plot_surface(
-    function: Any,
-    trajectories: Any,
-    path: str | os.PathLike[str],
-    *,
-    title: str | None = None,
-    n: int = 151,
-    formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
-    """3-D view of a 2-D function with the optimisers' paths lying on the surface.
-
-    Functions with log-scaled contours are drawn as :math:`\\log_{10}(1 + f - f^*)` so that
-    the valley floor stays visible under the walls.
-    """
-    runs = as_runs(trajectories)
-    plt = pyplot()
-    X, Y, Z = function.grid(n)
-    height = _height(function)
-    H = height(Z)
-    floor = float(np.nanmin(H)) - 0.25 * float(np.nanmax(H) - np.nanmin(H))
-    lift = 0.01 * float(np.nanmax(H) - np.nanmin(H))
-    fig = plt.figure(figsize=(9, 7.5))
-    ax = fig.add_subplot(projection="3d", computed_zorder=False)
-    # Rasterised inside the SVG: thousands of polygons would make it megabytes.
-    ax.plot_surface(X, Y, H, cmap=CONTOUR_MAP, alpha=0.6, linewidth=0, rcount=n, ccount=n,
-                    zorder=1, rasterized=True)  # fmt: skip
-    ax.contour(X, Y, H, levels=15, zdir="z", offset=floor, cmap=CONTOUR_MAP, linewidths=0.6,
-               zorder=0)  # fmt: skip
-    handles = []
-    for colour, tr in zip(TRACE_COLOURS * 4, runs.values(), strict=False):
-        inside = _inside(tr.points, function.bounds)
-        pts, z = tr.points[inside], height(tr.values[inside]) + lift
-        ax.plot(pts[:, 0], pts[:, 1], np.full(len(pts), floor), color=colour, lw=1, alpha=0.7,
-                zorder=2)  # fmt: skip
-        handles.append(ax.plot(pts[:, 0], pts[:, 1], z, color=colour, lw=2.2, zorder=3)[0])
-    first = next(iter(runs.values()))
-    start = ax.plot(*first.points[0], height(first.values[:1]) + lift, **START_STYLE, zorder=4)
-    (xlo, xhi), (ylo, yhi) = function.bounds
-    ax.set(xlim=(xlo, xhi), ylim=(ylo, yhi), zlim=(floor, float(np.nanmax(H))), xlabel="x",
-           ylabel="y")  # fmt: skip
-    ax.set_zlabel("log₁₀(1 + f − f*)" if function.log_levels else "f(x, y)")
-    ax.view_init(elev=35, azim=-60)
-    ax.set_title(title or f"{function.name}: {function.label}", fontsize=11)
-    fig.legend(
-        [*handles, start[0]], [*(legend_label(tr) for tr in runs.values()), "start"],
-        loc="lower center", ncol=2, fontsize=8, frameon=False,
-    )  # fmt: skip
-    fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
-    return save_figure(fig, path, formats=formats)
-
-
-def _height(function: Any) -> Any:
-    if not function.log_levels:
-        return lambda z: z
-    ref = function.f_min if function.f_min is not None else 0.0
-    return lambda z: np.log10(1.0 + np.maximum(np.asarray(z) - ref, 0.0))
-
-
-def _inside(points: np.ndarray, bounds: Any) -> np.ndarray:
-    ok = np.ones(len(points), dtype=bool)
-    for axis, (lo, hi) in enumerate(bounds):
-        ok &= (points[:, axis] >= lo) & (points[:, axis] <= hi)
-    return ok
 
 
 def plot_descent_1d(
@@ -320,19 +310,26 @@ def _one_dimensional_panel(
         )  # fmt: skip
     ax.plot(xs, tr.values, "o", color=colour, markersize=5, label=legend_label(tr))
     ax.plot(xs[0], tr.values[0], **START_STYLE, label="start x₀")
+    top = max(float(curve_y.max()), float(tr.values.max()))
+    bottom = float(curve_y.min())
+    ax.set(xlim=(lo, hi), ylim=(bottom - 0.05 * (top - bottom), top + 0.08 * (top - bottom)))
+    pixels = ax.transData.transform(np.c_[xs, tr.values])
+    named: list[np.ndarray] = []
     for t in range(min(annotate, len(xs))):
-        ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
-                    textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
+        # steps that land on top of each other (a run far out of scale) share one label
+        if all(np.hypot(*(pixels[t] - p)) >= 18.0 for p in named):
+            named.append(pixels[t])
+            ax.annotate(f"x{_subscript(t)}", (xs[t], tr.values[t]), xytext=(7, -12),
+                        textcoords="offset points", fontsize=9, color=colour)  # fmt: skip
     if annotate:
         ax.text(1.03, 0.0, _step_table(tr, slopes, annotate), transform=ax.transAxes,
                 family="monospace", fontsize=8, va="bottom", ha="left",
                 bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9})  # fmt: skip
-    top = max(float(curve_y.max()), float(tr.values.max()))
-    bottom = float(curve_y.min())
-    ax.set(xlim=(lo, hi), ylim=(bottom - 0.05 * (top - bottom), top + 0.08 * (top - bottom)))
     ax.set(xlabel="x", ylabel="f(x)", title=f"{tr.label}: {tr.describe_hyper()}")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center")
+    # below the plot: the legend names the run's status and must not cover its steps
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
+              frameon=False)  # fmt: skip
 
 
 def _step_table(tr: Any, slopes: list[float], rows: int) -> str:

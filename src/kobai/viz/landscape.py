@@ -202,11 +202,27 @@ def _draw_path(ax: Any, points: np.ndarray, epochs: Sequence[int] | None) -> Non
             label="initial parameters")  # fmt: skip
     if epochs is None:
         return
-    every = max(1, len(epochs) // 8)
-    for k, (x, y) in enumerate(points):
-        if k % every == 0 and k not in (0, len(points) - 1):
-            ax.annotate(f"{epochs[k]}", (x, y), xytext=(4, 4), textcoords="offset points",
-                        fontsize=8, path_effects=halo, zorder=6)  # fmt: skip
+    for k in _spaced_labels(ax, points):
+        ax.annotate(f"{epochs[k]}", points[k], xytext=(4, 4), textcoords="offset points",
+                    fontsize=8, path_effects=halo, zorder=6)  # fmt: skip
+
+
+#: Epoch labels closer than this (in pixels) to another label or to the end would overlap.
+LABEL_GAP = 24.0
+
+
+def _spaced_labels(ax: Any, points: np.ndarray, most: int = 9) -> list[int]:
+    """Indices of the path points to number: not the start or the end (they have markers),
+    at most ``most``, and none within ``LABEL_GAP`` pixels of another label or of the end."""
+    ax.get_xlim(), ax.get_ylim()  # settle the autoscaled limits before measuring pixels
+    pixels = ax.transData.transform(points)
+    every = max(1, (len(points) - 2) // most)
+    chosen: list[int] = []
+    for k in range(1, len(points) - 1, every):
+        taken = [pixels[-1], pixels[0], *(pixels[i] for i in chosen)]
+        if all(np.hypot(*(pixels[k] - p)) >= LABEL_GAP for p in taken):
+            chosen.append(k)
+    return chosen
 
 
 def plot_loss_surface(
@@ -245,12 +261,15 @@ def plot_loss_surface(
     Z = np.minimum(np.where(np.isfinite(loss), loss, cap), cap)
     X, Y = np.meshgrid(surface.xs, surface.ys)
     fig = plt.figure(figsize=(7.2, 5.6))
-    ax = fig.add_subplot(projection="3d")
+    # The floor's contours lie under the surface: drawn first, below it, they stay hidden
+    # where the surface covers them instead of showing through it.
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)
+    floor = float(Z.min()) - 0.15 * float(Z.max() - Z.min())
+    ax.contour(X, Y, Z, levels=15, zdir="z", offset=floor, cmap=SURFACE_MAP, linewidths=0.8,
+               zorder=0)  # fmt: skip
     ax.plot_surface(X, Y, Z, cmap=SURFACE_MAP, linewidth=0, antialiased=True,
                     rcount=min(len(surface.ys), 101), ccount=min(len(surface.xs), 101),
-                    alpha=0.95)  # fmt: skip
-    floor = float(Z.min())
-    ax.contour(X, Y, Z, levels=15, zdir="z", offset=floor, cmap=SURFACE_MAP, linewidths=0.8)
+                    alpha=0.95, zorder=1)  # fmt: skip
     ax.set_zlim(floor, float(Z.max()))
     clipped = cap < float(finite.max())
     ax.set_xlabel(axis_labels[0], labelpad=8)

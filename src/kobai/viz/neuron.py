@@ -102,7 +102,8 @@ def plot_neuron_landscape(
     pts = np.asarray(trajectory.points)
     ax.plot(pts[:, 0], pts[:, 1], "-o", color=TRACE_COLOURS[1], lw=1.4, markersize=3, zorder=5,
             label=f"gradient descent ({trajectory.label}, lr={trajectory.lr:g}, "
-            f"{len(pts) - 1} steps)")  # fmt: skip
+            f"{_steps_text(trajectory)})")  # fmt: skip
+    _mark_divergence(ax, trajectory, TRACE_COLOURS[1])
     ax.plot(*pts[0], **START_STYLE, zorder=8, label="start (w₀, b₀)")
     if arrows is not None:
         span = float(np.ptp(np.asarray(w_values)))
@@ -118,6 +119,18 @@ def plot_neuron_landscape(
     return save_figure(fig, path, formats=formats)
 
 
+def _steps_text(tr: Any) -> str:
+    status = getattr(tr, "status_text", lambda: "")()
+    return status or f"{len(tr.points) - 1} steps"
+
+
+def _mark_divergence(ax: Any, tr: Any, colour: str) -> None:
+    """An X where a diverged run was last bounded, if that is in view."""
+    if getattr(tr, "diverged_at", None) is not None:
+        ax.plot(*np.asarray(tr.points)[-1], "X", color=colour, mec="white", markersize=10,
+                zorder=7)  # fmt: skip
+
+
 def _surface(ax: Any, w_values: Any, b_values: Any, losses: np.ndarray, tr: Any) -> None:
     W, B = np.meshgrid(np.asarray(w_values), np.asarray(b_values))
     stride = max(1, len(np.asarray(w_values)) // 100)
@@ -127,10 +140,21 @@ def _surface(ax: Any, w_values: Any, b_values: Any, losses: np.ndarray, tr: Any)
         rasterized=True,
     )  # fmt: skip
     lift = 0.01 * float(np.ptp(losses))
-    pts = np.asarray(tr.points)
-    ax.plot(pts[:, 0], pts[:, 1], np.asarray(tr.losses) + lift, "-o", color=TRACE_COLOURS[1],
-            lw=1.6, markersize=2.5, zorder=3)  # fmt: skip
+    pts, path_losses = np.asarray(tr.points), np.asarray(tr.losses)
+    # The surface's box stays the plotted grid: a path that leaves it is cut where it leaves.
+    inside = np.cumprod(
+        (pts[:, 0] >= W.min()) & (pts[:, 0] <= W.max())
+        & (pts[:, 1] >= B.min()) & (pts[:, 1] <= B.max())
+        & (path_losses <= float(np.nanmax(losses)))
+    ).astype(bool)  # fmt: skip
+    ax.plot(pts[inside, 0], pts[inside, 1], path_losses[inside] + lift, "-o",
+            color=TRACE_COLOURS[1], lw=1.6, markersize=2.5, zorder=3)  # fmt: skip
     ax.plot(*pts[0], tr.losses[0] + lift, **START_STYLE, zorder=4)
+    ax.set(xlim=(W.min(), W.max()), ylim=(B.min(), B.max()))
+    ax.set_zlim(float(np.nanmin(losses)), float(np.nanmax(losses)))
+    if not inside.all():
+        ax.text2D(0.02, 0.98, "the path leaves the plotted range", transform=ax.transAxes,
+                  fontsize=8, color=TRACE_COLOURS[1])  # fmt: skip
     ax.set(xlabel="weight w", ylabel="bias b", zlabel="loss L(w, b)")
     ax.view_init(elev=32, azim=-125)
     ax.set_title("Loss surface over (w, b)", fontsize=11)
@@ -164,9 +188,13 @@ def plot_batch_modes(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     for colour, (label, tr) in zip(TRACE_COLOURS[1:] * 3, runs.items(), strict=False):
         pts = np.asarray(tr.points)
-        text = f"{label}, lr={tr.lr:g}"
+        status = getattr(tr, "status_text", lambda: "")()
+        text = f"{label}, lr={tr.lr:g}" + (f": {status}" if status else "")
         ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=text)
+        _mark_divergence(ax, tr, colour)
         ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.6, label=text)
+        if getattr(tr, "diverged_at", None) is not None:
+            ax_l.plot(len(tr.losses) - 1, tr.losses[-1], "X", color=colour, markersize=9)
     first = next(iter(runs.values()))
     ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label="start")
     if true_params is not None:

@@ -48,3 +48,59 @@ def save_figure(
         written.append(target)
     pyplot().close(fig)
     return written
+
+
+#: How a series identical to an earlier one is drawn: dashed over it, so both stay visible.
+OVER_STYLE = {"ls": (0, (3, 2.5))}
+
+
+def identical_to(
+    series: dict[str, Any], *, log: bool = False, tol: float = 0.004
+) -> dict[str, str]:
+    """Which series would be drawn exactly over an earlier one, and which one it hides.
+
+    Two series of the same shape are identical on the figure when every value is within
+    ``tol`` of the axis span of all the series (``log``: within ``tol`` of its decades).
+
+    Parameters
+    ----------
+    series : dict of label -> array of shape (n,) or (n, 2)
+        Values (or 2-D paths) in drawing order.
+    log : bool, default False
+        Whether the axis is logarithmic.
+
+    Returns
+    -------
+    dict of str -> str
+        ``{later label: earlier label}`` for every series indistinguishable from an earlier one.
+
+    >>> import numpy as np
+    >>> identical_to({"adam": np.array([1.0, 0.5]), "textbook-adam": np.array([1.0, 0.5])})
+    {'textbook-adam': 'adam'}
+    """
+    import numpy as np
+
+    def scaled(values: Any) -> Any:
+        a = np.asarray(values, dtype=float)
+        if log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(np.where(a > 0, a, np.nan))
+        return a
+
+    arrays = {label: scaled(v) for label, v in series.items()}
+    finite = [a[np.isfinite(a)] for a in arrays.values()]
+    values = np.concatenate(finite) if finite else np.array([])
+    span = float(values.max() - values.min()) if values.size else 0.0
+    allowed = tol * (span if span > 0 else 1.0)
+    found: dict[str, str] = {}
+    labels = list(arrays)
+    for j, later in enumerate(labels):
+        for earlier in labels[:j]:
+            a, b = arrays[earlier], arrays[later]
+            if earlier in found or a.shape != b.shape:
+                continue
+            same_gaps = np.array_equal(np.isfinite(a), np.isfinite(b))
+            if same_gaps and np.all(np.abs(a - b)[np.isfinite(a)] <= allowed):
+                found[later] = earlier
+                break
+    return found

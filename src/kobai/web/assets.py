@@ -20,6 +20,7 @@ ASSETS: dict[str, tuple[str, str]] = {
     "/static/surface.js": ("surface.js", "text/javascript; charset=utf-8"),
     "/static/readout.js": ("readout.js", "text/javascript; charset=utf-8"),
     "/static/network.js": ("network.js", "text/javascript; charset=utf-8"),
+    "/static/backprop.js": ("backprop.js", "text/javascript; charset=utf-8"),
     "/static/stream.js": ("stream.js", "text/javascript; charset=utf-8"),
     "/static/optimizers.js": ("optimizers.js", "text/javascript; charset=utf-8"),
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),

@@ -38,6 +38,8 @@ LIMITS: dict[str, Any] = {
     "network_grid": (8, 96),
     "fps": (0, 60),
     "per_frame": (1, 20000),
+    "variable": 1e3,  # |value| of a backprop variable
+    "backprop_nodes": 60,
 }
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")

@@ -102,8 +102,8 @@ while len(losses) < steps:  # one pass over the loader is one epoch, freshly shu
             break
 
 accuracy = (kb.predict(model, X).argmax(axis=1) == y).mean()
-print(f"step {{steps}}: loss {{losses[-1] if losses else float('nan'):.4f}}, "
-      f"accuracy {{accuracy:.1%}}")
+loss_text = f"{{losses[-1]:.4f}}" if losses else "- (no step yet)"
+print(f"step {{steps}}: loss {{loss_text}}, accuracy {{accuracy:.1%}}")
 '''
 
 

@@ -152,11 +152,11 @@ def _message(path: Any, status: str, stopped_at: int | None) -> str:
         return f"diverged at step {stopped_at}: the values left every bound" + (
             f"; lr {lr:g} is too large for this surface" if lr is not None else ""
         )
-    return {
-        "converged": "converged: the gradient vanished and the steps stopped",
-        "crawling": "crawling: hardly any progress (learning rate too small, or a plateau)",
-        "running": "still moving: more steps would change the result",
-    }.get(status, status)
+    from kobai.landscape.status import STATUS_MEANINGS
+
+    if status == "converged" and getattr(path, "converged_at", None) is not None:
+        return f"converged at step {path.converged_at}: {STATUS_MEANINGS[status]}"
+    return f"{status}: {STATUS_MEANINGS[status]}" if status in STATUS_MEANINGS else status
 
 
 def race_frames(

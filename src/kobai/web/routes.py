@@ -8,6 +8,7 @@
 ``GET /api/descend/stream``  the same race as server-sent events, frame by frame (live mode)
 ``GET /api/network/stream``  the tiny network training live, as server-sent events
 ``GET /api/python``        "copy as Python": kobai code that reproduces the view
+``GET /api/backprop``      a formula's graph, backward step by step, and the numerical check
 =========================  ================================================================
 
 Endpoints are plain functions, so tests can call them without a server.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kobai.web import network as net
+from kobai.web.backprop import BACKPROP_PARAMS, BackpropSettings, backprop_code, backprop_payload
 from kobai.web.engine import ENGINE
 from kobai.web.optimizers import FLAGS, HYPER, MAIN, registered, signature_defaults
 from kobai.web.params import LIMITS, BadRequest, Query
@@ -63,6 +65,8 @@ def _meta() -> dict[str, Any]:
     from kobai.landscape import get_function
     from kobai.landscape.functions import GENERIC_LR
     from kobai.viz.style import PALETTE, pyplot
+    from kobai.web.backprop import VARIABLES as BACKPROP_VARIABLES
+    from kobai.web.backprop import presets
     from kobai.web.surfaces import NEURON_ACTIVATIONS, NeuronSettings, neuron_surface, surface_names
 
     cmap = pyplot().get_cmap(COLORMAP)
@@ -106,6 +110,7 @@ def _meta() -> dict[str, Any]:
         "datasets": list(net.DATASETS),
         "activations": list(net.ACTIVATIONS),
         "neuron_activations": list(NEURON_ACTIVATIONS),
+        "backprop": {"presets": presets(), "variables": list(BACKPROP_VARIABLES)},
         "palette": [c for c in PALETTE if c != "#000000"],
         "colormap": colours,
         "limits": {k: v for k, v in LIMITS.items() if isinstance(v, (int, float, tuple))},
@@ -194,13 +199,24 @@ def python_code(q: Query) -> Text:
     """``/api/python``: the kobai script that reproduces the current view."""
     from kobai.web.pycode import network_code, race_code
 
-    view = q.choice("view", "race", ("race", "network"))
+    view = q.choice("view", "race", ("race", "network", "backprop"))
+    if view == "backprop":
+        q.check_known((*BACKPROP_PARAMS, "view"))
+        return Text(backprop_code(BackpropSettings.from_query(q)))
     if view == "race":
         q.check_known((*RACE_PARAMS, "view"))
         return Text(race_code(RaceSettings.from_query(q)))
     q.check_known((*net.NETWORK_PARAMS, "view", "at"))
     settings = net.NetworkSettings.from_query(q)
     return Text(network_code(settings, q.integer("at", 100, 0, LIMITS["network_steps"])))
+
+
+def backprop(q: Query) -> dict[str, Any]:
+    """``/api/backprop``: a formula's graph, its backward step by step, and the check."""
+    q.check_known(BACKPROP_PARAMS)
+    settings = BackpropSettings.from_query(q)
+    with ENGINE:
+        return backprop_payload(settings)
 
 
 ROUTES: dict[str, Callable[[Query], Any]] = {
@@ -210,6 +226,7 @@ ROUTES: dict[str, Callable[[Query], Any]] = {
     "/api/descend/stream": descend_stream,
     "/api/network/stream": network_stream,
     "/api/python": python_code,
+    "/api/backprop": backprop,
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
 
 
 def error_against_step(
@@ -19,8 +19,13 @@ def error_against_step(
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
     h = np.asarray(steps, dtype=float)
+    same = identical_to(dict(errors), log=True)
     for colour, (method, values) in zip(PALETTE, errors.items(), strict=False):
-        ax.plot(h, values, "o-", color=colour, markersize=4, label=f"{method} difference")
+        if method in same:
+            ax.plot(h, values, "o", color=colour, markersize=4, mfc="none", **OVER_STYLE,
+                    label=f"{method} difference (dashed: identical to {same[method]})")  # fmt: skip
+        else:
+            ax.plot(h, values, "o-", color=colour, markersize=4, label=f"{method} difference")
     ref = {m: np.asarray(v, dtype=float) for m, v in errors.items()}
     i = len(h) - 3  # anchor the reference lines where truncation error dominates
     if "forward" in ref:
@@ -74,15 +79,17 @@ def same_training(
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     styles = ("-", "--", ":")
+    same = identical_to(dict(losses))
     for i, (label, values) in enumerate(losses.items()):
         epochs = np.arange(1, len(values) + 1)
+        note = f", identical to {same[label]}" if label in same else ""
         ax.plot(
             epochs,
             values,
             styles[i % 3],
             color=PALETTE[i],
             lw=2.5 - i,
-            label=f"{label} ({seconds[label]:.3g} s)",
+            label=f"{label} ({seconds[label]:.3g} s{note})",
         )
     from matplotlib.ticker import MaxNLocator
 

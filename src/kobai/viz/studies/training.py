@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
 
 
 def curves_by_epoch_and_time(
@@ -227,9 +227,14 @@ def mean_curves(
     plt = pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(5.8 * len(panels), 4.2), squeeze=False)
     for ax, (quantity, curves) in zip(axes[0], panels.items(), strict=True):
+        same = identical_to({label: mean for label, (mean, _) in curves.items()})
         for colour, (label, (mean, sd)) in zip(PALETTE, curves.items(), strict=False):
             epochs = np.arange(len(mean))
-            ax.plot(epochs, mean, "-o", color=colour, markersize=3, label=label)
+            if label in same:
+                ax.plot(epochs, mean, "o", color=colour, markersize=4, mfc="none", **OVER_STYLE,
+                        label=f"{label} (dashed: same as {same[label]})")  # fmt: skip
+            else:
+                ax.plot(epochs, mean, "-o", color=colour, markersize=3, label=label)
             ax.fill_between(epochs, mean - sd, mean + sd, color=colour, alpha=0.2, lw=0)
         ax.set(xlabel="epoch", ylabel=quantity, title=quantity.capitalize())
         ax.grid(alpha=0.3)

@@ -1,8 +1,9 @@
 // The playground page: reads the URL, builds both views, keeps the URL in step with them.
 
+import { BackpropView } from "./backprop.js";
 import { NetworkView } from "./network.js";
 import { RaceView } from "./surface.js";
-import { api, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
+import { api, bpQuery, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,7 +15,8 @@ class App {
     this.firstPaint = null;
     this.race = new RaceView(meta, initial.race, this);
     this.network = new NetworkView(meta, initial.net, this);
-    this.loaded = { race: false, network: false };
+    this.backprop = new BackpropView(meta, initial.bp, this);
+    this.loaded = { race: false, network: false, backprop: false };
     for (const tab of document.querySelectorAll("[data-view]")) {
       tab.addEventListener("click", () => this.show(tab.dataset.view));
     }
@@ -28,13 +30,15 @@ class App {
     for (const tab of document.querySelectorAll("[data-view]")) tab.setAttribute("aria-selected", String(tab.dataset.view === view));
     $("view-race").classList.toggle("hidden", view !== "race");
     $("view-network").classList.toggle("hidden", view !== "network");
-    if (view === "race") this.network.pause();
-    else this.race.pause();
+    $("view-backprop").classList.toggle("hidden", view !== "backprop");
+    if (view !== "network") this.network.pause();
+    if (view !== "race") this.race.pause();
     this.writeUrl();
     if (!this.loaded[view]) {
       this.loaded[view] = true;
       if (view === "race") this.race.load();
-      else this.network.load();
+      else if (view === "network") this.network.load();
+      else this.backprop.load();
     } else {
       this.redraw();
     }
@@ -42,11 +46,12 @@ class App {
 
   redraw() {
     if (this.view === "race") this.race.draw();
-    else this.network.dirty = true;
+    else if (this.view === "network") this.network.dirty = true;
+    else this.backprop.draw();
   }
 
   writeUrl() {
-    history.replaceState(null, "", pageUrl(this.view, this.state.race, this.state.net));
+    history.replaceState(null, "", pageUrl(this.view, this.state.race, this.state.net, this.state.bp));
   }
 
   painted() {
@@ -63,7 +68,7 @@ class App {
   }
 
   async copyPython() {
-    const q = this.view === "race" ? raceQuery(this.state.race) : netQuery(this.state.net);
+    const q = this.view === "race" ? raceQuery(this.state.race) : this.view === "network" ? netQuery(this.state.net) : bpQuery(this.state.bp);
     q.set("view", this.view);
     if (this.view === "network") q.set("at", String(this.state.net.at));
     try {

@@ -26,7 +26,16 @@ export function optText(opt) {
 }
 
 export function readUrl(search) {
-  const q = new URLSearchParams(search);
+  const given = new URLSearchParams(search);
+  // A backprop link carries only its own parameters: the other views start from defaults.
+  if (given.get("view") === "backprop") {
+    return { ...readUrl(""), view: "backprop", bp: readBackprop(given), given };
+  }
+  const view = given.get("view") === "network" ? "network" : "race";
+  // A URL holds one view's settings; names such as opt, activation and noise mean different
+  // things in the other view, which therefore starts from its own defaults.
+  const none = new URLSearchParams();
+  let q = view === "race" ? given : none;
   const race = {
     surface: q.get("surface") || "rosenbrock",
     expr: q.get("expr") || "",
@@ -38,6 +47,7 @@ export function readUrl(search) {
     speed: q.get("speed") || "30,1",
     at: numberOr(q.get("at"), 0),
   };
+  q = view === "network" ? given : none;
   const net = {
     data: q.get("data") || "moons",
     samples: numberOr(q.get("samples"), 200),
@@ -50,8 +60,24 @@ export function readUrl(search) {
     speed: numberOr(q.get("speed"), 5),
     at: numberOr(q.get("at"), 0),
   };
-  const view = q.get("view") === "network" ? "network" : "race";
-  return { view, race, net, given: q };
+  return { view, race, net, bp: readBackprop(none), given };
+}
+
+// The variables a backprop formula may use (the server's list; it refuses any other).
+export const BP_VARIABLES = ["x", "y", "z", "w", "b", "t", "a", "c"];
+
+function readBackprop(q) {
+  const values = {};
+  for (const name of BP_VARIABLES) if (q.has(name)) values[name] = numberOr(q.get(name), 1);
+  return { expr: q.get("expr") || "(sigmoid(w*x + b) - t)**2", values, at: numberOr(q.get("at"), 0) };
+}
+
+// The server's parameters of a backprop view: the formula and its values.
+export function bpQuery(bp) {
+  const q = new URLSearchParams();
+  q.set("expr", bp.expr);
+  for (const [name, value] of Object.entries(bp.values)) q.set(name, String(value));
+  return q;
 }
 
 function numberOr(text, fallback) {
@@ -88,7 +114,13 @@ export function netQuery(net) {
   return q;
 }
 
-export function pageUrl(view, race, net) {
+export function pageUrl(view, race, net, bp) {
+  if (view === "backprop") {
+    const q = bpQuery(bp);
+    q.set("view", view);
+    q.set("at", String(bp.at));
+    return `${location.pathname}?${q.toString()}`;
+  }
   const q = view === "network" ? netQuery(net) : raceQuery(race);
   q.set("view", view);
   if (view === "race") {

@@ -67,6 +67,7 @@ export class RaceView {
       button.addEventListener("click", () => {
         s.mode = button.dataset.mode;
         s.at = 0;
+        this.syncMode();
         this.changed({});
       });
     }
@@ -93,14 +94,20 @@ export class RaceView {
     $("neuron-activation").value = s.neuron.activation;
     $("neuron-noise").value = String(s.neuron.noise);
     $("steps").value = String(s.steps);
-    for (const b of document.querySelectorAll("[data-mode]")) b.setAttribute("aria-pressed", String(b.dataset.mode === s.mode));
-    $("live-controls").classList.toggle("hidden", s.mode !== "live");
-    $("race-speed").value = s.speed;
+    this.syncMode();
     const neuron = s.surface === "neuron";
     $("col-x").textContent = neuron ? "w" : "x";
     $("col-y").textContent = neuron ? "b" : "y";
     $("curve-title").innerHTML = neuron ? "L(w<sub>t</sub>, b<sub>t</sub>) per optimizer" : "f(x<sub>t</sub>) per optimizer";
     this.buildCards();
+  }
+
+  // The mode buttons, and the player that only live mode has.
+  syncMode() {
+    const s = this.state;
+    for (const b of document.querySelectorAll("[data-mode]")) b.setAttribute("aria-pressed", String(b.dataset.mode === s.mode));
+    $("live-controls").classList.toggle("hidden", s.mode !== "live");
+    $("race-speed").value = s.speed;
   }
 
   buildCards() {

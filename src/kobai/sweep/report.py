@@ -1,0 +1,143 @@
+"""``kobai sweep report``: figures (PNG and SVG) and one self-contained HTML page."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from kobai.report.page import Page
+from kobai.sweep.analysis import _goal, configurations, fair_race, sensitivity
+from kobai.sweep.results import load
+
+
+def write_report(folder: str | Path, *, metric: str | None = None, out: Path | None = None) -> Path:
+    """Write the report of the sweep in ``folder`` into ``out`` (default ``folder/report``).
+
+    The page holds: the final metric against each axis (mean and 95% interval over seeds),
+    a heatmap of the first two axes, learning curves with seed bands, the fair race (each
+    optimizer's best configuration found under the same number of trials), the sensitivity
+    of each optimizer to its learning rate, and every configuration's summary.
+
+    Returns
+    -------
+    Path
+        The HTML page (``report.html``; ``report.md`` and the figures lie beside it).
+    """
+    results = load(folder)
+    metric = metric or results.plan.metric
+    goal = _goal(results, metric)
+    target = Path(out) if out is not None else Path(folder) / "report"
+    groups = configurations(results, metric)  # checks the metric before any figure is drawn
+    page = Page(
+        f"Sweep {results.plan.name}",
+        subtitle=f"{len(results)} runs, {len(groups)} configurations x {results.plan.seeds} "
+        f"seeds; {metric} ({'lower' if goal == 'min' else 'higher'} is better)",
+    )
+    _status(page, results)
+    _figures(page, results, target, metric, goal)
+    _race(page, results, metric)
+    _configurations(page, groups, results)
+    page.paragraph(f"Results table sha256: `{results.sha256()}`.")
+    return page.write(target)[1]
+
+
+def _status(page: Page, results: Any) -> None:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    page.paragraph("Cells: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
+    page.code(_plan_text(results.plan))
+
+
+def _plan_text(plan: Any) -> str:
+    lines = [f"{a.name}: {a.form} {list(a.args)}" for a in plan.axes]
+    lines.append(f"seeds: {plan.seeds} (sweep seed {plan.seed}, seeds by {plan.seed_by})")
+    base = ", ".join(f"{k}={v}" for k, v in plan.base.items())
+    return "\n".join([f"base: {base}", *lines])
+
+
+def _figures(page: Page, results: Any, target: Path, metric: str, goal: str) -> None:
+    from kobai.sweep import figures
+
+    axes = [a.name for a in results.plan.axes]
+    page.heading("Final metric against each axis")
+    for axis in axes:
+        drawn = figures.plot_metric_by_axis(
+            results, axis, target / f"{metric}_by_{axis}", metric=metric, goal=goal
+        )
+        page.figure(drawn[0], f"final {metric} against {axis}: mean, 95% interval over seeds")
+    if len(axes) >= 2:
+        rows, columns = ("optimizer", "lr") if {"optimizer", "lr"} <= set(axes) else axes[:2]
+        drawn = figures.plot_heatmap(
+            results, rows, columns, target / f"heatmap_{rows}_{columns}", metric=metric, goal=goal
+        )
+        page.heading(f"{rows} x {columns}")
+        page.figure(drawn[0], f"mean final {metric} over seeds")
+    histories = {r["key"]: results.history(r["key"]) for r in results}
+    curve_metric = metric if any(metric in h[0] for h in histories.values() if h) else "train_loss"
+    drawn = figures.plot_learning_curves(
+        results, histories, target / "learning_curves", metric=curve_metric
+    )
+    page.heading("Learning curves")
+    page.figure(drawn[0], f"{curve_metric} per epoch; bands span the seeds")
+
+
+def _race_axes(results: Any) -> tuple[str | None, str | None]:
+    """The axis to race (the optimizer, else the first categorical one) and the one to
+    measure sensitivity along (the learning rate, else the first positive numeric one)."""
+    values = {a.name: list(dict.fromkeys(r[a.name] for r in results)) for a in results.plan.axes}
+
+    def numeric(name: str) -> bool:
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+                   for v in values[name])  # fmt: skip
+
+    categorical = [n for n in values if not numeric(n) and len(values[n]) > 1]
+    positive = [n for n in values if numeric(n) and len(values[n]) > 1]
+    by = "optimizer" if "optimizer" in categorical else next(iter(categorical), None)
+    along = "lr" if "lr" in positive else next(iter(positive), None)
+    return by, along
+
+
+def _race(page: Page, results: Any, metric: str) -> None:
+    by, along = _race_axes(results)
+    if by is None:
+        return
+    rows = fair_race(results, by, metric=metric)
+    page.heading(f"Fair race: each {by} tuned with the same number of trials")
+    page.table(
+        [by, "trials", "best configuration", f"mean {metric}", "95% interval",
+         "std over seeds", "seeds"],
+        [[r[by], r["trials"], r["config_key"] or "all diverged", r["mean"],
+          _interval(r["low"], r["high"]), r["std"], r["n"]] for r in rows],
+    )  # fmt: skip
+    if along is None:
+        return
+    page.heading(f"Sensitivity to {along}")
+    page.paragraph(
+        f"A value of {along} is *good* when its mean is within 10% of the metric's range over "
+        f"the sweep of the {by}'s best; the width is the span of good values in decades "
+        "(wider: easier to tune)."
+    )
+    page.table(
+        [by, f"best {along}", "good values", "good range", "width (decades)"],
+        [[r[by], r[f"best_{along}"], f"{r['good']} of {r['tried']}",
+          _interval(r["low"], r["high"]), r["decades"]]
+         for r in sensitivity(results, by, along, metric=metric)],
+    )  # fmt: skip
+
+
+def _configurations(page: Page, groups: list[dict[str, Any]], results: Any) -> None:
+    page.heading("Every configuration")
+    metric = groups[0]["metric"] if groups else ""
+    page.table(
+        ["configuration", "seeds done", "diverged", f"mean {metric}", "95% interval"],
+        [[g["config_key"] or "(base)", g["n"], g["diverged"], g["mean"],
+          _interval(g["low"], g["high"])] for g in groups],
+    )  # fmt: skip
+
+
+def _interval(low: float, high: float) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "-"
+    return f"[{low:.4g}, {high:.4g}]"
