@@ -84,11 +84,17 @@ def test_reduce(tmp_path: Path) -> None:
             ["reduce", "--latent", "800"],
             "latent must be <= the input size in_features = 784, got 800",
         ),
-        (["denoise", "--noise", "masking:1.5"], "fraction must be in [0, 1], got 1.5"),
+        (
+            ["denoise", "--noise", "masking:1.5"],
+            "fraction must be a finite number in [0, 1], got 1.5",
+        ),
         (["anomaly", "--normal", "11"], "no sample has a normal label in [11]"),
         (["reduce", "--data", "moons", "--model", "conv", "--latent", "2"], "not square images"),
         (["anomaly", "--latent", "2,3"], "anomaly takes one latent size, got '2,3'"),
-        (["denoise", "--hidden", "64,x"], "hidden must be comma-separated ints, got '64,x'"),
+        (
+            ["denoise", "--hidden", "64,x"],
+            "hidden must be comma-separated integers in [1, 65536], got '64,x'",
+        ),
     ],
 )
 def test_bad_input_is_one_line(tmp_path: Path, capsys, args: list, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -99,9 +99,9 @@ def test_evaluate_and_predict(tmp_path: Path, capsys) -> None:  # type: ignore[n
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--lr", "-1"], "learning rate must be > 0, got -1.0"),
-        (["--lr", "0"], "learning rate must be > 0, got 0.0"),
-        (["--batch-size", "0"], "batch size must be a positive int or 'full', got 0"),
+        (["--lr", "-1"], "lr must be a finite number > 0, got -1.0"),
+        (["--lr", "0"], "lr must be a finite number > 0, got 0.0"),
+        (["--batch-size", "0"], "batch_size must be an integer >= 1 or one of 'full', got 0"),
         (["--optimizer", "adamm"], "unknown optimizer 'adamm'"),
         (["--activation", "relux"], "unknown activation 'relux'"),
         (["--data", "nope"], "unknown data set 'nope'; valid: mnist, digits"),

@@ -34,7 +34,7 @@ def test_set_and_get_round_trip(restore_threads):
 
 @pytest.mark.parametrize("bad", [0, -1, True, 1.5, "2", None])
 def test_bad_thread_counts_are_refused_in_one_line(bad, restore_threads):
-    with pytest.raises(ValueError, match=r"number of threads must be an integer >= 1, got "):
+    with pytest.raises((TypeError, ValueError), match=r"threads must be an integer >= 1, got "):
         kb.set_num_threads(bad)
     assert kb.get_num_threads() == restore_threads
 
@@ -48,9 +48,7 @@ def test_every_command_takes_threads(restore_threads, capsys):
 def test_threads_option_error_exits_2_without_traceback(restore_threads, capsys):
     assert main(["gradcheck", "--filter", "softmax", "--threads", "0"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == (
-        "kobai gradcheck: error: number of threads must be an integer >= 1, got 0"
-    )
+    assert err.strip() == ("kobai gradcheck: error: threads must be an integer >= 1, got 0")
 
 
 def test_threads_in_a_subprocess_reaches_the_blas_library():

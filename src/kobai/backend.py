@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.validation import check_int, is_integer
+
 DEFAULT_DTYPE = np.dtype(np.float32)
 
 
@@ -42,10 +44,10 @@ def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     """
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool)):
-        if rng is not None and rng < 0:
-            raise ValueError(f"seed must be >= 0, got {rng}")
-        return np.random.default_rng(rng)
+    if rng is None:
+        return np.random.default_rng()
+    if is_integer(rng):
+        return np.random.default_rng(check_int("seed", rng, low=0))
     raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
@@ -192,9 +194,7 @@ def set_num_threads(n: int) -> None:
     n : int
         Number of threads, at least 1.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"number of threads must be an integer >= 1, got {n!r}")
-    _blas_pools().limit(limits=int(n))
+    _blas_pools().limit(limits=check_int("threads", n, low=1))
 
 
 def get_num_threads() -> int:

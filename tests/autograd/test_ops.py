@@ -104,7 +104,7 @@ def test_reshape_helpers_on_tensor() -> None:
         (lambda: F.sum(np.ones(2), axis="x"), TypeError, "axis must be an int"),
         (lambda: F.clip(np.ones(2)), ValueError, "clip needs min or max"),
         (lambda: F.clip(np.ones(2), 1, 0), ValueError, "min=1.0 and max=0.0"),
-        (lambda: F.var(np.ones(2), ddof=-1), ValueError, "ddof must be an int >= 0, got -1"),
+        (lambda: F.var(np.ones(2), ddof=-1), ValueError, "ddof must be an integer >= 0, got -1"),
         (lambda: F.where(np.ones(2), 1.0, 2.0), TypeError, "condition must be a boolean"),
         (lambda: F.softplus(np.ones(2), beta=0), ValueError, "beta must be > 0, got 0"),
         (lambda: F.concatenate([]), TypeError, "non-empty list"),

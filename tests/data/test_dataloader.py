@@ -106,19 +106,19 @@ def test_validation_messages_name_the_value():
         ValueError, match=r"same number of samples, got X of shape \(10, 3\) and y of shape \(9,\)"
     ):
         DataLoader(X, y[:9])
-    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         DataLoader(X, batch_size=0)
-    with pytest.raises(ValueError, match="batch_size must be >= 1, got -4"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got -4"):
         DataLoader(X, batch_size=-4)
-    with pytest.raises(TypeError, match="batch_size must be an int, got float 2.5"):
+    with pytest.raises(TypeError, match=r"batch_size must be an integer >= 1, got 2\.5"):
         DataLoader(X, batch_size=2.5)
-    with pytest.raises(TypeError, match="batch_size must be an int, got bool True"):
+    with pytest.raises(TypeError, match="batch_size must be an integer >= 1, got True"):
         DataLoader(X, batch_size=True)
     with pytest.raises(
         ValueError, match="batch_size must be a positive int, None or 'full', got 'all'"
     ):
         DataLoader(X, batch_size="all")
-    with pytest.raises(TypeError, match="shuffle must be a bool, got str 'yes'"):
+    with pytest.raises(TypeError, match="shuffle must be true or false, got 'yes'"):
         DataLoader(X, shuffle="yes")
     with pytest.raises(ValueError, match=r"X must hold at least one sample, got shape \(0, 3\)"):
         DataLoader(np.zeros((0, 3)))

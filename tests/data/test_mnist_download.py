@@ -59,7 +59,7 @@ class FakeServer:
 def test_download_then_load(tmp_path, served):
     sets, files = served
     server = FakeServer(files)
-    X, y = load_mnist(tmp_path / "mnist", "train", fetch=server)
+    X, y = load_mnist(tmp_path / "mnist", "train", fetch=server, download=True)
     assert X.shape == (6, 784) and X.dtype == np.float32 and y.dtype == np.int64
     np.testing.assert_array_equal(X.reshape(6, 28, 28) * 255, sets["train"][0])
     np.testing.assert_array_equal(y, sets["train"][1])
@@ -79,7 +79,7 @@ def test_download_then_load(tmp_path, served):
 def test_falls_back_to_the_next_mirror(tmp_path, served):
     _, files = served
     server = FakeServer(files, down=("https://ossci-datasets",))
-    _, y = load_mnist(tmp_path, "test", fetch=server)
+    _, y = load_mnist(tmp_path, "test", fetch=server, download=True)
     assert len(y) == 4
     assert server.urls[:2] == [
         "https://ossci-datasets.s3.amazonaws.com/mnist/t10k-images-idx3-ubyte.gz",
@@ -94,7 +94,7 @@ def test_checksum_mismatch_leaves_no_file(tmp_path, served):
     tampered["train-images-idx3-ubyte.gz"] = original[:-1] + bytes([original[-1] ^ 0xFF])
     folder = tmp_path / "mnist"
     with pytest.raises(DownloadError, match="sha256 mismatch") as info:
-        load_mnist(folder, "train", fetch=FakeServer(tampered))
+        load_mnist(folder, "train", fetch=FakeServer(tampered), download=True)
     assert "\n" not in str(info.value)
     assert list(folder.iterdir()) == []
 
@@ -120,7 +120,7 @@ def test_offline_error_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", offline)
     folder = tmp_path / "data"
     with pytest.raises(DownloadError) as info:
-        load_mnist(folder)
+        load_mnist(folder, download=True)
     message = str(info.value)
     assert message.startswith(
         "could not download train-images-idx3-ubyte.gz from any mirror "
@@ -159,7 +159,9 @@ def test_fashion_uses_zalando_mirrors_and_its_own_cache_folder(tmp_path, served,
         url.startswith("https://fashion-mnist.s3.eu-central-1.amazonaws.com/")
         for url in server.urls
     )
-    X, y = load_mnist(split="all", kind="fashion", layout="image", fetch=FakeServer({}))
+    X, y = load_mnist(
+        split="all", kind="fashion", layout="image", fetch=FakeServer({}), download=True
+    )
     assert X.shape == (10, 1, 28, 28) and y.shape == (10,)
 
 

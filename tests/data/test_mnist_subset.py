@@ -66,5 +66,5 @@ def test_bad_arguments_name_the_value():
         load_mnist_subset(layout="nchw")
     with pytest.raises(ValueError, match="dtype must be a floating dtype"):
         load_mnist_subset(dtype=np.int32)
-    with pytest.raises(TypeError, match="split must be a str"):
+    with pytest.raises(TypeError, match="split must be one of 'train', 'test', 'all', got 1"):
         load_mnist_subset(1)

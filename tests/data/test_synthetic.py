@@ -179,11 +179,13 @@ def test_single_neuron_loss_is_zero_at_the_true_parameters(activation):
 def test_bad_arguments():
     with pytest.raises(ValueError, match=r"factor must be in \(0, 1\), got 1.5"):
         make_circles(factor=1.5)
-    with pytest.raises(ValueError, match="noise must be >= 0.0, got -0.1"):
+    with pytest.raises(ValueError, match=r"noise must be a finite number >= 0, got -0\.1"):
         make_moons(noise=-0.1)
-    with pytest.raises(TypeError, match="n_samples must be an int, got float 10.0"):
+    with pytest.raises(
+        TypeError, match=r"n_samples must be an integer in \[1, 10000000\], got 10\.0"
+    ):
         make_xor(10.0)
-    with pytest.raises(ValueError, match="n_samples must be >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"n_samples must be an integer in \[1, 10000000\], got 0"):
         make_sine(0)
     with pytest.raises(
         ValueError, match="activation must be one of 'sigmoid', 'tanh', 'relu', 'identity'"

@@ -128,5 +128,5 @@ def test_bad_input() -> None:
         normalize_direction({"weight": np.ones((3, 2))}, model)
     with pytest.raises(ValueError, match="'conv.weight' the model lacks"):
         normalize_direction({"conv.weight": np.ones((2, 3))}, model)
-    with pytest.raises(ValueError, match="n must be a positive int"):
+    with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
         random_directions(model, 0)

@@ -86,7 +86,7 @@ def test_value_shapes_and_point_checks() -> None:
     assert quad.value(2.0).shape == ()
     with pytest.raises(ValueError, match=r"shape \(\.\.\., 2\)"):
         rosen.value([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="n must be an int >= 2"):
+    with pytest.raises(ValueError, match="n must be an integer >= 2, got 1"):
         rosen.grid(1)
     X, Y, Z = rosen.grid(5, bounds=((0, 1), (0, 2)))
     assert X[0].tolist() == [0, 0.25, 0.5, 0.75, 1.0] and Y[:, 0].tolist() == [0, 0.5, 1, 1.5, 2]

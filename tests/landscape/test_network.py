@@ -180,7 +180,7 @@ def test_regression_reports_r2(rng) -> None:
 def test_symmetric_grid() -> None:
     grid = symmetric_grid(1.0, 41)
     assert grid[20] == 0.0 and grid[0] == -1.0 and grid[-1] == 1.0 and len(grid) == 41
-    with pytest.raises(ValueError, match="resolution must be >= 2, got 1"):
+    with pytest.raises(ValueError, match="resolution must be an integer >= 2, got 1"):
         symmetric_grid(1.0, 1)
     with pytest.raises(ValueError, match="range must be > 0, got -1"):
         symmetric_grid(-1.0, 5)

@@ -102,7 +102,7 @@ def test_bad_options(runs: Path) -> None:
         landscape_of_run(runs / "plain", mode="x")
     with pytest.raises(ValueError, match="split must be one of train, test"):
         landscape_of_run(runs / "plain", split="val")
-    with pytest.raises(ValueError, match="samples must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="samples must be an integer >= 1, got 0"):
         landscape_of_run(runs / "plain", samples=0)
-    with pytest.raises(ValueError, match="seed must be an int >= 0"):
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
         landscape_of_run(runs / "plain", seed=-1)

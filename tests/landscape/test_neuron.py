@@ -181,11 +181,11 @@ def test_bad_input(data) -> None:  # type: ignore[no-untyped-def]
         neuron.loss_grid(x, t[:-1], [0.0], [0.0])
     with pytest.raises(ValueError, match="unknown activation 'softmax'.*valid: sigmoid"):
         neuron.loss_grid(x, t, [0.0], [0.0], "softmax")
-    with pytest.raises(ValueError, match="steps must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"steps must be an integer in \[1, 1000000\], got 0"):
         neuron.descend_neuron(x, t, (0, 0), 0.1, 0)
-    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         neuron.descend_neuron(x, t, (0, 0), 0.1, 3, batch_size=0)
     with pytest.raises(ValueError, match="start must be"):
         neuron.descend_neuron(x, t, (0, 0, 0), 0.1, 3)
-    with pytest.raises(ValueError, match="lr must be a number >= 0"):
+    with pytest.raises(ValueError, match=r"lr must be a finite number >= 0, got -0\.1"):
         neuron.descend_neuron(x, t, (0, 0), -0.1, 3)

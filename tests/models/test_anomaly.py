@@ -20,7 +20,9 @@ from kobai.models.anomaly import (
 def test_threshold_is_the_percentile_of_the_training_scores() -> None:
     assert threshold_from_scores(np.arange(101.0), 95) == 95.0
     assert threshold_from_scores([1.0, 2.0, 3.0, 4.0], 50) == 2.5
-    with pytest.raises(ValueError, match=r"percentile must be in \[0, 100\], got 120"):
+    with pytest.raises(
+        ValueError, match=r"percentile must be a finite number in \[0, 100\], got 120"
+    ):
         threshold_from_scores([1.0], 120)
     with pytest.raises(ValueError, match="no scores"):
         threshold_from_scores([], 95)

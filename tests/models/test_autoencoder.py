@@ -99,7 +99,7 @@ def test_a_latent_size_larger_than_the_input_is_refused() -> None:
         ValueError, match=r"latent must be <= the input size C \* H \* W = 25, got 26"
     ):
         ConvAutoencoder((5, 5), latent=26)
-    with pytest.raises(ValueError, match="latent must be > 0, got 0"):
+    with pytest.raises(ValueError, match="latent must be an integer >= 1, got 0"):
         DenseAutoencoder(30, [16], 0)
 
 
@@ -110,7 +110,7 @@ def test_other_bad_arguments() -> None:
         ValueError, match=r"image_shape must be \(C, H, W\) or \(H, W\), got \(28,\)"
     ):
         ConvAutoencoder((28,))
-    with pytest.raises(ValueError, match="hidden size must be > 0, got -4"):
+    with pytest.raises(ValueError, match="hidden size must be an integer >= 1, got -4"):
         DenseAutoencoder(30, [-4], 2)
     with pytest.raises(ValueError, match="unknown activation 'relu7'"):
         DenseAutoencoder(30, [4], 2, activation="relu7")

@@ -104,7 +104,9 @@ def test_the_anomaly_detector_follows_scikit_learns_outlier_convention() -> None
     assert np.median(detector.score_samples(X)) > np.median(detector.score_samples(far))
     given = AutoencoderAnomalyDetector(2, threshold=0.5, **FAST).fit(X)
     assert given.threshold_ == 0.5
-    with pytest.raises(ValueError, match=r"contamination must be in \(0, 0.5\], got 0.7"):
+    with pytest.raises(
+        ValueError, match=r"contamination must be a finite number in \(0, 0\.5\], got 0\.7"
+    ):
         AutoencoderAnomalyDetector(2, contamination=0.7).fit(X)
 
 

@@ -158,8 +158,8 @@ def test_transposed_output_that_would_be_empty_is_refused():
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: nn.Conv2d(0, 2, 3), ValueError, "in_channels must be > 0, got 0"),
-        (lambda: nn.Conv2d(2, -1, 3), ValueError, "out_channels must be > 0, got -1"),
+        (lambda: nn.Conv2d(0, 2, 3), ValueError, "in_channels must be an integer >= 1, got 0"),
+        (lambda: nn.Conv2d(2, -1, 3), ValueError, "out_channels must be an integer >= 1, got -1"),
         (lambda: nn.Conv2d(2.0, 2, 3), TypeError, "in_channels must be an int"),
         (lambda: nn.Conv2d(2, 2, 0), ValueError, "kernel_size must be >= 1, got 0"),
         (lambda: nn.Conv2d(2, 2, (3, 0)), ValueError, r"kernel_size must be >= 1, got \(3, 0\)"),
@@ -188,8 +188,12 @@ def test_transposed_output_that_would_be_empty_is_refused():
             ValueError,
             "out_channels must be divisible by groups, got 3 and 2",
         ),
-        (lambda: nn.Conv2d(4, 4, 3, groups=0), ValueError, "groups must be >= 1, got 0"),
-        (lambda: nn.Conv2d(2, 2, 3, bias="yes"), TypeError, "bias must be a bool"),
+        (lambda: nn.Conv2d(4, 4, 3, groups=0), ValueError, "groups must be an integer >= 1, got 0"),
+        (
+            lambda: nn.Conv2d(2, 2, 3, bias="yes"),
+            TypeError,
+            "bias must be true or false, got 'yes'",
+        ),
         (lambda: nn.Conv2d(2, 2, 3, dtype=np.int32), TypeError, "dtype must be a floating dtype"),
         (
             lambda: nn.ConvTranspose2d(2, 2, 3, stride=2, output_padding=2),

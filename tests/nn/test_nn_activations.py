@@ -161,13 +161,13 @@ def test_get_builds_modules_by_name_and_rejects_unknown_names():
 def test_bad_constructor_arguments():
     with pytest.raises(ValueError, match="approximate must be one of 'none', 'tanh', got 'erf'"):
         nn.GELU("erf")
-    with pytest.raises(ValueError, match="beta must be > 0, got 0$"):
+    with pytest.raises(ValueError, match="beta must be a finite number > 0, got 0$"):
         nn.Softplus(beta=0)
-    with pytest.raises(ValueError, match="num_parameters must be > 0, got 0"):
+    with pytest.raises(ValueError, match="num_parameters must be an integer >= 1, got 0"):
         nn.PReLU(0)
     with pytest.raises(TypeError, match="dim must be an int"):
         nn.Softmax(dim=1.5)
-    with pytest.raises(TypeError, match="negative_slope must be a number"):
+    with pytest.raises(TypeError, match=r"negative_slope must be a finite number, got '0\.1'"):
         nn.LeakyReLU("0.1")
 
 

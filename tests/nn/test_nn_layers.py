@@ -194,7 +194,7 @@ def test_batchnorm_errors():
         nn.BatchNorm1d(3)(np.zeros((1, 3), dtype=f32))
     with pytest.raises(ValueError, match="momentum must be in"):
         nn.BatchNorm1d(3, momentum=1.5)
-    with pytest.raises(ValueError, match="eps must be > 0"):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0, got 0"):
         nn.BatchNorm2d(3, eps=0)
 
 
@@ -238,7 +238,7 @@ def test_dropout_same_seed_same_masks_and_eval_is_identity():
 
 @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5])
 def test_dropout_probability_must_be_in_zero_one(p):
-    with pytest.raises(ValueError, match=rf"p must be in \[0, 1\), got {p}"):
+    with pytest.raises(ValueError, match=rf"p must be a finite number in \[0, 1\), got {p}"):
         nn.Dropout(p)
 
 

@@ -76,7 +76,7 @@ def test_train_and_eval_set_the_flag_on_the_whole_tree():
     assert not any(m.training for m in model.modules())
     model.train()
     assert all(m.training for m in model.modules())
-    with pytest.raises(TypeError, match="mode must be a bool"):
+    with pytest.raises(TypeError, match="mode must be true or false, got 'yes'"):
         model.train("yes")
 
 

@@ -234,9 +234,13 @@ def test_repr_is_pytorchs():
             "padding must be at most half of the kernel extent, got padding=2, kernel_size=3",
         ),
         (lambda: nn.AvgPool2d(2, padding=2), ValueError, "padding must be at most half"),
-        (lambda: nn.MaxPool2d(2, ceil_mode=1), TypeError, "ceil_mode must be a bool"),
+        (lambda: nn.MaxPool2d(2, ceil_mode=1), TypeError, "ceil_mode must be true or false, got 1"),
         (lambda: nn.AvgPool2d(2, count_include_pad=None), TypeError, "count_include_pad must"),
-        (lambda: nn.AvgPool2d(2, divisor_override=0), ValueError, "divisor_override must be >= 1"),
+        (
+            lambda: nn.AvgPool2d(2, divisor_override=0),
+            ValueError,
+            "divisor_override must be an integer >= 1, got 0",
+        ),
         (lambda: nn.AvgPool2d(2, divisor_override=1.5), TypeError, "divisor_override must be an"),
     ],
 )

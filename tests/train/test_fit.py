@@ -253,9 +253,9 @@ def test_stop_at_target_and_model_checkpoint(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"batch_size": 0}, "batch_size must be > 0, got 0"),
-        ({"batch_size": -3}, "batch_size must be > 0, got -3"),
-        ({"epochs": -1}, "epochs must be an int >= 0, got -1"),
+        ({"batch_size": 0}, "batch_size must be an integer >= 1, got 0"),
+        ({"batch_size": -3}, "batch_size must be an integer >= 1, got -3"),
+        ({"epochs": -1}, "epochs must be an integer >= 0, got -1"),
         ({"gradient": "magic"}, "gradient must be one of backprop, numerical, got 'magic'"),
     ],
 )

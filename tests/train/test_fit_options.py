@@ -146,9 +146,9 @@ def test_fit_options_are_frozen_and_checked() -> None:
     assert options.callbacks == () and options.epochs == 3
     with pytest.raises(dataclasses.FrozenInstanceError):
         options.epochs = 4  # type: ignore[misc]
-    with pytest.raises(ValueError, match="epochs must be an int >= 0, got -2"):
+    with pytest.raises(ValueError, match="epochs must be an integer >= 0, got -2"):
         FitOptions(epochs=-2)
     with pytest.raises(ValueError, match="gradient must be one of backprop, numerical"):
         FitOptions(gradient="magic")
-    with pytest.raises(ValueError, match="batch_size must be > 0, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         FitOptions(batch_size=0)

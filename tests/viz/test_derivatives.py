@@ -41,7 +41,7 @@ def test_piecewise_linear_and_pairwise_activations() -> None:
 
 def test_labels_and_bad_order() -> None:
     assert [derivative_label(k) for k in range(6)] == ["f", "f′", "f″", "f‴", "f⁽⁴⁾", "f⁽⁵⁾"]
-    with pytest.raises(ValueError, match="order must be an int >= 0, got -1"):
+    with pytest.raises(ValueError, match="order must be an integer >= 0, got -1"):
         activation_derivatives("tanh", np.zeros(2), -1)
 
 

@@ -46,7 +46,7 @@ def test_the_command_serves_the_page_until_interrupted() -> None:
 def test_a_bad_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["playground", "--no-browser", "--port", "70000"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "kobai playground: error: --port must be in [0, 65535], got 70000"
+        "kobai playground: error: --port must be an integer in [0, 65535], got 70000"
     )
 
 
@@ -61,3 +61,17 @@ def test_without_no_browser_the_page_opens(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(PlaygroundServer, "serve_forever", serve_briefly)
     assert main(["playground", "--port", "0"]) == 130
     assert len(opened) == 1 and opened[0].startswith("http://127.0.0.1:")
+
+
+def test_every_interface_is_a_loud_warning_and_the_real_address(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kobai.web import routes
+    from kobai.web.server import primary_address
+
+    monkeypatch.setattr(routes, "warm_up", lambda: None)
+    monkeypatch.setattr(PlaygroundServer, "serve_forever", lambda self, poll_interval=0.5: None)
+    assert main(["playground", "--host", "0.0.0.0", "--port", "0", "--no-browser"]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING: listening on 0.0.0.0, reachable by every machine" in captured.err
+    assert captured.out.startswith(f"kobai playground on http://{primary_address()}:")

@@ -11,6 +11,7 @@ from kobai.autograd.grad_mode import enable_grad, no_grad
 from kobai.autograd.gradients import grad
 from kobai.autograd.ops import concatenate
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_real
 
 METHODS = ("forward", "backward", "central")
 
@@ -28,11 +29,7 @@ def _scalar(value: Any) -> float:
 
 
 def _check_step(name: str, h: Any) -> float:
-    if isinstance(h, bool) or not isinstance(h, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number, got {type(h).__name__}")
-    if not h > 0:
-        raise ValueError(f"{name} must be > 0, got {h}")
-    return float(h)
+    return check_real(name, h, low=0, low_open=True)
 
 
 def numerical_grad(
@@ -222,11 +219,7 @@ def gradcheck(
 
 
 def _check_tolerance(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return float(value)
+    return check_real(name, value, low=0)
 
 
 def compare_case(

@@ -21,19 +21,33 @@ if TYPE_CHECKING:
 ArrayLike = Any
 
 
+# Booleans, integers, floats and complex numbers: what arithmetic is defined on. Objects,
+# strings, bytes, dates and structured records are refused, however they arrive.
+NUMERIC_KINDS = "biufc"
+
+
 def _to_array(data: ArrayLike, dtype: Any, copy: bool) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
-        return np.array(data, dtype=as_dtype(dtype), copy=copy or None)
+        return _numeric(data, np.array(data, dtype=_numeric_dtype(dtype), copy=copy or None))
     if isinstance(data, (np.ndarray, np.generic)):
-        return np.array(data, copy=copy or None)
-    array = np.asarray(data)
-    if array.dtype.kind in "iuf":
-        return array.astype(DEFAULT_DTYPE)
-    if array.dtype.kind in "bc":
-        return array
-    raise TypeError(f"cannot make a tensor from {type(data).__name__} (dtype {array.dtype})")
+        return _numeric(data, np.array(data, copy=copy or None))
+    array = _numeric(data, np.asarray(data))
+    return array.astype(DEFAULT_DTYPE) if array.dtype.kind in "iuf" else array
+
+
+def _numeric_dtype(dtype: Any) -> np.dtype:
+    resolved = as_dtype(dtype)
+    if resolved.kind not in NUMERIC_KINDS:
+        raise TypeError(f"a tensor's dtype must be numeric, got {resolved}")
+    return resolved
+
+
+def _numeric(data: Any, array: np.ndarray) -> np.ndarray:
+    if array.dtype.kind not in NUMERIC_KINDS:
+        raise TypeError(f"cannot make a tensor from {type(data).__name__} (dtype {array.dtype})")
+    return array
 
 
 def _constant(value: ArrayLike, dtype: np.dtype | None) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.cli.options import new_run_dir, read_run_config, write_run_config
+from kobai.cli.options import new_run_dir, read_run_config, undone_if_refused, write_run_config
 
 USES = ("denoise", "anomaly", "reduce")
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -106,6 +106,7 @@ def gather_config(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Run ``kobai autoencoder`` with the parsed ``args``; return the exit status (0)."""
     from kobai.models import autoencoder_runs as AR
+    from kobai.train.checkpoint import load_checkpoint
 
     if args.resume:
         run_dir = Path(args.resume)
@@ -114,18 +115,21 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{run_dir} holds a {config.get('use')!r} run, not {args.use!r}")
         if args.epochs is not None:
             config["epochs"] = args.epochs
+        for checkpoint in sorted(run_dir.rglob("checkpoint.npz")):
+            load_checkpoint(checkpoint)["model"]  # a damaged one is refused before any write
     else:
         config = gather_config(args)
         run_dir = new_run_dir(args, marker="config.json")
     spec = AR.ExperimentSpec.from_config(config)
-    write_run_config(run_dir, config)
-    if not args.quiet:
-        print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
-    start = time.perf_counter()
     report = {"denoise": report_denoise, "anomaly": report_anomaly, "reduce": report_reduce}
-    table, figures, notes = report[args.use](
-        spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
-    )
+    start = time.perf_counter()
+    with undone_if_refused(run_dir):
+        write_run_config(run_dir, config)
+        if not args.quiet:
+            print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
+        table, figures, notes = report[args.use](
+            spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
+        )
     write_table(table, run_dir / "metrics.csv")
     print_table(table)
     for note in notes:
@@ -276,7 +280,9 @@ def _notes(data: Any) -> list[str]:
 
 def write_table(table: list[dict[str, Any]], path: Path) -> None:
     """The rows of ``table`` as a CSV file with a header."""
-    with open(path, "w", newline="") as handle:
+    from kobai.files import atomic_writer
+
+    with atomic_writer(path, text=True) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(table[0]))
         writer.writeheader()
         writer.writerows(table)

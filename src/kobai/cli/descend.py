@@ -9,6 +9,7 @@ from typing import Any
 
 from kobai.cli.options import key_values
 from kobai.i18n import t
+from kobai.validation import check_int, check_real
 
 DEFAULT_OPTIMIZERS = "sgd,momentum,adagrad,adam"
 
@@ -84,15 +85,26 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def parse_floats(text: str, option: str, *, count: tuple[int, ...] | None = None) -> list[float]:
-    """``"1.5,-2"`` -> [1.5, -2.0], with a one-line error naming the option."""
+    """``"1.5,-2"`` -> [1.5, -2.0], finite numbers only, with a one-line error naming the
+    option."""
     try:
         values = [float(part) for part in text.split(",")]
     except ValueError:
         raise ValueError(f"{option} takes comma-separated numbers, got {text!r}") from None
+    for value in values:
+        check_real(option, value)
     if count is not None and len(values) not in count:
         wanted = " or ".join(str(c) for c in count)
         raise ValueError(f"{option} takes {wanted} number(s), got {len(values)} in {text!r}")
     return values
+
+
+def parse_range(text: str, option: str) -> list[float]:
+    """``"LO,HI"`` -> [LO, HI] with finite LO < HI, with a one-line error naming the option."""
+    low, high = parse_floats(text, option, count=(2,))
+    if not low < high:
+        raise ValueError(f"{option} takes LO,HI with LO < HI, got {text!r}")
+    return [low, high]
 
 
 def parse_int(text: str, option: str, *, minimum: int = 1) -> int:
@@ -100,10 +112,8 @@ def parse_int(text: str, option: str, *, minimum: int = 1) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{option} must be an integer, got {text!r}") from None
-    if value < minimum:
-        raise ValueError(f"{option} must be >= {minimum}, got {value}")
-    return value
+        raise ValueError(f"{option} must be an integer >= {minimum}, got {text!r}") from None
+    return check_int(option, value, low=minimum)
 
 
 def slug(name: str) -> str:

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from kobai import __version__
 from kobai.cli.options import summarised_runtime_warnings
@@ -38,9 +38,16 @@ class UsageError(Exception):
     """Bad input from the command line: reported in one line, exit code 2."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a bad option reported in one line (not a usage block and a line)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kobai",
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",
     )
@@ -85,15 +92,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # An invalid KOBAI_LANG is bad input like any other: one line, exit 2.
         with language(args.lang or get_language()):
+            check_float_options(parser, args)
             if args.threads is not None:
                 from kobai.backend import set_num_threads
 
                 set_num_threads(args.threads)
             with summarised_runtime_warnings(args.command):
                 return _run_tuned(module, args)
-    except (UsageError, ValueError, TypeError, OSError) as exc:
-        print(f"kobai {args.command}: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print(f"kobai {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        code, message = describe_failure(exc)
+        if code is None:
+            raise
+        print(f"kobai {args.command}: {message}", file=sys.stderr)
+        return code
+
+
+def describe_failure(exc: BaseException) -> tuple[int | None, str]:
+    """The exit code and one-line message of an expected failure; ``(None, "")`` for a bug.
+
+    Bad input (values, files, memory a request would need) exits 2; a run that diverged exits 1,
+    as a failed check does.
+    """
+    from csv import Error as CSVError
+    from zipfile import BadZipFile
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if type(exc).__name__ == "TrainingDiverged":
+        return 1, f"stopped: {text}"
+    if isinstance(exc, MemoryError):
+        return 2, f"error: not enough memory ({text}); ask for less: fewer samples, smaller layers"
+    if isinstance(exc, (UsageError, ValueError, TypeError, OSError, OverflowError)):
+        return 2, f"error: {text}"
+    if isinstance(exc, (CSVError, BadZipFile)):
+        return 2, f"error: {text}"
+    return None, ""
+
+
+def check_float_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Every option parsed as a float must be finite: ``--lr inf`` or ``--threshold nan`` is
+    refused here, once, before any command sees it (ranges are the library's to check)."""
+    import math
+
+    actions = list(parser._actions)
+    while actions:
+        action = actions.pop()
+        value = getattr(args, action.dest, None)
+        if isinstance(action, argparse._SubParsersAction) and value in action.choices:
+            actions.extend(action.choices[value]._actions)  # the chosen (sub)command's options
+        elif action.type is float and isinstance(value, float) and not math.isfinite(value):
+            flag = max(action.option_strings, key=len, default=action.dest)
+            raise UsageError(f"{flag} must be a finite number, got {value}")

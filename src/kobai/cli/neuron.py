@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.cli.descend import add_formats, parse_floats, parse_formats, parse_int
+from kobai.cli.descend import add_formats, parse_floats, parse_formats, parse_int, parse_range
 from kobai.i18n import t as message
 
 
@@ -91,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
     lr = parse_floats(args.lr, "--lr", count=(1,))[0]
     steps = parse_int(args.steps, "--steps")
     start = parse_floats(args.start, "--start", count=(2,))
-    w_range = parse_floats(args.w_range, "--w-range", count=(2,))
-    b_range = parse_floats(args.b_range, "--b-range", count=(2,))
+    w_range = parse_range(args.w_range, "--w-range")
+    b_range = parse_range(args.b_range, "--b-range")
     n = parse_int(args.grid, "--grid", minimum=2)
     batch = parse_int(args.batch_size, "--batch-size")
     w_values = np.linspace(w_range[0], w_range[1], n)

@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import os
 import sys
 import time
 import types
@@ -26,6 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from kobai.validation import validate
 
 
 def parse_value(text: str) -> Any:
@@ -54,8 +57,9 @@ def key_values(items: list[str], option: str) -> dict[str, Any]:
     return out
 
 
-def read_toml(path: str) -> dict[str, Any]:
-    """The table of a TOML configuration file, with a one-line error for a bad file."""
+def read_toml(path: str, constraints: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The table of a TOML configuration file, with a one-line error for a bad file or (given
+    ``constraints``, :mod:`kobai.validation`) a value of the wrong type, naming file and key."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -64,9 +68,13 @@ def read_toml(path: str) -> dict[str, Any]:
     if not source.is_file():
         raise FileNotFoundError(f"no configuration file at {source}")
     try:
-        return dict(tomllib.loads(source.read_text()))
+        values = dict(tomllib.loads(source.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{source} is not valid TOML: {exc}") from None
+    try:
+        return validate(values, constraints or {})
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{source}: {exc}") from None
 
 
 def read_run_config(run_dir: Path) -> dict[str, Any]:
@@ -74,8 +82,18 @@ def read_run_config(run_dir: Path) -> dict[str, Any]:
     config_file = run_dir / "config.json"
     if not config_file.is_file():
         raise FileNotFoundError(f"cannot resume: {run_dir} has no config.json")
-    config: dict[str, Any] = json.loads(config_file.read_text())
-    return config
+    return read_json(config_file)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The table of a JSON file, with a one-line error naming the file."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{path} must hold a JSON object of settings, got {type(value).__name__}")
+    return value
 
 
 def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
@@ -90,9 +108,27 @@ def new_run_dir(args: argparse.Namespace, *, marker: str) -> Path:
 
 
 def write_run_config(run_dir: Path, config: dict[str, Any]) -> None:
-    """Create ``run_dir`` and write ``config`` to its ``config.json``."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    """Create ``run_dir`` and write ``config`` to its ``config.json`` (atomically)."""
+    from kobai.files import write_atomic
+
+    target, text = run_dir / "config.json", json.dumps(config, indent=2) + "\n"
+    # A resume that changes nothing leaves the file alone (not even its modification time).
+    if not (target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text):
+        write_atomic(target, text)
+
+
+@contextlib.contextmanager
+def undone_if_refused(run_dir: Path) -> Iterator[None]:
+    """Remove a run directory this block created when the block fails before it wrote anything
+    but ``config.json`` (a run refused at its start leaves no husk that blocks its name)."""
+    existed = run_dir.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and run_dir.is_dir() and os.listdir(run_dir) == ["config.json"]:
+            (run_dir / "config.json").unlink()
+            run_dir.rmdir()
+        raise
 
 
 # -- options made from a configuration dataclass -----------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -34,13 +35,21 @@ def run(args: argparse.Namespace) -> int:
     import threading
     import webbrowser
 
+    from kobai.validation import check_int
     from kobai.web import make_server
     from kobai.web.routes import warm_up
 
-    if not 0 <= args.port <= 65535:
-        raise ValueError(f"--port must be in [0, 65535], got {args.port}")
+    check_int("--port", args.port, low=0, high=65535)
     server = make_server(args.host, args.port, quiet=not args.verbose)
     warm_up()
+    if not server.loopback:
+        print(
+            f"kobai playground: WARNING: listening on {args.host}, reachable by every machine "
+            f"that can reach this one, with no password; use --host 127.0.0.1 unless you "
+            f"mean it",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"kobai playground on {server.url} (Ctrl+C stops it)", flush=True)
     if not args.no_browser:
         threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()

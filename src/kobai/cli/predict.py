@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,39 +24,17 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--output", metavar="FILE", help="write a CSV here instead of printing it")
 
 
-def read_inputs(path: Path) -> np.ndarray:
-    """The rows of a .npy / .npz / .csv file as a float array."""
-    if not path.is_file():
-        raise FileNotFoundError(f"no input file at {path}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".npy":
-            array = np.load(path, allow_pickle=False)
-        elif suffix == ".npz":
-            with np.load(path, allow_pickle=False) as archive:
-                if not archive.files:
-                    raise ValueError(f"{path} holds no array")
-                array = archive[archive.files[0]]
-        elif suffix == ".csv":
-            text = path.read_text().splitlines()
-            skip = 1 if text and any(c.isalpha() for c in text[0]) else 0
-            array = np.loadtxt(path, delimiter=",", skiprows=skip, ndmin=2)
-        else:
-            raise ValueError(f"--input must be a .npy, .npz or .csv file, got {path.name}")
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from None
-    if array.dtype.kind not in "iuf":
-        raise ValueError(f"{path} must hold numbers, got dtype {array.dtype}")
-    return array
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``kobai predict`` with the parsed ``args``; return the exit status (0)."""
+    from kobai.data.arrays import load_array
+    from kobai.files import same_file, write_atomic
     from kobai.models.runs import load_run
     from kobai.train import predict
 
+    if args.output and same_file(args.output, args.input):
+        raise ValueError(f"--output {args.output} is the --input file; choose another name")
     the_run = load_run(args.run_dir)
-    x = read_inputs(Path(args.input)).astype(the_run.config.dtype)
+    x = load_array(args.input).astype(the_run.config.dtype)
     if x.max(initial=0) > 1.5 and the_run.data.name == "mnist":
         x = x / 255.0  # raw 0..255 pixels
     features = the_run.data.n_features
@@ -81,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         lines.extend(f"{i}," + ",".join(f"{v:.6g}" for v in row) for i, row in enumerate(outputs))
     text = "\n".join(lines) + "\n"
     if args.output:
-        Path(args.output).write_text(text)
+        write_atomic(args.output, text)
         print(f"wrote {len(x)} predictions to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

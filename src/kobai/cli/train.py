@@ -17,7 +17,7 @@ from kobai.cli.options import (
     write_run_config,
 )
 from kobai.i18n import MESSAGES, pad, t
-from kobai.train.config import RunConfig, parse_spec
+from kobai.train.config import CONSTRAINTS, RunConfig, parse_spec
 
 
 def add_parser(subparsers: Any) -> None:
@@ -51,12 +51,13 @@ def _quiet(group: Any) -> None:
 
 def gather_config(args: argparse.Namespace) -> dict[str, Any]:
     """Options of the command line over the TOML file over the defaults, as a config dict."""
-    return field_values(args, RunConfig, read_toml(args.config) if args.config else {})
+    values = read_toml(args.config, CONSTRAINTS) if args.config else {}
+    return field_values(args, RunConfig, values)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``kobai train`` with the parsed ``args``; return 0, or 1 when training diverged."""
-    from kobai.models.runs import build
+    from kobai.models.runs import build, load_into
 
     if args.resume:
         run_dir = Path(args.resume)
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     the_run = build(config)
     done = epochs_done(run_dir) if args.resume else 0
     if args.resume:
+        load_into(the_run, run_dir, optimizer=True)  # refuse before writing anything
         print(resume_note(the_run, planned, run_dir, done))
     write_run_config(run_dir, config.to_dict())
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet, done=done)

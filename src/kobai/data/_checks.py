@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from kobai.backend import as_dtype, is_floating
+from kobai.validation import check_choice
 
 LAYOUTS = ("flat", "image")
-
-
-def check_choice(name: str, value: object, choices: Sequence[str]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise a one-line error listing them."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, one of {_listed(choices)}, got {value!r}")
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {_listed(choices)}, got {value!r}")
-    return value
-
-
-def check_int(name: str, value: object, *, minimum: int) -> int:
-    """Return ``value`` as an int if it is an integer >= ``minimum`` (bools are not integers)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def check_real(name: str, value: object, *, minimum: float | None = None) -> float:
-    """Return ``value`` as a float if it is a real number (and >= ``minimum`` when given)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return float(value)
 
 
 def float_dtype(dtype: Any) -> np.dtype:
@@ -66,7 +35,3 @@ def images_to_float(images: np.ndarray, *, scale: float, layout: str, dtype: Any
     # largest value maps to exactly 1.0 (multiplying by 1/scale would not guarantee that).
     out /= dtype.type(scale)
     return out
-
-
-def _listed(choices: Sequence[str]) -> str:
-    return ", ".join(repr(c) for c in choices)

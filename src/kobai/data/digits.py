@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data._checks import check_choice, images_to_float
+from kobai.data._checks import images_to_float
+from kobai.validation import check_choice
 
 SPLITS = ("all", "train", "test")
 DIGITS_SIZE = 1797

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from kobai.data._files import atomic_writer
+from kobai.files import atomic_writer
 
 Fetch = Callable[[str], BinaryIO]
 

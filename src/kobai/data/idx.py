@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import math
 import os
 import struct
 import zlib
@@ -21,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kobai.data._files import atomic_writer
+from kobai.files import atomic_writer
+from kobai.validation import check_memory
 
 # IDX type code -> big-endian NumPy dtype.
 IDX_DTYPES: dict[int, np.dtype] = {
@@ -73,9 +75,11 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
             return _read_array(handle, path, max_body=path.stat().st_size)
     try:
         with gzip.open(path, "rb") as handle:
-            # Deflate cannot compress by more than about 1032:1, so a header that promises more
-            # data than that is a damaged file: say so before allocating a huge buffer.
-            return _read_array(handle, path, max_body=1100 * path.stat().st_size + 1024)
+            # Deflate cannot compress by more than about 1032:1, and the gzip trailer records
+            # the unpacked size (mod 2**32): a header that promises more than either allows is
+            # refused before a byte of the body is unpacked or a buffer allocated.
+            limit = min(1100 * path.stat().st_size + 1024, _gzip_size(path))
+            return _read_array(handle, path, max_body=limit, exact=limit < 2**32)
     except (OSError, EOFError, zlib.error) as exc:
         # gzip raises BadGzipFile (an OSError), EOFError or zlib.error on damaged streams.
         raise ValueError(f"{path}: corrupt gzip stream ({exc})") from exc
@@ -121,7 +125,18 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> Path:
     return path
 
 
-def _read_array(handle: io.BufferedIOBase, path: Path, *, max_body: int) -> np.ndarray:
+def _gzip_size(path: Path) -> int:
+    """The unpacked size a gzip file's trailer records (its last four bytes, little-endian,
+    modulo 2**32); for a file over 4 GiB unpacked, the bound the compression ratio gives."""
+    with path.open("rb") as raw:
+        raw.seek(-4, os.SEEK_END)
+        recorded = struct.unpack("<I", raw.read(4))[0]
+    return recorded if 1100 * path.stat().st_size < 2**32 else 1100 * path.stat().st_size + 1024
+
+
+def _read_array(
+    handle: io.BufferedIOBase, path: Path, *, max_body: int, exact: bool = False
+) -> np.ndarray:
     magic = _read_exactly(handle, 4, path, "magic number")
     if magic[0] != 0 or magic[1] != 0:
         raise ValueError(
@@ -135,12 +150,16 @@ def _read_array(handle: io.BufferedIOBase, path: Path, *, max_body: int) -> np.n
         raise ValueError(f"{path}: IDX header declares 0 dimensions")
     shape = struct.unpack(f">{ndim}I", _read_exactly(handle, 4 * ndim, path, "dimensions"))
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if expected > max_body:
+    # math.prod: exact for any header (NumPy's int64 product wraps around to negative counts).
+    expected = math.prod(shape) * dtype.itemsize
+    # A gzip trailer counts the header too: 4 magic bytes and 4 per dimension.
+    available = max_body - (4 + 4 * ndim if exact else 0)
+    if expected > available:
         raise ValueError(
             f"{path}: truncated IDX file: shape {shape} needs {expected} bytes of data, "
-            f"more than the file can hold"
+            f"more than the file can hold ({max(available, 0)} bytes)"
         )
+    check_memory(f"{path} (shape {shape})", expected)
     body = bytearray(expected)
     got = _fill(handle, body)
     if got != expected:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kobai.backend import as_rng
-from kobai.data._checks import check_int
+from kobai.validation import check_bool, check_int
 
 
 class DataLoader:
@@ -126,10 +126,8 @@ def _resolve_batch_size(batch_size: object, n: int) -> int:
         if batch_size == "full":
             return n
         raise ValueError(f"batch_size must be a positive int, None or 'full', got {batch_size!r}")
-    return check_int("batch_size", batch_size, minimum=1)
+    return check_int("batch_size", batch_size, low=1)
 
 
 def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
-    return bool(value)
+    return check_bool(name, value)

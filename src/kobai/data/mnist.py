@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data._checks import check_choice, images_to_float
+from kobai.data._checks import images_to_float
 from kobai.data.download import Fetch, cache_dir, download_file
 from kobai.data.idx import read_idx
+from kobai.validation import check_choice
 
 SPLITS = ("train", "test", "all")
 KINDS = ("mnist", "fashion")
@@ -142,10 +143,10 @@ def load_mnist(
     kind: str = "mnist",
     layout: str = "flat",
     dtype: Any = np.float32,
-    download: bool = True,
+    download: bool = False,
     fetch: Fetch | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Load full MNIST or Fashion-MNIST from IDX files, downloading them if needed.
+    """Load full MNIST or Fashion-MNIST from IDX files (downloading them only when asked).
 
     Parameters
     ----------
@@ -164,9 +165,9 @@ def load_mnist(
         ``(n, 784)`` or ``(n, 1, 28, 28)``.
     dtype : floating dtype, default float32
         dtype of ``X``.
-    download : bool, default True
+    download : bool, default False
         Download missing files (verified by SHA-256) into ``root``. If False, a missing file
-        raises :class:`FileNotFoundError`.
+        raises :class:`FileNotFoundError`: nothing goes over the network unless asked.
     fetch : callable, optional
         ``fetch(url)`` returning a binary file object; default :func:`urllib.request.urlopen`.
 
@@ -185,7 +186,7 @@ def load_mnist(
 
     Examples
     --------
-    >>> X, y = load_mnist(split="test", kind="fashion")  # doctest: +SKIP
+    >>> X, y = load_mnist(split="test", kind="fashion", download=True)  # doctest: +SKIP
     >>> X.shape  # doctest: +SKIP
     (10000, 784)
     """
@@ -235,7 +236,8 @@ def _locate(folder: Path, name: str, kind: str, *, download: bool, fetch: Fetch 
             return folder / candidate
     if not download:
         raise FileNotFoundError(
-            f"{name}[.gz] not found in {folder}; put the IDX files there or pass download=True"
+            f"{name}[.gz] not found in {folder}; put the IDX files there, or download them "
+            f"once with kobai.data.download_mnist({str(folder)!r}, kind={kind!r})"
         )
     filename = name + ".gz"
     return download_file(filename, MIRRORS[kind], SHA256[kind][filename], folder, fetch=fetch)

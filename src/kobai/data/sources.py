@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from kobai.backend import as_rng
+from kobai.data.synthetic import MAX_SAMPLES
+from kobai.validation import check_int, check_str
 
 SYNTHETIC = ("moons", "circles", "spiral", "xor", "blobs", "sine")
 NAMES = ("mnist", "digits", *SYNTHETIC, "csv:PATH", "idx:FOLDER", "fashion:FOLDER")
@@ -78,7 +80,7 @@ def load_dataset(
     from kobai import data
 
     generator = as_rng(rng)
-    key = name.strip()
+    key = check_str("data", name).strip()
     kind, _, arg = key.partition(":")
     kind = kind.lower()
     if kind == "mnist" and not arg:
@@ -87,6 +89,7 @@ def load_dataset(
         x, y = data.load_digits()
         return _split("digits", x, y, test_fraction, generator)
     if kind in SYNTHETIC:
+        samples = check_int("samples", samples, low=1, high=MAX_SAMPLES)
         x, y = getattr(data, f"make_{kind}")(samples, rng=generator)
         return _split(kind, x, y, test_fraction, generator)
     if kind == "csv" and arg:

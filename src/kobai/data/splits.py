@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from kobai.backend import as_rng
-from kobai.data._checks import check_real
+from kobai.validation import check_real
 
 
 def split(

@@ -21,9 +21,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from kobai.backend import as_rng
-from kobai.data._checks import check_choice, check_int, check_real
+from kobai.validation import check_choice, check_int, check_real, is_integer
 
 RNG = np.random.Generator | int | None
+# Sets larger than this are typos (1e12), not experiments: refused before allocating.
+MAX_SAMPLES = 10_000_000
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 
 
@@ -51,8 +53,8 @@ def make_moons(
     --------
     >>> X, y = make_moons(200, noise=0.1, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=2)
-    noise = check_real("noise", noise, minimum=0.0)
+    n = check_int("n_samples", n_samples, low=2, high=MAX_SAMPLES)
+    noise = check_real("noise", noise, low=0.0)
     rng = as_rng(rng)
     upper, lower, y = _two_arcs(n, np.pi, endpoint=True)
     X = np.concatenate([upper, np.array([1.0, 0.5]) - lower])
@@ -76,11 +78,11 @@ def make_circles(
     --------
     >>> X, y = make_circles(200, factor=0.5, noise=0.05, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=2)
+    n = check_int("n_samples", n_samples, low=2, high=MAX_SAMPLES)
     factor = check_real("factor", factor)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"factor must be in (0, 1), got {factor}")
-    noise = check_real("noise", noise, minimum=0.0)
+    noise = check_real("noise", noise, low=0.0)
     rng = as_rng(rng)
     outer, inner, y = _two_arcs(n, 2 * np.pi, endpoint=False)
     X = np.concatenate([outer, factor * inner])
@@ -114,12 +116,12 @@ def make_spiral(
     --------
     >>> X, y = make_spiral(300, n_arms=3, noise=0.05, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=1)
-    k = check_int("n_arms", n_arms, minimum=1)
+    n = check_int("n_samples", n_samples, low=1, high=MAX_SAMPLES)
+    k = check_int("n_arms", n_arms, low=1)
     if n < k:
         raise ValueError(f"n_samples must be >= n_arms ({k}), got {n}")
-    turns = check_real("turns", turns, minimum=0.0)
-    noise = check_real("noise", noise, minimum=0.0)
+    turns = check_real("turns", turns, low=0.0)
+    noise = check_real("noise", noise, low=0.0)
     rng = as_rng(rng)
     sizes = _shares(n, k)
     y = np.repeat(np.arange(k), sizes)
@@ -149,8 +151,8 @@ def make_xor(
     --------
     >>> X, y = make_xor(200, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=1)
-    noise = check_real("noise", noise, minimum=0.0)
+    n = check_int("n_samples", n_samples, low=1, high=MAX_SAMPLES)
+    noise = check_real("noise", noise, low=0.0)
     rng = as_rng(rng)
     X = rng.uniform(-1.0, 1.0, size=(n, 2))
     y = (np.signbit(X[:, 0]) != np.signbit(X[:, 1])).astype(np.int64)
@@ -192,12 +194,12 @@ def make_blobs(
     --------
     >>> X, y = make_blobs(300, centers=[[0, 0], [4, 4]], cluster_std=0.5, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=1)
-    cluster_std = check_real("cluster_std", cluster_std, minimum=0.0)
+    n = check_int("n_samples", n_samples, low=1, high=MAX_SAMPLES)
+    cluster_std = check_real("cluster_std", cluster_std, low=0.0)
     rng = as_rng(rng)
-    if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        k = check_int("centers", centers, minimum=1)
-        d = check_int("n_features", n_features, minimum=1)
+    if is_integer(centers):
+        k = check_int("centers", centers, low=1)
+        d = check_int("n_features", n_features, low=1)
         low, high = _interval("center_box", center_box)
         means = rng.uniform(low, high, size=(k, d))
     else:
@@ -231,8 +233,8 @@ def make_sine(
     --------
     >>> x, t = make_sine(200, noise=0.1, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=1)
-    noise = check_real("noise", noise, minimum=0.0)
+    n = check_int("n_samples", n_samples, low=1, high=MAX_SAMPLES)
+    noise = check_real("noise", noise, low=0.0)
     frequency = check_real("frequency", frequency)
     low, high = _interval("x_range", x_range)
     return _curve(lambda x: np.sin(frequency * x), n, low, high, noise, as_rng(rng))
@@ -283,11 +285,11 @@ def make_single_neuron(
     --------
     >>> x, t = make_single_neuron(100, w=2.0, b=-1.0, rng=0)
     """
-    n = check_int("n_samples", n_samples, minimum=1)
+    n = check_int("n_samples", n_samples, low=1, high=MAX_SAMPLES)
     w = check_real("w", w)
     b = check_real("b", b)
     check_choice("activation", activation, ACTIVATIONS)
-    noise = check_real("noise", noise, minimum=0.0)
+    noise = check_real("noise", noise, low=0.0)
     low, high = _interval("x_range", x_range)
     return _curve(lambda x: activate(w * x + b, activation), n, low, high, noise, as_rng(rng))
 

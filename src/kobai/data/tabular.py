@@ -6,7 +6,9 @@ module, which it uses, in tracebacks or star imports.)
 
 from __future__ import annotations
 
+import array
 import csv
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,9 +17,11 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from kobai.data._checks import check_choice, float_dtype
+from kobai.data._checks import float_dtype
+from kobai.validation import check_choice
 
 TARGET_TYPES = ("auto", "class", "value")
+CHUNK_ROWS = 4096
 
 
 @dataclass(frozen=True)
@@ -127,47 +131,75 @@ def load_csv(
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"CSV file not found: {path}")
-    header, rows, line_numbers = _read_table(path, delimiter)
-    if target not in header:
-        columns = ", ".join(repr(name) for name in header)
-        raise ValueError(
-            f"target column {target!r} not in the header of {path}; columns: {columns}"
-        )
-    t = header.index(target)
-    features = [name for i, name in enumerate(header) if i != t]
-    if not features:
-        raise ValueError(f"{path} has no feature columns besides the target {target!r}")
-    feature_cells = [row[:t] + row[t + 1 :] for row in rows]
-    X = _to_numbers(feature_cells, features, line_numbers, path, dtype)
-    y, classes = _target(rows, t, target, line_numbers, path, dtype, target_type)
+    features, X, values, line_numbers = _read_table(path, delimiter, target, dtype)
+    y, classes = _target(values, target, line_numbers, path, dtype, target_type)
     if return_info:
         return X, y, CSVInfo(tuple(features), target, classes)
     return X, y
 
 
-def _read_table(path: Path, delimiter: str) -> tuple[list[str], list[list[str]], list[int]]:
+def _read_table(
+    path: Path, delimiter: str, target: str, dtype: np.dtype
+) -> tuple[list[str], np.ndarray, list[str], Sequence[int]]:
+    """Feature names, the feature matrix, the target cells and their line numbers.
+
+    Rows are converted to numbers a chunk at a time, so memory stays near the size of the
+    result (a table of Python strings would take ten times the file's size).
+    """
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
-        header = [name.strip() for name in next(reader, [])]
-        if not header:
-            raise ValueError(f"{path} is empty: a header row with column names is required")
-        duplicates = sorted({name for name in header if header.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"{path}: duplicate column names in the header: {duplicates}")
-        rows, line_numbers = [], []
-        for row in reader:
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise ValueError(
-                    f"{path}, line {reader.line_num}: expected {len(header)} fields "
-                    f"like the header, got {len(row)}"
-                )
-            rows.append([cell.strip() for cell in row])
-            line_numbers.append(reader.line_num)
-    if not rows:
+        try:
+            header = [name.strip() for name in next(reader, [])]
+            t = _target_index(path, header, target)
+            features = [name for i, name in enumerate(header) if i != t]
+            chunks: list[np.ndarray] = []
+            values: list[str] = []
+            lines = array.array("q")  # 8 bytes a row, not a Python int object each
+            cells: list[list[str]] = []
+            for row in reader:
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise ValueError(
+                        f"{path}, line {reader.line_num}: expected {len(header)} fields "
+                        f"like the header, got {len(row)}"
+                    )
+                values.append(row[t].strip())
+                lines.append(reader.line_num)
+                cells.append([cell.strip() for cell in row[:t] + row[t + 1 :]])
+                if len(cells) == CHUNK_ROWS:
+                    chunks.append(_to_numbers(cells, features, lines[-len(cells) :], path, dtype))
+                    cells = []
+        except csv.Error as exc:
+            raise ValueError(
+                f"{path}, line {reader.line_num}: not a readable CSV row ({exc})"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
+    if cells:
+        chunks.append(_to_numbers(cells, features, lines[-len(cells) :], path, dtype))
+    if not chunks:
         raise ValueError(f"{path} has a header but no data rows")
-    return header, rows, line_numbers
+    X = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    return features, X, values, lines
+
+
+def _target_index(path: Path, header: list[str], target: str) -> int:
+    if not header:
+        raise ValueError(f"{path} is empty: a header row with column names is required")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"{path}: duplicate column names in the header: {duplicates}")
+    if target not in header:
+        columns = ", ".join(repr(name) for name in header)
+        raise ValueError(
+            f"target column {target!r} not in the header of {path}; columns: {columns}"
+        )
+    if len(header) == 1:
+        raise ValueError(f"{path} has no feature columns besides the target {target!r}")
+    return header.index(target)
 
 
 def _to_numbers(
@@ -177,30 +209,32 @@ def _to_numbers(
     path: Path,
     dtype: np.dtype,
 ) -> np.ndarray:
+    """The cells as a ``dtype`` array; a cell that is not a finite number is named by file,
+    line and column (NaN or infinity in the data would otherwise surface much later as a
+    diverged training run blamed on the learning rate)."""
     try:
-        # NumPy parses the whole table at once; cell by cell only to report a failure.
-        return np.array(cells, dtype=str).astype(dtype)
+        numbers = np.array(cells, dtype=np.float64)
     except ValueError:
-        for row, line in zip(cells, line_numbers, strict=True):
-            for cell, name in zip(row, names, strict=True):
-                if not _is_number(cell):
-                    shown = repr(cell) if cell else "an empty cell"
-                    raise ValueError(
-                        f"{path}, line {line}, column {name!r}: {shown} is not a number"
-                    ) from None
-        raise
+        numbers = None
+    if numbers is not None and np.isfinite(numbers).all():
+        return numbers.astype(dtype)
+    for row, line in zip(cells, line_numbers, strict=True):
+        for cell, name in zip(row, names, strict=True):
+            if not _is_number(cell) or not math.isfinite(float(cell)):
+                shown = repr(cell) if cell else "an empty cell"
+                kind = "a number" if not _is_number(cell) else "a finite number"
+                raise ValueError(f"{path}, line {line}, column {name!r}: {shown} is not {kind}")
+    raise ValueError(f"{path}: numbers out of range")  # pragma: no cover - found above
 
 
 def _target(
-    rows: Sequence[Sequence[str]],
-    t: int,
+    values: list[str],
     name: str,
     line_numbers: Sequence[int],
     path: Path,
     dtype: np.dtype,
     target_type: str,
 ) -> tuple[np.ndarray, tuple[str, ...] | None]:
-    values = [row[t] for row in rows]
     numeric = all(_is_number(v) for v in values)
     if target_type == "auto":
         if not numeric:

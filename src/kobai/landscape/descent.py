@@ -31,6 +31,11 @@ from kobai.landscape.functions import TestFunction, get_function
 from kobai.landscape.status import run_status
 from kobai.nn.parameter import Parameter
 from kobai.optim import registry
+from kobai.validation import check_int, check_real
+
+CRAWL_FRACTION = 0.01
+# More steps than anyone can look at; a bound keeps a typo (1e10) from eating the memory.
+MAX_STEPS = 1_000_000
 
 
 @dataclass
@@ -188,19 +193,11 @@ def descend(
 
 
 def _check_steps(steps: Any) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise TypeError(f"steps must be an int, got {type(steps).__name__}")
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps}")
-    return int(steps)
+    return check_int("steps", steps, low=1, high=MAX_STEPS)
 
 
 def _positive(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return float(value)
+    return check_real(name, value, low=0, low_open=True)
 
 
 def family(name: str) -> str:
@@ -301,6 +298,12 @@ def _run(
         bad_point = not all(math.isfinite(v) and abs(v) <= threshold for v in point.tolist())
         bad_grad = not all(map(math.isfinite, grad.tolist()))
         if bad_point or bad_grad or not abs(value) <= threshold:
+            if t == 0:
+                where = ", ".join(f"{v:g}" for v in x0.tolist())
+                raise ValueError(
+                    f"{fn.name} has no finite value and gradient within the divergence "
+                    f"threshold {threshold:g} at the start ({where}); choose another start"
+                )
             diverged_at = t
             break
         points.append(point)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from kobai.backend import as_rng
+from kobai.validation import check_int
 
 NORMS = ("filter", "layer", "none")
 # Filter norms below this count as zero filters (as the reference code's 1e-10).
@@ -213,8 +214,7 @@ def random_directions(
     In the many dimensions of a network two Gaussian directions are nearly orthogonal, which
     is why the paper uses them as the axes of a plane without orthogonalising them.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-        raise ValueError(f"n must be a positive int, got {n!r}")
+    n = check_int("n", n, low=1)
     generator = as_rng(rng)
     return [
         random_direction(model, rng=generator, norm=norm, ignore_bias_bn=ignore_bias_bn)

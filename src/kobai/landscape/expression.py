@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape._math import FUNCTIONS
+from kobai.validation import is_real
 
 #: Functions an expression may call (each implemented with kobai ops, so autograd works).
 ALLOWED_FUNCTIONS = tuple(FUNCTIONS)
@@ -103,7 +104,7 @@ class _Compiler:
             raise _refuse(_describe(node), self.variables)
 
     def _constant(self, value: Any) -> Evaluator:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not is_real(value):
             raise _refuse(f"the constant {value!r}", self.variables)
         try:
             number = float(value)

@@ -27,6 +27,7 @@ from kobai.autograd.tensor import Tensor
 from kobai.landscape import _gradients as gradients
 from kobai.landscape import _math as m
 from kobai.landscape.expression import compile_expression
+from kobai.validation import check_int
 
 Bounds = tuple[tuple[float, float], ...]
 
@@ -144,8 +145,7 @@ class TestFunction:
             Y[i, j])``, rows along y as :func:`numpy.meshgrid` makes them), or
         (x, z) : ndarrays of shape (n,) for a 1-D function.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"n must be an int >= 2, got {n!r}")
+        n = check_int("n", n, low=2)
         box = _check_bounds(bounds if bounds is not None else self.bounds, self.dim)
         axes = [np.linspace(lo, hi, int(n)) for lo, hi in box]
         if self.dim == 1:

@@ -23,6 +23,7 @@ import numpy as np
 
 from kobai.autograd import Tensor, no_grad
 from kobai.landscape.directions import model_state
+from kobai.validation import check_int
 
 
 @dataclass
@@ -412,10 +413,7 @@ def _grid(name: str, values: Sequence[float] | np.ndarray) -> np.ndarray:
 def symmetric_grid(half_width: float, resolution: int) -> np.ndarray:
     """``resolution`` evenly spaced points in [-half_width, half_width], exactly 0 at the
     centre when ``resolution`` is odd."""
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"resolution must be an int, got {type(resolution).__name__}")
-    if resolution < 2:
-        raise ValueError(f"resolution must be >= 2, got {resolution}")
+    resolution = check_int("resolution", resolution, low=2)
     if not half_width > 0:
         raise ValueError(f"range must be > 0, got {half_width}")
     centre = (resolution - 1) / 2

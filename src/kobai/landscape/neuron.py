@@ -35,9 +35,12 @@ import numpy as np
 
 from kobai.autograd.grad_mode import no_grad
 from kobai.nn import activation as act
+from kobai.validation import Integer, Maybe, check_int, check_real
 
 #: Largest grid (bytes of working memory) :func:`loss_grid` accepts by default.
 MAX_GRID_BYTES = 2 * 1024**3
+# More updates than anyone can look at; a bound keeps a typo (1e11) from eating the memory.
+MAX_STEPS = 1_000_000
 # Working buffer per chunk of data points: small enough to stay in cache-sized pieces.
 _CHUNK_BYTES = 8 * 1024**2
 _SCALAR_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softplus")
@@ -281,16 +284,9 @@ def descend_neuron(
     xa, ta = _data(x, t)
     n = xa.size
     check_activation(activation)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
-        raise ValueError(f"lr must be a number >= 0, got {lr!r}")
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-    ):
-        raise TypeError(f"batch_size must be an int or None, got {type(batch_size).__name__}")
-    if batch_size is not None and batch_size < 1:
-        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    steps = check_int("steps", steps, low=1, high=MAX_STEPS)
+    lr = check_real("lr", lr, low=0)
+    batch_size = Maybe(Integer(1)).check("batch_size", batch_size)
     size = n if batch_size is None else min(int(batch_size), n)
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     point = np.array(start, dtype=np.float64).reshape(-1)

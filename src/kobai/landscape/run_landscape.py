@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd import Tensor, no_grad
+from kobai.files import atomic_writer
 from kobai.landscape.directions import Direction, model_state, random_directions
 from kobai.landscape.network import (
     LossLine,
@@ -38,6 +39,7 @@ from kobai.landscape.trajectory import (
     pca_directions,
     unflatten,
 )
+from kobai.validation import check_int
 
 MODES = ("auto", "random", "pca")
 SPLITS = ("train", "test")
@@ -108,7 +110,8 @@ class RunLandscape:
             arrays["epochs"] = np.array(self.epochs)
         if self.explained_variance_ratio is not None:
             arrays["explained_variance_ratio"] = self.explained_variance_ratio
-        np.savez(target, **arrays)  # type: ignore[arg-type]
+        with atomic_writer(target) as handle:
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
         return target
 
 
@@ -181,7 +184,7 @@ def landscape_of_run(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     grid = symmetric_grid(extent, resolution)
-    _positive_int("samples", samples)
+    check_int("samples", samples, low=1)
     # Read the path first: a run without per-epoch checkpoints fails before any work.
     trajectory = load_trajectory(folder) if mode == "pca" else None
     run = load_run(folder)
@@ -306,15 +309,7 @@ def _resolve_mode(mode: str, folder: Path) -> str:
 
 
 def _seeds(seed: int) -> list[np.random.SeedSequence]:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
-    return np.random.SeedSequence(int(seed)).spawn(2)
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+    return np.random.SeedSequence(check_int("seed", seed, low=0)).spawn(2)
 
 
 def _subset(data: Any, split: str, samples: int, rng: np.random.Generator) -> tuple[Any, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape.directions import Direction
+from kobai.validation import check_int
 
 CHECKPOINT_FILE = re.compile(r"epoch_(\d+)\.npz$")
 HOW_TO_SAVE = (
@@ -85,8 +86,7 @@ def pca_directions(
     x = np.asarray(points, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"points must have shape (n_points, n_features), got {x.shape}")
-    if isinstance(n_components, bool) or not isinstance(n_components, int) or n_components < 1:
-        raise ValueError(f"n_components must be a positive int, got {n_components!r}")
+    n_components = check_int("n_components", n_components, low=1)
     if len(x) < n_components + 1:
         raise ValueError(
             f"{n_components} components need at least {n_components + 1} points, got {len(x)}"

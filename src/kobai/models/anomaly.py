@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.validation import check_real, is_integer, shown
+
 
 @dataclass
 class DetectionResult:
@@ -73,9 +75,7 @@ def threshold_from_scores(scores: Any, percentile: float = 95.0) -> float:
     values = np.asarray(scores, dtype=np.float64).reshape(-1)
     if values.size == 0:
         raise ValueError("cannot choose a threshold from no scores")
-    if isinstance(percentile, bool) or not 0 <= percentile <= 100:
-        raise ValueError(f"percentile must be in [0, 100], got {percentile}")
-    return float(np.percentile(values, percentile))
+    return float(np.percentile(values, check_real("percentile", percentile, low=0, high=100)))
 
 
 def evaluate_detection(
@@ -198,8 +198,8 @@ def fit_pca(x: np.ndarray, n_components: int, *, random_state: int | None = 0) -
 
     flat = np.asarray(x).reshape(len(x), -1)
     limit = min(flat.shape)
-    if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)):
-        raise TypeError(f"n_components must be an int, got {n_components!r}")
+    if not is_integer(n_components):
+        raise TypeError(f"n_components must be an integer, got {shown(n_components)}")
     if not 1 <= n_components <= limit:
         raise ValueError(
             f"n_components must be in [1, {limit}] for data of shape {flat.shape}, "

@@ -18,6 +18,7 @@ from kobai import nn
 from kobai.autograd import Tensor
 from kobai.backend import as_rng
 from kobai.models.noise import Noise
+from kobai.validation import check_int
 
 RNG = np.random.Generator | int | None
 
@@ -122,7 +123,7 @@ class DenseAutoencoder(Autoencoder):
         rng: RNG = None,
         dtype: Any = np.float32,
     ) -> None:
-        n = positive_int("in_features", in_features)
+        n = check_int("in_features", in_features, low=1)
         code = check_latent(latent, n, "in_features")
         generator = as_rng(rng)
         down = [_hidden(h) for h in hidden]
@@ -200,10 +201,10 @@ class ConvAutoencoder(Autoencoder):
         dtype: Any = np.float32,
     ) -> None:
         shape = _image_shape(image_shape)
-        chans = [positive_int("channels entry", c) for c in channels]
+        chans = [check_int("channels entry", c, low=1) for c in channels]
         if not chans:
             raise ValueError("channels must name at least one convolution, got []")
-        k = positive_int("kernel_size", kernel_size)
+        k = check_int("kernel_size", kernel_size, low=1)
         shapes = feature_shapes(shape, chans, k)
         code = None if latent is None else check_latent(latent, math.prod(shape), "C * H * W")
         generator = as_rng(rng)
@@ -362,23 +363,14 @@ def _dense_stack(
 
 def check_latent(latent: Any, size: int, what: str) -> int:
     """``latent`` as an int in ``[1, size]``, else a one-line error naming it."""
-    code = positive_int("latent", latent)
+    code = check_int("latent", latent, low=1)
     if code > size:
         raise ValueError(f"latent must be <= the input size {what} = {size}, got {code}")
     return code
 
 
-def positive_int(name: str, value: Any) -> int:
-    """``value`` as a positive int, else a one-line error naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return int(value)
-
-
 def _hidden(value: Any) -> int:
-    return positive_int("hidden size", value)
+    return check_int("hidden size", value, low=1)
 
 
 def _image_shape(shape: Any) -> tuple[int, int, int]:
@@ -387,7 +379,7 @@ def _image_shape(shape: Any) -> tuple[int, int, int]:
     if len(shape) not in (2, 3):
         raise ValueError(f"image_shape must be (C, H, W) or (H, W), got {tuple(shape)}")
     full = (1, *shape) if len(shape) == 2 else tuple(shape)
-    c, h, w = (positive_int("image_shape entry", n) for n in full)
+    c, h, w = (check_int("image_shape entry", n, low=1) for n in full)
     return c, h, w
 
 

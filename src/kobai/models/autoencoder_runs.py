@@ -8,6 +8,7 @@ Python they return the trained models and the numbers. Every model trains throug
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,51 @@ from typing import Any
 import numpy as np
 
 from kobai.models import anomaly as A
-from kobai.models.autoencoder import Autoencoder, build_autoencoder
+from kobai.models.autoencoder import Autoencoder, build_autoencoder, feature_shapes
 from kobai.models.denoising import DenoisingResult, evaluate_denoising
 from kobai.models.noise import parse_noise
 from kobai.models.reconstruction import encode, reconstruct, reconstruction_error, train_autoencoder
 from kobai.models.reduction import ReductionRow, compare_with_pca
+from kobai.validation import (
+    Integer,
+    Maybe,
+    OneOf,
+    Real,
+    Table,
+    Text,
+    check_memory,
+    is_integer,
+    shown,
+    validate,
+)
 
 SEEDS = ("data", "model", "fit", "noise", "test_noise")
+# Layer sizes, channel counts and run lengths beyond these are typos, not experiments.
+MAX_WIDTH = 65_536
+SPEC_CONSTRAINTS = {
+    "use": OneOf(("reduce", "denoise", "anomaly")),
+    "data": Text(),
+    "target": Maybe(Text()),
+    "train_size": Maybe(Integer(2)),
+    "test_size": Maybe(Integer(2)),
+    "model": OneOf(("dense", "conv")),
+    "latent": Text(),
+    "hidden": Text(empty=True),
+    "channels": Text(),
+    "activation": Text(),
+    "loss": OneOf(("mse", "bce")),
+    "optimizer": Text(),
+    "lr": Real(0, low_open=True),
+    "batch_size": Integer(1),
+    "epochs": Integer(1, 100_000),
+    "seed": Integer(0),
+    "noise": Text(),
+    "show": Integer(1, 1000),
+    "normal": Text(),
+    "pca_components": Integer(1),
+    "percentile": Real(0, 100),
+    "threshold": Maybe(Real()),
+}
 
 
 @dataclass
@@ -54,6 +93,7 @@ class ExperimentSpec:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> ExperimentSpec:
         """Build from a dict, refusing unknown keys, and validate."""
+        Table().check("an autoencoder configuration", config)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(config) - known)
         if unknown:
@@ -64,18 +104,7 @@ class ExperimentSpec:
 
     def validate(self) -> None:
         """Raise ValueError naming the first bad value."""
-        for name in ("epochs", "batch_size", "pca_components", "show"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{name.replace('_', ' ')} must be a positive int, got {value!r}")
-        for name in ("train_size", "test_size"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 2):
-                raise ValueError(f"{name.replace('_', ' ')} must be an int >= 2, got {value!r}")
-        if not self.lr > 0:
-            raise ValueError(f"learning rate must be > 0, got {self.lr}")
-        if not 0 <= self.percentile <= 100:
-            raise ValueError(f"percentile must be in [0, 100], got {self.percentile}")
+        validate(dataclasses.asdict(self), SPEC_CONSTRAINTS)
         self.latents()
         int_list(self.hidden, "hidden")
         int_list(self.channels, "channels")
@@ -111,7 +140,18 @@ class ExperimentSpec:
         )
 
     def build(self, n_features: int, latent: int, rng: Any, noise: Any = None) -> Autoencoder:
-        """The autoencoder of this spec for samples of ``n_features`` values."""
+        """The autoencoder of this spec for samples of ``n_features`` values; refused, with the
+        estimate, when a mini-batch's activations would not fit in memory."""
+        if self.model == "conv":
+            side = math.isqrt(n_features)
+            shapes = feature_shapes((1, side, side), int_list(self.channels, "channels"), 3)
+            # Each convolution keeps its output and its 3 x 3 unfolded input, forward and back.
+            per_sample = sum(math.prod(s) for s in shapes) * 4 * (2 * 9 + 4)
+            check_memory(
+                f"a conv autoencoder with channels {self.channels} at batch {self.batch_size}",
+                per_sample * self.batch_size,
+                hint="use fewer channels or a smaller batch",
+            )
         return build_autoencoder(
             self.model, n_features, latent, hidden=int_list(self.hidden, "hidden"),
             channels=int_list(self.channels, "channels"), activation=self.activation,
@@ -282,16 +322,17 @@ def autoencoder_codes(model: Autoencoder, x: np.ndarray) -> tuple[np.ndarray, np
 
 def int_list(text: Any, name: str, *, minimum: int = 1) -> list[int]:
     """``"256,64"`` -> ``[256, 64]``, with a one-line error naming a bad value."""
-    if isinstance(text, int) and not isinstance(text, bool):
+    if is_integer(text):
         text = str(text)
+    rule = f"{name} must be comma-separated integers in [{minimum}, {MAX_WIDTH}], got {shown(text)}"
     if not isinstance(text, str):
-        raise TypeError(f"{name} must be comma-separated ints, got {text!r}")
+        raise TypeError(rule)
     try:
         values = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise ValueError(f"{name} must be comma-separated ints, got {text!r}") from None
-    if not values or any(v < minimum for v in values):
-        raise ValueError(f"{name} must be ints >= {minimum}, got {text!r}")
+        raise ValueError(rule) from None
+    if not values or any(not minimum <= v <= MAX_WIDTH for v in values):
+        raise ValueError(rule)
     return values
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from kobai import nn
 from kobai.backend import as_rng
 from kobai.train.config import parse_spec as parse_spec  # the spec language of run configs
+from kobai.validation import check_int
 
 
 class MLP(nn.Sequential):
@@ -86,6 +87,4 @@ class MLP(nn.Sequential):
 
 
 def _positive(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+    return check_int(name, value, low=1)

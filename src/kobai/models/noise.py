@@ -25,6 +25,7 @@ import numpy as np
 from kobai import nn
 from kobai.autograd import Tensor
 from kobai.backend import as_rng
+from kobai.validation import check_bool, check_real
 
 NOISES = ("gaussian", "salt_and_pepper", "masking")
 
@@ -88,9 +89,7 @@ class GaussianNoise(Noise):
     def __init__(self, sigma: float, *, clip: bool = True, rng: RNG = None) -> None:
         super().__init__(rng=rng)
         self.sigma = _non_negative("sigma", sigma)
-        if not isinstance(clip, bool):
-            raise TypeError(f"clip must be a bool, got {type(clip).__name__}")
-        self.clip = clip
+        self.clip = check_bool("clip", clip)
 
     def corrupt(self, x: Any, rng: RNG = None) -> np.ndarray:
         x = _floating(x)
@@ -259,16 +258,8 @@ def _floating(x: Any) -> np.ndarray:
 
 
 def _fraction(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"fraction must be a number, got {type(value).__name__}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"fraction must be in [0, 1], got {value}")
-    return float(value)
+    return check_real("fraction", value, low=0, high=1)
 
 
 def _non_negative(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not (value >= 0 and math.isfinite(value)):
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return float(value)
+    return check_real(name, value, low=0)

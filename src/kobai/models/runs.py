@@ -151,11 +151,20 @@ def load_run(run_dir: str | Path) -> Run:
     except json.JSONDecodeError as exc:
         raise CheckpointError(f"{config_file} is not valid JSON: {exc}") from None
     run = build(config)
+    load_into(run, folder)
+    return run
+
+
+def load_into(run: Run, folder: Path, *, optimizer: bool = False) -> None:
+    """Load the last checkpoint of ``folder`` into ``run``'s model (and optimizer), or raise
+    CheckpointError saying why it does not fit. A resume calls this before it writes anything,
+    so a checkpoint that cannot be resumed leaves the run directory as it was."""
     state = load_checkpoint(folder / "checkpoint.npz")
     try:
         run.model.load_state_dict(state["model"])
-    except (KeyError, ValueError) as exc:
+        if optimizer:
+            run.optimizer.load_state_dict(state["optimizer"])
+    except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(
             f"the checkpoint in {folder} does not fit the model of its config.json: {exc}"
         ) from None
-    return run

@@ -40,6 +40,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 from kobai.models import reconstruction as R
 from kobai.models.autoencoder import Autoencoder, build_autoencoder
 from kobai.models.noise import parse_noise
+from kobai.validation import check_int, check_real
 
 
 class _AutoencoderEstimator(BaseEstimator):
@@ -70,8 +71,7 @@ class _AutoencoderEstimator(BaseEstimator):
         X = self._validate(X, reset=True)
         n_samples, n_features = X.shape
         k = self.n_components
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"n_components must be a positive int, got {k!r}")
+        k = check_int("n_components", k, low=1)
         if k > n_features:
             raise ValueError(
                 f"n_components = {k} is larger than the number of features, "
@@ -328,8 +328,7 @@ class AutoencoderAnomalyDetector(OutlierMixin, _AutoencoderEstimator):
         threshold; ``y`` is ignored."""
         if self.threshold is None:
             c = self.contamination
-            if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 < c <= 0.5:
-                raise ValueError(f"contamination must be in (0, 0.5], got {c!r}")
+            check_real("contamination", c, low=0, high=0.5, low_open=True)
         X = self._fit_autoencoder(X)
         if self.threshold is not None:
             self.threshold_ = float(self.threshold)

@@ -10,6 +10,7 @@ import numpy as np
 from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_real
 
 # Rational approximations of erf on [0, 1] and of erfc on [1, 8] (S. L. Moshier, Cephes
 # Mathematical Library, ndtr.c): relative error about 1e-16 in float64.
@@ -218,11 +219,7 @@ class PReLU(Function):
 
 
 def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
+    return check_real(name, value)
 
 
 APPROXIMATIONS = ("none", "tanh")

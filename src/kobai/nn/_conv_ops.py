@@ -29,6 +29,7 @@ from kobai.nn._im2col import (
     to_pair,
 )
 from kobai.nn._pool_ops import AvgPool2dFunction, MaxPool2dFunction, avg_pool2d, max_pool2d
+from kobai.validation import check_int
 
 __all__ = [
     "AvgPool2dFunction",
@@ -47,10 +48,7 @@ PADDING_STRINGS = ("same", "valid")
 # -- argument checks shared by the functions and the modules ------------------------------
 def check_groups(groups: Any, in_channels: int | None = None, out_channels: int = 0) -> int:
     """``groups`` as an int >= 1 that divides both channel counts (when given)."""
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"groups must be an int, got {groups!r}")
-    if groups < 1:
-        raise ValueError(f"groups must be >= 1, got {groups}")
+    groups = check_int("groups", groups, low=1)
     if in_channels is not None and in_channels % groups:
         raise ValueError(f"in_channels must be divisible by groups, got {in_channels} and {groups}")
     if out_channels % groups:

@@ -14,6 +14,7 @@ import numpy as np
 from kobai.autograd import ops as F
 from kobai.autograd.tensor import Tensor
 from kobai.nn._validation import number, shape_of
+from kobai.validation import is_integer, shown
 
 
 def _standardise(x: Any, axes: tuple[int, ...], eps: float) -> Tensor:
@@ -39,9 +40,7 @@ def normalized_shape_of(normalized_shape: Any) -> tuple[int, ...]:
             items = tuple(normalized_shape)
         except TypeError:
             items = (normalized_shape,)
-    if not items or not all(
-        isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in items
-    ):
+    if not items or not all(is_integer(n) and n > 0 for n in items):
         raise ValueError(
             f"normalized_shape must be an int or a non-empty sequence of ints > 0, got "
             f"{normalized_shape!r}"
@@ -114,8 +113,8 @@ def group_norm(
     if len(x_shape) < 2:
         raise ValueError(f"group_norm expected input (N, C, *), got shape {x_shape}")
     channels = x_shape[1]
-    if isinstance(num_groups, bool) or not isinstance(num_groups, (int, np.integer)):
-        raise TypeError(f"num_groups must be an int, got {type(num_groups).__name__}")
+    if not is_integer(num_groups):
+        raise TypeError(f"num_groups must be an integer, got {shown(num_groups)}")
     if num_groups < 1 or channels % num_groups:
         raise ValueError(
             f"group_norm: num_groups must be >= 1 and divide the {channels} channels, got "

@@ -9,6 +9,7 @@ import numpy as np
 from kobai.autograd import ops as F
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_real
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -264,8 +265,4 @@ def dropout(
 
 
 def _check_p(p: Any) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)):
-        raise TypeError(f"p must be a number, got {type(p).__name__}")
-    if not 0 <= p < 1:
-        raise ValueError(f"p must be in [0, 1), got {p}")
-    return float(p)
+    return check_real("p", p, low=0, high=1, high_open=True)

@@ -14,14 +14,13 @@ import numpy as np
 
 from kobai.autograd import ops as F
 from kobai.autograd.tensor import Tensor
+from kobai.validation import is_integer
 
 MODES = ("constant", "reflect", "replicate", "circular")
 
 
 def _pads(pad: Any, ndim: int) -> list[int]:
-    if not isinstance(pad, (tuple, list)) or not all(
-        isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in pad
-    ):
+    if not isinstance(pad, (tuple, list)) or not all(is_integer(p) for p in pad):
         raise TypeError(f"pad must be a tuple or list of ints, got {pad!r}")
     if len(pad) % 2 or len(pad) // 2 > ndim:
         raise ValueError(

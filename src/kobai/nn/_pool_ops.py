@@ -24,6 +24,7 @@ from kobai.nn._im2col import (
     pool_output_size,
     to_pair,
 )
+from kobai.validation import check_int
 
 
 # -- argument checks shared by the functions and the modules ------------------------------
@@ -376,8 +377,4 @@ def check_divisor(divisor_override: Any) -> int | None:
     """``divisor_override`` as None or a positive int."""
     if divisor_override is None:
         return None
-    if isinstance(divisor_override, bool) or not isinstance(divisor_override, (int, np.integer)):
-        raise TypeError(f"divisor_override must be an int or None, got {divisor_override!r}")
-    if divisor_override < 1:
-        raise ValueError(f"divisor_override must be >= 1, got {divisor_override}")
-    return int(divisor_override)
+    return check_int("divisor_override", divisor_override, low=1)

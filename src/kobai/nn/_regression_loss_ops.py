@@ -18,6 +18,7 @@ from kobai.nn._reduction import (
     same_shape,
     upstream,
 )
+from kobai.validation import check_real
 
 
 class _DifferenceLoss(Function):
@@ -209,8 +210,5 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     ----------
     delta : float > 0, default 1.0
     """
-    if isinstance(delta, bool) or not isinstance(delta, (int, float)):
-        raise TypeError(f"delta must be a number, got {type(delta).__name__}")
-    if not delta > 0:
-        raise ValueError(f"delta must be > 0, got {delta}")
-    return Huber(check_reduction(reduction), float(delta))(*_pair("huber_loss", input, target))
+    delta = check_real("delta", delta, low=0, low_open=True)
+    return Huber(check_reduction(reduction), delta)(*_pair("huber_loss", input, target))

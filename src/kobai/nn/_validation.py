@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_dtype, is_floating
+from kobai.validation import check_bool, check_int, check_memory, check_real
 
 
 def positive_int(name: str, value: Any) -> int:
-    """``value`` if it is an int > 0, else a TypeError or ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return int(value)
+    """``value`` as an int >= 1 (:func:`kobai.validation.check_int`)."""
+    return check_int(name, value, low=1)
 
 
 def number(name: str, value: Any, *, low: float | None = None, strict: bool = False) -> float:
-    """``value`` as a float, checked to be a number (and ``> low`` / ``>= low``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    result = float(value)
-    if not np.isfinite(result):
-        raise ValueError(f"{name} must be finite, got {value}")
-    if low is not None and (result <= low if strict else result < low):
-        raise ValueError(f"{name} must be {'>' if strict else '>='} {low:g}, got {value}")
-    return result
+    """``value`` as a finite float, ``> low`` when ``strict`` else ``>= low``
+    (:func:`kobai.validation.check_real`)."""
+    return check_real(name, value, low=low, low_open=strict)
 
 
 def boolean(name: str, value: Any) -> bool:
-    """``value`` if it is a bool, else a TypeError naming it."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return bool(value)
+    """``value`` as a bool (:func:`kobai.validation.check_bool`)."""
+    return check_bool(name, value)
+
+
+def weight_array(layer: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An uninitialised weight array, refused first (with the estimate) when training it would
+    not fit in memory: the weights, their gradient, two optimizer moments and the float64
+    draw of the initialisation."""
+    n = math.prod(shape)
+    check_memory(
+        f"{layer} with {n:,} weights", n * (4 * dtype.itemsize + 8), hint="use fewer units"
+    )
+    return np.empty(shape, dtype=dtype)
 
 
 def float_dtype(dtype: Any) -> np.dtype:

@@ -19,7 +19,14 @@ from kobai.nn._conv_ops import (
 )
 from kobai.nn._im2col import Pair, to_pair
 from kobai.nn._pad_ops import pad
-from kobai.nn._validation import boolean, check_dtype, float_dtype, positive_int, shape_of
+from kobai.nn._validation import (
+    boolean,
+    check_dtype,
+    float_dtype,
+    positive_int,
+    shape_of,
+    weight_array,
+)
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
 
@@ -61,7 +68,7 @@ class _ConvBase(Module):
 
     def _make_parameters(self, shape: tuple[int, ...], bias: Any, dtype: Any, rng: RNG) -> None:
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        self.weight = Parameter(weight_array(type(self).__name__, shape, dtype))
         if boolean("bias", bias):
             self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
         else:

@@ -17,6 +17,7 @@ from kobai.nn import init
 from kobai.nn._validation import boolean, float_dtype, number, positive_int
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_int
 
 RNG = np.random.Generator | int | None
 
@@ -34,8 +35,7 @@ def _indices(input: Any, rows: int) -> np.ndarray:
 def _padding_idx(padding_idx: Any, rows: int) -> int | None:
     if padding_idx is None:
         return None
-    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
-        raise TypeError(f"padding_idx must be an int or None, got {type(padding_idx).__name__}")
+    check_int("padding_idx", padding_idx)
     if not -rows <= padding_idx < rows:
         raise ValueError(f"padding_idx must be within num_embeddings ({rows}), got {padding_idx}")
     return int(padding_idx) % rows

@@ -10,14 +10,13 @@ import numpy as np
 
 from kobai.autograd.ops import reshape
 from kobai.autograd.tensor import Tensor
-from kobai.nn._validation import positive_int, shape_of
+from kobai.nn._validation import shape_of
 from kobai.nn.module import Module
+from kobai.validation import check_int
 
 
 def _int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    return int(value)
+    return check_int(name, value)
 
 
 def _axis(name: str, dim: int, ndim: int, layer: str, shape: tuple[int, ...]) -> int:
@@ -84,7 +83,7 @@ class Unflatten(Module):
                 f"unflattened_size must be a sequence of ints, got {unflattened_size!r}"
             )
         self.unflattened_size = tuple(
-            positive_int("unflattened_size entry", n) for n in unflattened_size
+            check_int("unflattened_size entry", n, low=1) for n in unflattened_size
         )
         if not self.unflattened_size:
             raise ValueError("unflattened_size must not be empty")

@@ -31,6 +31,7 @@ from kobai.backend import as_rng
 # Orthogonal and truncated-normal initialisation live in their own module, with the helpers
 # that every initialiser uses.
 from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
+from kobai.validation import check_real
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",
@@ -67,8 +68,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise ValueError(f"negative_slope must be a number, got {slope!r}")
+        slope = check_real("negative_slope", slope)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4

@@ -10,9 +10,10 @@ from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.nn import init
 from kobai.nn._ops import Linear as LinearOp
-from kobai.nn._validation import boolean, check_dtype, float_dtype, positive_int, shape_of
+from kobai.nn._validation import check_dtype, float_dtype, shape_of, weight_array
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_bool, check_int
 
 
 class Linear(Module):
@@ -66,11 +67,12 @@ class Linear(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.in_features = positive_int("in_features", in_features)
-        self.out_features = positive_int("out_features", out_features)
+        self.in_features = check_int("in_features", in_features, low=1)
+        self.out_features = check_int("out_features", out_features, low=1)
         dtype = float_dtype(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
-        if boolean("bias", bias):
+        shape = (self.out_features, self.in_features)
+        self.weight = Parameter(weight_array(f"Linear{shape[::-1]}", shape, dtype))
+        if check_bool("bias", bias):
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)

@@ -14,6 +14,7 @@ from kobai.nn._reduction import legacy_reduction
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
 from kobai.nn._validation import boolean, number
 from kobai.nn.module import Module
+from kobai.validation import check_int
 
 
 def _weight_buffer(name: str, weight: Any) -> np.ndarray | None:
@@ -30,9 +31,7 @@ def _weight_buffer(name: str, weight: Any) -> np.ndarray | None:
 
 
 def _ignore_index(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"ignore_index must be an int, got {type(value).__name__}")
-    return int(value)
+    return check_int("ignore_index", value)
 
 
 class _Loss(Module):

@@ -10,6 +10,7 @@ import numpy as np
 from kobai.backend import as_dtype, is_floating
 from kobai.nn._registration import ForwardHook, IncompatibleKeys, RemovableHandle, check_name
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_bool
 
 
 class Module:
@@ -250,8 +251,7 @@ class Module:
     # -- modes, gradients, dtype ----------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
         """Set training mode (``mode=True``) or evaluation mode on the whole tree; return self."""
-        if not isinstance(mode, bool):
-            raise TypeError(f"mode must be a bool, got {type(mode).__name__}")
+        mode = check_bool("mode", mode)
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self

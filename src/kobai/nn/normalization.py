@@ -9,9 +9,10 @@ import numpy as np
 from kobai.autograd.tensor import Tensor
 from kobai.nn._norm_ops import group_norm, layer_norm, normalized_shape_of
 from kobai.nn._ops import batch_norm
-from kobai.nn._validation import boolean, check_dtype, float_dtype, number, positive_int, shape_of
+from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
+from kobai.validation import check_bool, check_int, check_real
 
 
 class _BatchNorm(Module):
@@ -38,15 +39,15 @@ class _BatchNorm(Module):
         dtype: Any = np.float32,
     ) -> None:
         super().__init__()
-        self.num_features = positive_int("num_features", num_features)
-        self.eps = number("eps", eps, low=0.0, strict=True)
+        self.num_features = check_int("num_features", num_features, low=1)
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
         if momentum is not None:
-            momentum = number("momentum", momentum, low=0.0)
+            momentum = check_real("momentum", momentum, low=0.0)
             if momentum > 1:
                 raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
         self.momentum = momentum
-        self.affine = boolean("affine", affine)
-        self.track_running_stats = boolean("track_running_stats", track_running_stats)
+        self.affine = check_bool("affine", affine)
+        self.track_running_stats = check_bool("track_running_stats", track_running_stats)
         dtype = float_dtype(dtype)
         if self.affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
@@ -212,14 +213,14 @@ class LayerNorm(Module):
     ) -> None:
         super().__init__()
         self.normalized_shape = normalized_shape_of(normalized_shape)
-        self.eps = number("eps", eps, low=0.0, strict=True)
-        self.elementwise_affine = boolean("elementwise_affine", elementwise_affine)
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
+        self.elementwise_affine = check_bool("elementwise_affine", elementwise_affine)
         dtype = float_dtype(dtype)
         if self.elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
         else:
             self.register_parameter("weight", None)
-        if self.elementwise_affine and boolean("bias", bias):
+        if self.elementwise_affine and check_bool("bias", bias):
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype))
         else:
             self.register_parameter("bias", None)
@@ -280,20 +281,20 @@ class GroupNorm(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        self.num_groups = positive_int("num_groups", num_groups)
-        self.num_channels = positive_int("num_channels", num_channels)
+        self.num_groups = check_int("num_groups", num_groups, low=1)
+        self.num_channels = check_int("num_channels", num_channels, low=1)
         if self.num_channels % self.num_groups:
             raise ValueError(
                 f"num_channels must be divisible by num_groups, got {num_channels} and {num_groups}"
             )
-        self.eps = number("eps", eps, low=0.0, strict=True)
-        self.affine = boolean("affine", affine)
+        self.eps = check_real("eps", eps, low=0.0, low_open=True)
+        self.affine = check_bool("affine", affine)
         dtype = float_dtype(dtype)
         if self.affine:
             self.weight = Parameter(np.ones(self.num_channels, dtype=dtype))
         else:
             self.register_parameter("weight", None)
-        if self.affine and boolean("bias", bias):
+        if self.affine and check_bool("bias", bias):
             self.bias = Parameter(np.zeros(self.num_channels, dtype=dtype))
         else:
             self.register_parameter("bias", None)

@@ -17,6 +17,7 @@ from kobai.autograd.tensor import Tensor
 from kobai.nn._elementwise import values
 from kobai.nn._validation import shape_of
 from kobai.nn.module import Module
+from kobai.validation import check_int
 
 
 def implicit_dim(name: str, ndim: int, stacklevel: int = 3) -> int:
@@ -34,9 +35,7 @@ def implicit_dim(name: str, ndim: int, stacklevel: int = 3) -> int:
 def _dim(dim: Any) -> int | None:
     if dim is None:
         return None
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(f"dim must be an int or None, got {type(dim).__name__}")
-    return int(dim)
+    return check_int("dim", dim)
 
 
 def _apply(op: Any, name: str, x: Any, dim: int | None, stacklevel: int) -> Tensor:

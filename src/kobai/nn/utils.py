@@ -6,21 +6,20 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_real
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
 def _real(name: str, value: Any) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
+    # inf is a valid norm order and clip bound (no clipping); NaN never is.
+    return check_real(name, value, finite=False)
 
 
 def _norm_order(norm_type: Any) -> float:

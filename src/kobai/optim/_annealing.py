@@ -6,7 +6,8 @@ import math
 from typing import Any
 
 from kobai.optim import _schedules as S
-from kobai.optim._scheduler_base import LRScheduler, check_real, check_steps
+from kobai.optim._scheduler_base import LRScheduler
+from kobai.validation import check_int, check_real
 
 
 class LinearLR(LRScheduler):
@@ -54,7 +55,7 @@ class LinearLR(LRScheduler):
         if not 0.0 <= end <= 1.0:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor}")
         self.start_factor, self.end_factor = start, end
-        self.total_iters = check_steps("total_iters", total_iters)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -96,7 +97,7 @@ class PolynomialLR(LRScheduler):
     def __init__(
         self, optimizer: Any, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
     ) -> None:
-        self.total_iters = check_steps("total_iters", total_iters)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
         self.power = check_real("power", power, low=0.0)
         super().__init__(optimizer, last_epoch)
 
@@ -147,7 +148,7 @@ class CosineAnnealingLR(LRScheduler):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        self.T_max = check_steps("T_max", T_max)
+        self.T_max = check_int("T_max", T_max, low=1)
         self.eta_min = check_real("eta_min", eta_min, low=0.0)
         super().__init__(optimizer, last_epoch)
 
@@ -211,8 +212,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         eta_min: float = 0.0,
         last_epoch: int = -1,
     ) -> None:
-        self.T_0 = check_steps("T_0", T_0)
-        self.T_mult = check_steps("T_mult", T_mult)
+        self.T_0 = check_int("T_0", T_0, low=1)
+        self.T_mult = check_int("T_mult", T_mult, low=1)
         self.eta_min = check_real("eta_min", eta_min, low=0.0)
         self.T_i = self.T_0
         self.T_cur: float = last_epoch

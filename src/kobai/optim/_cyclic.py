@@ -10,10 +10,9 @@ from kobai.optim._one_cycle import momentum_key, set_momentum
 from kobai.optim._scheduler_base import (
     LRScheduler,
     check_optimizer,
-    check_real,
-    check_steps,
     per_group,
 )
+from kobai.validation import check_int, check_real
 
 MODES = ("triangular", "triangular2", "exp_range")
 
@@ -101,9 +100,11 @@ class CyclicLR(LRScheduler):
         self.max_lrs = [
             check_real("max_lr", m, low=0.0) for m in per_group("max_lr", optimizer, max_lr)
         ]
-        up = float(check_steps("step_size_up", step_size_up))
+        up = float(check_int("step_size_up", step_size_up, low=1))
         down = (
-            up if step_size_down is None else float(check_steps("step_size_down", step_size_down))
+            up
+            if step_size_down is None
+            else float(check_int("step_size_down", step_size_down, low=1))
         )
         self.total_size = up + down
         self.step_ratio = up / self.total_size
@@ -114,7 +115,7 @@ class CyclicLR(LRScheduler):
         if scale_mode not in ("cycle", "iterations"):
             raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
         self.mode = mode
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         self._scale_fn_custom = scale_fn
         # The built-in modes fix what their scale is a function of.
         self.scale_mode = (

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kobai.optim import _schedules as S
-from kobai.optim._scheduler_base import LRScheduler, check_callables, check_real, check_steps
+from kobai.optim._scheduler_base import LRScheduler, check_callables
+from kobai.validation import check_int, check_real
 
 Lambda = Callable[[int], float]
 
@@ -120,8 +121,8 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        self.step_size = check_steps("step_size", step_size)
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.step_size = check_int("step_size", step_size, low=1)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -165,10 +166,10 @@ class MultiStepLR(LRScheduler):
     def __init__(
         self, optimizer: Any, milestones: Sequence[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        marks = sorted(check_steps("milestones", m, minimum=0) for m in milestones)
+        marks = sorted(check_int("milestones", m, low=0) for m in milestones)
         # {step: how many times it was given}: a plain dict, so that it saves as JSON.
         self.milestones = {m: marks.count(m) for m in marks}
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -218,8 +219,8 @@ class ConstantLR(LRScheduler):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        self.factor = check_real("factor", factor, low=0.0, high=1.0, strict=True)
-        self.total_iters = check_steps("total_iters", total_iters)
+        self.factor = check_real("factor", factor, low=0.0, high=1.0, low_open=True)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -257,7 +258,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
-        self.gamma = check_real("gamma", gamma, low=0.0, strict=True)
+        self.gamma = check_real("gamma", gamma, low=0.0, low_open=True)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:

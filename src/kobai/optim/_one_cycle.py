@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kobai.optim import _schedules as S
-from kobai.optim._scheduler_base import LRScheduler, check_real, check_steps, per_group
+from kobai.optim._scheduler_base import LRScheduler, per_group
+from kobai.validation import check_int, check_real
 
 
 class OneCycleLR(LRScheduler):
@@ -61,10 +62,10 @@ class OneCycleLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         if total_steps is not None:
-            self.total_steps = check_steps("total_steps", total_steps)
+            self.total_steps = check_int("total_steps", total_steps, low=1)
         elif epochs is not None and steps_per_epoch is not None:
-            self.total_steps = check_steps("epochs", epochs) * check_steps(
-                "steps_per_epoch", steps_per_epoch
+            self.total_steps = check_int("epochs", epochs, low=1) * check_int(
+                "steps_per_epoch", steps_per_epoch, low=1
             )
         else:
             raise ValueError("give either total_steps or both epochs and steps_per_epoch")
@@ -73,8 +74,8 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
         self.anneal_strategy = anneal_strategy
         self.three_phase = bool(three_phase)
-        div = check_real("div_factor", div_factor, low=0.0, strict=True)
-        final_div = check_real("final_div_factor", final_div_factor, low=0.0, strict=True)
+        div = check_real("div_factor", div_factor, low=0.0, low_open=True)
+        final_div = check_real("final_div_factor", final_div_factor, low=0.0, low_open=True)
         max_lrs = per_group("max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for peak, group in zip(max_lrs, optimizer.param_groups, strict=True):

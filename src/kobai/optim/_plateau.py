@@ -9,10 +9,9 @@ from typing import Any, SupportsFloat
 from kobai.optim._scheduler_base import (
     LRScheduler,
     check_optimizer,
-    check_real,
-    check_steps,
     per_group,
 )
+from kobai.validation import check_int, check_real
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -67,7 +66,7 @@ class ReduceLROnPlateau(LRScheduler):
     ) -> None:
         check_optimizer(optimizer)
         self.optimizer = optimizer
-        self.factor = check_real("factor", factor, low=0.0, strict=True)
+        self.factor = check_real("factor", factor, low=0.0, low_open=True)
         if not self.factor < 1.0:
             raise ValueError(f"factor must be < 1.0, got {factor}")
         if mode not in ("min", "max"):
@@ -76,8 +75,8 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
         self.mode, self.threshold_mode = mode, threshold_mode
         self.threshold = check_real("threshold", threshold, low=0.0)
-        self.patience = check_steps("patience", patience, minimum=0)
-        self.cooldown = check_steps("cooldown", cooldown, minimum=0)
+        self.patience = check_int("patience", patience, low=0)
+        self.cooldown = check_int("cooldown", cooldown, low=0)
         self.eps = check_real("eps", eps, low=0.0)
         self.min_lrs = [
             check_real("min_lr", m, low=0.0) for m in per_group("min_lr", optimizer, min_lr)

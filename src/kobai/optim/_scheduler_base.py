@@ -3,46 +3,16 @@
 from __future__ import annotations
 
 import copy
-import numbers
 from typing import Any, ClassVar
 
-import numpy as np
-
 from kobai.optim.optimizer import Optimizer
+from kobai.validation import check_int
 
 
 def check_optimizer(optimizer: Any) -> None:
     """TypeError unless ``optimizer`` is a kobai optimizer (textbook forms included)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-
-
-def check_steps(name: str, value: Any, *, minimum: int = 1) -> int:
-    """``value`` as an int >= ``minimum``, or TypeError/ValueError naming it."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-def check_real(
-    name: str,
-    value: Any,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    strict: bool = False,
-) -> float:
-    """``value`` as a float within ``[low, high]`` (``low`` excluded when ``strict``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    x = float(value)
-    if low is not None and not (x > low if strict else x >= low):
-        raise ValueError(f"{name} must be {'>' if strict else '>='} {low}, got {value}")
-    if high is not None and not x <= high:
-        raise ValueError(f"{name} must be <= {high}, got {value}")
-    return x
 
 
 def per_group(name: str, optimizer: Any, value: Any) -> list[Any]:
@@ -106,7 +76,7 @@ class LRScheduler:
     def __init__(self, optimizer: Any, last_epoch: int = -1) -> None:
         check_optimizer(optimizer)
         self.optimizer = optimizer
-        last_epoch = check_steps("last_epoch", last_epoch, minimum=-1)
+        last_epoch = check_int("last_epoch", last_epoch, low=-1)
         if last_epoch == -1:
             for group in optimizer.param_groups:
                 group.setdefault("initial_lr", group["lr"])
@@ -153,7 +123,7 @@ class LRScheduler:
             self.last_epoch += 1
             values = self.get_lr()
         else:
-            self.last_epoch = check_steps("epoch", epoch, minimum=0)
+            self.last_epoch = check_int("epoch", epoch, low=0)
             closed = getattr(self, "_get_closed_form_lr", None)
             values = closed() if closed is not None else self.get_lr()
         self._apply(values)

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kobai.optim._plateau import ReduceLROnPlateau
-from kobai.optim._scheduler_base import LRScheduler, check_steps
+from kobai.optim._scheduler_base import LRScheduler
+from kobai.validation import check_int
 
 
 def _check_inner(kind: str, optimizer: Any, schedulers: Sequence[Any]) -> list[LRScheduler]:
@@ -103,7 +104,7 @@ class SequentialLR(_Composite):
                 f"SequentialLR expects {len(schedulers) - 1} milestones for {len(schedulers)} "
                 f"schedulers, got {len(milestones)}"
             )
-        marks = [check_steps("milestones", m) for m in milestones]
+        marks = [check_int("milestones", m, low=1) for m in milestones]
         if marks != sorted(set(marks)):
             raise ValueError(f"milestones must be increasing, got {list(milestones)}")
         self.optimizer = optimizer
@@ -223,8 +224,8 @@ def warmup_cosine(
     """
     from kobai.optim.lr_scheduler import CosineAnnealingLR, LinearLR
 
-    warmup = check_steps("warmup_steps", warmup_steps)
-    total = check_steps("total_steps", total_steps)
+    warmup = check_int("warmup_steps", warmup_steps, low=1)
+    total = check_int("total_steps", total_steps, low=1)
     if total <= warmup:
         raise ValueError(f"total_steps must be > warmup_steps={warmup}, got {total}")
     ramp = LinearLR(optimizer, start_factor=start_factor, end_factor=1.0, total_iters=warmup)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
+from kobai.validation import check_bool, check_int, check_real
 
 
 def check_params_not_set(params: Any) -> None:
@@ -19,17 +18,15 @@ def check_params_not_set(params: Any) -> None:
 
 
 def real(name: str, value: Any) -> float:
-    """``value`` as a float, or TypeError when it is not a real number."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
+    """``value`` as a float: TypeError when it is not a number, ValueError when it is NaN or
+    infinite (an infinite momentum or learning rate passes PyTorch's range checks and then
+    fills the parameters with NaN)."""
+    return check_real(name, value)
 
 
 def flag(name: str, value: Any) -> bool:
     """``value`` as a bool, or TypeError when it is not one."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+    return check_bool(name, value)
 
 
 def nonnegative(group: Mapping[str, Any], name: str, label: str) -> None:
@@ -87,9 +84,37 @@ def pair(group: Mapping[str, Any], name: str) -> tuple[float, float]:
 
 def count(group: Mapping[str, Any], name: str) -> int:
     """``group[name]`` as an int >= 1, or TypeError/ValueError naming it."""
-    value = group[name]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
+    return check_int(name, group[name], low=1)
+
+
+# Keys of a group that are not hyper-parameters: the parameters, their names, and what a
+# learning-rate scheduler adds (they may come and go between optimizers).
+BOOKKEEPING_KEYS = frozenset(
+    {"params", "param_names", "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"}
+)
+
+
+def check_state_dict(optimizer: Any, state_dict: Any) -> None:
+    """Refuse, with one clear ValueError, a state dict that is not one of ``optimizer``'s kind:
+    not a dict, without ``state`` / ``param_groups``, or with other hyper-parameters (the state
+    of an Adam loaded into an SGD)."""
+    name = type(optimizer).__name__
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+    groups, state = state_dict.get("param_groups"), state_dict.get("state")
+    if not isinstance(groups, (list, tuple)) or not isinstance(state, Mapping):
+        raise ValueError(
+            f"not an optimizer state dict: it needs 'state' (a dict) and 'param_groups' (a "
+            f"list), got keys {', '.join(map(repr, state_dict)) or 'none'}"
+        )
+    expected = set(optimizer.defaults) - BOOKKEEPING_KEYS
+    for i, group in enumerate(groups):
+        if not isinstance(group, Mapping) or not isinstance(group.get("params"), (list, tuple)):
+            raise ValueError(f"param_groups[{i}] must be a dict with a 'params' list")
+        keys = set(group) - BOOKKEEPING_KEYS
+        if keys != expected:
+            raise ValueError(
+                f"the state dict is not from a {name}: its group {i} has hyper-parameters "
+                f"{', '.join(sorted(keys)) or 'none'}, a {name} has "
+                f"{', '.join(sorted(expected))}"
+            )

@@ -14,6 +14,7 @@ from kobai.optim import _validate as V
 from kobai.optim._line_search import strong_wolfe
 from kobai.optim._shell import _copy_state, hyper_parameters
 from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.validation import is_integer
 
 # The per-run state kept between calls of step (on the first parameter, as PyTorch does).
 _MEMORY = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss")
@@ -86,7 +87,7 @@ class LBFGS(Optimizer):
         history_size: int = 100,
         line_search_fn: str | None = None,
     ) -> None:
-        if max_eval is None and isinstance(max_iter, int) and not isinstance(max_iter, bool):
+        if max_eval is None and is_integer(max_iter):
             max_eval = max_iter * 5 // 4
         super().__init__(params, hyper_parameters(locals()))
         if len(self.param_groups) != 1:

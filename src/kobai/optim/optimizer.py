@@ -22,7 +22,7 @@ from kobai.optim._shell import (
     _is_index,
     _split_names,
 )
-from kobai.optim._validate import check_params_not_set
+from kobai.optim._validate import check_params_not_set, check_state_dict
 from kobai.optim._workspace import Workspace
 
 ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
@@ -347,8 +347,7 @@ class Optimizer:
         The groups must have the same sizes as this optimizer's; the saved hyper-parameters
         replace the current ones. Arrays are copied and cast to their parameter's dtype.
         """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        check_state_dict(self, state_dict)
         saved_groups = list(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kobai.files import write_atomic
+
 STYLE = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a;
        max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
@@ -223,8 +225,8 @@ class Page:
         target.mkdir(parents=True, exist_ok=True)
         markdown = target / f"{stem}.md"
         page = target / f"{stem}.html"
-        markdown.write_text(self.to_markdown(folder=target), encoding="utf-8")
-        page.write_text(self.to_html(), encoding="utf-8")
+        write_atomic(markdown, self.to_markdown(folder=target))
+        write_atomic(page, self.to_html())
         return markdown, page
 
 

@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from kobai.files import atomic_writer, write_atomic
 from kobai.i18n import t
 from kobai.report import Page, format_number
+from kobai.validation import check_int
 
 FORMATS = ("png", "svg")
 #: What a quick run says first: its settings are for checking that the study runs.
@@ -205,7 +207,7 @@ class Context:
         """Write ``name.csv`` and show up to ``show`` rows of it in the report (0: none)."""
         body = [list(row) for row in rows]
         path = self.out / f"{name}.csv"
-        with open(path, "w", newline="", encoding="utf-8") as handle:
+        with atomic_writer(path, text=True) as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
             writer.writerows([[_csv_cell(v) for v in row] for row in body])
@@ -258,10 +260,7 @@ def run_study(
     verbose: bool = False,
 ) -> StudyResult:
     """Run ``study`` into the folder ``out`` and write its report; see :func:`kobai.studies.run`."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = check_int("seed", seed, low=0)
     folder = Path(out)
     ctx = Context(study, out=folder, seed=int(seed), quick=bool(quick), verbose=verbose)
     start = time.perf_counter()
@@ -333,7 +332,7 @@ def _write_headlines(result: StudyResult) -> Path:
             for s in result.summaries
         ],
     }
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(payload, indent=2) + "\n")
     return path
 
 

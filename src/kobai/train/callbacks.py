@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kobai.train.checkpoint import save_checkpoint
+from kobai.validation import check_int
 
 if TYPE_CHECKING:
     from kobai.train.fit import FitState
@@ -93,8 +94,7 @@ class EarlyStopping(_Monitor):
         restore_best: bool = True,
     ) -> None:
         super().__init__(monitor, mode, min_delta)
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be an int >= 0, got {patience!r}")
+        patience = check_int("patience", patience, low=0)
         self.patience, self.restore_best = patience, restore_best
         self.wait = 0
         self.best_state: dict[str, np.ndarray] | None = None

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kobai.files import atomic_writer
 
 FORMAT = "kobai-checkpoint"
 VERSION = 1
@@ -69,17 +69,8 @@ def save_checkpoint(path: str | os.PathLike[str], state: dict[str, Any]) -> Path
     arrays: dict[str, np.ndarray] = {}
     meta = {"format": FORMAT, "version": VERSION, "state": _encode(state, arrays, "")}
     document = np.array(json.dumps(meta, allow_nan=True))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, __meta__=document, **arrays)  # type: ignore[arg-type]
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(target) as handle:
+        np.savez(handle, __meta__=document, **arrays)  # type: ignore[arg-type]
     return target
 
 
@@ -96,22 +87,43 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"no checkpoint at {source}")
+    from kobai.data.arrays import read_npz
+
     try:
-        with np.load(source, allow_pickle=False) as archive:
-            meta = json.loads(str(archive["__meta__"]))
-            arrays = {k: archive[k] for k in archive.files if k != "__meta__"}
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as exc:
+        arrays = read_npz(source)
+        meta = json.loads(str(arrays.pop("__meta__")))
+    except (ValueError, KeyError) as exc:
         raise CheckpointError(
             f"{source} is not a readable checkpoint (corrupt or truncated: {exc})"
         ) from None
-    if meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{source} is not a kobai checkpoint")
     if meta.get("version") != VERSION:
         raise CheckpointError(
             f"{source} has checkpoint version {meta.get('version')}, this kobai reads {VERSION}"
         )
-    state: dict[str, Any] = _decode(meta["state"], arrays)
-    return state
+    try:
+        state = _decode(meta["state"], arrays)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{source} has a damaged table of contents ({exc!r})") from None
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{source} holds a {type(state).__name__}, not a checkpoint state")
+    return CheckpointState(source, state)
+
+
+class CheckpointState(dict[str, Any]):
+    """A loaded checkpoint's entries; a missing entry is a CheckpointError naming the file
+    (a checkpoint of another kind of run), never a bare KeyError."""
+
+    def __init__(self, source: Path, entries: dict[str, Any]) -> None:
+        super().__init__(entries)
+        self.source = source
+
+    def __missing__(self, key: str) -> Any:
+        raise CheckpointError(
+            f"{self.source} has no {key!r} entry (it holds {', '.join(map(str, self)) or 'none'}"
+            "): it was saved by another kind of run or another version"
+        )
 
 
 def generator_states(obj: Any) -> dict[str, Any]:

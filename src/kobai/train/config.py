@@ -14,10 +14,38 @@ from typing import Any
 
 import numpy as np
 
+from kobai.data.synthetic import MAX_SAMPLES
 from kobai.train.options import GRADIENTS
+from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
 
 DTYPES = ("float32", "float64")
 SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
+# What a configuration file may hold, key by key (a TOML or JSON value of the wrong type is
+# refused here with the key's name, before anything is built).
+CONSTRAINTS = {
+    "data": Text(),
+    "target": Maybe(Text()),
+    "samples": Integer(1, MAX_SAMPLES),
+    "model": Text(),
+    "activation": Text(),
+    "init": Text(),
+    "batchnorm": Boolean(),
+    "dropout": Real(0, 1, high_open=True),
+    "optimizer": Text(),
+    "lr": Maybe(Real(0, low_open=True)),
+    "optimizer_options": Table(),
+    "schedule": Maybe(Text()),
+    "schedule_options": Table(),
+    "batch_size": AnyOf((Integer(1), OneOf(("full",)))),
+    "epochs": Integer(1, 1_000_000),
+    "seed": Integer(0),
+    "gradient": OneOf(GRADIENTS),
+    "dtype": OneOf(DTYPES),
+    "early_stopping": Maybe(Integer(0)),
+    "target_loss": Maybe(Real()),
+    "save_every_epoch": Boolean(),
+    "track_sharpness": Maybe(Integer(1)),
+}
 
 
 def option(
@@ -198,42 +226,14 @@ class RunConfig:
         self.validate()
 
     def validate(self) -> None:
-        """Raise ValueError naming the first bad value."""
-        if self.track_sharpness is not None and (
-            isinstance(self.track_sharpness, bool)
-            or not isinstance(self.track_sharpness, int)
-            or self.track_sharpness < 1
-        ):
-            raise ValueError(f"track_sharpness must be an int >= 1, got {self.track_sharpness!r}")
-        if self.lr is not None and not (isinstance(self.lr, (int, float)) and self.lr > 0):
-            raise ValueError(f"learning rate must be > 0, got {self.lr}")
-        if self.batch_size != "full" and (
-            isinstance(self.batch_size, bool)
-            or not isinstance(self.batch_size, int)
-            or self.batch_size <= 0
-        ):
-            raise ValueError(
-                f"batch size must be a positive int or 'full', got {self.batch_size!r}"
-            )
-        if not isinstance(self.epochs, int) or self.epochs <= 0:
-            raise ValueError(f"epochs must be a positive int, got {self.epochs!r}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.gradient not in GRADIENTS:
-            raise ValueError(
-                f"gradient must be one of {', '.join(GRADIENTS)}, got {self.gradient!r}"
-            )
-        if self.dtype not in DTYPES:
-            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
-        if self.early_stopping is not None and self.early_stopping < 0:
-            raise ValueError(f"early stopping patience must be >= 0, got {self.early_stopping}")
+        """Raise TypeError/ValueError naming the first bad value and what was received."""
+        validate(dataclasses.asdict(self), CONSTRAINTS)
         parse_spec(self.model)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunConfig:
         """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
+        Table().check("a run configuration", values)
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -252,4 +252,4 @@ class RunConfig:
         return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(self.seed).spawn(3))
 
 
-__all__ = ["DTYPES", "RunConfig", "option", "parse_spec"]
+__all__ = ["CONSTRAINTS", "DTYPES", "RunConfig", "option", "parse_spec"]

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kobai.files import atomic_writer
 from kobai.train.checkpoint import CheckpointError
 
 
@@ -120,9 +121,6 @@ def _finite(value: Any) -> Any:
 
 
 def _atomic_write(path: str | os.PathLike[str], write: Any) -> Path:
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.tmp")
-    with open(temp, "w", newline="") as handle:
+    with atomic_writer(path, text=True) as handle:
         write(handle)
-    os.replace(temp, target)
-    return target
+    return Path(path)

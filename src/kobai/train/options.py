@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from kobai.train.callbacks import Callback
+from kobai.validation import check_int
 
 GRADIENTS = ("backprop", "numerical")
 INTERVALS = ("epoch", "step")
@@ -59,11 +60,7 @@ def batch_size_of(batch_size: int | str | None, n: int) -> int | None:
     """
     if batch_size is None or batch_size == "full":
         return None
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be an int, 'full' or None, got {batch_size!r}")
-    if batch_size <= 0:
-        raise ValueError(f"batch_size must be > 0, got {batch_size}")
-    return min(int(batch_size), n)
+    return min(check_int("batch_size", batch_size, low=1), n)
 
 
 @dataclass(frozen=True)
@@ -127,9 +124,7 @@ class FitOptions:
             )
         if self.scheduler_interval is not None:
             scheduler_interval(None, self.scheduler_interval)
-        epochs = self.epochs
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-            raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+        check_int("epochs", self.epochs, low=0)
         batch_size_of(self.batch_size, 1)
 
 

@@ -82,13 +82,15 @@ def animate_race(
         return [*lines, *value_lines, title]
 
     fig.tight_layout()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.suffix.lower() == ".gif":
-        _save_gif(fig, draw, frames, target, fps, dpi)
-    else:
-        from matplotlib.animation import FuncAnimation
+    from kobai.files import atomic_path
 
-        FuncAnimation(fig, draw, frames=frames, blit=True).save(target, writer=writer, dpi=dpi)
+    with atomic_path(target) as temp:
+        if target.suffix.lower() == ".gif":
+            _save_gif(fig, draw, frames, temp, fps, dpi)
+        else:
+            from matplotlib.animation import FuncAnimation
+
+            FuncAnimation(fig, draw, frames=frames, blit=True).save(temp, writer=writer, dpi=dpi)
     plt.close(fig)
     return target
 

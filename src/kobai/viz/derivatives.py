@@ -18,6 +18,7 @@ from kobai.autograd.gradients import grad
 from kobai.autograd.ops import stack
 from kobai.autograd.tensor import Tensor
 from kobai.nn import activation as act
+from kobai.validation import check_int
 from kobai.viz.activations import _PAIRWISE, _check, activation_names
 from kobai.viz.style import PALETTE, pyplot, save_figure
 
@@ -36,8 +37,7 @@ def activation_derivatives(name: str, x: np.ndarray, order: int) -> list[np.ndar
     """``[f(x), f'(x), ..., f^(order)(x)]`` of a named activation, each by ``kobai.grad`` of
     the previous one (float64). For softmax and log_softmax: the first output on ``(x, 0)``.
     """
-    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
-        raise ValueError(f"order must be an int >= 0, got {order!r}")
+    check_int("order", order, low=0)
     module = act.get(name).double()
     point = Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
     if name in _PAIRWISE:  # the rows (x, 0), built from x so that the gradient reaches it
@@ -79,8 +79,7 @@ def plot_activation_derivatives(
     -------
     list of Path
     """
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ValueError(f"order must be an int >= 1, got {order!r}")
+    check_int("order", order, low=1)
     chosen = activation_names() if names is None else [_check(n) for n in names]
     x = np.linspace(*x_range, 641)
     cols = min(4, len(chosen))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kobai.files import atomic_writer
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
 # deficiency.
 PALETTE = (
@@ -53,7 +55,8 @@ def save_figure(
     written = []
     for fmt in formats:
         target = base.with_suffix(f".{fmt}")
-        fig.savefig(target, dpi=150, bbox_inches="tight")
+        with atomic_writer(target) as handle:
+            fig.savefig(handle, format=fmt, dpi=150, bbox_inches="tight")
         written.append(target)
     pyplot().close(fig)
     return written

@@ -9,12 +9,13 @@ one-line message.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
+
+from kobai.validation import check_int, check_real
 
 # The ceilings of everything a request can ask for.
 LIMITS: dict[str, Any] = {
@@ -55,12 +56,10 @@ def parse_number(name: str, text: str, low: float, high: float) -> float:
     text = text.strip()
     if len(text) > 40 or not _NUMBER.fullmatch(text):
         raise BadRequest(f"{name} must be a number, got {_shown(text)}")
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadRequest(f"{name} must be finite, got {_shown(text)}")
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be in [{low:g}, {high:g}], got {value:g}")
-    return value
+    try:
+        return check_real(name, float(text), low=low, high=high)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def parse_int(name: str, text: str, low: int, high: int) -> int:
@@ -68,10 +67,10 @@ def parse_int(name: str, text: str, low: int, high: int) -> int:
     text = text.strip()
     if not _INTEGER.fullmatch(text):
         raise BadRequest(f"{name} must be an integer, got {_shown(text)}")
-    value = int(text)
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be in [{low}, {high}], got {value}")
-    return value
+    try:
+        return check_int(name, int(text), low=low, high=high)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
 
 
 def parse_bool(name: str, text: str) -> bool:

@@ -6,13 +6,19 @@
   routes of :data:`ROUTES`; nothing from a request ever reaches the file system.
 - Answers are JSON written with ``allow_nan=False`` (a NaN is a bug, never a payload), plain
   text, or server-sent events.
-- Bound to a loopback address, the server also refuses requests whose ``Host`` is not a
-  loopback name, so a web page elsewhere cannot reach it by DNS rebinding.
+- Requests whose ``Host`` (or ``Origin``, when sent) names another machine are refused, so a
+  web page elsewhere cannot reach the server by DNS rebinding: on a loopback address only
+  loopback names pass; on another address (``--host 0.0.0.0``) also this machine's own names
+  and addresses.
+- The listen backlog matches the connection ceiling, so a burst of connections waits in the
+  kernel's queue instead of on TCP retries; a stream stops computing as soon as its client
+  has gone.
 """
 
 from __future__ import annotations
 
 import json
+import select
 import socket
 import sys
 import threading
@@ -69,18 +75,20 @@ class PlaygroundServer(ThreadingHTTPServer):
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.request_queue_size = max_connections
         super().__init__(address, PlaygroundHandler)
         self.connections = threading.BoundedSemaphore(max_connections)
         self.streams = threading.BoundedSemaphore(max_streams)
         self.quiet = quiet
         host = address[0]
-        self.allowed_hosts = LOOPBACK if host in LOOPBACK else None
+        self.loopback = host in LOOPBACK
+        self.allowed_hosts = LOOPBACK if self.loopback else (*LOOPBACK, *own_names(host))
 
     @property
     def url(self) -> str:
         """The address to open in a browser, ``http://host:port/``."""
         host, port = str(self.server_address[0]), int(self.server_address[1])
-        shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
+        shown = primary_address() if host in ("", "0.0.0.0", "::") else host
         shown = f"[{shown}]" if ":" in shown else shown
         return f"http://{shown}:{port}/"
 
@@ -100,6 +108,37 @@ class PlaygroundServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.connections.release()
+
+
+def own_names(host: str) -> tuple[str, ...]:
+    """The names and addresses by which this machine may be reached on ``host``."""
+    names = {host, socket.gethostname(), socket.getfqdn(), primary_address()}
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            names.add(str(info[4][0]))
+    except OSError:
+        pass
+    return tuple(sorted(n.lower() for n in names if n and n not in ("0.0.0.0", "::")))
+
+
+def primary_address() -> str:
+    """The address other machines reach this one by (the route's source address; no packet
+    is sent), or 127.0.0.1 where there is no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def _host_name(value: str) -> str:
+    """The host of a ``Host`` header (``name:port``, ``[v6]:port``) or an ``Origin`` URL."""
+    if "://" in value:
+        return (urlsplit(value).hostname or "").lower()
+    if value.startswith("["):
+        return value[1:].split("]")[0].lower()
+    return value.rsplit(":", 1)[0].lower()
 
 
 def _refuse(request: socket.socket) -> None:
@@ -165,7 +204,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.send_json(414, {"error": f"URL longer than {LIMITS['url_length']} characters"})
             return
         if not self.host_allowed():
-            self.send_json(403, {"error": "unexpected Host header"})
+            self.send_json(403, {"error": "unexpected Host or Origin header"})
             return
         url = urlsplit(self.path)
         found = asset(url.path)
@@ -187,11 +226,18 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
     def host_allowed(self) -> bool:
         """Whether the Host header names a loopback address (any host when served beyond it)."""
         allowed = self.server.allowed_hosts
-        if allowed is None:
+        if _host_name(self.headers.get("Host", "")) not in allowed:
+            return False
+        origin = self.headers.get("Origin")
+        return origin is None or _host_name(origin) in allowed
+
+    def client_gone(self) -> bool:
+        """True once the client has closed its end (an abandoned stream stops computing)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
             return True
-        host = self.headers.get("Host", "")
-        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]
-        return name in allowed
 
     # -- answers --------------------------------------------------------------------------
     def send_asset(self, body: bytes, content_type: str, etag: str) -> None:
@@ -252,6 +298,8 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         next_at = time.monotonic()
         try:
             for name, payload, paced in stream.events:
+                if self.client_gone():
+                    break
                 if paced and interval:
                     next_at = max(next_at + interval, time.monotonic())
                     time.sleep(max(0.0, next_at - time.monotonic()))

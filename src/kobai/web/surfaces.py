@@ -67,12 +67,17 @@ class SurfaceSettings:
     @classmethod
     def from_query(cls, q: Query) -> SurfaceSettings:
         """The loss surface a URL asks for (a named function or a custom expression), checked."""
+        # Every parameter is checked on every request, whichever surface it belongs to: a bad
+        # value is an error even where it would not be used.
         name = q.choice("surface", "rosenbrock", surface_names())
-        expr = q.text("expr", "") if name == CUSTOM else ""
-        if name == CUSTOM:
+        expr = q.text("expr", "")
+        if name == CUSTOM or expr:
             check_formula(expr)
-        neuron = NeuronSettings.from_query(q) if name == NEURON else NeuronSettings()
-        return cls(name, expr, neuron)
+        neuron = NeuronSettings.from_query(q)
+        # Settings of another surface do not change this one (nor its cache key).
+        return cls(
+            name, expr if name == CUSTOM else "", neuron if name == NEURON else NeuronSettings()
+        )
 
     def function(self) -> TestFunction:
         """The :class:`~kobai.landscape.TestFunction` the optimizers run on."""

@@ -10,6 +10,7 @@ from kobai.autograd.function import Function
 from kobai.autograd.ops.arithmetic import where
 from kobai.autograd.ops.reduction import sum
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_int, check_real
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -161,9 +162,7 @@ class LogSoftmax(Function):
 
 
 def _axis(axis: Any) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"axis must be an int, got {axis!r}")
-    return int(axis)
+    return check_int("axis", axis)
 
 
 def sigmoid(a: Any) -> Any:
@@ -183,9 +182,7 @@ def relu(a: Any) -> Any:
 
 def leaky_relu(a: Any, negative_slope: float = 0.01) -> Any:
     """``a`` for ``a > 0``, else ``negative_slope * a``."""
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float)):
-        raise TypeError(f"negative_slope must be a number, got {negative_slope!r}")
-    return LeakyReLU(float(negative_slope))(a)
+    return LeakyReLU(check_real("negative_slope", negative_slope))(a)
 
 
 def softplus(a: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:

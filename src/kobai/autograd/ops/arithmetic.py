@@ -9,6 +9,7 @@ import numpy as np
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_dtype, is_floating
+from kobai.validation import check_real
 
 
 class Add(Function):
@@ -298,9 +299,7 @@ class Cast(Function):
 def _check_number(name: str, value: Any) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number or None, got {type(value).__name__}")
-    return float(value)
+    return check_real(name, value, finite=False)
 
 
 def add(a: Any, b: Any) -> Any:

@@ -11,6 +11,7 @@ from kobai.autograd.function import Function
 from kobai.autograd.ops.arithmetic import exp
 from kobai.autograd.ops.shape import broadcast_to, reshape
 from kobai.autograd.tensor import Tensor
+from kobai.validation import check_bool, check_int, is_integer, shown
 
 Axis = int | tuple[int, ...] | None
 
@@ -22,8 +23,8 @@ def normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for ax in axes:
-        if isinstance(ax, bool) or not isinstance(ax, (int, np.integer)):
-            raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
+        if not is_integer(ax):
+            raise TypeError(f"axis must be an int, a tuple of ints or None, got {shown(axis)}")
         if not -ndim <= ax < builtins.max(ndim, 1):
             raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
         out.append(int(ax) % builtins.max(ndim, 1))
@@ -164,9 +165,7 @@ class LogSumExp(_Reduction):
 
 
 def _check_keepdims(keepdims: Any) -> bool:
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"keepdims must be a bool, got {type(keepdims).__name__}")
-    return bool(keepdims)
+    return check_bool("keepdims", keepdims)
 
 
 def sum(a: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
@@ -191,9 +190,7 @@ def min(a: Any, axis: Axis = None, keepdims: bool = False) -> Any:  # noqa: A001
 
 def var(a: Any, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0) -> Any:
     """Variance over ``axis`` with ``ddof`` as in NumPy (0: biased, 1: unbiased)."""
-    if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise ValueError(f"ddof must be an int >= 0, got {ddof!r}")
-    return Var(axis, _check_keepdims(keepdims), int(ddof))(a)
+    return Var(axis, _check_keepdims(keepdims), check_int("ddof", ddof, low=0))(a)
 
 
 def logsumexp(a: Any, axis: Axis = None, keepdims: bool = False) -> Any:

@@ -9,6 +9,7 @@ import numpy as np
 
 from kobai.autograd.function import Function
 from kobai.autograd.tensor import Tensor
+from kobai.validation import is_integer
 
 
 class Reshape(Function):
@@ -117,10 +118,9 @@ class Squeeze(Function):
 def _is_basic_index(index: Any) -> bool:
     items = index if isinstance(index, tuple) else (index,)
     return all(
-        item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))
+        item is None or item is Ellipsis or isinstance(item, slice) or is_integer(item)
         for item in items
-        if not isinstance(item, bool)
-    ) and not any(isinstance(item, bool) for item in items)
+    )
 
 
 class GetItem(Function):
