@@ -1,16 +1,18 @@
 """The code of README.md as a newcomer meets it: every block, its commands and its promises.
 
 Every fenced block of README.md is run by ``tests/test_readme.py``, in the README's order, in
-one scratch folder (a newcomer's clone) and, for Python, in one namespace (one interpreter
-session):
+one scratch folder standing for a newcomer's clone (the repository's ``examples/``, ``scripts/``,
+... linked into it) and, for Python, in one namespace (one interpreter session):
 
 - ```` ```bash ```` blocks: every line is a shell command (``\\`` continues a line, ``#`` starts
   a comment) and must exit 0. Parts of a line joined by ``&&`` that cannot run in a test are
   skipped, each for the reason in :data:`SKIPPED`.
 - ```` ```python ```` blocks: run statement by statement. An expression whose value is not None
-  and that ends in a comment (``x.grad  # array([3., 5., 7.], dtype=float32)``) must print as
-  that comment (a note in parentheses after it, ``# 0.93 (accuracy)``, is prose);
-  doctest-style blocks (``>>>``) must print what the README shows.
+  and that ends in a comment stating a value (a number, or text that starts as the value
+  prints: ``x.grad  # array([3., 5., 7.], dtype=float32)``) must print as that comment; other
+  comments (``# diag(6, 12)``), and a note in parentheses after a value
+  (``# 0.93 (accuracy)``), are prose; doctest-style blocks (``>>>``) must print what the
+  README shows.
 - plain ```` ``` ```` blocks whose first line starts with ``$ `` are a command and its output:
   the command runs and its output must read as shown.
 
@@ -168,3 +170,10 @@ def shown_precision(number: str) -> float:
     mantissa, _, exponent = number.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
     return 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
+def states_a_value(comment: str, printed: str) -> bool:
+    """Whether a comment after an expression states its value (a number, or the start of how
+    the value prints, ``array(``/``tensor(``/``[``) rather than describing it in prose."""
+    head = re.match(r"[\w.]*\(|[\[{'\"]", printed)
+    return bool(NUMBER.fullmatch(comment) or (head and comment.startswith(head.group())))
