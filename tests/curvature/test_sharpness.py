@@ -100,4 +100,4 @@ def test_cli_track_sharpness_writes_the_column_and_the_panel(tmp_path: Path, cap
     again = [float(r["sharpness"]) for r in csv.DictReader(open(tmp_path / "s2" / "history.csv"))]
     assert again == values
     assert main([*args[:-6], "--track-sharpness", "0", "--out", str(tmp_path)]) == 2
-    assert "track_sharpness must be an int >= 1, got 0" in capsys.readouterr().err
+    assert "track_sharpness must be an integer >= 1, got 0" in capsys.readouterr().err

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     the_run = build(config)
     done = epochs_done(run_dir) if args.resume else 0
     if args.resume:
-        load_into(the_run, run_dir, optimizer=True)  # refuse before writing anything
+        load_into(the_run, run_dir)  # refuse a damaged checkpoint before writing anything
         print(resume_note(the_run, planned, run_dir, done))
     write_run_config(run_dir, config.to_dict())
     return train_and_report(the_run, run_dir, resume=bool(args.resume), quiet=args.quiet, done=done)
