@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kobai.autograd import grad_mode
-from kobai.autograd.engine import FREED_GRAPH, _accumulate_leaf, _fit
+from kobai.autograd.engine import _accumulate_leaf, _fit, topological_order
 
 if TYPE_CHECKING:
     from kobai.autograd.function import Function
@@ -34,35 +34,8 @@ def check_recording(caller: str) -> None:
 
 
 def graph_order(roots: Sequence[Function]) -> list[Function]:
-    """Every node that the ``roots`` depend on, each after all nodes that consume its output.
-
-    Iterative depth-first search from each root in turn (no recursion limit); the order
-    depends only on the graph.
-    """
-    order: list[Function] = []
-    visited: set[Function] = set()
-    for root in roots:
-        if root in visited:
-            continue
-        if root.inputs is None:
-            raise RuntimeError(FREED_GRAPH)
-        visited.add(root)
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            node, children = stack[-1]
-            for tensor in children:
-                child = tensor._ctx
-                if child is not None and child not in visited:
-                    if child.inputs is None:
-                        raise RuntimeError(FREED_GRAPH)
-                    visited.add(child)
-                    stack.append((child, iter(child.inputs)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
+    """Every node that the ``roots`` depend on, after all nodes that consume its output."""
+    return topological_order(*roots)
 
 
 def _fit_graph(grad: Tensor, tensor: Tensor, node: Function) -> Tensor:

@@ -52,30 +52,35 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return summed
 
 
-def topological_order(root: Function) -> list[Function]:
-    """Every node that ``root`` depends on, each after all nodes that consume its output.
+def topological_order(*roots: Function) -> list[Function]:
+    """Every node that the ``roots`` depend on, each after all nodes that consume its output.
 
-    Iterative depth-first search, so the depth of the graph is not limited by Python's
-    recursion limit; the order depends only on the graph, never on memory addresses.
+    Iterative depth-first search from each root in turn, so the depth of the graph is not
+    limited by Python's recursion limit; the order depends only on the graph, never on memory
+    addresses.
     """
-    if root.inputs is None:
-        raise RuntimeError(FREED_GRAPH)
     order: list[Function] = []
-    visited = {root}
-    stack = [(root, iter(root.inputs))]
-    while stack:
-        node, children = stack[-1]
-        for tensor in children:
-            child = tensor._ctx
-            if child is not None and child not in visited:
-                if child.inputs is None:
-                    raise RuntimeError(FREED_GRAPH)
-                visited.add(child)
-                stack.append((child, iter(child.inputs)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+    visited: set[Function] = set()
+    for root in roots:
+        if root in visited:
+            continue
+        if root.inputs is None:
+            raise RuntimeError(FREED_GRAPH)
+        visited.add(root)
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, children = stack[-1]
+            for tensor in children:
+                child = tensor._ctx
+                if child is not None and child not in visited:
+                    if child.inputs is None:
+                        raise RuntimeError(FREED_GRAPH)
+                    visited.add(child)
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     order.reverse()
     return order
 
