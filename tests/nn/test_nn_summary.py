@@ -61,3 +61,32 @@ def test_summary_errors():
         nn.summary(nn.Linear(3, 2), (0,))
     with pytest.raises(ValueError, match=r"Linear\(3 -> 2\) expected input \(\*, 3\)"):
         nn.summary(nn.Linear(3, 2), (4,), print_fn=None)
+
+
+def test_summary_shows_in_jupyter_as_an_html_table():
+    import xml.etree.ElementTree as ET
+
+    result = nn.summary(mlp(), (784,), print_fn=None)
+    root = ET.fromstring(result._repr_html_())  # well-formed, or this raises
+    assert root.get("class") == "kobai-summary"
+    assert root.find("table/caption").text == "Model: Sequential \u00b7 input (None, 784)"
+    assert [th.text for th in root.find("table/thead").iter("th")] == [
+        "Layer", "Type", "Output shape", "Param #",
+    ]  # fmt: skip
+    rows = [[td.text for td in tr] for tr in root.find("table/tbody")]
+    assert rows[0] == ["0", "Linear", "(None, 256)", "200,960"]
+    assert rows[4] == ["4", "BatchNorm1d", "(None, 256)", "512"]
+    assert len(rows) == 7
+    foot = [[td.text for td in tr] for tr in root.find("table/tfoot")]
+    assert [(r[0], r[-1]) for r in foot] == [
+        ("Total params", "269,834"), ("Trainable params", "269,834"),
+        ("Non-trainable params", "0"),
+    ]  # fmt: skip
+    assert repr(result) == "ModelSummary(Sequential: 7 layers, 269,834 params, 269,834 trainable)"
+
+
+def test_summary_html_escapes_names():
+    odd = type("Net<&>", (nn.Sequential,), {})
+    result = nn.summary(odd(nn.Linear(2, 3, rng=0)), (2,), print_fn=None)
+    html = result._repr_html_()
+    assert "Model: Net&lt;&amp;&gt;" in html and "Net<&>" not in html

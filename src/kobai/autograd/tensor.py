@@ -297,6 +297,12 @@ class Tensor:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
+    def _repr_html_(self) -> str:
+        # Jupyter's rich display: shape, dtype, gradient state, then the values as NumPy prints.
+        from kobai._html import tensor_html
+
+        return tensor_html(self)
+
     # Comparisons give boolean tensors outside the graph, element by element (as in PyTorch);
     # tensors stay hashable by identity.
     def _compare(self, other: ArrayLike, op: Any) -> Tensor:

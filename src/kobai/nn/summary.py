@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai._html import show_shape as _show
 from kobai.autograd.grad_mode import no_grad
 from kobai.autograd.tensor import Tensor
 from kobai.nn.module import Module
@@ -25,9 +26,10 @@ class LayerRow:
     trainable: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ModelSummary:
-    """What :func:`summary` found; ``str()`` gives the printed table."""
+    """What :func:`summary` found; ``str()`` gives the printed table, Jupyter shows it as an
+    HTML table."""
 
     rows: list[LayerRow]
     input_shape: tuple[int | None, ...]
@@ -35,6 +37,7 @@ class ModelSummary:
     total_params: int
     trainable_params: int
     text: str = field(repr=False, default="")
+    model: str = ""
 
     @property
     def non_trainable_params(self) -> int:
@@ -44,18 +47,23 @@ class ModelSummary:
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return (
+            f"ModelSummary({self.model or 'model'}: {len(self.rows)} layers, "
+            f"{self.total_params:,} params, {self.trainable_params:,} trainable)"
+        )
+
+    def _repr_html_(self) -> str:
+        from kobai._html import summary_html
+
+        return summary_html(self)
+
 
 def _shape(value: Any, batch: int) -> tuple[int | None, ...] | None:
     if not isinstance(value, Tensor):
         return None
     shape = value.shape
     return (None, *shape[1:]) if shape and shape[0] == batch else shape
-
-
-def _show(shape: tuple[int | None, ...] | None) -> str:
-    if shape is None:
-        return "?"
-    return "(" + ", ".join("None" if n is None else str(n) for n in shape) + ")"
 
 
 def _row(name: str, module: Module, output: Any, batch: int) -> LayerRow:
@@ -159,7 +167,13 @@ def summary(
     if print_fn is not None:
         print_fn(text)
     return ModelSummary(
-        rows, (None, *shape), _shape(output, batch_size), total, trainable, text=text
+        rows,
+        (None, *shape),
+        _shape(output, batch_size),
+        total,
+        trainable,
+        text=text,
+        model=type(model).__name__,
     )
 
 

@@ -101,7 +101,18 @@ class History:
         return history
 
     def __repr__(self) -> str:
-        return f"History({len(self.epochs)} epochs, columns: {', '.join(self.keys())})"
+        from kobai._html import history_columns, history_facts
+
+        columns, hidden = history_columns(self.epochs)
+        shown = ", ".join(columns) + (f" and {hidden} grad_norm/<layer>" if hidden else "")
+        facts = "; ".join(history_facts(self.epochs, self.stop_reason))
+        return f"History({len(self.epochs)} epochs; {facts}; columns: {shown or 'none'})"
+
+    def _repr_html_(self) -> str:
+        # Jupyter's rich display: the epochs as a table, the first and last of a long run.
+        from kobai._html import history_html
+
+        return history_html(self.epochs, self.stop_reason)
 
 
 def _write_csv(handle: Any, columns: list[str], rows: list[dict[str, Any]]) -> None:
