@@ -44,7 +44,9 @@ def test_a_computed_tensor_names_its_op_escaped_and_a_leaf_its_gradient():
 def test_a_large_tensor_is_summarised_as_numpy_prints_it():
     x = kb.tensor(np.arange(100_000, dtype=np.float32))
     shown = facts(x._repr_html_())["values"]
-    assert shown == "[0.0000e+00, 1.0000e+00, 2.0000e+00, ..., 9.9997e+04, 9.9998e+04,\n 9.9999e+04]"
+    assert shown == (
+        "[0.0000e+00, 1.0000e+00, 2.0000e+00, ..., 9.9997e+04, 9.9998e+04,\n 9.9999e+04]"
+    )
     with np.printoptions(edgeitems=1):
         assert facts(x._repr_html_())["values"].count(",") == 2
     assert len(x._repr_html_()) < 1_000
