@@ -58,7 +58,7 @@ def run(
         one batched ensemble (small MLPs only; others run one by one). Default False; a
         resumed sweep keeps the choice it started with (the two round differently).
     progress : bool, optional
-        A progress bar over cells (default: when standard error is a terminal).
+        A progress bar over cells (default: on a terminal and in a notebook).
 
     Returns
     -------
@@ -253,16 +253,12 @@ class _Bar:
     """Cells done / running / failed and the time left (tqdm), or nothing."""
 
     def __init__(self, total: int, done: int, progress: bool | None) -> None:
-        import sys
+        from kobai._progress import progress_bar, show_progress
 
         self.counts = {"done": done, "failed": 0, "diverged": 0}
-        if progress is None:
-            progress = sys.stderr.isatty()
         self.bar: Any = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=total, initial=done, unit="cell", dynamic_ncols=True)
+        if show_progress(progress):
+            self.bar = progress_bar(total=total, initial=done, unit="cell", dynamic_ncols=True)
 
     def update(self, status: str, running: int) -> None:
         self.counts[status] = self.counts.get(status, 0) + 1

@@ -353,7 +353,7 @@ def fit(
     numerical_h : float, default 1e-4
         Step of the central differences with ``gradient="numerical"``.
     progress : bool or str, optional
-        Show a progress bar (default: only when standard error is a terminal); a string
+        Show a progress bar (default: on a terminal, and as a widget in a notebook); a string
         labels the bar (as None otherwise), e.g. ``"latent 8 (2/3)"`` when one command
         trains several models.
 
@@ -402,15 +402,13 @@ def fit(
 
 
 def _progress_bar(progress: bool | str | None, total: int) -> Any:
-    import sys
+    from kobai._progress import progress_bar, show_progress
 
     label = progress if isinstance(progress, str) else None
-    show = sys.stderr.isatty() if progress is None or label is not None else progress
+    show = show_progress(None if label is not None else progress)
     if not show or total <= 0:
         return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=label, unit="step", dynamic_ncols=True, leave=False)
+    return progress_bar(total=total, desc=label, unit="step", dynamic_ncols=True, leave=False)
 
 
 __all__: Sequence[str] = ("FitState", "TrainingDiverged", "evaluate", "fit", "predict")
