@@ -8,14 +8,13 @@ tanh's at 1, which is why deep sigmoid networks see their gradients vanish (sour
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kobai.autograd.grad_mode import no_grad
 from kobai.nn import activation as act
-from kobai.viz.style import PALETTE, pyplot, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 # Vector activations are shown on the pair (x, 0): softmax's first output is then sigmoid(x).
 _PAIRWISE = ("softmax", "log_softmax")
@@ -55,19 +54,19 @@ def _check(name: str) -> str:
 
 
 def plot_activations(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     names: list[str] | None = None,
     x_range: tuple[float, float] = (-5.0, 5.0),
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """One panel per activation with ``f`` (solid) and ``f'`` (dashed), plus a panel that
     compares the derivatives of sigmoid, tanh and ReLU.
 
     Parameters
     ----------
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     names : list of str, optional
         Activations to draw (default: :func:`activation_names`).
     x_range : (float, float), default (-5, 5)
@@ -75,7 +74,8 @@ def plot_activations(
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     chosen = activation_names() if names is None else [_check(n) for n in names]
     x = np.linspace(*x_range, 801)
@@ -92,7 +92,7 @@ def plot_activations(
     fig.suptitle(text("act.title"), fontsize=14)
     # room at the top for the title: with five rows it would sit on the first row's titles
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _panel(ax: Any, name: str, x: np.ndarray) -> None:

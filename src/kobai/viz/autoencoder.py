@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
 
 # Ten classes need ten colours: Okabe-Ito's eight, then two more from Tol's muted scheme.
 CLASS_COLOURS = (*PALETTE[:7], "#999999", "#882255", "#44AA99")
@@ -46,12 +45,12 @@ def as_images(x: Any, image_shape: Sequence[int] | None = None) -> np.ndarray:
 
 def plot_image_rows(
     rows: Mapping[str, Any],
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "Images",
     image_shape: Sequence[int] | None = None,
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Rows of images, e.g. clean / noisy / denoised digits, one column per sample.
 
     Parameters
@@ -59,12 +58,13 @@ def plot_image_rows(
     rows : mapping of label -> ndarray of shape (n, ...)
         The rows from top to bottom; the label is written at the left of its row (put the
         PSNR in it).
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     images = {label: as_images(x, image_shape) for label, x in rows.items()}
     n = min(len(x) for x in images.values())
@@ -81,22 +81,29 @@ def plot_image_rows(
         axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(title)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_score_histograms(
     results: Mapping[str, Any],
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "Reconstruction error of normal and anomalous samples",
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """One panel per method: histograms of the scores of normal and anomalous held-out
     samples (log-spaced bins) and the threshold.
 
     Parameters
     ----------
     results : mapping of method name -> DetectionResult
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 3.8), squeeze=False)
@@ -119,22 +126,29 @@ def plot_score_histograms(
         ax.grid(alpha=0.3)
     fig.suptitle(title)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_roc_curves(
     results: Mapping[str, Any],
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "ROC curve: anomalies against normal samples",
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """ROC curves of several detectors on one axes, AUC in the legend, with the operating
     point at each detector's threshold.
 
     Parameters
     ----------
     results : mapping of method name -> DetectionResult
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 4.6))
@@ -153,20 +167,20 @@ def plot_roc_curves(
     ax.legend(fontsize=8, loc="lower right", title="dots: at the threshold", title_fontsize=7)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_extremes(
     images: Any,
     scores: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     labels: Any = None,
     n: int = 10,
     title: str = "Most and least anomalous held-out samples",
     image_shape: Sequence[int] | None = None,
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """The ``n`` highest-scoring (most anomalous) and ``n`` lowest-scoring samples, each with
     its score (and class label).
 
@@ -176,6 +190,13 @@ def plot_extremes(
     scores : ndarray of shape (n_samples,)
         Higher = more anomalous.
     labels : ndarray of shape (n_samples,), optional
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     pictures = as_images(images, image_shape)
     values = np.asarray(scores).reshape(-1)
@@ -197,17 +218,17 @@ def plot_extremes(
         axes[r][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(f"{title}; above each: {'score' if labels is None else 'class: score'}")
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_latent_scatter(
     codes: Mapping[str, Any],
     labels: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "Two-dimensional codes of held-out samples",
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Side-by-side scatter plots of 2-D codes coloured by class, each class' label written
     at its median (readable without colour).
 
@@ -215,6 +236,13 @@ def plot_latent_scatter(
     ----------
     codes : mapping of method name -> ndarray of shape (n_samples, 2)
     labels : ndarray of shape (n_samples,)
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     y = np.asarray(labels).reshape(-1)
     classes = np.unique(y)
@@ -245,7 +273,7 @@ def plot_latent_scatter(
     )
     fig.suptitle(title)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 #: Class badges closer than this many pixels would overlap.
@@ -279,16 +307,23 @@ def spread_badges(ax: Any, centres: np.ndarray, gap: float = BADGE_GAP) -> np.nd
 
 def plot_reduction_errors(
     table: Sequence[Mapping[str, Any]],
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "Reconstruction error on held-out data",
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Test reconstruction MSE against the number of components ``k``, autoencoder and PCA.
 
     Parameters
     ----------
     table : sequence of mappings with keys ``k``, ``autoencoder_mse``, ``pca_mse``
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     ks = [int(row["k"]) for row in table]
     plt = pyplot()
@@ -316,24 +351,31 @@ def plot_reduction_errors(
     ax.legend()
     ax.grid(alpha=0.3, which="both")
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_auc_by_class(
     table: Sequence[Mapping[str, Any]],
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     methods: Sequence[str] = ("autoencoder", "pca"),
     labels: Mapping[str, str] | None = None,
     title: str = "Anomaly detection, one class as normal",
     formats: tuple[str, ...] = ("png",),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Grouped bars of the AUC of each method with each class as the normal one.
 
     Parameters
     ----------
     table : sequence of mappings with key ``normal`` and ``<method>_auc`` per method
     labels : mapping of method -> legend label, optional
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     names = [str(row["normal"]) for row in table]
     x = np.arange(len(names))
@@ -353,7 +395,7 @@ def plot_auc_by_class(
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ROC AUC")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _log_axis(ax: Any, which: str, subs: tuple[float, ...] = (1.0, 2.0, 5.0)) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, pyplot, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 XS = ("epoch", "time")
 # Yellow is hard to see on white: it goes last.
@@ -46,13 +45,13 @@ def _column(history: Any, key: str) -> np.ndarray:
 
 def plot_learning_curves(
     histories: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str | None = None,
     formats: Sequence[str] = ("png",),
     x: str = "epoch",
     held_out: str = "validation",
-) -> list[Path]:
+) -> FigureOrFiles:
     """Plot train (solid) and validation (dashed) loss and accuracy against epoch or time.
 
     A history with a ``sharpness`` column (:class:`~kobai.train.SharpnessMonitor`) adds a
@@ -63,8 +62,8 @@ def plot_learning_curves(
     histories : History or mapping of label -> History
         One run, or several to compare (one colour each; the labels go in the legend, so
         name the optimiser and its hyper-parameters there, e.g. ``"adam, lr=0.001"``).
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     title : str, optional
         Default: "Learning curves" in the language of :mod:`kobai.i18n`.
     formats : sequence of str, default ("png",)
@@ -77,8 +76,8 @@ def plot_learning_curves(
 
     Returns
     -------
-    list of Path
-        The files written.
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
 
     Examples
     --------
@@ -134,7 +133,7 @@ def plot_learning_curves(
     fig.suptitle(title if title is not None else text("curves.title"))
     fig.tight_layout()
     _legend(fig, loss_ax, runs, present=present, held_out=held_out)
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _sharpness(ax: Any, xs: np.ndarray, history: Any, colour: Any) -> None:

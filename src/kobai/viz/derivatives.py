@@ -9,7 +9,6 @@ higher-order autograd gives.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ from kobai.autograd.tensor import Tensor
 from kobai.nn import activation as act
 from kobai.validation import check_int
 from kobai.viz.activations import _PAIRWISE, _check, activation_names
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
 
 _PRIMES = ("f", "f′", "f″", "f‴")
 
@@ -56,19 +55,19 @@ def activation_derivatives(name: str, x: np.ndarray, order: int) -> list[np.ndar
 
 
 def plot_activation_derivatives(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     order: int,
     names: list[str] | None = None,
     x_range: tuple[float, float] = (-4.0, 4.0),
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """One panel per activation with ``f`` and its derivatives up to ``order``.
 
     Parameters
     ----------
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     order : int >= 1
         Highest derivative drawn.
     names : list of str, optional
@@ -77,7 +76,8 @@ def plot_activation_derivatives(
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     check_int("order", order, low=1)
     chosen = activation_names() if names is None else [_check(n) for n in names]
@@ -96,7 +96,7 @@ def plot_activation_derivatives(
         fontsize=13,
     )
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _panel(ax: Any, name: str, x: np.ndarray, order: int) -> None:

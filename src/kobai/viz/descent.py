@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kobai.i18n.fonts import monospace
-from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, save_figure, text
+from kobai.viz.style import (
+    OVER_STYLE,
+    PALETTE,
+    FigureOrFiles,
+    identical_to,
+    pyplot,
+    release,
+    save_figure,
+    text,
+)
 
 # Yellow is hard to see on a light background: it goes last.
 TRACE_COLOURS = (*PALETTE[:6], PALETTE[7], PALETTE[6])
@@ -212,11 +220,11 @@ def follow_paths(function: Any, runs: dict[str, Any]) -> Any:
 def plot_race(
     function: Any,
     trajectories: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Contour plot with every optimiser's path, beside f(x_t) against step on a log scale.
 
     Parameters
@@ -224,15 +232,15 @@ def plot_race(
     function : TestFunction (2-D)
     trajectories : Trajectory, sequence or mapping of label -> Trajectory
         Runs from the same start with the same budget (:func:`kobai.landscape.descend`).
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     title : str, optional
         Default: the function's name, formula and the start.
 
     Returns
     -------
-    list of Path
-        The files written.
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     runs = as_runs(trajectories)
     function = follow_paths(function, runs)
@@ -262,7 +270,7 @@ def plot_race(
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
     )
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _race_title(function: Any, runs: dict[str, Any]) -> str:
@@ -275,18 +283,28 @@ def _race_title(function: Any, runs: dict[str, Any]) -> str:
 def plot_descent_1d(
     function: Any,
     trajectories: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     annotate: int = 4,
     tangents: int = 3,
     title: str | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """The curve, the steps as points joined by arrows, and the tangent line at each step.
 
     One panel per trajectory. The first ``annotate`` steps carry their numbers (source 001:
     ``x = 2 -> 1.80 -> 1.62`` with ``f = 2 -> 1.62 -> 1.31``); tangents are drawn at the
     first ``tangents`` points, with slope ``f'(x_t)`` from autograd.
+
+    Parameters
+    ----------
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     runs = as_runs(trajectories)
     plt = pyplot()
@@ -295,7 +313,7 @@ def plot_descent_1d(
         _one_dimensional_panel(ax, function, tr, colour, annotate, tangents)
     fig.suptitle(title or text("descent.gd_title", label=function.label), fontsize=12)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _one_dimensional_panel(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,22 +17,32 @@ from kobai.viz.descent import (
     legend_label,
     same_paths,
 )
-from kobai.viz.style import OVER_STYLE, pyplot, save_figure, text
+from kobai.viz.style import OVER_STYLE, FigureOrFiles, pyplot, release, save_figure, text
 
 
 def plot_surface(
     function: Any,
     trajectories: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str | None = None,
     n: int = 151,
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """3-D view of a 2-D function with the optimisers' paths lying on the surface.
 
     Functions with log-scaled contours are drawn as :math:`\\log_{10}(1 + f - f^*)` so that
     the valley floor stays visible under the walls.
+
+    Parameters
+    ----------
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     runs = as_runs(trajectories)
     function = follow_paths(function, runs)
@@ -79,7 +88,7 @@ def plot_surface(
         loc="lower center", ncol=2, fontsize=8, frameon=False,
     )  # fmt: skip
     fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def hidden_by_surface(

@@ -84,7 +84,9 @@ class ComputationGraph:
 
     def figure(self) -> Any:
         """Draw the graph as a matplotlib figure (data flows left to right)."""
-        return _draw(self)
+        from kobai.viz.style import release
+
+        return release(_draw(self))
 
     def save(
         self, path: str | os.PathLike[str], *, formats: Iterable[str] = ("png",)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.curves import log_scale
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
 
 # Perceptually uniform and readable in grey (colour-blind safe), as the descent pictures.
 SURFACE_MAP = "viridis"
@@ -38,27 +38,28 @@ def _log_scale(values: np.ndarray) -> bool:
 
 def plot_loss_line(
     line: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "Loss along a direction",
     xlabel: str = "α",
     marks: Mapping[float, str] | None = None,
     formats: Sequence[str] = FORMATS,
-) -> list[Path]:
+) -> FigureOrFiles:
     """Loss (left axis, solid) and accuracy or R² (right axis, dashed) along a line.
 
     Parameters
     ----------
     line : LossLine
         ``alphas``, ``loss`` and ``metric`` of shape (n,), and ``metric_name``.
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     marks : mapping of float to str, optional
         Positions to mark with a dotted vertical line and a label (e.g. 0: "initial").
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -84,17 +85,23 @@ def plot_loss_line(
     ax.legend(handles=loss_handle + metric_handle, loc="upper center", fontsize=9, ncol=2,
               bbox_to_anchor=(0.5, -0.14), frameon=False)  # fmt: skip
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_interpolation(
     line: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     title: str = "From the initial to the final parameters",
     formats: Sequence[str] = FORMATS,
-) -> list[Path]:
-    """:func:`plot_loss_line` of ``θ(α) = (1 − α) θ₀ + α θ₁`` with α = 0 and 1 marked."""
+) -> FigureOrFiles:
+    """:func:`plot_loss_line` of ``θ(α) = (1 − α) θ₀ + α θ₁`` with α = 0 and 1 marked.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
+    """
     return plot_loss_line(
         line,
         path,
@@ -138,7 +145,7 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 
 def plot_loss_contour(
     surface: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
     title: str = "Loss landscape",
@@ -146,7 +153,7 @@ def plot_loss_contour(
     epochs: Sequence[int] | None = None,
     levels: int = 25,
     formats: Sequence[str] = FORMATS,
-) -> list[Path]:
+) -> FigureOrFiles:
     """Contours of the loss over a plane, the trained model starred, the training path on top.
 
     Parameters
@@ -160,10 +167,13 @@ def plot_loss_contour(
     epochs : sequence of int, optional
         The epoch of each trajectory point (labels).
     levels : int, default 25
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.6, 5.4))
@@ -189,7 +199,7 @@ def plot_loss_contour(
     ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title)
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _draw_path(ax: Any, points: np.ndarray, epochs: Sequence[int] | None) -> None:
@@ -227,14 +237,14 @@ def _spaced_labels(ax: Any, points: np.ndarray, most: int = 9) -> list[int]:
 
 def plot_loss_surface(
     surface: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
     title: str = "Loss surface",
     elevation: float = 35.0,
     azimuth: float = -60.0,
     formats: Sequence[str] = FORMATS,
-) -> list[Path]:
+) -> FigureOrFiles:
     """The loss over a plane as a 3-D surface.
 
     Values above ten times the upper quartile are clipped (and the axis says so), so a few
@@ -247,10 +257,13 @@ def plot_loss_surface(
     axis_labels : (str, str)
     elevation, azimuth : float
         The viewing angles, in degrees.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     loss = np.asarray(surface.loss, dtype=np.float64)
@@ -278,40 +291,44 @@ def plot_loss_surface(
     ax.set_title(title)
     ax.view_init(elev=elevation, azim=azimuth)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def plot_run_landscape(
-    result: Any, out_dir: str | os.PathLike[str], *, formats: Sequence[str] = FORMATS
-) -> dict[str, list[Path]]:
+    result: Any, out_dir: str | os.PathLike[str] | None = None, *, formats: Sequence[str] = FORMATS
+) -> dict[str, FigureOrFiles]:
     """All four pictures of a run's landscape (a ``RunLandscape``) into ``out_dir``.
 
     Returns
     -------
-    dict of str to list of Path
-        ``"slice"``, ``"interpolation"``, ``"contour"`` and ``"surface"``: the files written.
+    dict of str to Figure or list of Path
+        ``"slice"``, ``"interpolation"``, ``"contour"`` and ``"surface"``: the files written,
+        or the Figures when no ``out_dir`` is given.
     """
-    out = Path(out_dir)
+
+    def out(name: str) -> Path | None:
+        return None if out_dir is None else Path(out_dir) / name
+
     where = f"{result.title}, {result.samples:,} samples"
     labels = tuple(result.axis_labels)
     plane = "PCA plane of the training path" if result.mode == "pca" else "random plane"
     return {
         "slice": plot_loss_line(
-            result.line, out / "slice",
+            result.line, out("slice"),
             title=f"1-D slice through the trained model\n{where}",
             xlabel="α along a filter-normalised random direction", formats=formats,
         ),
         "interpolation": plot_interpolation(
-            result.interpolation, out / "interpolation",
+            result.interpolation, out("interpolation"),
             title=f"Linear interpolation, initial → final\n{where}", formats=formats,
         ),
         "contour": plot_loss_contour(
-            result.surface, out / "contour", axis_labels=labels,
+            result.surface, out("contour"), axis_labels=labels,
             title=f"Loss contours, {plane}\n{where}", trajectory=result.trajectory,
             epochs=result.epochs or None, formats=formats,
         ),
         "surface": plot_loss_surface(
-            result.surface, out / "surface", axis_labels=labels,
+            result.surface, out("surface"), axis_labels=labels,
             title=f"Loss surface, {plane}\n{where}", formats=formats,
         ),
     }  # fmt: skip

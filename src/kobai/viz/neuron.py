@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kobai.viz.descent import CONTOUR_MAP, MINIMUM_STYLE, START_STYLE, TRACE_COLOURS, light_map
-from kobai.viz.style import pyplot, save_figure, text
+from kobai.viz.style import FigureOrFiles, pyplot, release, save_figure, text
 
 
 def mode_label(label: str) -> str:
@@ -77,14 +76,14 @@ def plot_neuron_landscape(
     b_values: Any,
     losses: np.ndarray,
     trajectory: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     arrows: tuple[Any, Any] | None = None,
     true_params: Any = None,
     activation: str = "sigmoid",
     samples: int | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """The loss surface in 3-D beside its contours, with the descent path from the start "x".
 
     Parameters
@@ -95,8 +94,8 @@ def plot_neuron_landscape(
         :func:`kobai.landscape.neuron.loss_grid` on that grid.
     trajectory : NeuronTrajectory
         ``points`` (k, 2), ``losses`` (k,), ``lr``, ``label``.
-    path : path
-        Output file; its suffix is replaced by each of ``formats``.
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
     arrows : (points, gradients), optional
         Arrays of shape (m, 2): the gradient at each point; drawn as unit arrows of steepest
         descent, which cross the contour lines at right angles.
@@ -105,7 +104,8 @@ def plot_neuron_landscape(
 
     Returns
     -------
-    list of Path
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     plt = pyplot()
     fig = plt.figure(figsize=(14, 6.2))
@@ -130,7 +130,7 @@ def plot_neuron_landscape(
     n = text("neuron.samples", n=samples) if samples else ""
     fig.suptitle(text("neuron.title", activation=activation, samples=n), fontsize=13)
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 def _steps_text(tr: Any) -> str:
@@ -179,12 +179,12 @@ def plot_batch_modes(
     b_values: Any,
     losses: np.ndarray,
     trajectories: Any,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     *,
     true_params: Any = None,
     activation: str = "sigmoid",
     formats: tuple[str, ...] = ("png", "svg"),
-) -> list[Path]:
+) -> FigureOrFiles:
     """Full-batch, mini-batch and stochastic descent on the same loss surface, same start.
 
     Left: the paths over the contours (the noise of stochastic updates shows as a ragged
@@ -193,6 +193,13 @@ def plot_batch_modes(
     Parameters
     ----------
     trajectories : mapping of label -> NeuronTrajectory, or a sequence of them
+    path : path, optional
+        Output file (its suffix replaced by each of ``formats``); None returns the Figure.
+
+    Returns
+    -------
+    Figure or list of Path
+        The Figure when no ``path`` is given, else the files written.
     """
     runs = dict(trajectories) if isinstance(trajectories, Mapping) else {
         t.label: t for t in trajectories
@@ -225,4 +232,4 @@ def plot_batch_modes(
         fontsize=13,
     )
     fig.tight_layout()
-    return save_figure(fig, path, formats=formats)
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)

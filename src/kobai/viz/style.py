@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,19 @@ PALETTE = (
 )
 
 
+#: What a figure function returns: the ``matplotlib.figure.Figure`` when it is given no path
+#: (a notebook shows it inline), else the list of files written.
+FigureOrFiles = Any
+
+
 def pyplot() -> Any:
-    """matplotlib's pyplot on the headless Agg backend (no window is ever opened)."""
+    """matplotlib's pyplot: on the headless Agg backend in scripts and the command line (no
+    window is ever opened); the backend Jupyter chose in a notebook (inline figures)."""
     import matplotlib
 
-    if os.environ.get("MPLBACKEND") is None:
+    # ipykernel sets MPLBACKEND to its inline backend; inside a kernel, whatever the notebook
+    # chose (%matplotlib widget, ...) is left alone as well.
+    if os.environ.get("MPLBACKEND") is None and "ipykernel" not in sys.modules:
         matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
@@ -60,6 +69,17 @@ def save_figure(
         written.append(target)
     pyplot().close(fig)
     return written
+
+
+def release(fig: Any) -> Any:
+    """Let go of ``fig`` in pyplot and return it, for a figure function given no path.
+
+    The figure still draws, saves (``fig.savefig``) and shows as a notebook cell's value;
+    left registered with pyplot, the inline backend would show it a second time when the cell
+    ends. Headless, there is no window to close.
+    """
+    pyplot().close(fig)
+    return fig
 
 
 #: How a series identical to an earlier one is drawn: dashed over it, so both stay visible.
