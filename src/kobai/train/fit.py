@@ -405,8 +405,7 @@ def _progress_bar(progress: bool | str | None, total: int) -> Any:
     from kobai._progress import progress_bar, show_progress
 
     label = progress if isinstance(progress, str) else None
-    show = show_progress(None if label is not None else progress)
-    if not show or total <= 0:
+    if not show_progress(None if isinstance(progress, str) else progress) or total <= 0:
         return None
     return progress_bar(total=total, desc=label, unit="step", dynamic_ncols=True, leave=False)
 
