@@ -9,21 +9,11 @@ from __future__ import annotations
 SETUP = (
     "code",
     """
-from pathlib import Path
-
 import numpy as np
-from IPython.display import Image, display
 
 import kobai as kb
 import kobai.viz
 from kobai import nn, optim
-
-FIGURES = Path("figures")
-
-
-def show(files):
-    \"\"\"Display the PNG among the files a kobai figure function wrote.\"\"\"
-    display(Image(filename=str(next(f for f in files if f.suffix == ".png")), width=760))
 """,
 )
 
@@ -104,8 +94,7 @@ from kobai.viz.neuron import plot_neuron_landscape
 
 w_values, b_values = np.linspace(-2, 6, 81), np.linspace(-5, 3, 81)
 grid = neuron.loss_grid(x, t, w_values, b_values)
-show(plot_neuron_landscape(w_values, b_values, grid, path, FIGURES / "neuron_surface",
-                           true_params=(2.0, -1.0), samples=len(x)))
+plot_neuron_landscape(w_values, b_values, grid, path, true_params=(2.0, -1.0), samples=len(x))
 """,
     ),
     (
@@ -126,7 +115,7 @@ from kobai.viz.descent import plot_race
 hill = get_function("hill")
 runs = descend(hill, ["sgd", "momentum"], steps=100)
 print({name: round(float(run.values[-1]), 4) for name, run in runs.items()})
-show(plot_race(hill, runs, FIGURES / "hill_detour"))
+plot_race(hill, runs)
 """,
     ),
 ]
@@ -139,7 +128,8 @@ SOURCE_001 = [
 
 Point A is $x = 2$ on $f(x) = x^2/2$. With the learning rate $\\eta = 0.1$, the update
 $x \\leftarrow x - \\eta f'(x)$ gives $x = 1.80$ ($f = 1.62$), then $x = 1.62$ ($f = 1.31$), and
-so on towards the minimum at 0. kobai takes $f'(x)$ by backpropagation.
+so on towards the minimum at 0. kobai takes $f'(x)$ by backpropagation. A tensor left as a
+cell's last line shows its shape, dtype, gradient state and values.
 """,
         """
 # 資料 001: 勾配降下法・損失関数・数値微分
@@ -147,6 +137,7 @@ so on towards the minimum at 0. kobai takes $f'(x)$ by backpropagation.
 $f(x) = x^2/2$ の上の点 A は $x = 2$ です。学習率 $\\eta = 0.1$ で
 $x \\leftarrow x - \\eta f'(x)$ と更新すると $x = 1.80$（$f = 1.62$）、次に $x = 1.62$
 （$f = 1.31$）となり、最小値 0 に近づいていきます。kobai は $f'(x)$ を誤差逆伝播法で求めます。
+セルの最後の行にテンソルを置くと、形・データ型・勾配の状態・値が表示されます。
 """,
     ),
     SETUP,
@@ -159,6 +150,7 @@ for step in range(1, 6):
     f.backward()
     x = kb.tensor(x.item() - 0.1 * float(x.grad), dtype="float64", requires_grad=True)
     print(f"step {step}: x = {x.item():.4f}  f(x) = {(x**2 / 2).item():.4f}")
+x
 """,
     ),
     (
@@ -235,10 +227,29 @@ for gradient in ("backprop", "numerical"):
     started = time.perf_counter()
     histories[gradient] = kb.fit(model, (xs, ys), loss=nn.CrossEntropyLoss(), gradient=gradient,
                                  numerical_h=1e-6, optimizer=optim.SGD(model.parameters(), lr=0.5),
-                                 batch_size=50, epochs=10, rng=0, progress=False)
+                                 batch_size=50, epochs=10, rng=0)
     last = histories[gradient].last()
     print(f"{gradient:>9}: loss {last['train_loss']:.6f}, {time.perf_counter() - started:.2f} s")
-show(plot_learning_curves(histories, FIGURES / "numerical_vs_backprop"))
+plot_learning_curves(histories)
+""",
+    ),
+    (
+        "md",
+        """
+`fit` returns a `History`: one row per epoch with the loss, the accuracy, the learning rate,
+the gradient norm and the time. A notebook shows it as a table (the first and last epochs of
+a long run); `history["train_loss"]` is one column as a list.
+""",
+        """
+`fit` は `History` を返します。エポックごとに 1 行で、損失・正解率・学習率・勾配ノルム・
+時間が記録されています。ノートブックでは表として表示されます（長い学習では最初と最後の
+エポックだけ）。`history["train_loss"]` で 1 列をリストとして取り出せます。
+""",
+    ),
+    (
+        "code",
+        """
+histories["numerical"]
 """,
     ),
 ]
@@ -274,7 +285,7 @@ runs = descend(quadratic, settings, start=2.0, steps=30)
 for label, run in runs.items():
     print(f"{label:>8}: x after 30 steps = {run.points[-1][0]: .4g}")
 chosen = {k: runs[k] for k in ("lr 0.01", "lr 1.9", "lr 2.1")}
-show(plot_descent_1d(quadratic, chosen, FIGURES / "learning_rates", annotate=3, tangents=0))
+plot_descent_1d(quadratic, chosen, annotate=3, tangents=0)
 """,
     ),
     (
@@ -421,6 +432,23 @@ graph
     (
         "md",
         """
+`nn.summary` runs the model once on zeros and lists its layers, their output shapes and
+their parameter counts ($2 \\times 3 + 3 = 9$ and $3 \\times 2 + 2 = 8$).
+""",
+        """
+`nn.summary` はモデルをゼロの入力で 1 回動かし、層・出力の形・パラメータ数を一覧にします
+（$2 \\times 3 + 3 = 9$ と $3 \\times 2 + 2 = 8$）。
+""",
+    ),
+    (
+        "code",
+        """
+nn.summary(model, (2,), print_fn=None)
+""",
+    ),
+    (
+        "md",
+        """
 **Activations and vanishing gradients.** The sigmoid's derivative is at most 0.25, so the
 gradient shrinks at every sigmoid layer it passes; tanh's is at most 1 and ReLU's is 1 for
 positive inputs.
@@ -439,7 +467,7 @@ grid = np.linspace(-10, 10, 20001)
 for name in ("sigmoid", "tanh", "relu"):
     f, df = activation_curve(name, grid)
     print(f"{name:>8}: largest derivative {df.max():.3f}")
-show(plot_activations(FIGURES / "activations", names=["sigmoid", "tanh", "relu", "leaky_relu"]))
+plot_activations(names=["sigmoid", "tanh", "relu", "leaky_relu"])
 """,
     ),
     (
@@ -523,7 +551,7 @@ names = ("sgd", "momentum", "adagrad", "adam")
 runs = descend(beale, {name: {"name": f"textbook-{name}"} for name in names}, steps=300)
 for name, run in runs.items():
     print(f"{name:>9}: f = {float(run.values[-1]):.3g}")
-show(plot_race(beale, runs, FIGURES / "race_beale"))
+plot_race(beale, runs)
 """,
     ),
     (
@@ -578,10 +606,28 @@ from kobai.models.reconstruction import reconstruct, reconstruction_error, train
 x, y = load_mnist_subset("train")
 xt, yt = load_mnist_subset("test")
 x, y, xt, yt = x[:3000], y[:3000], xt[:500], yt[:500]
-settings = {"epochs": 6, "lr": 5e-3, "batch_size": 32, "rng": 0, "progress": False}
+settings = {"epochs": 6, "lr": 5e-3, "batch_size": 64, "rng": 0, "progress": False}
 model = DenseAutoencoder(784, [128], 8, rng=0)
-train_autoencoder(model, x, **settings)
+history = train_autoencoder(model, x, **settings)
 print(f"reconstruction error on held-out digits: {reconstruction_error(model, xt).mean():.4f}")
+nn.summary(model, (784,), print_fn=None)
+""",
+    ),
+    (
+        "md",
+        """
+The table above is the autoencoder: 784 pixels squeezed through 128 units into an 8-number
+code and back. Below, its training history, epoch by epoch.
+""",
+        """
+上の表がオートエンコーダです。784 画素を 128 ユニットを通して 8 個の数の符号に圧縮し、
+また元に戻します。下はエポックごとの学習履歴です。
+""",
+    ),
+    (
+        "code",
+        """
+history
 """,
     ),
     (
@@ -615,7 +661,7 @@ result = evaluate_denoising(denoiser, xt, noisy)
 print(f"PSNR: noisy {result.psnr_noisy:.1f} dB, denoised {result.psnr_denoised:.1f} dB")
 rows = {"clean": xt[:8], "reconstructed": reconstruct(model, xt[:8]),
         "noisy": noisy[:8], "denoised": result.denoised[:8]}
-show(plot_image_rows(rows, FIGURES / "autoencoder", title="Dense autoencoder, 8 latent units"))
+plot_image_rows(rows, title="Dense autoencoder, 8 latent units")
 """,
     ),
     (
