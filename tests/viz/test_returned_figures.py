@@ -151,3 +151,14 @@ def test_without_a_path_a_figure_is_returned_drawn_and_released(
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=40)
         assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n" and len(buffer.getvalue()) > 1000
+
+
+def test_a_graph_figure_is_released_too() -> None:
+    import kobai as kb
+    from kobai.viz.style import pyplot
+
+    plt = pyplot()
+    plt.close("all")
+    w = kb.tensor(0.5, dtype="float64", requires_grad=True)
+    fig = kb.viz.graph((w * 3.0).sigmoid(), params={"w": w}).figure()
+    assert plt.get_fignums() == [] and len(fig.axes) == 1
