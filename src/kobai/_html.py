@@ -159,7 +159,7 @@ def summary_html(summary: Any) -> str:
         ("Trainable params", "", "", number(summary.trainable_params)),
         ("Non-trainable params", "", "", number(summary.non_trainable_params)),
     ]
-    caption = f"Model: {summary.model} \u00b7 input {show_shape(summary.input_shape)}"
+    caption = f"Model: {summary.model_name} \u00b7 input {show_shape(summary.input_shape)}"
     header = ("Layer", "Type", "Output shape", "Param #")
     return block("summary", table(header, rows, foot=foot, caption=caption))
 

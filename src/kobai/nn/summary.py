@@ -37,7 +37,7 @@ class ModelSummary:
     total_params: int
     trainable_params: int
     text: str = field(repr=False, default="")
-    model: str = ""
+    model_name: str = ""
 
     @property
     def non_trainable_params(self) -> int:
@@ -49,7 +49,7 @@ class ModelSummary:
 
     def __repr__(self) -> str:
         return (
-            f"ModelSummary({self.model or 'model'}: {len(self.rows)} layers, "
+            f"ModelSummary({self.model_name or 'model'}: {len(self.rows)} layers, "
             f"{self.total_params:,} params, {self.trainable_params:,} trainable)"
         )
 
@@ -173,7 +173,7 @@ def summary(
         total,
         trainable,
         text=text,
-        model=type(model).__name__,
+        model_name=type(model).__name__,
     )
 
 
