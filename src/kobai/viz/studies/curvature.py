@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot, release
+from kobai.viz.style import PALETTE, pyplot
 
 
 def edge_of_stability(runs: Sequence[Mapping[str, Any]], *, title: str) -> Any:
@@ -43,7 +43,7 @@ def edge_of_stability(runs: Sequence[Mapping[str, Any]], *, title: str) -> Any:
         ax.legend(fontsize=8, ncol=2 if ax is left else 1)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def hessian_densities(densities: Mapping[str, Any], *, title: str) -> Any:
@@ -67,7 +67,7 @@ def hessian_densities(densities: Mapping[str, Any], *, title: str) -> Any:
     ax.legend(fontsize=8, title="dotted: largest node", title_fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def sharpness_runs(runs: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
@@ -95,7 +95,7 @@ def sharpness_runs(runs: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def neuron_eigenvectors(
@@ -151,4 +151,4 @@ def neuron_eigenvectors(
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig

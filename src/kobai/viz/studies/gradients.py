@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot, release
+from kobai.viz.style import PALETTE, pyplot
 
 
 def gradient_heatmap(rows: Sequence[str], panels: Mapping[str, np.ndarray], *, title: str) -> Any:
@@ -48,7 +48,7 @@ def gradient_heatmap(rows: Sequence[str], panels: Mapping[str, np.ndarray], *, t
     axes[0].set_yticks(range(len(rows)), rows, fontsize=8)
     fig.colorbar(image, ax=list(axes), label="log10 gradient norm", shrink=0.9)
     fig.suptitle(title)
-    return release(fig)
+    return fig
 
 
 def gradient_lines(
@@ -95,7 +95,7 @@ def gradient_lines(
     )
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def activation_histograms(
@@ -136,7 +136,7 @@ def activation_histograms(
         axes[i][0].set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def _histogram_range(label: str, values: Sequence[np.ndarray]) -> tuple[float, float]:
@@ -193,4 +193,4 @@ def derivatives_and_depth(
     right.grid(alpha=0.3, which="both")
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig

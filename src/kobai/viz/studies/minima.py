@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot, release
+from kobai.viz.style import PALETTE, pyplot
 
 
 def restart_distribution(
@@ -50,7 +50,7 @@ def restart_distribution(
     right.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def decision_regions(
@@ -90,7 +90,7 @@ def decision_regions(
     axes[0][0].legend(fontsize=8, loc="upper right")
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def permuted_network(
@@ -130,7 +130,7 @@ def permuted_network(
     ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def loss_between_copies(ts: np.ndarray, lines: Sequence[np.ndarray], *, title: str) -> Any:
@@ -145,4 +145,4 @@ def loss_between_copies(ts: np.ndarray, lines: Sequence[np.ndarray], *, title: s
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return release(fig)
+    return fig

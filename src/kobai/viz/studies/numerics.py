@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, release
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
 
 
 def error_against_step(
@@ -40,7 +40,7 @@ def error_against_step(
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def cost_against_size(
@@ -69,7 +69,7 @@ def cost_against_size(
         ax.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def same_training(
@@ -98,4 +98,4 @@ def same_training(
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
     fig.tight_layout()
-    return release(fig)
+    return fig

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, release
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
 
 
 def curves_by_epoch_and_time(
@@ -38,7 +38,7 @@ def curves_by_epoch_and_time(
     left.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def step_losses_and_noise(
@@ -98,7 +98,7 @@ def step_losses_and_noise(
     right.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 REGIME_COLOURS = {
@@ -162,7 +162,7 @@ def learning_rate_sweep(
     axes[0][0].set_ylabel("final training loss")
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def learning_rate_paths(
@@ -211,7 +211,7 @@ def learning_rate_paths(
     ax_l.legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
 
 
 def mean_curves(
@@ -241,4 +241,4 @@ def mean_curves(
     axes[0][0].legend(fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    return release(fig)
+    return fig
