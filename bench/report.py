@@ -43,7 +43,8 @@ def _torch_best(metric: Metric, runs: list[dict]) -> tuple[str | None, dict[str,
     values: dict[str, list[float]] = {}
     for run in runs:
         for setting, measured in run["results"].items():
-            values.setdefault(setting, []).append(measured[metric.key])
+            if metric.key in measured:
+                values.setdefault(setting, []).append(measured[metric.key])
     settings = {name: stats(v) for name, v in values.items()}
     if not settings:
         return None, {}

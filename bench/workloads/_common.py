@@ -61,6 +61,39 @@ def batches(x: np.ndarray, y: np.ndarray, size: int) -> Callable[[], tuple[Any, 
     return next_batch
 
 
+def gathered_batches(
+    x: Any, y: Any, size: int, *, take: Callable[[Any, np.ndarray], Any], seed: int = 0
+) -> Callable[[], tuple[Any, Any]]:
+    """A function giving the next batch as a user's loop makes it: ``x[idx], y[idx]`` with
+    ``idx`` the next ``size`` entries of a fresh permutation every epoch (the same
+    permutations on both sides: NumPy's generator seeded with ``seed``). ``take(array,
+    idx)`` gathers (``array[idx]``, with ``idx`` turned into the library's index type)."""
+    rng = np.random.default_rng(seed)
+    count = len(x) // size
+    state: dict[str, Any] = {"i": count, "order": None}
+
+    def next_batch() -> tuple[Any, Any]:
+        if state["i"] == count:
+            state["order"], state["i"] = rng.permutation(len(x)), 0
+        idx = state["order"][state["i"] * size : (state["i"] + 1) * size]
+        state["i"] += 1
+        return take(x, idx), take(y, idx)
+
+    return next_batch
+
+
+def time_loop(step: Callable[[], Any], timing: dict[str, Any]) -> float:
+    """Seconds per step as a user's training loop sees them: ``loop_warmup`` steps, then the
+    wall time of ``loop_steps`` consecutive steps (no blocks, no median: a slow step counts)."""
+    for _ in range(int(timing["loop_warmup"])):
+        step()
+    n = int(timing["loop_steps"])
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
 def training_step(
     model: Any,
     optimizer: Any,
@@ -135,11 +168,20 @@ def emit(results: dict[str, dict[str, float]], **info: Any) -> None:
     print(RESULT_PREFIX + json.dumps(payload), flush=True)
 
 
-def emit_training(seconds: dict[str, float], losses: list[float], **info: Any) -> None:
-    """Print the training steps per second of each variant, with the mean loss of the first
-    and of the last 20 steps in ``losses`` (both sides show that they learn)."""
+def steps_key(config: dict[str, Any]) -> str:
+    """The metric a training workload reports: ``steps_per_s`` for the user's loop,
+    ``steps_per_s_blocks`` for the median of blocks."""
+    return "steps_per_s" if config.get("method", "blocks") == "loop" else "steps_per_s_blocks"
+
+
+def emit_training(
+    seconds: dict[str, float], losses: list[float], *, key: str = "steps_per_s", **info: Any
+) -> None:
+    """Print the training steps per second of each variant (as metric ``key``), with the mean
+    loss of the first and of the last 20 steps in ``losses`` (both sides show that they
+    learn)."""
     emit(
-        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
+        {name: {key: 1.0 / s} for name, s in seconds.items()},
         loss_first=float(np.mean(losses[:20])),
         loss_last=float(np.mean(losses[-20:])),
         **info,

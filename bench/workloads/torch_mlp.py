@@ -1,8 +1,11 @@
 """PyTorch: training steps of the MLP 784-256-256-10 (ReLU, softmax cross-entropy, batch 128).
 
-The three implementations of torch.optim (the default single-tensor loop, ``foreach=True``
-and ``fused=True``) are timed in turns in this one process; the runner takes the fastest.
-Config: ``optimizer`` ("sgd", lr 0.1, or "adam", lr 1e-3), ``threads``, ``timing``, ``data``.
+With ``method`` "loop" (a user's loop: a fresh model and optimizer, consecutive steps that
+gather their batch ``x[idx]``, wall time) one implementation of torch.optim, ``setting``
+("default", "foreach" or "fused"), runs in this process; the runner starts one process per
+setting and takes the fastest. With ``method`` "blocks" the three are timed in turns in one
+process (medians of blocks). Config: ``optimizer`` ("sgd", lr 0.1, or "adam", lr 1e-3),
+``threads``, ``timing``, ``data``.
 """
 
 from __future__ import annotations
@@ -37,8 +40,12 @@ def make_optimizer(name: str, params: Any, setting: dict[str, bool]) -> torch.op
 
 
 def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float]) -> Callable:
-    x, y = C.load_mnist(config)
-    next_batch = C.batches(torch.from_numpy(x), torch.from_numpy(y), C.MLP_BATCH)
+    xn, yn = C.load_mnist(config)
+    x, y = torch.from_numpy(xn), torch.from_numpy(yn)
+    if config.get("method", "blocks") == "loop":
+        next_batch = C.gathered_batches(x, y, C.MLP_BATCH, take=take)
+    else:
+        next_batch = C.batches(x, y, C.MLP_BATCH)
     torch.manual_seed(0)
     model = mlp()
     opt = make_optimizer(config["optimizer"], model.parameters(), setting)
@@ -47,13 +54,25 @@ def trainer(config: dict[str, Any], setting: dict[str, bool], losses: list[float
     return C.training_step(model, opt, loss_fn, next_batch, losses)
 
 
+def take(array: torch.Tensor, idx: Any) -> torch.Tensor:
+    """``array[idx]`` with a NumPy index turned into a tensor, as a torch loop gathers."""
+    return array[torch.from_numpy(idx)]
+
+
 def main() -> None:
     config = C.read_config()
     setup_training(config)
-    losses: dict[str, list[float]] = {name: [] for name in SETTINGS}
-    steps = {name: trainer(config, s, losses[name]) for name, s in SETTINGS.items()}
+    key = C.steps_key(config)
+    if config.get("method", "blocks") == "loop":
+        name = config["setting"]
+        losses: list[float] = []
+        seconds = C.time_loop(trainer(config, SETTINGS[name], losses), config["timing"])
+        C.emit_training({name: seconds}, losses, key=key, torch=torch.__version__)
+        return
+    runs: dict[str, list[float]] = {name: [] for name in SETTINGS}
+    steps = {name: trainer(config, s, runs[name]) for name, s in SETTINGS.items()}
     seconds = C.time_variants(steps, config["timing"])
-    C.emit_training(seconds, losses["default"], torch=torch.__version__)
+    C.emit_training(seconds, runs["default"], key=key, torch=torch.__version__)
 
 
 if __name__ == "__main__":
