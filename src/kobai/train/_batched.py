@@ -46,15 +46,20 @@ class Stack:
         self.biases: list[np.ndarray | None] = []
         self.grad_w: list[np.ndarray] = []
         self.grad_b: list[np.ndarray | None] = []
+        # (stacked data, stacked gradient, the members' parameters) in parameters() order.
+        self.slots: list[tuple[np.ndarray, np.ndarray, list[Any]]] = []
         for i, kind in enumerate(self.kinds):
             if kind != "Linear":
                 continue
             layers = [p[i][2] for p in plans]
             self.weights.append(_stack([lin.weight for lin in layers]))
             self.grad_w.append(_grads([lin.weight for lin in layers]))
+            self.slots.append((self.weights[-1], self.grad_w[-1], [m.weight for m in layers]))
             has_bias = layers[0].bias is not None
             self.biases.append(_stack([lin.bias for lin in layers]) if has_bias else None)
             self.grad_b.append(_grads([lin.bias for lin in layers]) if has_bias else None)
+            if has_bias:
+                self.slots.append((self.biases[-1], self.grad_b[-1], [m.bias for m in layers]))
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Outputs (N, B, out) and what the backward pass needs."""
