@@ -90,8 +90,10 @@ def find_torch_python(args: argparse.Namespace) -> tuple[str | None, str]:
 
 
 def prepare_data(folder: Path) -> None:
-    """Save the data both sides train on: the bundled MNIST subset and a single neuron's."""
-    from kobai.data import load_mnist_subset, make_single_neuron
+    """Save the data both sides train on: the bundled MNIST subset, a single neuron's and
+    the two moons."""
+    from bench.workloads._common import MOONS
+    from kobai.data import load_mnist_subset, make_moons, make_single_neuron
 
     x, y = load_mnist_subset("train")
     np.save(folder / "mnist_x.npy", np.ascontiguousarray(x, dtype=np.float32))
@@ -99,6 +101,9 @@ def prepare_data(folder: Path) -> None:
     nx, nt = make_single_neuron(1000, w=2.0, b=-1.0, noise=0.05, rng=0)
     np.save(folder / "neuron_x.npy", nx.reshape(-1).astype(np.float32))
     np.save(folder / "neuron_t.npy", nt.reshape(-1).astype(np.float32))
+    mx, my = make_moons(MOONS, noise=0.2, rng=0)
+    np.save(folder / "moons_x.npy", mx.astype(np.float32))
+    np.save(folder / "moons_y.npy", my.astype(np.int64))
 
 
 def child_env(threads: int) -> dict[str, str]:

@@ -24,6 +24,10 @@ MLP_SIZES = (784, 256, 256, 10)
 MLP_BATCH = 128
 CONV_BATCH = 64
 INFER_BATCH = 1024
+TINY_SIZES = (2, 16, 16, 2)  # the tiny MLP on the two moons
+TINY_BATCH = 32
+MOONS = 1024  # samples of the two moons the runner saves
+ENSEMBLE = 64  # members of the ensemble workload
 GRID = 201  # the single-neuron loss grid: GRID x GRID values of (w, b) in [-LIMIT, LIMIT]
 GRID_LIMIT = 5.0
 GRID_CHUNK = 8  # grid rows per pass: 8 * 201 * 1000 float32 = 6.4 MB, which stays in cache
@@ -40,6 +44,24 @@ def load_mnist(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """The bundled MNIST subset the runner saved: images (N, 784) float32, labels (N,) int64."""
     folder = Path(config["data"])
     return np.load(folder / "mnist_x.npy"), np.load(folder / "mnist_y.npy")
+
+
+def load_moons(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The two moons the runner saved: points (N, 2) float32, labels (N,) int64."""
+    folder = Path(config["data"])
+    return np.load(folder / "moons_x.npy"), np.load(folder / "moons_y.npy")
+
+
+def training_data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, tuple, int]:
+    """Images and labels, layer sizes and batch of the MLP workload ``config["net"]``:
+    "mnist" (784-256-256-10, batch 128, the default) or "moons" (2-16-16-2, batch 32)."""
+    net = config.get("net", "mnist")
+    if net == "mnist":
+        return (*load_mnist(config), MLP_SIZES, MLP_BATCH)
+    elif net == "moons":
+        return (*load_moons(config), TINY_SIZES, TINY_BATCH)
+    else:
+        raise ValueError(f"net must be 'mnist' or 'moons', got {net!r}")
 
 
 def load_neuron(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -84,10 +106,11 @@ def gathered_batches(
 
 def time_loop(step: Callable[[], Any], timing: dict[str, Any]) -> float:
     """Seconds per step as a user's training loop sees them: ``loop_warmup`` steps, then the
-    wall time of ``loop_steps`` consecutive steps (no blocks, no median: a slow step counts)."""
+    wall time of ``loop_steps`` (times ``loop_scale``, for short steps) consecutive steps (no
+    blocks, no median: a slow step counts)."""
     for _ in range(int(timing["loop_warmup"])):
         step()
-    n = int(timing["loop_steps"])
+    n = int(timing["loop_steps"]) * int(timing.get("loop_scale", 1))
     start = time.perf_counter()
     for _ in range(n):
         step()
