@@ -36,6 +36,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 # time of consecutive steps after a few warm-up steps.
 TIMING = {"warmup_s": 0.5, "block_s": 0.25, "blocks": 7, "loop_warmup": 20, "loop_steps": 300}
 QUICK_TIMING = {"warmup_steps": 1, "steps": 2, "blocks": 1, "loop_warmup": 1, "loop_steps": 2}
+SCALING_FIGURE = "scaling.png"  # beside the results file
 QUICK_CONFIG = {"sample": 4}  # finite differences and gradcheck of 4 values only
 
 
@@ -215,4 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.table(summary, meta))
     print(f"\nresults written to {args.json}")
+    if "scaling" in raw:
+        from bench.figure import scaling_figure
+
+        drawn = scaling_figure(raw["scaling"], args.json.with_name(SCALING_FIGURE))
+        print(f"scaling figure written to {drawn}" if drawn else "no scaling figure: no cells")
     return 1 if report.has_errors(raw) else 0

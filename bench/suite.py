@@ -121,6 +121,17 @@ WORKLOADS: tuple[Workload, ...] = (
         torch_runs=({"variant": "vmap"},),
     ),
     Workload(
+        "scaling",
+        "MLP 784-width-width-10 training, Adam, over widths and batch sizes (figure)",
+        "kobai_scaling",
+        "torch_scaling",
+        tuple(
+            Metric(f"w{w}_b{b}", f"width {w}, batch {b}", "steps/s", True)
+            for w in (64, 2048)
+            for b in (1, 1024)
+        ),
+    ),
+    Workload(
         "mlp_numpy",
         "(reference) the same SGD step written by hand in NumPy",
         "numpy_mlp",

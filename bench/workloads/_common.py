@@ -28,6 +28,10 @@ TINY_SIZES = (2, 16, 16, 2)  # the tiny MLP on the two moons
 TINY_BATCH = 32
 MOONS = 1024  # samples of the two moons the runner saves
 ENSEMBLE = 64  # members of the ensemble workload
+# The scaling sweep: MLP 784-width-width-10 with Adam, steps/s over widths and batch sizes.
+SCALING_WIDTHS = (64, 128, 256, 512, 1024, 2048)
+SCALING_BATCHES = (1, 4, 16, 64, 256, 1024)
+SCALING_CELL_S = 0.4  # timed seconds per cell (at least 3 steps)
 GRID = 201  # the single-neuron loss grid: GRID x GRID values of (w, b) in [-LIMIT, LIMIT]
 GRID_LIMIT = 5.0
 GRID_CHUNK = 8  # grid rows per pass: 8 * 201 * 1000 float32 = 6.4 MB, which stays in cache
@@ -115,6 +119,33 @@ def time_loop(step: Callable[[], Any], timing: dict[str, Any]) -> float:
     for _ in range(n):
         step()
     return (time.perf_counter() - start) / n
+
+
+def scaling_cells(config: dict[str, Any]) -> list[tuple[int, int]]:
+    """The (width, batch) cells of the scaling sweep: the whole grid, or its corners in a
+    quick run."""
+    if config["timing"].get("steps") is not None:
+        return [(w, b) for w in SCALING_WIDTHS[::5] for b in SCALING_BATCHES[::5]]
+    return [(w, b) for w in SCALING_WIDTHS for b in SCALING_BATCHES]
+
+
+def cell_key(width: int, batch: int) -> str:
+    return f"w{width}_b{batch}"
+
+
+def time_cell(step: Callable[[], Any], timing: dict[str, Any]) -> float:
+    """Seconds per step of one cell: 2 warm-up steps, then consecutive steps for about
+    ``SCALING_CELL_S`` seconds (3 at least; 1 in a quick run), wall time."""
+    quick = timing.get("steps") is not None
+    for _ in range(1 if quick else 2):
+        step()
+    start, steps = time.perf_counter(), 0
+    while steps < (1 if quick else 3) or (
+        not quick and time.perf_counter() - start < SCALING_CELL_S
+    ):
+        step()
+        steps += 1
+    return (time.perf_counter() - start) / steps
 
 
 def training_step(
