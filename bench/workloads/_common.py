@@ -31,7 +31,7 @@ ENSEMBLE = 64  # members of the ensemble workload
 # The scaling sweep: MLP 784-width-width-10 with Adam, steps/s over widths and batch sizes.
 SCALING_WIDTHS = (64, 128, 256, 512, 1024, 2048)
 SCALING_BATCHES = (1, 4, 16, 64, 256, 1024)
-SCALING_CELL_S = 0.4  # timed seconds per cell (at least 3 steps)
+SCALING_CELL_S = 0.15  # timed seconds per cell (at least 3 steps): ~25 s a repetition
 GRID = 201  # the single-neuron loss grid: GRID x GRID values of (w, b) in [-LIMIT, LIMIT]
 GRID_LIMIT = 5.0
 GRID_CHUNK = 8  # grid rows per pass: 8 * 201 * 1000 float32 = 6.4 MB, which stays in cache

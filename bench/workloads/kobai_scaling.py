@@ -2,7 +2,7 @@
 
 Each cell of the grid (:data:`~bench.workloads._common.SCALING_WIDTHS` x
 :data:`~bench.workloads._common.SCALING_BATCHES`) is a fresh model and optimizer trained on
-the bundled MNIST subset, batches gathered as ``x[idx]``, timed for about 0.4 s of
+the bundled MNIST subset, batches gathered as ``x[idx]``, timed for about 0.15 s of
 consecutive steps (wall time). Config: ``timing``, ``data``.
 """
 
