@@ -22,17 +22,18 @@ from kobai.optim import SGD, Adam, AdamW
 from kobai.optim import _functional as K
 from kobai.train._batched import Stack
 
-# The classes stepped together and the state arrays each keeps per parameter.
+# The classes stepped together: the state arrays each keeps per parameter, and the group
+# entries its kernel takes (``betas`` is handed over as ``beta1`` and ``beta2``).
 BATCHED: dict[type, tuple[str, ...]] = {
     SGD: ("momentum_buffer",),
     Adam: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
     AdamW: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
 }
-FLAGS: dict[type, tuple[str, ...]] = {
-    SGD: ("nesterov", "maximize"),
-    Adam: ("amsgrad", "maximize", "decoupled_weight_decay"),
-    AdamW: ("amsgrad", "maximize", "decoupled_weight_decay"),
-}
+_SGD_HYPER = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
+_ADAM_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+               "decoupled_weight_decay")  # fmt: skip
+HYPER: dict[type, tuple[str, ...]] = {SGD: _SGD_HYPER, Adam: _ADAM_HYPER, AdamW: _ADAM_HYPER}
+FLAGS = ("nesterov", "maximize", "amsgrad", "decoupled_weight_decay")
 
 
 class StackedStep:
@@ -53,6 +54,9 @@ class StackedStep:
         self.batchable = [self._batchable(n, opt) for n, opt in enumerate(self.optimizers)]
         # Stacked state, made on first use: (slot, name) -> array (N, ...) and its N views.
         self.state: dict[tuple[int, str], tuple[np.ndarray, list[np.ndarray]]] = {}
+        # Per member, the state dict (and names) whose arrays are views of the stacks: a
+        # loaded state dict replaces it, and is then taken in again.
+        self.adopted: list[tuple[Any, tuple[str, ...]] | None] = [None] * self.count
         self.work: dict[tuple[int, int], K.Workspace] = {}
 
     def _batchable(self, n: int, opt: Any) -> bool:
@@ -66,59 +70,55 @@ class StackedStep:
     def step(self, members: Sequence[int]) -> None:
         """One optimizer step for each of ``members`` (indices of the stack)."""
         groups: dict[tuple, list[int]] = {}
+        first = self.slots[0][2]
         for n in members:
             opt = self.optimizers[n]
             hooked = getattr(opt, "_step_pre_hooks", None) or getattr(opt, "_step_post_hooks", None)
             if not self.batchable[n] or hooked or len(opt.param_groups) != 1:
                 opt.step()
                 continue
-            groups.setdefault(self._key(n, opt), []).append(n)
+            # What members must share to step together: class, hyper-parameters and where
+            # they are (the first momentum step, the step count).
+            group, cls = opt.param_groups[0], type(opt)
+            state = opt.state.get(first[n], {})
+            where = "momentum_buffer" in state if cls is SGD else state.get("step", 0)
+            key = (cls, tuple([group[name] for name in HYPER[cls]]), where)
+            groups.setdefault(key, []).append(n)
         flush = backend.flush_denormal() if backend.flush_enabled() else contextlib.nullcontext()
         with flush:
-            for key, group in groups.items():
-                self._step_group(key, group)
-
-    def _key(self, n: int, opt: Any) -> tuple:
-        """What members must share to step together: class, hyper-parameters (as the
-        kernel's keyword arguments) and where they are (first momentum step, step count)."""
-        group = opt.param_groups[0]
-        first = opt.state.get(self.slots[0][2][n], {})
-        flags = {name: bool(group[name]) for name in FLAGS[type(opt)]}
-        if isinstance(opt, SGD):
-            numbers = ("lr", "momentum", "dampening", "weight_decay")
-            hyper = {**{name: float(group[name]) for name in numbers}, **flags}
-            fresh = hyper["momentum"] != 0 and "momentum_buffer" not in first
-            return (SGD, tuple(hyper.items()), fresh)
-        beta1, beta2 = group["betas"]
-        hyper = {name: float(group[name]) for name in ("lr", "eps", "weight_decay")}
-        hyper.update(beta1=float(beta1), beta2=float(beta2), **flags)
-        return (type(opt), tuple(hyper.items()), int(first.get("step", 0)))
+            for key, group_members in groups.items():
+                self._step_group(key, group_members)
 
     def _step_group(self, key: tuple, members: list[int]) -> None:
-        cls, hyper, extra = key
-        hyper = dict(hyper)
+        cls, values, where = key
+        hyper = _kernel_arguments(cls, values)
+        names = self._names(cls, hyper)
+        for n in members:
+            adopted = self.adopted[n]
+            if adopted is None or adopted[0] is not self.optimizers[n].state or adopted[1] != names:
+                self._adopt(n, names)
         everyone = len(members) == self.count and members == list(range(self.count))
+        step = int(where) + 1
         for k, (data, grad, params) in enumerate(self.slots):
-            names = self._names(cls, hyper)
-            stacks = [self._state(k, name, members) for name in names]
+            stacks = [self.state[k, name][0] for name in names]
             if everyone:
-                p, g, arrays = data, grad, [s[0] for s in stacks]
+                p, g, arrays = data, grad, stacks
             else:
                 p, g = data[members], grad[members]
-                arrays = [s[0][members] for s in stacks]
+                arrays = [s[members] for s in stacks]
             work = self._work(k, p)
             if cls is SGD:
                 buffer = arrays[0] if arrays else None
-                K.sgd(p, g, buffer, **hyper, first_step=bool(extra), work=work)
+                first_step = hyper["momentum"] != 0 and not where
+                K.sgd(p, g, buffer, **hyper, first_step=first_step, work=work)
             else:
-                step = extra + 1
                 for n in members:
                     self.optimizers[n].state[params[n]]["step"] = step
                 optional = arrays[2] if len(arrays) > 2 else None
                 K.adam(p, g, arrays[0], arrays[1], optional, step=step, **hyper, work=work)
             if not everyone:
                 data[members] = p
-                for (whole, _), part in zip(stacks, arrays, strict=True):
+                for whole, part in zip(stacks, arrays, strict=True):
                     whole[members] = part
 
     @staticmethod
@@ -128,28 +128,42 @@ class StackedStep:
             return names if hyper["momentum"] != 0 else ()
         return names if hyper["amsgrad"] else names[:2]
 
-    def _state(self, k: int, name: str, members: list[int]) -> tuple[np.ndarray, list]:
-        """The stacked state array ``name`` of slot ``k``; each member's optimizer state holds
-        its view (state made elsewhere, by a loaded state dict say, is copied in first)."""
-        data, _, params = self.slots[k]
-        if (k, name) not in self.state:
-            whole = np.zeros_like(data)
-            self.state[k, name] = (whole, list(whole))
-        whole, views = self.state[k, name]
-        for n in members:
-            state = self.optimizers[n].state[params[n]]
-            if state.get(name) is not views[n]:
+    def _adopt(self, n: int, names: tuple[str, ...]) -> None:
+        """Make member ``n``'s state arrays ``names`` views of the stacks (state made
+        elsewhere, by a loaded state dict say, is copied in first)."""
+        opt = self.optimizers[n]
+        for k, (data, _, params) in enumerate(self.slots):
+            state = opt.state[params[n]]
+            for name in names:
+                if (k, name) not in self.state:
+                    whole = np.zeros_like(data)
+                    self.state[k, name] = (whole, list(whole))
+                view = self.state[k, name][1][n]
+                if state.get(name) is view:
+                    continue
                 if name in state:
-                    views[n][...] = state[name]
+                    view[...] = state[name]
                 else:
-                    views[n].fill(0)
+                    view.fill(0)
                     if "step" not in state and name != "momentum_buffer":
                         state["step"] = 0
-                state[name] = views[n]
-        return whole, views
+                state[name] = view
+        self.adopted[n] = (opt.state, names)
 
     def _work(self, k: int, like: np.ndarray) -> K.Workspace:
         work = self.work.get((k, len(like)))
         if work is None or not work.fits(like):
             work = self.work[k, len(like)] = K.Workspace(like)
         return work
+
+
+def _kernel_arguments(cls: type, values: tuple) -> dict[str, Any]:
+    """The group's entries as the kernel's keyword arguments: numbers as floats, flags as
+    bools, ``betas`` as ``beta1`` and ``beta2``."""
+    out: dict[str, Any] = {}
+    for name, value in zip(HYPER[cls], values, strict=True):
+        if name == "betas":
+            out["beta1"], out["beta2"] = float(value[0]), float(value[1])
+        else:
+            out[name] = bool(value) if name in FLAGS else float(value)
+    return out

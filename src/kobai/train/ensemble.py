@@ -183,13 +183,17 @@ class _Ensemble:
         task, n_samples = self.opts["task"], x.shape[1]
         members = self.active()
         start = time.perf_counter()
-        # Each member's own loader over sample indices: the same permutations as its fit.
-        orders = [iter(DataLoader(np.arange(n_samples), batch_size=size, rng=self.rngs[n]))
-                  for n in members]  # fmt: skip
+        # Each member's own loader over sample indices: the same permutations as its fit,
+        # drawn for the whole epoch at once (a row per member) rather than step by step.
+        orders = np.stack([
+            np.concatenate(list(DataLoader(np.arange(n_samples), batch_size=size,
+                                           rng=self.rngs[n])))
+            for n in members
+        ])  # fmt: skip
         epoch = len(self.histories[members[0]]) + 1
         sums = _EpochSums(len(self.models), task, self.slot_layers)
-        for step, _ in enumerate(range(math.ceil(n_samples / size)), start=1):
-            index = np.stack([next(order) for order in orders])
+        for step in range(1, math.ceil(n_samples / size) + 1):
+            index = orders[:, (step - 1) * size : step * size]
             self.step(x, y, index, members, sums, f"epoch {epoch} step {step}")
         for n in members:
             if self.diverged[n] is None:
