@@ -85,7 +85,8 @@ class Stack:
             if kind == "Linear":
                 np.matmul(grad.transpose(0, 2, 1), value, out=self.grad_w[j])
                 if self.grad_b[j] is not None:
-                    np.sum(grad, axis=1, out=self.grad_b[j])
+                    # einsum sums the batch axis several times faster than np.sum here.
+                    np.einsum("nbk->nk", grad, out=self.grad_b[j])
                 if j > 0:
                     grad = np.matmul(grad, self.weights[j])
                 j -= 1
@@ -133,7 +134,7 @@ def loss_and_grad(task: str, out: np.ndarray, y: np.ndarray) -> tuple[np.ndarray
     cross-entropy on logits for classification, mean squared error for regression."""
     batch = out.shape[1]
     if task == "classification":
-        shifted = out - out.max(axis=2, keepdims=True)
+        shifted = out - _row_max(out)
         exp = np.exp(shifted)
         total = exp.sum(axis=2, keepdims=True)
         picked = np.take_along_axis(shifted, y[..., None], axis=2)[..., 0]
@@ -144,3 +145,14 @@ def loss_and_grad(task: str, out: np.ndarray, y: np.ndarray) -> tuple[np.ndarray
     diff = out - y.reshape(out.shape).astype(out.dtype)
     size = diff[0].size
     return (diff * diff).reshape(len(out), -1).mean(axis=1), diff * (2 / size)
+
+
+def _row_max(out: np.ndarray) -> np.ndarray:
+    """``out.max(axis=2, keepdims=True)``: column by column for a few classes, where a
+    reduction over a short last axis is slow."""
+    if out.shape[2] > 16:
+        return out.max(axis=2, keepdims=True)
+    top = out[..., :1].copy()
+    for j in range(1, out.shape[2]):
+        np.maximum(top, out[..., j : j + 1], out=top)
+    return top

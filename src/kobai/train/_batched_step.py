@@ -34,6 +34,7 @@ _ADAM_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
                "decoupled_weight_decay")  # fmt: skip
 HYPER: dict[type, tuple[str, ...]] = {SGD: _SGD_HYPER, Adam: _ADAM_HYPER, AdamW: _ADAM_HYPER}
 FLAGS = ("nesterov", "maximize", "amsgrad", "decoupled_weight_decay")
+_EMPTY: dict[str, Any] = {}
 
 
 class StackedStep:
@@ -57,6 +58,7 @@ class StackedStep:
         # Per member, the state dict (and names) whose arrays are views of the stacks: a
         # loaded state dict replaces it, and is then taken in again.
         self.adopted: list[tuple[Any, tuple[str, ...]] | None] = [None] * self.count
+        self.member_states: list[list[dict[str, Any]]] = [[] for _ in range(self.count)]
         self.work: dict[tuple[int, int], K.Workspace] = {}
 
     def _batchable(self, n: int, opt: Any) -> bool:
@@ -70,20 +72,24 @@ class StackedStep:
     def step(self, members: Sequence[int]) -> None:
         """One optimizer step for each of ``members`` (indices of the stack)."""
         groups: dict[tuple, list[int]] = {}
-        first = self.slots[0][2]
+        first, batchable, optimizers = self.slots[0][2], self.batchable, self.optimizers
         for n in members:
-            opt = self.optimizers[n]
+            opt = optimizers[n]
             hooked = getattr(opt, "_step_pre_hooks", None) or getattr(opt, "_step_post_hooks", None)
-            if not self.batchable[n] or hooked or len(opt.param_groups) != 1:
+            groups_of = opt.param_groups
+            if not batchable[n] or hooked or len(groups_of) != 1:
                 opt.step()
                 continue
             # What members must share to step together: class, hyper-parameters and where
             # they are (the first momentum step, the step count).
-            group, cls = opt.param_groups[0], type(opt)
-            state = opt.state.get(first[n], {})
+            group, cls = groups_of[0], type(opt)
+            state = opt.state.get(first[n], _EMPTY)
             where = "momentum_buffer" in state if cls is SGD else state.get("step", 0)
             key = (cls, tuple([group[name] for name in HYPER[cls]]), where)
-            groups.setdefault(key, []).append(n)
+            if key in groups:
+                groups[key].append(n)
+            else:
+                groups[key] = [n]
         flush = backend.flush_denormal() if backend.flush_enabled() else contextlib.nullcontext()
         with flush:
             for key, group_members in groups.items():
@@ -99,7 +105,11 @@ class StackedStep:
                 self._adopt(n, names)
         everyone = len(members) == self.count and members == list(range(self.count))
         step = int(where) + 1
-        for k, (data, grad, params) in enumerate(self.slots):
+        if cls is not SGD:
+            for n in members:
+                for state in self.member_states[n]:
+                    state["step"] = step
+        for k, (data, grad, _) in enumerate(self.slots):
             stacks = [self.state[k, name][0] for name in names]
             if everyone:
                 p, g, arrays = data, grad, stacks
@@ -112,8 +122,6 @@ class StackedStep:
                 first_step = hyper["momentum"] != 0 and not where
                 K.sgd(p, g, buffer, **hyper, first_step=first_step, work=work)
             else:
-                for n in members:
-                    self.optimizers[n].state[params[n]]["step"] = step
                 optional = arrays[2] if len(arrays) > 2 else None
                 K.adam(p, g, arrays[0], arrays[1], optional, step=step, **hyper, work=work)
             if not everyone:
@@ -149,6 +157,7 @@ class StackedStep:
                         state["step"] = 0
                 state[name] = view
         self.adopted[n] = (opt.state, names)
+        self.member_states[n] = [opt.state[params[n]] for _, _, params in self.slots]
 
     def _work(self, k: int, like: np.ndarray) -> K.Workspace:
         work = self.work.get((k, len(like)))

@@ -161,8 +161,10 @@ class _Ensemble:
         self.updates = StackedStep(self.stack, self.optimizers)
         # Each stacked parameter's layer, for fit's per-layer gradient norms.
         names = {id(p): name for name, p in self.models[0].named_parameters()}
-        self.slot_layers = [names[id(params[0])].rpartition(".")[0] or names[id(params[0])]
-                            for _, _, params in self.stack.slots]  # fmt: skip
+        self.slot_names = [names[id(params[0])] for _, _, params in self.stack.slots]
+        self.slot_layers = [name.rpartition(".")[0] or name for name in self.slot_names]
+        # A model whose state is its parameters alone is snapshotted from the stacks.
+        self.params_only = list(self.models[0].state_dict()) == self.slot_names
         self.states = [self.state(n, 0) for n in range(count)]
         self.opts: dict[str, Any] = {}
 
@@ -305,6 +307,13 @@ class _Ensemble:
             value = float(self.loss(Tensor(h), y).item())
         return {"loss": value, **M.compute(self.opts["task"], h, y)}
 
+    def model_state(self, n: int) -> dict[str, Any]:
+        """Member ``n``'s ``state_dict()`` (views; :meth:`state` copies them)."""
+        if not self.params_only:
+            return dict(self.models[n].state_dict())
+        slots = self.stack.slots
+        return {name: slot[0][n] for name, slot in zip(self.slot_names, slots, strict=True)}
+
     def state(self, n: int, epoch: int) -> dict[str, Any]:
         """Member ``n``'s training state as fit's checkpoint holds it, but for the history
         (copies, not views)."""
@@ -312,7 +321,7 @@ class _Ensemble:
         return _copied(
             {
                 "epoch": epoch,
-                "model": self.models[n].state_dict(),
+                "model": self.model_state(n),
                 "optimizer": self.optimizers[n].state_dict(),
                 "scheduler": scheduler.state_dict() if scheduler is not None else None,
                 "rng": self.rngs[n].bit_generator.state,
