@@ -55,11 +55,14 @@ class Stack:
             self.weights.append(_stack([lin.weight for lin in layers]))
             self.grad_w.append(_grads([lin.weight for lin in layers]))
             self.slots.append((self.weights[-1], self.grad_w[-1], [m.weight for m in layers]))
-            has_bias = layers[0].bias is not None
-            self.biases.append(_stack([lin.bias for lin in layers]) if has_bias else None)
-            self.grad_b.append(_grads([lin.bias for lin in layers]) if has_bias else None)
-            if has_bias:
-                self.slots.append((self.biases[-1], self.grad_b[-1], [m.bias for m in layers]))
+            if layers[0].bias is None:
+                self.biases.append(None)
+                self.grad_b.append(None)
+                continue
+            bias, grad = _stack([m.bias for m in layers]), _grads([m.bias for m in layers])
+            self.biases.append(bias)
+            self.grad_b.append(grad)
+            self.slots.append((bias, grad, [m.bias for m in layers]))
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """Outputs (N, B, out) and what the backward pass needs."""
