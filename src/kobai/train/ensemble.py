@@ -163,6 +163,9 @@ class _Ensemble:
         names = {id(p): name for name, p in self.models[0].named_parameters()}
         self.slot_names = [names[id(params[0])] for _, _, params in self.stack.slots]
         self.slot_layers = [name.rpartition(".")[0] or name for name in self.slot_names]
+        # Linear layers and activations draw nothing while training: their generators (if
+        # any) keep the states they start with.
+        self.module_rngs = [generator_states(m) for m in self.models]
         # A model whose state is its parameters alone is snapshotted from the stacks.
         self.params_only = list(self.models[0].state_dict()) == self.slot_names
         self.states = [self.state(n, 0) for n in range(count)]
@@ -325,7 +328,7 @@ class _Ensemble:
                 "optimizer": self.optimizers[n].state_dict(),
                 "scheduler": scheduler.state_dict() if scheduler is not None else None,
                 "rng": self.rngs[n].bit_generator.state,
-                "module_rngs": generator_states(self.models[n]),
+                "module_rngs": self.module_rngs[n],
                 "callbacks": [],
                 "clock": self.clock[n],
                 "reference_loss": self.reference[n],
