@@ -5,7 +5,7 @@ import importlib.util
 import pkgutil
 from typing import Any
 
-from kobai import data, functional, nn, optim
+from kobai import functional, nn, optim
 from kobai.autograd import (
     Function,
     GradcheckError,

@@ -24,6 +24,25 @@ from kobai.i18n import LANGUAGES, get_language, language
 ORDER = ("train", "evaluate", "predict", "gradcheck")
 HELPERS = ("main", "options")
 LANG_HELP = "language of figures, reports and tables (default: $KOBAI_LANG, else en)"
+# Each command's line in ``kobai --help``, so that listing the commands imports none of them
+# (only the command that runs is imported). A test checks each line against the command's own
+# parser; a command missing here is imported to list it.
+SUMMARIES = {
+    "train": "train a network (default: an MLP on the bundled MNIST subset)",
+    "evaluate": "metrics and confusion matrix of a saved run on its test data",
+    "predict": "predict with a saved run for inputs in a .npy, .npz or .csv file",
+    "gradcheck": "check every op, layer and loss against numerical gradients",
+    "activations": "gallery of every activation and its derivative",
+    "autoencoder": "autoencoders: denoise | anomaly | reduce, each measured against a baseline",
+    "curves": "learning curves of runs: loss and accuracy against epoch and wall time",
+    "descend": "optimisers racing on a test function: contours, values, 3-D view",
+    "landscape": "loss landscape of a trained run: slices, contours, surface, training path",
+    "neuron": "single neuron y = f(wx + b): loss surface over (w, b), 3-D, contours and paths",
+    "playground": "interactive playground in the browser: optimizers racing on surfaces, a tiny "
+    "network training live",
+    "study": "run a study: vanishing gradients, batch modes, learning rates, ...",
+    "sweep": "many runs over hyper-parameters and seeds (local processes or Dask); reports",
+}
 
 
 def command_names() -> list[str]:
@@ -47,8 +66,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``)."""
+def build_parser(only: str | None = "") -> argparse.ArgumentParser:
+    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``).
+
+    With ``only`` (a command name, or None for no command), the other commands are listed by
+    their summary line without importing their modules: ``kobai --help`` and ``kobai train``
+    load what they use and no more. The default builds every sub-parser in full.
+    """
     parser = Parser(
         prog="kobai",
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",
@@ -57,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
+        if only != "" and name != only and name in SUMMARIES:
+            subparsers.add_parser(name, help=SUMMARIES[name])
+            continue
         importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
         subparsers.choices[name].add_argument(
             "--threads",
@@ -105,7 +132,8 @@ def command_threads(requested: int | None) -> contextlib.AbstractContextManager[
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 a check failed, 2 bad input)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -126,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kobai {args.command}: {message}", file=sys.stderr)
         return code
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a global option), if any."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def describe_failure(exc: BaseException) -> tuple[int | None, str]:
