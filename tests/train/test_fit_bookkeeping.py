@@ -63,3 +63,14 @@ def test_one_epoch_matches_a_hand_written_loop_from_eval_mode():
         assert math.isclose(h[f"grad_norm/{layer}"][0], norms[layer], rel_tol=1e-6)
     for a, b in zip(fitted.parameters(), manual.parameters(), strict=True):
         np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_accuracy_is_a_python_float_equal_to_the_mean_of_hits():
+    from kobai.train.metrics import accuracy
+
+    rng = np.random.default_rng(0)
+    for n in (1, 3, 7, 100, 999):
+        out, target = rng.standard_normal((n, 4)), rng.integers(0, 4, n)
+        value = accuracy(out, target)
+        assert type(value) is float
+        assert value == float(np.mean(out.argmax(1) == target))

@@ -32,7 +32,7 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     hits = predicted == target.reshape(predicted.shape)
     # The count over the size is the mean of the booleans to the last bit (both are one
     # correctly rounded division of an exact count) at a third of np.mean's cost per batch.
-    return np.count_nonzero(hits) / hits.size if hits.size else float(np.mean(hits))
+    return int(np.count_nonzero(hits)) / hits.size if hits.size else float(np.mean(hits))
 
 
 def rmse(output: np.ndarray, target: np.ndarray) -> float:
