@@ -9,6 +9,10 @@ Workloads (float32, 2 BLAS threads on every side unless ``--threads``):
 - ``mlp_sgd`` / ``mlp_adam``: MLP 784-256-256-10 (ReLU), batch 128.
 - ``infer``: that MLP's inference under no_grad, batch 1024 (per batch).
 
+``--cpu`` times with the process's CPU time instead of the wall clock: steadier on a machine
+shared with other work (with one thread it measures the work alone; with more it also counts
+the time BLAS threads spin).
+
 Each round runs one subprocess per side in alternating order (ABBA), so that a change in the
 machine's load hits the sides alike; a subprocess warms up, then times blocks of steps and
 prints the median block. The report gives each side's median over rounds (microseconds per
@@ -36,15 +40,16 @@ W = {workload!r}
 def data(n, d, k):
     x = rng.standard_normal((n, d)).astype(np.float32)
     return x, rng.integers(0, k, n).astype(np.int64)
+clock = time.process_time if {cpu} else time.perf_counter
 def timed(step, block={block}, blocks={blocks}, warm={warm}):
     for _ in range(warm):
         step()
     out = []
     for _ in range(blocks):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(block):
             step()
-        out.append((time.perf_counter() - start) / block)
+        out.append((clock() - start) / block)
     return float(np.median(out))
 """
 
@@ -125,9 +130,11 @@ BLOCKS = {"tiny": (400, 7, 400), "mlp": (60, 7, 60), "infer": (30, 7, 20)}
 WORKLOADS = ("tiny_sgd", "tiny_adam", "tiny_fit", "mlp_sgd", "mlp_adam", "infer")
 
 
-def run_side(python: str, src: str | None, body: str, workload: str, threads: int) -> float:
+def run_side(
+    python: str, src: str | None, body: str, workload: str, threads: int, cpu: bool
+) -> float:
     block, blocks, warm = BLOCKS[workload.split("_")[0] if workload != "infer" else "infer"]
-    code = COMMON.format(workload=workload, block=block, blocks=blocks, warm=warm)
+    code = COMMON.format(workload=workload, block=block, blocks=blocks, warm=warm, cpu=cpu)
     code += body.replace("{threads}", str(threads))
     env = dict(os.environ)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -147,6 +154,12 @@ def main() -> None:
     parser.add_argument("--baseline", help="another kobai src folder: compare against it")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="CPU time of the process instead of wall time "
+        "(steadier on a shared machine; with one thread, the work alone)",
+    )
     args = parser.parse_args()
     here = str(Path(__file__).resolve().parents[1] / "src")
     for workload in args.only:
@@ -160,7 +173,7 @@ def main() -> None:
             order = list(sides) if r % 2 == 0 else list(sides)[::-1]
             for name in order:
                 python, src, body = sides[name]
-                times[name].append(run_side(python, src, body, workload, args.threads))
+                times[name].append(run_side(python, src, body, workload, args.threads, args.cpu))
         line = [f"{workload:10s}"]
         for name, values in times.items():
             line.append(f"{name} {statistics.median(values) * 1e6:8.1f} us")
