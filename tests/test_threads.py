@@ -118,7 +118,8 @@ def test_num_threads_block_sets_and_restores(two_threads):
 
 def test_the_library_leaves_the_thread_count_alone():
     code = (
-        "import numpy, threadpoolctl; c = threadpoolctl.ThreadpoolController().select(user_api='blas');"
+        "import numpy, threadpoolctl;"
+        "c = threadpoolctl.ThreadpoolController().select(user_api='blas');"
         "before = max(p.num_threads for p in c.lib_controllers);"
         "import numpy as np, kobai as kb; from kobai import nn, optim;"
         "m = nn.Sequential(nn.Linear(2, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1));"
