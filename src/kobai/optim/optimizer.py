@@ -14,6 +14,7 @@ import numpy as np
 from kobai import backend
 from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
+from kobai.optim import _hyper as H
 from kobai.optim._shell import (
     PAIRS,
     RemovableHandle,
@@ -21,6 +22,7 @@ from kobai.optim._shell import (
     _copy_state,
     _is_index,
     _split_names,
+    hyper_parameters,
 )
 from kobai.optim._validate import check_params_not_set, check_state_dict
 from kobai.optim._workspace import Workspace
@@ -99,6 +101,27 @@ class Optimizer:
     _optional_arrays: ClassVar[Mapping[str, str]] = {}
     # State numbers the kernel takes as keyword arguments (after the step count is advanced).
     _kernel_numbers: ClassVar[tuple[str, ...]] = ()
+    # The hyper-parameters with their defaults, checks and descriptions (kobai.optim._hyper),
+    # in signature order. A subclass that declares them gets from the table its constructor
+    # ``__init__(self, params, *hyper)``, the checks of every group, the kernel's keyword
+    # arguments (``_hyper_names``) and its docstring's parameters (where it says
+    # ``{parameters}``).
+    _hypers: ClassVar[Mapping[str, H.Hyper]] = {}
+    # Group entries an optimizer sets itself, not a constructor argument (AdamW's
+    # decoupled_weight_decay).
+    _fixed: ClassVar[Mapping[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_hypers" not in cls.__dict__:
+            return
+        if "_hyper_names" not in cls.__dict__:
+            names = [name for name, h in cls._hypers.items() if h.kernel]
+            cls._hyper_names = (*names, *cls._fixed)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
+        if cls.__doc__ and "{parameters}" in cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("{parameters}", H.parameters_doc(cls._hypers))
 
     def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
         self._setup(defaults)
@@ -168,7 +191,9 @@ class Optimizer:
         self._init_group(group)
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        """Raise ValueError/TypeError for an invalid hyper-parameter (subclasses)."""
+        """Raise ValueError/TypeError for an invalid hyper-parameter: the declared checks, then
+        those a subclass adds (relations between entries)."""
+        H.check(self._hypers, group)
 
     def _init_group(self, group: dict[str, Any]) -> None:
         """Create state eagerly for a new group (only Adagrad does; others are lazy)."""
@@ -405,3 +430,21 @@ class Optimizer:
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _constructor(cls: type[Optimizer]) -> Callable[..., None]:
+    """``__init__(self, params, *hyper)`` for an optimizer, from its table of hyper-parameters:
+    the arguments, with their defaults, become the optimizer's ``defaults``."""
+    signature = H.signature(cls._hypers)
+    fixed = dict(cls._fixed)
+
+    def __init__(self: Optimizer, params: ParamsT, *args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(self, params, *args, **kwargs)
+        bound.apply_defaults()
+        hyper = hyper_parameters(bound.arguments)
+        Optimizer.__init__(self, params, {**hyper, **fixed})
+
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__doc__ = f"Make a {cls.__name__} (see the class's parameters)."
+    return __init__
