@@ -2,6 +2,7 @@
 
 from kobai.optim import lr_scheduler, textbook
 from kobai.optim._fused import fused_active, set_fused
+from kobai.optim._trace import trace_steps
 from kobai.optim.adadelta import Adadelta
 from kobai.optim.adagrad import Adagrad
 from kobai.optim.adam import Adam, AdamW
@@ -48,4 +49,5 @@ __all__ = [
     "needs_closure",
     "set_fused",
     "textbook",
+    "trace_steps",
 ]

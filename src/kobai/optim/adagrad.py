@@ -35,14 +35,10 @@ class Adagrad(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adagrad
-    >>> w = kb.tensor([3.0], requires_grad=True)
-    >>> opt = Adagrad([w], lr=0.5)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 3 - 0.5 * 6 / sqrt(36)
-    >>> float(w.data[0])
-    2.5
+    >>> from kobai.optim import Adagrad, trace_steps
+    >>> trace_steps(Adagrad, [3.0], lr=0.5)  # 3 - 0.5 * 6 / sqrt(36)
+    array([[3. ],
+           [2.5]], dtype=float32)
     """
 
     _kernel = staticmethod(K.adagrad)

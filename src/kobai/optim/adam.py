@@ -34,13 +34,8 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adam
-    >>> w = kb.tensor([1.0, -1.0], requires_grad=True)
-    >>> opt = Adam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # the first step is lr * sign(g)
-    >>> w.data.round(6)
+    >>> from kobai.optim import Adam, trace_steps
+    >>> trace_steps(Adam, [1.0, -1.0], lr=0.1)[-1].round(6)  # the first step is lr * sign(g)
     array([ 0.9, -0.9], dtype=float32)
     """
 
@@ -78,14 +73,9 @@ class AdamW(Adam):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import AdamW
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 1 * (1 - 0.1 * 0.5) - 0.1
-    >>> round(float(w.data[0]), 6)
-    0.85
+    >>> from kobai.optim import AdamW, trace_steps
+    >>> trace_steps(AdamW, [1.0], lr=0.1, weight_decay=0.5)[-1].round(6)  # (1 - 0.1 * 0.5) - 0.1
+    array([0.85], dtype=float32)
     """
 
     _hypers = {

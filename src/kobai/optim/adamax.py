@@ -27,13 +27,8 @@ class Adamax(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adamax
-    >>> w = kb.tensor([1.0, -1.0], requires_grad=True)
-    >>> opt = Adamax([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # the first step is lr * g / |g|
-    >>> w.data.round(6)
+    >>> from kobai.optim import Adamax, trace_steps
+    >>> trace_steps(Adamax, [1.0, -1.0], lr=0.1)[-1].round(6)  # the first step is lr * g / |g|
     array([ 0.9, -0.9], dtype=float32)
     """
 

@@ -32,14 +32,10 @@ class Lion(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Lion
-    >>> w = kb.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = Lion([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # each weight moves by lr against the gradient's sign
-    >>> w.data.round(6)
-    array([ 0.9, -1.9], dtype=float32)
+    >>> from kobai.optim import Lion, trace_steps
+    >>> trace_steps(Lion, [1.0, -2.0], lr=0.1)  # each weight moves by lr against sign(g)
+    array([[ 1. , -2. ],
+           [ 0.9, -1.9]], dtype=float32)
     """
 
     _state_arrays = ("exp_avg",)

@@ -34,14 +34,9 @@ class NAdam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import NAdam
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = NAdam([w])
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()
-    >>> bool(w.data[0] < 1.0)
-    True
+    >>> from kobai.optim import NAdam, trace_steps
+    >>> trace_steps(NAdam, [1.0], 3)[:, 0].round(4)  # steps of about lr, shrinking
+    array([1.    , 0.9979, 0.9963, 0.9949], dtype=float32)
     """
 
     _state_numbers = {"step": 0, "mu_product": 1.0}

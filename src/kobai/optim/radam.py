@@ -30,14 +30,9 @@ class RAdam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import RAdam
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = RAdam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # rho_1 = 1 <= 5: a plain momentum step, 1 - 0.1 * 2
-    >>> round(float(w.data[0]), 6)
-    0.8
+    >>> from kobai.optim import RAdam, trace_steps
+    >>> trace_steps(RAdam, [1.0], lr=0.1)[-1].round(6)  # rho_1 = 1 <= 5: momentum, 1 - 0.1 * 2
+    array([0.8], dtype=float32)
     """
 
     _state_arrays = ("exp_avg", "exp_avg_sq")

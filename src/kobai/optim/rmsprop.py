@@ -32,14 +32,9 @@ class RMSprop(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import RMSprop
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 1 - 0.01 * 2 / sqrt(0.25 * 4)
-    >>> round(float(w.data[0]), 6)
-    0.98
+    >>> from kobai.optim import RMSprop, trace_steps
+    >>> trace_steps(RMSprop, [1.0], lr=0.01, alpha=0.75)[-1].round(6)  # 1 - 0.01 * 2 / sqrt(1)
+    array([0.98], dtype=float32)
     """
 
     _state_arrays = ("square_avg",)

@@ -49,16 +49,11 @@ class Rprop(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Rprop
-    >>> w = kb.tensor([1.0, -3.0], requires_grad=True)
-    >>> opt = Rprop([w], lr=0.1)
-    >>> for _ in range(2):
-    ...     opt.zero_grad()
-    ...     (w * w).sum().backward()
-    ...     _ = opt.step()
-    >>> w.data.round(4)  # steps of 0.1, then 0.12
-    array([ 0.78, -2.78], dtype=float32)
+    >>> from kobai.optim import Rprop, trace_steps
+    >>> trace_steps(Rprop, [1.0, -3.0], 2, lr=0.1).round(4)  # steps of 0.1, then 0.12
+    array([[ 1.  , -3.  ],
+           [ 0.9 , -2.9 ],
+           [ 0.78, -2.78]], dtype=float32)
     """
 
     _state_arrays = ("prev", "step_size")

@@ -37,16 +37,9 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = SGD([w], lr=0.1, momentum=0.9)
-    >>> for _ in range(2):
-    ...     opt.zero_grad()
-    ...     (w * w).sum().backward()
-    ...     _ = opt.step()
-    >>> round(float(w.data[0]), 4)  # 1 - 0.2 = 0.8, then 0.8 - 0.1 * (0.9 * 2 + 1.6)
-    0.46
+    >>> from kobai.optim import SGD, trace_steps
+    >>> trace_steps(SGD, [1.0], 2, lr=0.1, momentum=0.9)[:, 0].round(4)  # 0.8 - 0.1 (1.8 + 1.6)
+    array([1.  , 0.8 , 0.46], dtype=float32)
     """
 
     _hypers = {
