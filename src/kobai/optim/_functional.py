@@ -19,7 +19,7 @@ others) only validate, hold the state and call these functions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -193,6 +193,7 @@ def rmsprop(
     addcmul_(square_avg, g, g, 1 - alpha, work[1])
     avg = work[1]
     if centered:
+        grad_avg = cast(np.ndarray, grad_avg)  # checked above
         lerp_(grad_avg, g, 1 - alpha, work[1])
         np.multiply(grad_avg, grad_avg, out=avg)
         np.subtract(square_avg, avg, out=avg)
@@ -201,6 +202,7 @@ def rmsprop(
         np.sqrt(square_avg, out=avg)
     avg += eps
     if momentum > 0:
+        momentum_buffer = cast(np.ndarray, momentum_buffer)  # checked above
         momentum_buffer *= momentum
         np.divide(g, avg, out=avg)
         momentum_buffer += avg

@@ -17,6 +17,7 @@ kernel would.
 from __future__ import annotations
 
 import platform
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -61,7 +62,7 @@ def _cache_possible() -> bool:
 
 # numpy's error model: a division by zero gives inf (as in NumPy) instead of raising, which
 # also lets the loops vectorize.
-_JIT = {"cache": _cache_possible(), "error_model": "numpy", "nogil": True}
+_JIT: dict[str, Any] = {"cache": _cache_possible(), "error_model": "numpy", "nogil": True}
 
 
 def _mxcsr_call(builder: ir.IRBuilder, name: str, slot: ir.Value) -> None:

@@ -7,7 +7,7 @@ import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -123,7 +123,12 @@ class Optimizer:
         if cls.__doc__ and "{parameters}" in cls.__doc__:
             cls.__doc__ = cls.__doc__.replace("{parameters}", H.parameters_doc(cls._hypers))
 
-    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
+    if TYPE_CHECKING:
+        # Subclasses get their constructors from their tables at class creation, which a
+        # type checker does not see: it is told that any arguments may follow ``params``.
+        def __init__(self, params: ParamsT, *args: Any, **kwargs: Any) -> None: ...
+
+    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:  # type: ignore[no-redef]
         self._setup(defaults)
         if isinstance(params, Tensor):
             raise TypeError(
