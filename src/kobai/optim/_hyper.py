@@ -120,3 +120,23 @@ def check(table: Mapping[str, Hyper], group: Mapping[str, Any]) -> None:
     for name, h in table.items():
         if name in group:
             h.check(group, name)
+
+
+def constructor(cls: Any, base_init: Callable[..., None]) -> Callable[..., None]:
+    """``__init__(self, params, *hyper)`` for an optimizer class, from its table
+    (``cls._hypers``): the arguments, with their defaults, and the entries it fixes
+    (``cls._fixed``) become the ``defaults`` handed to ``base_init(self, params, defaults)``."""
+    from kobai.optim._shell import hyper_parameters
+
+    table_signature = signature(cls._hypers)
+    fixed = dict(cls._fixed)
+
+    def __init__(self: Any, params: Any, *args: Any, **kwargs: Any) -> None:
+        bound = table_signature.bind(self, params, *args, **kwargs)
+        bound.apply_defaults()
+        base_init(self, params, {**hyper_parameters(bound.arguments), **fixed})
+
+    __init__.__signature__ = table_signature  # type: ignore[attr-defined]
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__doc__ = f"Make a {cls.__name__} (see the class's parameters)."
+    return __init__

@@ -22,7 +22,6 @@ from kobai.optim._shell import (
     _copy_state,
     _is_index,
     _split_names,
-    hyper_parameters,
 )
 from kobai.optim._validate import check_params_not_set, check_state_dict
 from kobai.optim._workspace import Workspace
@@ -119,7 +118,7 @@ class Optimizer:
             names = [name for name, h in cls._hypers.items() if h.kernel]
             cls._hyper_names = (*names, *cls._fixed)
         if "__init__" not in cls.__dict__:
-            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
+            cls.__init__ = H.constructor(cls, Optimizer.__init__)  # type: ignore[method-assign]
         if cls.__doc__ and "{parameters}" in cls.__doc__:
             cls.__doc__ = cls.__doc__.replace("{parameters}", H.parameters_doc(cls._hypers))
 
@@ -303,9 +302,7 @@ class Optimizer:
         RemovableHandle
             ``handle.remove()`` unregisters the hook.
         """
-        handle = RemovableHandle(self._step_pre_hooks)
-        self._step_pre_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook: StepHook) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` after every :meth:`step`. As PyTorch's.
@@ -315,9 +312,7 @@ class Optimizer:
         RemovableHandle
             ``handle.remove()`` unregisters the hook.
         """
-        handle = RemovableHandle(self._step_post_hooks)
-        self._step_post_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._step_post_hooks, hook)
 
     def _begin_step(self) -> None:
         """Called once per step, before the parameters (an optimizer that counts its steps
@@ -435,21 +430,3 @@ class Optimizer:
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
         lines.append(")")
         return "\n".join(lines)
-
-
-def _constructor(cls: type[Optimizer]) -> Callable[..., None]:
-    """``__init__(self, params, *hyper)`` for an optimizer, from its table of hyper-parameters:
-    the arguments, with their defaults, become the optimizer's ``defaults``."""
-    signature = H.signature(cls._hypers)
-    fixed = dict(cls._fixed)
-
-    def __init__(self: Optimizer, params: ParamsT, *args: Any, **kwargs: Any) -> None:
-        bound = signature.bind(self, params, *args, **kwargs)
-        bound.apply_defaults()
-        hyper = hyper_parameters(bound.arguments)
-        Optimizer.__init__(self, params, {**hyper, **fixed})
-
-    __init__.__signature__ = signature  # type: ignore[attr-defined]
-    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
-    __init__.__doc__ = f"Make a {cls.__name__} (see the class's parameters)."
-    return __init__
