@@ -35,12 +35,14 @@ VARIANTS = [
 ]
 
 
-def trajectory(name: str, hyper: dict, dtype: type, fused: bool, n: int) -> list[np.ndarray]:
+def trajectory(
+    name: str, hyper: dict, dtype: type, fused: bool, n: int, threads: int = 1
+) -> list[np.ndarray]:
     """Parameter and state after 8 steps on gradients that span many orders of magnitude."""
     rng = np.random.default_rng(7)
     w = kb.tensor(rng.standard_normal(n).astype(dtype), requires_grad=True)
     opt = optim.create(name, [w], lr=0.05, **hyper)
-    optim.set_fused(fused)
+    optim.set_fused(fused, threads=threads)
     try:
         for _ in range(8):
             scale = 10.0 ** rng.integers(-6, 3, n)
@@ -52,11 +54,12 @@ def trajectory(name: str, hyper: dict, dtype: type, fused: bool, n: int) -> list
     return [w.data, *state]
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize(("name", "hyper"), VARIANTS, ids=str)
-def test_compiled_update_equals_numpy_bit_for_bit(name, hyper, dtype):
+def test_compiled_update_equals_numpy_bit_for_bit(name, hyper, dtype, threads):
     n = 3 * _fused.BLOCK + 11  # several blocks for the threads, the last one short
-    compiled = trajectory(name, hyper, dtype, True, n)
+    compiled = trajectory(name, hyper, dtype, True, n, threads)
     plain = trajectory(name, hyper, dtype, False, n)
     assert len(compiled) == len(plain)
     for a, b in zip(compiled, plain, strict=True):
@@ -74,6 +77,9 @@ def test_switch_and_environment_choose_the_path(monkeypatch):
     assert optim.fused_active()
     with pytest.raises(TypeError, match="enabled must be True, False or None, got 'yes'"):
         optim.set_fused("yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="threads"):
+        optim.set_fused(True, threads=0)
+    optim.set_fused(None)
 
 
 def test_compiled_path_runs_and_numpy_path_runs(monkeypatch):
@@ -115,7 +121,7 @@ def test_arrays_numba_cannot_take_stay_in_numpy():
 
 @pytest.fixture
 def compiled():
-    optim.set_fused(True)
+    optim.set_fused(True, threads=2)
     yield
     optim.set_fused(None)
 

@@ -8,9 +8,9 @@ as NumPy's is, and numba leaves every operation as written (no fused multiply-ad
 ``fastmath``). The results are therefore the same to the last bit; only the number of passes
 over memory changes.
 
-A kernel is a loop over ``[lo, hi)``; :func:`run` cuts the arrays into blocks and hands them
-to numba's threads. The floating-point mode (flushing of subnormal numbers) belongs to each
-thread: every block runs in the mode of the thread that called :func:`run`, as a NumPy
+:func:`run` updates in the calling thread; :func:`run_threaded` cuts the arrays into blocks
+and hands them to numba's threads. The floating-point mode (flushing of subnormal numbers)
+belongs to each thread: every block runs in the mode of the thread that called, as a NumPy
 kernel would.
 """
 
@@ -98,33 +98,44 @@ def _set_mode(typingctx, value):  # type: ignore[no-untyped-def]
     return types.none(value), codegen
 
 
+@njit(**_JIT)
+def run(kind, flags, p, g, a, b, c, s):  # type: ignore[no-untyped-def]
+    """Kernel ``kind`` over the flat arrays, in the calling thread."""
+    _block(kind, flags, 0, p.size, p, g, a, b, c, s)
+
+
 @njit(parallel=True, **_JIT)
-def run(kind, flags, block, p, g, a, b, c, s):  # type: ignore[no-untyped-def]
-    """Kernel ``kind`` over the flat arrays, in blocks of ``block`` elements on threads."""
+def run_threaded(kind, flags, block, p, g, a, b, c, s):  # type: ignore[no-untyped-def]
+    """Kernel ``kind`` over the flat arrays, in blocks of ``block`` elements on threads, each
+    in the floating-point mode of the calling thread."""
     flush = _get_mode() & np.uint32(_FLUSH_BITS)
     n = p.size
     for k in prange((n + block - 1) // block):
-        lo, hi = k * block, min(n, (k + 1) * block)
         saved = _get_mode()
         _set_mode((saved & ~np.uint32(_FLUSH_BITS)) | flush)
-        # Views of the block: a loop over range(size) vectorizes, one over range(lo, hi)
-        # does not (its index might be negative, as far as numba can tell).
-        ps, gs, ma, mb, mc = p[lo:hi], g[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi]
-        if kind == ADAM:
-            _adam(flags, ps, gs, ma, mb, mc, s)
-        elif kind == SGD:
-            _sgd(flags, ps, gs, ma, s)
-        elif kind == ADAMAX:
-            _adamax(flags, ps, gs, ma, mb, s)
-        elif kind == NADAM:
-            _nadam(flags, ps, gs, ma, mb, s)
-        elif kind == RADAM:
-            _radam(flags, ps, gs, ma, mb, s)
-        elif kind == RMSPROP:
-            _rmsprop(flags, ps, gs, ma, mb, mc, s)
-        else:
-            _adagrad(ps, gs, ma, s)
+        _block(kind, flags, k * block, min(n, (k + 1) * block), p, g, a, b, c, s)
         _set_mode(saved)
+
+
+@njit(**_JIT)
+def _block(kind, flags, lo, hi, p, g, a, b, c, s):  # type: ignore[no-untyped-def]
+    # Views of the block: a loop over range(size) vectorizes, one over range(lo, hi) does not
+    # (its index might be negative, as far as numba can tell).
+    ps, gs, ma, mb, mc = p[lo:hi], g[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi]
+    if kind == ADAM:
+        _adam(flags, ps, gs, ma, mb, mc, s)
+    elif kind == SGD:
+        _sgd(flags, ps, gs, ma, s)
+    elif kind == ADAMAX:
+        _adamax(flags, ps, gs, ma, mb, s)
+    elif kind == NADAM:
+        _nadam(flags, ps, gs, ma, mb, s)
+    elif kind == RADAM:
+        _radam(flags, ps, gs, ma, mb, s)
+    elif kind == RMSPROP:
+        _rmsprop(flags, ps, gs, ma, mb, mc, s)
+    else:
+        _adagrad(ps, gs, ma, s)
 
 
 @njit(**_JIT)
