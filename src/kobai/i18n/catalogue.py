@@ -7,7 +7,10 @@ stays as it is in Japanese: it is what the source tutorials write.
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
+from kobai.i18n.messages_figures import FIGURES
+from kobai.i18n.messages_web import WEB
+
+CORE: dict[str, dict[str, str]] = {
     # Learning curves (kobai.viz.curves)
     "curves.title": {"en": "Learning curves", "ja": "学習曲線"},
     "curves.title_model": {
@@ -247,3 +250,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "実行ディレクトリ: {run_dir}  (学習曲線: {figure})",
     },
 }
+
+# The other areas' messages live in their own modules (one catalogue, several files); a test
+# checks that no key is defined twice.
+PARTS: dict[str, dict[str, dict[str, str]]] = {"core": CORE, "figures": FIGURES, "web": WEB}
+MESSAGES: dict[str, dict[str, str]] = {k: v for part in PARTS.values() for k, v in part.items()}
