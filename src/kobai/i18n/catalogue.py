@@ -8,6 +8,8 @@ stays as it is in Japanese: it is what the source tutorials write.
 from __future__ import annotations
 
 from kobai.i18n.messages_figures import FIGURES
+from kobai.i18n.messages_reports import REPORTS
+from kobai.i18n.messages_studies import STUDIES
 from kobai.i18n.messages_web import WEB
 
 CORE: dict[str, dict[str, str]] = {
@@ -253,5 +255,11 @@ CORE: dict[str, dict[str, str]] = {
 
 # The other areas' messages live in their own modules (one catalogue, several files); a test
 # checks that no key is defined twice.
-PARTS: dict[str, dict[str, dict[str, str]]] = {"core": CORE, "figures": FIGURES, "web": WEB}
+PARTS: dict[str, dict[str, dict[str, str]]] = {
+    "core": CORE,
+    "figures": FIGURES,
+    "reports": REPORTS,
+    "studies": STUDIES,
+    "web": WEB,
+}
 MESSAGES: dict[str, dict[str, str]] = {k: v for part in PARTS.values() for k, v in part.items()}

@@ -158,4 +158,15 @@ FIGURES: dict[str, dict[str, str]] = {
         "en": "Held-out {data}: reconstructions",
         "ja": "テスト {data}: 再構成",
     },
+    # The computational graph (kobai.viz.graph) and the race animation (kobai.viz.animation)
+    "graph.scalar": {"en": "scalar", "ja": "スカラー"},
+    "graph.earlier_ops": {"en": "... {n} earlier ops", "ja": "... それより前の演算 {n} 個"},
+    "graph.nearest": {
+        "en": "the {depth} ops nearest the output (the rest summarised)",
+        "ja": "出力に近い {depth} 個の演算 (残りはまとめて表示)",
+    },
+    "anim.title": {
+        "en": "Optimisers on {name}: step {t}",
+        "ja": "{name} 上の最適化手法: ステップ {t}",
+    },
 }
