@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kobai.files import atomic_writer, write_atomic
-from kobai.i18n import t
+from kobai.i18n import MESSAGES, Message, t
 from kobai.report import Page, format_number
 from kobai.validation import check_int
 
@@ -124,13 +124,21 @@ class StudyResult:
         return self.out / "report.html"
 
     def summary(self) -> str:
-        """The headline numbers as printed by ``kobai study``."""
-        width = max((len(h.label) for h in self.headlines), default=0)
-        mode = ", quick" if self.quick else ""
-        lines = [f"{self.title} (seed {self.seed}{mode}): {self.seconds:.1f} s"]
+        """The headline numbers as printed by ``kobai study`` (in :mod:`kobai.i18n`'s language
+        where the catalogue has the study's words)."""
+        from kobai.i18n import pad, width
+
+        labels = [headline_label(self.name, h) for h in self.headlines]
+        widest = max(map(width, labels), default=0)
+        title = study_text(self.name, "title", self.title)
+        mode = t("report.run_quick" if self.quick else "report.run_default", seed=self.seed)
+        lines = [t("report.run_line", title=title, mode=mode, seconds=self.seconds)]
         if self.quick:
-            lines.append(f"  {QUICK_WARNING}")
-        lines += [f"  {h.label:<{width}}  {format_number(h.value)}" for h in self.headlines]
+            lines.append(f"  {t('report.quick_warning')}")
+        lines += [
+            f"  {pad(label, widest)}  {format_number(h.value)}"
+            for label, h in zip(labels, self.headlines, strict=True)
+        ]
         for summary in self.summaries:
             lines += summary.lines()
         return "\n".join(lines)
@@ -160,7 +168,7 @@ class Context:
         self.page = Page(study.title)
         self.headlines: list[Headline] = []
         self.summaries: list[Summary] = []
-        self.findings: list[str] = []
+        self.findings: list[str | Message] = []
         self.files: list[Path] = []
         out.mkdir(parents=True, exist_ok=True)
 
@@ -191,8 +199,9 @@ class Context:
         body = tuple(tuple(_plain(v) for v in row) for row in rows)
         self.summaries.append(Summary(title, tuple(columns), body))
 
-    def finding(self, text: str) -> None:
-        """A sentence on what the numbers show (listed under "What the numbers say")."""
+    def finding(self, text: str | Message) -> None:
+        """A sentence on what the numbers show (listed under "What the numbers say"); a
+        :class:`~kobai.i18n.Message` is put into words in the report's language."""
         self.findings.append(text)
 
     def table(
@@ -285,24 +294,23 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
     mode = t("report.quick" if ctx.quick else "report.default")
     documents = t("report.documents" if " and " in study.source else "report.document")
     page = Page(
-        study.title,
+        study_text(study.name, "title", study.title),
         subtitle=t("report.subtitle", name=study.name, documents=documents, source=study.source),
     )
     if ctx.quick:
-        page.paragraph(f"**{QUICK_WARNING}.**")
+        page.paragraph(f"**{t('report.quick_warning')}.**")
     page.heading(t("report.claim"))
-    page.paragraph(study.claim)
+    page.paragraph(study_text(study.name, "claim", study.claim))
     if ctx.headlines:
         page.heading(t("report.headlines"))
-        page.table(
-            [t("report.quantity"), t("report.value")], [[h.label, h.value] for h in ctx.headlines]
-        )
+        rows = [[headline_label(study.name, h), h.value] for h in ctx.headlines]
+        page.table([t("report.quantity"), t("report.value")], rows)
     for summary in ctx.summaries:
         page.paragraph(f"**{summary.title.capitalize()}**")
         page.table(summary.columns, summary.rows)
     if ctx.findings:
         page.heading(t("report.findings_quick" if ctx.quick else "report.findings"))
-        page.bullets(ctx.findings)
+        page.bullets([str(f) for f in ctx.findings])
     page.blocks.extend(ctx.page.blocks)
     page.heading(t("report.reproduce"))
     quick = " --quick" if ctx.quick else ""
@@ -313,6 +321,18 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
         f'kobai.studies.run("{study.name}", quick={ctx.quick}, seed={ctx.seed}, out="...")'
     )
     return page
+
+
+def study_text(name: str, part: str, english: str) -> str:
+    """The study's ``part`` (``title``, ``claim``) in the current language: the catalogue's
+    ``study.<name>.<part>`` where it has one, else ``english``."""
+    key = f"study.{name}.{part}"
+    return t(key) if key in MESSAGES else english
+
+
+def headline_label(name: str, headline: Headline) -> str:
+    """A headline's label in the current language (``study.<name>.h.<key>``, else its own)."""
+    return study_text(name, f"h.{headline.key}", headline.label)
 
 
 def _write_headlines(result: StudyResult) -> Path:

@@ -22,6 +22,7 @@ from kobai.studies.base import Context
 from kobai.studies.gradients import flat_gradient, forward_with_hook
 from kobai.studies.registry import register
 from kobai.train import fit
+from kobai.viz.style import text
 
 LR = 0.05
 HIDDEN = 64
@@ -285,8 +286,8 @@ def _figures(ctx: Context, runs: list, sizes: list[int], noise: list, n: int) ->
 
     fig = curves_by_epoch_and_time(
         {r["label"]: {"y": r["test_loss"], "time": r["wall"]} for r in runs},
-        ylabel="test loss",
-        title="Batch modes: test loss for the same number of epochs",
+        ylabel=text("st.test_loss"),
+        title=text("st.batch_test_loss"),
     )
     ctx.figure(
         fig,
@@ -300,7 +301,7 @@ def _figures(ctx: Context, runs: list, sizes: list[int], noise: list, n: int) ->
         sizes,
         noise,
         n_samples=n,
-        title="Batch modes: how noisy the updates are",
+        title=text("st.batch_noise"),
     )
     ctx.figure(
         fig,

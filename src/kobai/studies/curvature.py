@@ -21,6 +21,7 @@ from kobai.studies._curvature import neuron_hessian, neuron_minimum
 from kobai.studies.base import Context
 from kobai.studies.edge_of_stability import small_digits
 from kobai.studies.registry import register
+from kobai.viz.style import text
 
 HIDDEN = (32, 32)
 RUNS = {"sgd": ("sgd", 1.0), "adam": ("adam", 0.005)}
@@ -213,7 +214,7 @@ def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     grid = np.linspace(nodes.min() - 5 * sigma, nodes.max() + 5 * sigma, 2000)
     fig = hessian_densities(
         {k: f["density"].broadened(sigma, grid) for k, f in found.items()},
-        title="Eigenvalue density of the Hessian (stochastic Lanczos quadrature)",
+        title=text("st.density"),
     )
     ctx.figure(
         fig,
@@ -223,7 +224,7 @@ def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     )
     fig = sharpness_runs(
         {f"{r['name']} lr {r['lr']:g}": r for r in runs.values()},
-        title="λ_max of the training loss during SGD and Adam",
+        title=text("st.sharpness"),
     )
     ctx.figure(fig, "sharpness", "λ_max after every epoch (left) and the training loss "
                "(right); the dashed line is 2/lr of SGD.")  # fmt: skip
@@ -236,8 +237,7 @@ def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     grid = neuron.loss_grid(cell["x"], cell["t"], w, b)
     fig = neuron_eigenvectors(
         w, b, grid, m, cell["values"], vec, cell["paths"],
-        title=f"Single neuron: the Hessian's eigenvectors and the bound 2/λ_max = "
-        f"{cell['bound']:.3g}",
+        title=text("st.neuron_bound", bound=f"{cell['bound']:.3g}"),
     )  # fmt: skip
     ctx.figure(fig, "neuron", "Contours of the neuron's loss around its minimum, the "
                "Hessian's eigenvectors there (arrows, length ∝ 1/√λ) and gradient descent at "

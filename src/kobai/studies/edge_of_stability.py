@@ -24,6 +24,7 @@ from kobai import nn, optim
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.registry import register
+from kobai.viz.style import text
 
 LRS = (2.0, 1.0, 0.5)
 HIDDEN = (32, 32)
@@ -232,7 +233,7 @@ def _sentence(r: dict[str, Any], steps: int) -> str:
 def _figure(ctx: Context, runs: list[dict[str, Any]], n: int) -> None:
     from kobai.viz.studies.curvature import edge_of_stability
 
-    fig = edge_of_stability(runs, title=f"Full-batch gradient descent on {n} digits (MSE)")
+    fig = edge_of_stability(runs, title=text("st.eos", n=n))
     ctx.figure(
         fig,
         "sharpness",

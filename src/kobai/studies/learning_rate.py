@@ -20,6 +20,7 @@ from kobai.studies._common import mnist
 from kobai.studies.base import Context
 from kobai.studies.registry import register
 from kobai.train import TrainingDiverged, evaluate, fit
+from kobai.viz.style import text
 
 HIDDEN, BATCH = 64, 64
 GOOD_FRACTION = 0.25
@@ -327,9 +328,7 @@ def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound:
     from kobai.landscape import neuron
     from kobai.viz.studies import learning_rate_paths, learning_rate_sweep
 
-    fig = learning_rate_sweep(
-        sweeps, title="Final training loss against the learning rate", marks={"sgd": bound}
-    )
+    fig = learning_rate_sweep(sweeps, title=text("st.lr_sweep"), marks={"sgd": bound})
     ctx.figure(
         fig,
         "sweep",
@@ -354,7 +353,7 @@ def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound:
         grid,
         cell["chosen"],
         true_params=(NEURON_TRUE[0], NEURON_TRUE[1]),
-        title="Three learning rates on the single neuron's loss surface",
+        title=text("st.lr_paths"),
     )
     ctx.figure(
         fig,

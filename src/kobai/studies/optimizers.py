@@ -20,6 +20,7 @@ from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import FORMATS, Context
 from kobai.studies.registry import register
 from kobai.train import fit
+from kobai.viz.style import text
 
 # Source document 004's learning rates (RMSprop, which it does not cover, takes Adam's).
 OPTIMIZERS = {
@@ -206,7 +207,8 @@ def _figures(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> N
         for k, r in results.items()
     }
     fig = mean_curves(
-        {"test loss": curves, "test accuracy": accuracy}, title="MNIST: mean and spread over seeds"
+        {text("st.test_loss"): curves, text("st.test_accuracy"): accuracy},
+        title=text("st.mnist"),
     )
     ctx.figure(
         fig,

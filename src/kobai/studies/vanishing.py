@@ -27,6 +27,7 @@ from kobai.studies.gradients import (
 )
 from kobai.studies.registry import register
 from kobai.train import TrainingDiverged, fit
+from kobai.viz.style import text
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 INITS = ("std:1", "std:0.01", "xavier", "he")
@@ -272,7 +273,7 @@ def _derivative_figure(ctx: Context, depths: list[int], by_depth: dict[str, list
         derivs,
         {f"sigmoid, {k}": (depths, v) for k, v in by_depth.items()},
         bound=0.25,
-        title="Why sigmoid gradients vanish",
+        title=text("st.why_vanish"),
     )
     ctx.figure(
         fig,
@@ -292,9 +293,7 @@ def _gradient_figures(ctx: Context, records: list[dict[str, Any]]) -> None:
         "mean over the first epoch": np.array([r["epoch_norms"] for r in records]),
     }
     depth = records[0]["depth"]
-    fig = gradient_heatmap(
-        labels, panels, title=f"Gradient norm per layer, {depth} hidden layers of 100 units"
-    )
+    fig = gradient_heatmap(labels, panels, title=text("st.norm_per_layer_units", depth=depth))
     ctx.figure(
         fig,
         "gradient_heatmap",
@@ -309,7 +308,7 @@ def _gradient_figures(ctx: Context, records: list[dict[str, Any]]) -> None:
         curves,
         row_names=["no batch norm", "batch norm"],
         column_names=list(ACTIVATIONS),
-        title=f"Gradient norm per layer, {depth} hidden layers",
+        title=text("st.norm_per_layer", depth=depth),
     )
     ctx.figure(
         fig,
@@ -328,7 +327,7 @@ def _histogram_figure(ctx: Context, x: np.ndarray) -> None:
         cases[f"{act} · {init}"] = hidden_activations(model, x)
     fig = activation_histograms(
         cases,
-        title="Outputs of each hidden layer at initialisation (5 layers of 100 units, 1000 digits)",
+        title=text("st.outputs"),
     )
     ctx.figure(
         fig,

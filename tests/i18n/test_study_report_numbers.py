@@ -1,0 +1,83 @@
+"""A study's report in Japanese says the same numbers as in English: one run, put into words
+in both languages (kobai study numerical-vs-backprop, quick)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import kobai.studies
+from kobai.i18n import language, set_language
+from kobai.studies.base import Context, _report_page
+
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.fixture(autouse=True)
+def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KOBAI_LANG", raising=False)
+    yield
+    set_language(None)
+
+
+def section(markdown: str, heading: str) -> str:
+    return markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    study = kobai.studies.get("numerical-vs-backprop")
+    ctx = Context(study, out=tmp_path_factory.mktemp("numerical"), seed=0, quick=True)
+    with language("ja"):
+        study.function(ctx)
+    out = {}
+    for lang in ("en", "ja"):
+        with language(lang):
+            out[lang] = _report_page(study, ctx, 2.5).to_markdown()
+    return out
+
+
+def test_the_conclusions_say_the_same_numbers_in_both_languages(reports: dict[str, str]) -> None:
+    en = section(reports["en"], "What these quick numbers say")
+    ja = section(reports["ja"], "簡易設定の数値が示すこと")
+    en_items, ja_items = en.strip().split("\n- "), ja.strip().split("\n- ")
+    assert len(en_items) == len(ja_items) == 4
+    for english, japanese in zip(en_items, ja_items, strict=True):
+        assert sorted(NUMBER.findall(english)) == sorted(NUMBER.findall(japanese)), japanese
+    assert "Agreement: over every network" in en and "一致: どのネットワークでも両方" in ja
+    assert "times slower" in en and "倍遅く" in ja
+
+
+def test_the_headlines_and_their_values_are_the_same(reports: dict[str, str]) -> None:
+    en = section(reports["en"], "Headline numbers").strip().splitlines()[2:]
+    ja = section(reports["ja"], "主要な数値").strip().splitlines()[2:]
+    assert len(en) == len(ja) == 14
+    assert [row.rsplit("|", 2)[1] for row in en] == [row.rsplit("|", 2)[1] for row in ja]
+    assert (
+        "| 逆伝播による高速化の倍率 |" in reports["ja"] and "| backprop speed-up |" in reports["en"]
+    )
+    assert reports["ja"].startswith("# 数値微分と誤差逆伝播法の比較\n")
+    assert "## 主張\n\n損失の勾配は" in reports["ja"] and "(source document 001)." in reports["en"]
+
+
+def test_the_printed_summary_is_japanese(tmp_path: Path) -> None:
+    from kobai.studies.base import Headline, StudyResult
+
+    result = StudyResult("numerical-vs-backprop", "Numerical differentiation against "
+                         "backpropagation", tmp_path, 3, True, 1.25,
+                         [Headline("speedup", "backprop speed-up", 41.5),
+                          Headline("new_one", "a label the catalogue lacks", 2)])  # fmt: skip
+    with language("ja"):
+        lines = result.summary().splitlines()
+    assert lines[0] == "数値微分と誤差逆伝播法の比較 (シード 3, 簡易設定): 1.2 秒"
+    assert lines[1].startswith("  簡易実行: ")
+    from kobai.i18n import width
+
+    assert lines[2] == "  逆伝播による高速化の倍率     41.5"
+    assert lines[3] == "  a label the catalogue lacks  2"
+    assert width(lines[2]) - len("41.5") == width(lines[3]) - len("2")  # values line up
+    english = result.summary().splitlines()
+    assert english[0] == "Numerical differentiation against backpropagation (seed 3, quick): 1.2 s"
+    assert english[2] == "  backprop speed-up            41.5"
