@@ -247,6 +247,25 @@ CORE: dict[str, dict[str, str]] = {
         "ja": "時間: {epochs} エポックで {seconds:.1f} 秒",
     },
     "train.stopped_early": {"en": "stopped early: {reason}", "ja": "早期終了: {reason}"},
+    # kobai gradcheck's table (kobai.cli.gradcheck)
+    "gradcheck.order": {
+        "en": "{order} derivatives: backprop through create_graph=True vs finite differences",
+        "ja": "{order}: create_graph=True を通した逆伝播と差分近似の比較",
+    },
+    "gradcheck.second": {"en": "second", "ja": "2 階微分"},
+    "gradcheck.third": {"en": "third", "ja": "3 階微分"},
+    "gradcheck.case": {"en": "case", "ja": "ケース"},
+    "gradcheck.kind": {"en": "kind", "ja": "種類"},
+    "gradcheck.max_abs": {"en": "max abs err", "ja": "最大絶対誤差"},
+    "gradcheck.max_rel": {"en": "max rel err", "ja": "最大相対誤差"},
+    "gradcheck.result": {"en": "result", "ja": "結果"},
+    "gradcheck.pass": {"en": "pass", "ja": "合格"},
+    "gradcheck.fail": {"en": "FAIL {error}", "ja": "不合格 {error}"},
+    "gradcheck.differ": {"en": "gradients differ", "ja": "勾配が一致しない"},
+    "gradcheck.total": {
+        "en": "{passed} passed, {failed} failed ({cases} cases, {seconds:.1f} s)",
+        "ja": "合格 {passed}, 不合格 {failed} ({cases} ケース, {seconds:.1f} 秒)",
+    },
     "train.run_dir": {
         "en": "run directory: {run_dir}  (learning curve: {figure})",
         "ja": "実行ディレクトリ: {run_dir}  (学習曲線: {figure})",
