@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from kobai.cli.options import new_run_dir, read_run_config, undone_if_refused, write_run_config
+from kobai.i18n import t
 
 USES = ("denoise", "anomaly", "reduce")
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     with undone_if_refused(run_dir):
         write_run_config(run_dir, config)
         if not args.quiet:
-            print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
+            print(t("ae.cli.header", use=args.use, spec=spec.describe(), run_dir=run_dir))
         table, figures, notes = report[args.use](
             spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
         )
@@ -134,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
     print_table(table)
     for note in notes:
         print(note)
-    print(f"time: {time.perf_counter() - start:.1f} s")
-    print(f"run directory: {run_dir}  (figures: {', '.join(p.name for p in figures)})")
+    print(t("cli.time", seconds=time.perf_counter() - start))
+    names = ", ".join(p.name for p in figures)
+    print(t("ae.cli.run_dir", run_dir=run_dir, figures=names))
     return 0
 
 
@@ -277,9 +279,9 @@ def _images(data: Any) -> bool:
 def _notes(data: Any) -> list[str]:
     notes = []
     if data.scaled:
-        notes.append(f"note: {data.name} was min-max scaled to [0, 1] with the training range")
+        notes.append(t("ae.cli.scaled", data=data.name))
     if not _images(data):
-        notes.append(f"note: {data.name} samples are not square images: no image figures")
+        notes.append(t("ae.cli.not_images", data=data.name))
     return notes
 
 
@@ -294,12 +296,16 @@ def write_table(table: list[dict[str, Any]], path: Path) -> None:
 
 
 def print_table(table: list[dict[str, Any]], file: Any = None) -> None:
-    """The rows of ``table`` aligned in columns, numbers with four decimals."""
+    """The rows of ``table`` aligned in columns, numbers with four decimals (the column names
+    in the chosen language, aligned for wide characters)."""
+    from kobai.i18n import MESSAGES, pad, width
+
     out = file or sys.stdout
-    names = list(table[0])
-    cells = [[_cell(row[n]) for n in names] for row in table]
-    widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
-    print("  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)), file=out)
+    keys = list(table[0])
+    names = [t(f"ae.col.{k}") if f"ae.col.{k}" in MESSAGES else k for k in keys]
+    cells = [[_cell(row[k]) for k in keys] for row in table]
+    widths = [max(width(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    print("  ".join(pad(n, w, right=True) for n, w in zip(names, widths, strict=True)), file=out)
     for c in cells:
         print("  ".join(v.rjust(w) for v, w in zip(c, widths, strict=True)), file=out)
 

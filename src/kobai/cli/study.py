@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kobai.i18n import t
+
 
 def add_parser(subparsers: Any) -> None:
     """Add ``kobai study`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
@@ -56,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
         )
         results.append(result)
         print(result.summary())
-        print(f"report: {result.report}\n", flush=True)
+        print(t("study.cli.report", path=result.report) + "\n", flush=True)
     if args.name == "all":
-        print(f"index of the reports: {write_index(Path(args.out or 'studies'), results)}")
+        print(t("study.cli.index", path=write_index(Path(args.out or "studies"), results)))
     return 0
 
 

@@ -7,6 +7,7 @@ stays as it is in Japanese: it is what the source tutorials write.
 
 from __future__ import annotations
 
+from kobai.i18n.messages_cli import CLI
 from kobai.i18n.messages_figures import FIGURES
 from kobai.i18n.messages_reports import REPORTS
 from kobai.i18n.messages_studies import STUDIES
@@ -276,6 +277,7 @@ CORE: dict[str, dict[str, str]] = {
 # checks that no key is defined twice.
 PARTS: dict[str, dict[str, dict[str, str]]] = {
     "core": CORE,
+    "cli": CLI,
     "figures": FIGURES,
     "reports": REPORTS,
     "studies": STUDIES,

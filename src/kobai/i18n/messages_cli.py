@@ -1,0 +1,84 @@
+"""Messages of the commands' printed lines and tables (:mod:`kobai.cli`): kobai autoencoder,
+kobai landscape and kobai study."""
+
+from __future__ import annotations
+
+CLI: dict[str, dict[str, str]] = {
+    # kobai autoencoder: the columns of its printed table (the CSV keeps the English names)
+    "ae.col.noise": {"en": "noise", "ja": "ノイズ"},
+    "ae.col.psnr_noisy_db": {"en": "psnr_noisy_db", "ja": "PSNR ノイズあり (dB)"},
+    "ae.col.psnr_denoised_db": {"en": "psnr_denoised_db", "ja": "PSNR 除去後 (dB)"},
+    "ae.col.gain_db": {"en": "gain_db", "ja": "改善 (dB)"},
+    "ae.col.test_mse_denoised": {"en": "test_mse_denoised", "ja": "テスト MSE (除去後)"},
+    "ae.col.test_samples": {"en": "test_samples", "ja": "テストサンプル数"},
+    "ae.col.method": {"en": "method", "ja": "手法"},
+    "ae.col.normal": {"en": "normal", "ja": "正常クラス"},
+    "ae.col.auc": {"en": "auc", "ja": "AUC"},
+    "ae.col.threshold": {"en": "threshold", "ja": "しきい値"},
+    "ae.col.precision": {"en": "precision", "ja": "適合率"},
+    "ae.col.recall": {"en": "recall", "ja": "再現率"},
+    "ae.col.false_positive_rate": {"en": "false_positive_rate", "ja": "偽陽性率"},
+    "ae.col.k": {"en": "k", "ja": "k"},
+    "ae.col.autoencoder_mse": {"en": "autoencoder_mse", "ja": "AE の MSE"},
+    "ae.col.pca_mse": {"en": "pca_mse", "ja": "PCA の MSE"},
+    "ae.col.improvement": {"en": "improvement", "ja": "改善"},
+    "ae.col.autoencoder_auc": {"en": "autoencoder_auc", "ja": "AE の AUC"},
+    "ae.col.pca_auc": {"en": "pca_auc", "ja": "PCA の AUC"},
+    "ae.col.autoencoder_precision": {"en": "autoencoder_precision", "ja": "AE の適合率"},
+    "ae.col.pca_precision": {"en": "pca_precision", "ja": "PCA の適合率"},
+    "ae.col.autoencoder_recall": {"en": "autoencoder_recall", "ja": "AE の再現率"},
+    "ae.col.pca_recall": {"en": "pca_recall", "ja": "PCA の再現率"},
+    "ae.cli.header": {
+        "en": "kobai autoencoder {use}: {spec} -> {run_dir}",
+        "ja": "kobai autoencoder {use}: {spec} -> {run_dir}",
+    },
+    "ae.cli.scaled": {
+        "en": "note: {data} was min-max scaled to [0, 1] with the training range",
+        "ja": "注: {data} は訓練データの範囲で [0, 1] に min-max スケーリングしました",
+    },
+    "ae.cli.not_images": {
+        "en": "note: {data} samples are not square images: no image figures",
+        "ja": "注: {data} のサンプルは正方形の画像ではないため、画像の図は描きません",
+    },
+    "cli.time": {"en": "time: {seconds:.1f} s", "ja": "時間: {seconds:.1f} 秒"},
+    "ae.cli.run_dir": {
+        "en": "run directory: {run_dir}  (figures: {figures})",
+        "ja": "実行ディレクトリ: {run_dir}  (図: {figures})",
+    },
+    # kobai landscape's lines (kobai.cli.landscape)
+    "land.cli.header": {
+        "en": "kobai landscape: {title}, {samples} {split} samples, {n} x {n} grid, "
+        "{seconds:.1f} s",
+        "ja": "kobai landscape: {title}, {split} サンプル {samples} 個, {n} x {n} の格子, "
+        "{seconds:.1f} 秒",
+    },
+    "land.cli.trained": {
+        "en": "trained model: loss {loss}, {metric} {value}",
+        "ja": "学習済みモデル: 損失 {loss}, {metric} {value}",
+    },
+    "land.cli.pca": {
+        "en": "plane: PCA of the training path ({points} points), explained variance "
+        "{first} + {second}",
+        "ja": "平面: 学習経路の PCA ({points} 点), 説明された分散 {first} + {second}",
+    },
+    "land.cli.random": {
+        "en": "plane: two {norm}-normalised random directions",
+        "ja": "平面: {norm} 正規化した 2 つのランダムな方向",
+    },
+    "land.cli.no_path": {
+        "en": "note: no training path: {how}",
+        "ja": "注: 学習経路がありません: {how}",
+    },
+    "land.cli.rebuilt": {
+        "en": "initial parameters: rebuilt from config.json's seed (no epoch-0 checkpoint)",
+        "ja": "初期パラメータ: config.json のシードから再構築 (エポック 0 のチェックポイントなし)",
+    },
+    "land.cli.numbers": {"en": "numbers", "ja": "数値"},
+    "land.cli.slice": {"en": "slice", "ja": "断面"},
+    "land.cli.interpolation": {"en": "interpolation", "ja": "補間"},
+    "land.cli.contour": {"en": "contour", "ja": "等高線"},
+    "land.cli.surface": {"en": "surface", "ja": "曲面"},
+    # kobai study's lines (kobai.cli.study)
+    "study.cli.report": {"en": "report: {path}", "ja": "レポート: {path}"},
+    "study.cli.index": {"en": "index of the reports: {path}", "ja": "レポートの一覧: {path}"},
+}
