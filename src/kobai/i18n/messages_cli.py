@@ -81,4 +81,72 @@ CLI: dict[str, dict[str, str]] = {
     # kobai study's lines (kobai.cli.study)
     "study.cli.report": {"en": "report: {path}", "ja": "レポート: {path}"},
     "study.cli.index": {"en": "index of the reports: {path}", "ja": "レポートの一覧: {path}"},
+    # kobai sweep report: its page (kobai.sweep.report) and figures (kobai.sweep.figures)
+    "sweep.title": {"en": "Sweep {name}", "ja": "スイープ {name}"},
+    "sweep.subtitle": {
+        "en": "{runs} runs, {configs} configurations x {seeds} seeds; {metric} ({better})",
+        "ja": "{runs} 回の実行, {configs} 通りの設定 x シード {seeds} 個; {metric} ({better})",
+    },
+    "sweep.lower": {"en": "lower is better", "ja": "小さいほど良い"},
+    "sweep.higher": {"en": "higher is better", "ja": "大きいほど良い"},
+    "sweep.sha": {"en": "Results table sha256: `{sha}`.", "ja": "結果の表の sha256: `{sha}`。"},
+    "sweep.cells": {"en": "Cells: {counts}.", "ja": "セル: {counts}。"},
+    "sweep.by_axis": {"en": "Final metric against each axis", "ja": "各軸に対する最終的な指標"},
+    "sweep.by_axis_caption": {
+        "en": "final {metric} against {axis}: mean, 95% interval over seeds",
+        "ja": "{axis} に対する最終的な {metric}: シードについての平均と 95% 区間",
+    },
+    "sweep.heatmap_caption": {
+        "en": "mean final {metric} over seeds",
+        "ja": "シードについての最終的な {metric} の平均",
+    },
+    "sweep.curves": {"en": "Learning curves", "ja": "学習曲線"},
+    "sweep.curves_caption": {
+        "en": "{metric} per epoch; bands span the seeds",
+        "ja": "エポックごとの {metric}; 帯はシードの範囲",
+    },
+    "sweep.race": {
+        "en": "Fair race: each {by} tuned with the same number of trials",
+        "ja": "公平な競争: 各 {by} を同じ試行回数で調整",
+    },
+    "sweep.col.trials": {"en": "trials", "ja": "試行回数"},
+    "sweep.col.best_config": {"en": "best configuration", "ja": "最良の設定"},
+    "sweep.col.mean": {"en": "mean {metric}", "ja": "{metric} の平均"},
+    "sweep.col.interval": {"en": "95% interval", "ja": "95% 区間"},
+    "sweep.col.std": {"en": "std over seeds", "ja": "シードについての標準偏差"},
+    "sweep.col.seeds": {"en": "seeds", "ja": "シード数"},
+    "sweep.all_diverged": {"en": "all diverged", "ja": "すべて発散"},
+    "sweep.sensitivity": {"en": "Sensitivity to {along}", "ja": "{along} に対する感度"},
+    "sweep.sensitivity_text": {
+        "en": "A value of {along} is *good* when its mean is within 10% of the metric's range "
+        "over the sweep of the {by}'s best; the width is the span of good values in decades "
+        "(wider: easier to tune).",
+        "ja": "{along} の値は、その平均が {by} の最良値からスイープ全体の指標の範囲の 10% 以内に"
+        "あるとき*良い*とする。幅は良い値の範囲を桁数で表したもの (広いほど調整しやすい)。",
+    },
+    "sweep.col.best": {"en": "best {along}", "ja": "最良の {along}"},
+    "sweep.col.good_values": {"en": "good values", "ja": "良い値"},
+    "sweep.col.good_range": {"en": "good range", "ja": "良い範囲"},
+    "sweep.col.width": {"en": "width (decades)", "ja": "幅 (桁)"},
+    "sweep.good_of": {"en": "{good} of {tried}", "ja": "{tried} 個中 {good} 個"},
+    "sweep.every": {"en": "Every configuration", "ja": "すべての設定"},
+    "sweep.col.config": {"en": "configuration", "ja": "設定"},
+    "sweep.col.done": {"en": "seeds done", "ja": "完了したシード"},
+    "sweep.col.diverged": {"en": "diverged", "ja": "発散"},
+    "sweep.base": {"en": "(base)", "ja": "(基本設定)"},
+    "sweep.fig.best_other": {"en": "best over the other axes", "ja": "他の軸での最良値"},
+    "sweep.fig.final": {"en": "final {metric}", "ja": "最終的な {metric}"},
+    "sweep.fig.by_axis": {
+        "en": "{metric} against {axis}: mean and 95% interval over seeds (x: diverged)",
+        "ja": "{axis} に対する {metric}: シードについての平均と 95% 区間 (x: 発散)",
+    },
+    "sweep.fig.mean_final": {"en": "mean final {metric}", "ja": "最終的な {metric} の平均"},
+    "sweep.fig.heatmap": {
+        "en": "{metric}: {rows} x {columns} (mean over seeds)",
+        "ja": "{metric}: {rows} x {columns} (シードについての平均)",
+    },
+    "sweep.fig.curves": {
+        "en": "{metric} per epoch: mean over seeds, band from lowest to highest seed",
+        "ja": "エポックごとの {metric}: シードについての平均, 帯は最低から最高のシードまで",
+    },
 }
