@@ -188,3 +188,24 @@ def test_the_animation_is_japanese(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         animation.animate_race(f, runs, out_dir(tmp_path) / "race.gif", max_frames=4)
     assert glyph_warnings(caught) == []
     assert "himmelblau 上の最適化手法: ステップ 8" in titles[0] and "ステップ t" in titles[0]
+
+
+def test_higher_derivatives_figure_is_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kobai.viz import derivatives
+
+    kept: list[str] = []
+    real = derivatives.save_figure
+
+    def keep(fig, path, *, formats=("png",)):  # type: ignore[no-untyped-def]
+        kept.append(texts_of(fig))
+        return real(fig, path, formats=formats)
+
+    monkeypatch.setattr(derivatives, "save_figure", keep)
+    with language("ja"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        derivatives.plot_activation_derivatives(tmp_path / "d", order=2, names=["tanh"])
+    assert glyph_warnings(caught) == []
+    assert "活性化関数と 2 階までの導関数 (kobai.grad の繰り返しによる)" in kept[0]
+    assert "−1.0" in kept[0]

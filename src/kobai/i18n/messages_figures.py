@@ -169,4 +169,9 @@ FIGURES: dict[str, dict[str, str]] = {
         "en": "Optimisers on {name}: step {t}",
         "ja": "{name} 上の最適化手法: ステップ {t}",
     },
+    # Activations and their higher derivatives (kobai.viz.derivatives)
+    "deriv.title": {
+        "en": "Activations and their derivatives up to order {order}, by repeated kobai.grad",
+        "ja": "活性化関数と {order} 階までの導関数 (kobai.grad の繰り返しによる)",
+    },
 }
