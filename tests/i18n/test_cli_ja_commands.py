@@ -80,3 +80,25 @@ def test_study_lines_in_japanese(
     assert lines[0] == "数値微分と誤差逆伝播法の比較 (シード 0, 簡易設定): 0.5 秒"
     assert "  逆伝播による高速化の倍率  12" in lines
     assert f"レポート: {tmp_path / 'report.html'}" in lines
+
+
+def test_study_list_and_index_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import kobai.studies
+    from kobai.studies.base import StudyResult
+
+    assert main(["--lang", "ja", "study", "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert "curvature                学習の曲率 (出典 000 and 002)" in listed
+
+    def instant(name, *, quick, out, seed, verbose):  # type: ignore[no-untyped-def]
+        return StudyResult(name, kobai.studies.get(name).title, out, seed, quick, 0.5)
+
+    monkeypatch.setattr(kobai.studies, "run", instant)
+    assert main(["--lang", "ja", "study", "all", "--quick", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "] curvature: 学習の曲率" in printed
+    index = (tmp_path / "index.md").read_text()
+    assert "| 研究 | レポート | 秒 |" in index and "| 勾配消失 | [vanishing-gradients]" in index
+    assert "シード 0, 簡易設定" in index and "簡易実行: " in index

@@ -81,3 +81,17 @@ def test_the_printed_summary_is_japanese(tmp_path: Path) -> None:
     english = result.summary().splitlines()
     assert english[0] == "Numerical differentiation against backpropagation (seed 3, quick): 1.2 s"
     assert english[2] == "  backprop speed-up            41.5"
+
+
+def test_every_study_has_its_title_and_claim_in_both_languages() -> None:
+    from kobai.i18n import MESSAGES
+
+    for name in kobai.studies.available():
+        study = kobai.studies.get(name)
+        assert MESSAGES[f"study.{name}.title"]["en"] == study.title, name
+        assert MESSAGES[f"study.{name}.claim"]["en"] == study.claim, name
+    with language("ja"):
+        from kobai.studies.base import study_text
+
+        assert study_text("curvature", "title", "?") == "学習の曲率"
+        assert study_text("no-such-study", "title", "English") == "English"

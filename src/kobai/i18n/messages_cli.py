@@ -80,6 +80,12 @@ CLI: dict[str, dict[str, str]] = {
     "land.cli.surface": {"en": "surface", "ja": "曲面"},
     # kobai study's lines (kobai.cli.study)
     "study.cli.report": {"en": "report: {path}", "ja": "レポート: {path}"},
+    "study.cli.list": {"en": "{title} (source {source})", "ja": "{title} (出典 {source})"},
+    "study.cli.seed": {"en": "seed {seed}", "ja": "シード {seed}"},
+    "study.cli.seed_quick": {"en": "seed {seed}, quick", "ja": "シード {seed}, 簡易設定"},
+    "study.cli.col.study": {"en": "study", "ja": "研究"},
+    "study.cli.col.report": {"en": "report", "ja": "レポート"},
+    "study.cli.col.seconds": {"en": "seconds", "ja": "秒"},
     "study.cli.index": {"en": "index of the reports: {path}", "ja": "レポートの一覧: {path}"},
     # kobai sweep report: its page (kobai.sweep.report) and figures (kobai.sweep.figures)
     "sweep.title": {"en": "Sweep {name}", "ja": "スイープ {name}"},

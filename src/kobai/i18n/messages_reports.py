@@ -173,4 +173,105 @@ REPORTS: dict[str, dict[str, str]] = {
         "en": "Relative error of each finite difference.",
         "ja": "各差分近似の相対誤差。",
     },
+    # The title and claim of every other study (its findings stay in English for now)
+    "study.vanishing-gradients.title": {"en": "Vanishing gradients", "ja": "勾配消失"},
+    "study.vanishing-gradients.claim": {
+        "en": "Backpropagation multiplies the gradient by one factor per layer, and *the "
+        "sigmoid's derivative is at most 0.25*, so in a deep network the gradient shrinks layer "
+        "by layer towards the input and the first layers stop learning. The remedies: ReLU, "
+        "Xavier (Glorot) initialisation for sigmoid and tanh, He initialisation for ReLU, and "
+        "batch normalisation (source document 003, section 2.2).",
+        "ja": "誤差逆伝播法は層ごとに勾配に係数を 1 つ掛ける。そして*シグモイドの導関数は最大でも "
+        "0.25* なので、深いネットワークでは勾配が入力に向かって層ごとに小さくなり、最初の層は"
+        "学習しなくなる。対策は ReLU、シグモイドと tanh には Xavier (Glorot) の初期値、ReLU "
+        "には He の初期値、そしてバッチ正規化である (出典資料 003, 2.2 節)。",
+    },
+    "study.batch-modes.title": {
+        "en": "Batch, stochastic and mini-batch gradient descent",
+        "ja": "バッチ・確率的・ミニバッチ勾配降下法",
+    },
+    "study.batch-modes.claim": {
+        "en": "*Batch* gradient descent computes the gradient on all the training data for "
+        "every update: stable, but costly and memory-hungry on large data. *Stochastic* "
+        "gradient descent uses one random sample per update: cheap, but its updates are noisy. "
+        "*Mini-batch* gradient descent (batches of 32, 64, 128) sits in between and is the "
+        "usual choice. Each epoch splits the data at random into mini-batches anew (source "
+        "documents 002, section 1.3-1.4, and 003, section 1.2-1.3).",
+        "ja": "*バッチ*勾配降下法は更新のたびに訓練データ全体で勾配を計算する: 安定しているが、"
+        "大きなデータでは計算もメモリも多く要る。*確率的*勾配降下法は更新ごとにランダムな "
+        "1 サンプルを使う: 安価だが更新にノイズが多い。*ミニバッチ*勾配降下法 (バッチサイズ "
+        "32, 64, 128) はその中間で、普通はこれを選ぶ。エポックごとにデータをランダムに"
+        "ミニバッチへ分け直す (出典資料 002, 1.3-1.4 節と 003, 1.2-1.3 節)。",
+    },
+    "study.learning-rate.title": {"en": "Choosing the learning rate", "ja": "学習率の選び方"},
+    "study.learning-rate.claim": {
+        "en": "The learning rate sets the size of each step. *Too large* and the steps "
+        "overshoot the valley and do not converge; *too small* and learning makes no progress. "
+        "There is no general rule for it: it is found by trial and error (source document 002, "
+        "section 1.1; source document 003, section 1.1).",
+        "ja": "学習率は各ステップの大きさを決める。*大きすぎる*とステップが谷を飛び越えて収束"
+        "せず、*小さすぎる*と学習が進まない。一般的な決め方はなく、試行錯誤で見つける "
+        "(出典資料 002, 1.1 節; 出典資料 003, 1.1 節)。",
+    },
+    "study.optimizers.title": {"en": "Optimisers compared", "ja": "最適化手法の比較"},
+    "study.optimizers.claim": {
+        "en": "Plain SGD follows the gradient as it is: big steps where the slope is steep, "
+        "almost none where it is flat. *Momentum* keeps a velocity (v ← 0.9 v − lr g) and rolls "
+        "on through flat places; *AdaGrad* divides each step by the root of the sum of past "
+        "squared gradients; *Adam* combines a moving average of the gradient with one of its "
+        "square. Momentum and Adam get out of places where gradient descent gets stuck, and "
+        "Adam gives good results on many tasks (source document 004 with its learning rates; "
+        "source document 003, section 2.3).",
+        "ja": "素の SGD は勾配をそのまま追う: 傾きが急なところでは大きく、平らなところでは"
+        "ほとんど進まない。*モーメンタム*は速度 (v ← 0.9 v − lr g) を保ち、平らなところも"
+        "転がり続ける。*AdaGrad* は各ステップを過去の勾配の 2 乗和の平方根で割る。*Adam* は"
+        "勾配の移動平均とその 2 乗の移動平均を組み合わせる。モーメンタムと Adam は勾配降下法が"
+        "止まってしまうところから抜け出し、Adam は多くのタスクで良い結果を出す (出典資料 004 "
+        "とその学習率; 出典資料 003, 2.3 節)。",
+    },
+    "study.local-minima.title": {
+        "en": "Local minima, restarts and permutation symmetry",
+        "ja": "局所的最小値・再スタート・並べ替えの対称性",
+    },
+    "study.local-minima.claim": {
+        "en": "The loss of a deep network is not convex: besides the global minimum it has a "
+        "great many local minima, and gradient descent stops in one of them. Swapping two "
+        "hidden units of a layer, with their incoming and outgoing weights, leaves the output "
+        "unchanged, so every minimum comes in many copies: source document 002 counts "
+        "∏ₗ C(dₗ, 2) of them. Remedies (source document 003): momentum, Adam, and random "
+        "initialisation with several restarts.",
+        "ja": "深いネットワークの損失は凸ではない: 大域的最小値のほかに非常に多くの局所的最小値"
+        "があり、勾配降下法はそのどれかで止まる。ある層の 2 つの隠れユニットを、入ってくる重み"
+        "と出ていく重みごと入れ替えても出力は変わらないので、どの最小値にも多くのコピーがある: "
+        "出典資料 002 はその数を ∏ₗ C(dₗ, 2) と数える。対策 (出典資料 003): モーメンタム、"
+        "Adam、そしてランダムな初期値で何度か再スタートすること。",
+    },
+    "study.edge-of-stability.title": {
+        "en": "Gradient descent at the edge of stability",
+        "ja": "安定性の境界での勾配降下法",
+    },
+    "study.edge-of-stability.claim": {
+        "en": "Gradient descent on a quadratic diverges once the learning rate exceeds "
+        "2/λ_max. Yet full-batch gradient descent on a network does not stay where that bound "
+        "is safe: its sharpness λ_max rises until it reaches 2/lr and then hovers there, while "
+        "the loss keeps falling, non-monotonically (Cohen et al., ICLR 2021).",
+        "ja": "2 次関数上の勾配降下法は、学習率が 2/λ_max を超えると発散する。ところが"
+        "ネットワーク上のフルバッチ勾配降下法は、その上限が安全な範囲に留まらない: "
+        "シャープネス λ_max は 2/lr に達するまで上がり、そこに留まる。その間も損失は単調では"
+        "ないが下がり続ける (Cohen et al., ICLR 2021)。",
+    },
+    "study.curvature.title": {"en": "The curvature of learning", "ja": "学習の曲率"},
+    "study.curvature.claim": {
+        "en": "The Hessian of the loss says how fast and how far gradient descent may step: "
+        "along its top eigenvector a step of learning rate lr multiplies the error by "
+        "1 − lr λ_max, so lr > 2/λ_max overshoots the valley's narrow direction and zig-zags. "
+        "Training changes the spectrum: a few outlier eigenvalues grow out of a bulk near zero "
+        "(Ghorbani et al. 2019), and which optimiser trained the network changes how sharp the "
+        "end point is.",
+        "ja": "損失のヘッセ行列は、勾配降下法がどれだけ速く、どこまで進めるかを教える: 最大の"
+        "固有ベクトルに沿っては、学習率 lr のステップが誤差を 1 − lr λ_max 倍するので、"
+        "lr > 2/λ_max では谷の狭い方向を飛び越えてジグザグになる。学習はスペクトルを変える: "
+        "0 付近の塊から少数の外れた固有値が育ち (Ghorbani et al. 2019)、どの最適化手法で学習"
+        "したかで終点の鋭さが変わる。",
+    },
 }
