@@ -90,7 +90,7 @@ def test_study_list_and_index_in_japanese(
 
     assert main(["--lang", "ja", "study", "--list"]) == 0
     listed = capsys.readouterr().out.splitlines()
-    assert "curvature                学習の曲率 (出典 000 and 002)" in listed
+    assert "curvature                学習の曲率 (出典 000 と 002)" in listed
 
     def instant(name, *, quick, out, seed, verbose):  # type: ignore[no-untyped-def]
         return StudyResult(name, kobai.studies.get(name).title, out, seed, quick, 0.5)

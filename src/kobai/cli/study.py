@@ -33,13 +33,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kobai import studies
-    from kobai.studies.base import study_text
+    from kobai.studies.base import sources, study_text
 
     if args.list:
         for name in studies.available():
             study = studies.get(name)
             title = study_text(name, "title", study.title)
-            print(f"{name:<24} {t('study.cli.list', title=title, source=study.source)}")
+            print(f"{name:<24} {t('study.cli.list', title=title, source=sources(study.source))}")
         return 0
     if not args.name:
         raise ValueError("name a study (kobai study --list shows them) or 'all'")
@@ -76,7 +76,7 @@ def write_index(folder: Any, results: list[Any]) -> Any:
     seed = t("study.cli.seed_quick" if quick else "study.cli.seed", seed=results[0].seed)
     page = Page("kobai studies", subtitle=seed)
     if quick:
-        page.paragraph(f"**{t('report.quick_warning')}.**")
+        page.paragraph(t("report.warning_line", warning=t("report.quick_warning")))
     page.table(
         [t("study.cli.col.study"), t("study.cli.col.report"), t("study.cli.col.seconds")],
         [[study_text(r.name, "title", r.title), f"[{r.name}]({r.name}/report.html)",

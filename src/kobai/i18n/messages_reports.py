@@ -19,6 +19,8 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     "report.run_default": {"en": "seed {seed}", "ja": "シード {seed}"},
     "report.run_quick": {"en": "seed {seed}, quick", "ja": "シード {seed}, 簡易設定"},
+    "report.warning_line": {"en": "**{warning}.**", "ja": "**{warning}。**"},
+    "report.and": {"en": "{a} and {b}", "ja": "{a} と {b}"},
     "report.setup": {"en": "Setup", "ja": "設定"},
     "report.numbers": {"en": "Numbers", "ja": "数値"},
     # kobai study numerical-vs-backprop (source document 001)

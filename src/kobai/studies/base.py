@@ -295,10 +295,12 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
     documents = t("report.documents" if " and " in study.source else "report.document")
     page = Page(
         study_text(study.name, "title", study.title),
-        subtitle=t("report.subtitle", name=study.name, documents=documents, source=study.source),
+        subtitle=t(
+            "report.subtitle", name=study.name, documents=documents, source=sources(study.source)
+        ),  # fmt: skip
     )
     if ctx.quick:
-        page.paragraph(f"**{t('report.quick_warning')}.**")
+        page.paragraph(t("report.warning_line", warning=t("report.quick_warning")))
     page.heading(t("report.claim"))
     page.paragraph(study_text(study.name, "claim", study.claim))
     if ctx.headlines:
@@ -328,6 +330,12 @@ def study_text(name: str, part: str, english: str) -> str:
     ``study.<name>.<part>`` where it has one, else ``english``."""
     key = f"study.{name}.{part}"
     return t(key) if key in MESSAGES else english
+
+
+def sources(source: str) -> str:
+    """``"002 and 003"`` in the current language (``"002 と 003"``)."""
+    first, sep, second = source.partition(" and ")
+    return t("report.and", a=first, b=second) if sep else source
 
 
 def headline_label(name: str, headline: Headline) -> str:
