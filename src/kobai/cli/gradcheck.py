@@ -93,6 +93,6 @@ def run(args: argparse.Namespace) -> int:
         numbers = f"{max_abs:>{wide}.2e}  {max_rel:>{wide}.2e}"
         print(f"{case.name:<{width}}  {case.kind:<5}  {numbers}  {verdict}")
     seconds = time.perf_counter() - start
-    total = {"passed": len(cases) - failed, "failed": failed, "cases": len(cases)}
-    print(t("gradcheck.total", seconds=seconds, **total))
+    passed = len(cases) - failed
+    print(t("gradcheck.total", passed=passed, failed=failed, cases=len(cases), seconds=seconds))
     return 1 if failed else 0
