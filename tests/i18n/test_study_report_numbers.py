@@ -95,3 +95,22 @@ def test_every_study_has_its_title_and_claim_in_both_languages() -> None:
 
         assert study_text("curvature", "title", "?") == "学習の曲率"
         assert study_text("no-such-study", "title", "English") == "English"
+
+
+def test_headline_labels_in_the_catalogue_match_the_studies() -> None:
+    """Every ``ctx.headline("key", "label", ...)`` written with fixed strings has its Japanese,
+    and the catalogue's English is the study's own label."""
+    from kobai.i18n import MESSAGES
+
+    folder = Path(kobai.studies.__file__).parent
+    found = 0
+    for path in folder.glob("*.py"):
+        code = path.read_text()
+        name = re.search(r'@register\(\s*"([a-z-]+)"', code)
+        for key, label in re.findall(r'ctx\.headline\(\s*"([^"]+)",\s*"([^"]+)"', code):
+            assert name, path
+            entry = MESSAGES.get(f"study.{name[1]}.h.{key}")
+            assert entry is not None, f"{name[1]}: {key}"
+            assert entry["en"] == label, f"{name[1]}: {key}"
+            found += 1
+    assert found >= 30

@@ -276,4 +276,79 @@ REPORTS: dict[str, dict[str, str]] = {
         "0 付近の塊から少数の外れた固有値が育ち (Ghorbani et al. 2019)、どの最適化手法で学習"
         "したかで終点の鋭さが変わる。",
     },
+    # Headline labels of the other studies (the ones with a fixed key)
+    "study.edge-of-stability.h.quick_note": {"en": "NOTE", "ja": "注意"},
+    "study.batch-modes.h.slowdown": {
+        "en": "time per epoch, stochastic / full batch",
+        "ja": "1 エポックの時間, 確率的 / フルバッチ",
+    },
+    "study.batch-modes.h.noise_ratio": {
+        "en": "gradient noise, batch 1 / batch 128",
+        "ja": "勾配のノイズ, バッチ 1 / バッチ 128",
+    },
+    "study.batch-modes.h.best": {
+        "en": "lowest test loss after the same epochs",
+        "ja": "同じエポック数での最小のテスト損失",
+    },
+    "study.curvature.h.sgd/final_sharpness": {
+        "en": "SGD: λ_max at the end",
+        "ja": "SGD: 最後の λ_max",
+    },
+    "study.curvature.h.adam/final_sharpness": {
+        "en": "Adam: λ_max at the end",
+        "ja": "Adam: 最後の λ_max",
+    },
+    "study.curvature.h.sgd/median_late": {
+        "en": "SGD: median λ_max over the second half",
+        "ja": "SGD: 後半の λ_max の中央値",
+    },
+    "study.curvature.h.neuron/lambda_max": {
+        "en": "neuron: λ_max at the minimum",
+        "ja": "ニューロン: 最小値での λ_max",
+    },
+    "study.curvature.h.neuron/lambda_min": {
+        "en": "neuron: λ_min at the minimum",
+        "ja": "ニューロン: 最小値での λ_min",
+    },
+    "study.curvature.h.neuron/bound": {"en": "neuron: 2/λ_max", "ja": "ニューロン: 2/λ_max"},
+    "study.learning-rate.h.sgd/curvature_bound": {
+        "en": "sgd: 2/λ_max of the network at initialisation",
+        "ja": "sgd: 初期化時のネットワークの 2/λ_max",
+    },
+    "study.local-minima.h.minima": {
+        "en": "distinct final losses (minima) over all restarts",
+        "ja": "全再スタートでの異なる最終損失 (最小値) の数",
+    },
+    "study.local-minima.h.output_difference": {
+        "en": "permuted copies: max |output difference|",
+        "ja": "並べ替えたコピー: 出力の差の絶対値の最大",
+    },
+    "study.local-minima.h.loss_difference": {
+        "en": "permuted copies: max |loss difference|",
+        "ja": "並べ替えたコピー: 損失の差の絶対値の最大",
+    },
+    "study.local-minima.h.distance": {
+        "en": "permuted copy: |θ' - θ| / |θ|",
+        "ja": "並べ替えたコピー: |θ' - θ| / |θ|",
+    },
+    "study.local-minima.h.barrier": {
+        "en": "highest loss on the straight lines between copies",
+        "ja": "コピー間の直線上の最大の損失",
+    },
+    "study.local-minima.h.brute_force": {
+        "en": "brute force, hidden (2, 3): permutations with equal output",
+        "ja": "総当たり, 隠れ層 (2, 3): 出力が等しい並べ替えの数",
+    },
+    "study.local-minima.h.brute_force_distinct": {
+        "en": "brute force: distinct parameter vectors among them",
+        "ja": "総当たり: そのうち異なるパラメータベクトルの数",
+    },
+    "study.local-minima.h.brute_force_single_swaps": {
+        "en": "brute force: one pair swapped in every layer",
+        "ja": "総当たり: 各層で 1 組を入れ替えたもの",
+    },
+    "study.optimizers.h.mnist_best": {
+        "en": "lowest MNIST test loss",
+        "ja": "MNIST の最小のテスト損失",
+    },
 }
