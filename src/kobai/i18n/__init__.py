@@ -125,9 +125,22 @@ class Message:
         return self.text()
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Items (messages or text) joined by ``sep`` when shown: a list inside a
+    :class:`Message` that is put into words in the message's language."""
+
+    items: tuple[Any, ...]
+    sep: str = ", "
+
+    def __str__(self) -> str:
+        return self.sep.join(map(str, self.items))
+
+
 __all__ = [
     "LANGUAGES",
     "MESSAGES",
+    "Joined",
     "Message",
     "get_language",
     "language",

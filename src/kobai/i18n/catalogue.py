@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kobai.i18n.messages_cli import CLI
 from kobai.i18n.messages_figures import FIGURES
+from kobai.i18n.messages_findings import FINDINGS
 from kobai.i18n.messages_reports import REPORTS
 from kobai.i18n.messages_studies import STUDIES
 from kobai.i18n.messages_web import WEB
@@ -279,6 +280,7 @@ PARTS: dict[str, dict[str, dict[str, str]]] = {
     "core": CORE,
     "cli": CLI,
     "figures": FIGURES,
+    "findings": FINDINGS,
     "reports": REPORTS,
     "studies": STUDIES,
     "web": WEB,

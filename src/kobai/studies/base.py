@@ -66,14 +66,18 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The table as aligned text lines, the title first."""
+        from kobai.i18n import pad, width
+
         cells = [list(self.columns)] + [[format_number(v) for v in row] for row in self.rows]
-        widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.columns))]
+        widths = [max(width(str(row[i])) for row in cells) for i in range(len(self.columns))]
         out = [f"  {self.title}"]
         for row in cells:
             first, *rest = (str(v) for v in row)
             out.append(
-                f"    {first:<{widths[0]}}"
-                + "".join(f"  {v:>{w}}" for v, w in zip(rest, widths[1:], strict=True))
+                f"    {pad(first, widths[0])}"
+                + "".join(
+                    f"  {pad(v, w, right=True)}" for v, w in zip(rest, widths[1:], strict=True)
+                )
             )
         return out
 
