@@ -37,6 +37,7 @@ CORE: dict[str, dict[str, str]] = {
     "curves.test": {"en": "test", "ja": "テスト"},
     # Descent pictures (kobai.viz.descent)
     "descent.converged": {"en": "converged", "ja": "収束"},
+    "descent.diverged": {"en": "diverged", "ja": "発散"},
     "descent.diverged_at": {"en": "diverged at step {step}", "ja": "ステップ {step} で発散"},
     "descent.running": {"en": "running", "ja": "未収束"},
     "descent.crawling": {"en": "crawling", "ja": "停滞"},

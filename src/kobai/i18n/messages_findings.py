@@ -5,6 +5,7 @@ from __future__ import annotations
 
 N = "study.numerical-vs-backprop"
 B = "study.batch-modes"
+O = "study.optimizers"
 
 FINDINGS: dict[str, dict[str, str]] = {
     # kobai study numerical-vs-backprop (source document 001)
@@ -186,4 +187,62 @@ FINDINGS: dict[str, dict[str, str]] = {
         "連続する更新の間の損失の変化の標準偏差。メモリ: 逆伝播のために保持する入力と各層の"
         "出力。",
     },
+    # kobai study optimizers (source documents 003 and 004)
+    f"{O}.setup": {
+        "en": "MNIST: a network 784 → {hidden} (ReLU) → 10 trained on {n} digits for {epochs} "
+        "epochs with batches of {batch}, from {seeds} initialisations (seeds); every optimiser "
+        "starts from the same {seeds} networks and sees the same batches. Settings: {settings}, "
+        "the PyTorch-faithful forms (`kobai.optim`). 2-D functions: each optimiser runs {steps} "
+        "steps from the function's start with the learning rate that suits its family on that "
+        "function (`kobai.landscape`).",
+        "ja": "MNIST: ネットワーク 784 → {hidden} (ReLU) → 10 を、数字画像 {n} 個でバッチサイズ "
+        "{batch}、{epochs} エポック、{seeds} 通りの初期値 (シード) から学習する。どの最適化手法も"
+        "同じ {seeds} 個のネットワークから始め、同じバッチを見る。設定: {settings} "
+        "(PyTorch と同じ形, `kobai.optim`)。2 次元の関数: 各最適化手法は関数の初期値から、その"
+        "関数でその系統に合う学習率で {steps} ステップ進む (`kobai.landscape`)。",
+    },
+    f"{O}.summary.mnist": {
+        "en": "MNIST after the last epoch (mean and standard deviation over seeds)",
+        "ja": "最後のエポックの後の MNIST (シードについての平均と標準偏差)",
+    },
+    f"{O}.summary.races": {
+        "en": "2-D functions: steps until f - f* is 1 % of its start value (—: never)",
+        "ja": "2 次元の関数: f - f* が初期値の 1 % になるまでのステップ数 (—: 到達せず)",
+    },
+    f"{O}.col.optimizer": {"en": "optimizer", "ja": "最適化手法"},
+    f"{O}.col.test_loss": {"en": "test loss", "ja": "テスト損失"},
+    f"{O}.col.test_accuracy": {"en": "test accuracy", "ja": "テスト正解率"},
+    f"{O}.col.function": {"en": "function", "ja": "関数"},
+    f"{O}.f.mnist": {
+        "en": "MNIST, test loss after the last epoch (mean over seeds): {losses}.",
+        "ja": "MNIST, 最後のエポックの後のテスト損失 (シードについての平均): {losses}。",
+    },
+    f"{O}.f.mnist_sgd_slowest": {
+        "en": "MNIST, test loss after the last epoch (mean over seeds): {losses}. With source "
+        "004's learning rates plain SGD ({lr}) is the slowest: its steps are as small as its "
+        "gradients.",
+        "ja": "MNIST, 最後のエポックの後のテスト損失 (シードについての平均): {losses}。"
+        "出典 004 の学習率では素の SGD ({lr}) が最も遅い: ステップが勾配と同じくらい小さいから"
+        "である。",
+    },
+    f"{O}.f.race": {
+        "en": "{name} ({description}): steps to get 99 % of the way down: {steps} (of {total}). "
+        "Plain SGD ends with status '{status}'.",
+        "ja": "{name} ({description}): 99 % まで下るのに要したステップ数: {steps} ({total} "
+        "ステップ中)。素の SGD の最後の状態は「{status}」。",
+    },
+    f"{O}.never": {"en": "never", "ja": "到達せず"},
+    f"{O}.item": {"en": "{name} {value}", "ja": "{name} {value}"},
+    f"{O}.fig.mnist": {
+        "en": "Test loss and accuracy before training and after each epoch: the line is the mean "
+        "over seeds, the band one standard deviation.",
+        "ja": "学習前と各エポックの後のテスト損失と正解率: 線はシードについての平均、帯は標準偏差"
+        "一つ分。",
+    },
+    f"{O}.fig.race": {"en": "{name}: {description}.", "ja": "{name}: {description}。"},
+    f"{O}.table.results": {
+        "en": "Every MNIST run, epoch by epoch (epoch 0: before training).",
+        "ja": "MNIST のすべての実行をエポックごとに (エポック 0: 学習前)。",
+    },
+    f"{O}.table.races": {"en": "The races on 2-D functions.", "ja": "2 次元の関数での競争。"},
 }

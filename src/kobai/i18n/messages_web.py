@@ -264,12 +264,12 @@ WEB: dict[str, dict[str, str]] = {
     },
     "web.surface.himmelblau": {
         "en": "four minima of equal depth: which one a run reaches depends on the optimiser",
-        "ja": "同じ深さの 4 つの最小値: どれに着くかは最適化手法しだい",
+        "ja": "同じ深さの四つの最小値: どれに着くかは最適化手法しだい",
     },
     "web.surface.saddle": {
         "en": "a saddle point at the origin between two minima: how fast does each optimiser "
         "escape it?",
-        "ja": "2 つの最小値の間、原点にある鞍点: 各最適化手法はどれだけ速く抜け出せるか",
+        "ja": "二つの最小値の間、原点にある鞍点: 各最適化手法はどれだけ速く抜け出せるか",
     },
     "web.surface.rastrigin": {
         "en": "a grid of local minima: every optimiser gets stuck somewhere",
@@ -288,6 +288,6 @@ WEB: dict[str, dict[str, str]] = {
     },
     "web.surface.neuron": {
         "en": "the loss of one neuron y = f(w x + b) over its two parameters (source 000)",
-        "ja": "1 つのニューロン y = f(w x + b) の 2 つのパラメータ上の損失 (出典 000)",
+        "ja": "一つのニューロン y = f(w x + b) の二つのパラメータ上の損失 (出典 000)",
     },
 }
