@@ -197,6 +197,15 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     # Headline labels of the other studies (the ones with a fixed key)
     "study.edge-of-stability.h.quick_note": {"en": "NOTE", "ja": "注意"},
+    "study.curvature.h.initialisation/lambda_max": {
+        "en": "λ_max, initialisation",
+        "ja": "λ_max, 初期化時",
+    },
+    "study.curvature.h.after_sgd/lambda_max": {"en": "λ_max, after sgd", "ja": "λ_max, sgd の後"},
+    "study.curvature.h.after_adam/lambda_max": {
+        "en": "λ_max, after adam",
+        "ja": "λ_max, adam の後",
+    },
     "study.batch-modes.h.slowdown": {
         "en": "time per epoch, stochastic / full batch",
         "ja": "1 エポックの時間, 確率的 / フルバッチ",
