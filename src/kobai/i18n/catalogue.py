@@ -8,6 +8,7 @@ stays as it is in Japanese: it is what the source tutorials write.
 from __future__ import annotations
 
 from kobai.i18n.messages_cli import CLI
+from kobai.i18n.messages_curvature import CURVATURE
 from kobai.i18n.messages_figures import FIGURES
 from kobai.i18n.messages_findings import FINDINGS
 from kobai.i18n.messages_reports import REPORTS
@@ -280,6 +281,7 @@ CORE: dict[str, dict[str, str]] = {
 PARTS: dict[str, dict[str, dict[str, str]]] = {
     "core": CORE,
     "cli": CLI,
+    "curvature": CURVATURE,
     "figures": FIGURES,
     "findings": FINDINGS,
     "reports": REPORTS,

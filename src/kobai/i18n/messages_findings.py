@@ -6,7 +6,6 @@ from __future__ import annotations
 N = "study.numerical-vs-backprop"
 B = "study.batch-modes"
 O = "study.optimizers"
-C = "study.curvature"
 
 FINDINGS: dict[str, dict[str, str]] = {
     # kobai study numerical-vs-backprop (source document 001)
@@ -246,76 +245,4 @@ FINDINGS: dict[str, dict[str, str]] = {
         "ja": "MNIST のすべての実行をエポックごとに (エポック 0: 学習前)。",
     },
     f"{O}.table.races": {"en": "The races on 2-D functions.", "ja": "2 次元の関数での競争。"},
-    # kobai study curvature (source documents 000 and 002)
-    f"{C}.setup": {
-        "en": "An MLP 49 → {h1} → {h2} → 10 (tanh, float64) learns {n} bundled MNIST digits "
-        "averaged down to 7×7 pixels with the cross-entropy, in batches of 50 for {epochs} "
-        "epochs, from the same initial weights with {runs}. After every epoch λ_max of the "
-        "full training loss's Hessian is found by Lanczos on exact Hessian-vector products; the "
-        "eigenvalue densities come from stochastic Lanczos quadrature, the traces from "
-        "Hutchinson's estimator. The single neuron y = sigmoid(w x + b) of source 000 is fitted "
-        "to 100 points made with (w, b) = (2, −1) plus noise; its 2×2 Hessian at the minimum "
-        "gives the eigenvectors and the bound 2/λ_max.",
-        "ja": "MLP 49 → {h1} → {h2} → 10 (tanh, float64) が、同梱の MNIST の数字画像 {n} 個を "
-        "7×7 画素に平均して縮めたものを、交差エントロピーでバッチサイズ 50、{epochs} エポック、"
-        "同じ初期値から {runs} で学習する。各エポックの後に、訓練損失全体のヘッセ行列の "
-        "λ_max を厳密なヘッセ行列ベクトル積によるランチョス法で求める。固有値密度は確率的"
-        "ランチョス求積、トレースは Hutchinson の推定量による。出典 000 の単一ニューロン "
-        "y = sigmoid(w x + b) を、(w, b) = (2, −1) にノイズを加えて作った 100 点に当てはめ、"
-        "最小値での 2×2 のヘッセ行列から固有ベクトルと上限 2/λ_max を得る。",
-    },
-    f"{C}.summary": {"en": "the Hessian's spectrum", "ja": "ヘッセ行列のスペクトル"},
-    f"{C}.col.network": {"en": "network", "ja": "ネットワーク"},
-    f"{C}.f.spectrum": {
-        "en": "Training moved λ_max from {init} at initialisation to {sgd} after SGD and {adam} "
-        "after Adam; the traces are {traces} (same order): a few large eigenvalues above a "
-        "bulk near zero.",
-        "ja": "学習によって λ_max は初期化時の {init} から、SGD の後は {sgd}、Adam の後は "
-        "{adam} になった。トレースは {traces} (同じ順): ゼロ付近の塊の上に少数の大きな固有値が"
-        "ある。",
-    },
-    f"{C}.f.sharpness": {
-        "en": "SGD (lr {lr}, so 2/lr = {bound}) had a median λ_max of {median} over the second "
-        "half of training (mini-batches make it noisy) and ended at λ_max = {sgd} with training "
-        "loss {sgd_loss}; Adam ended at λ_max = {adam} ({ratio} times SGD's) with loss "
-        "{adam_loss}. Adam divides each step by its running gradient scale, so 2/lr bounds "
-        "nothing for it: its raw sharpness is free to grow.",
-        "ja": "SGD (lr {lr}, したがって 2/lr = {bound}) の λ_max は学習の後半で中央値 {median} "
-        "(ミニバッチのためノイズがある) で、最後は λ_max = {sgd}、訓練損失 {sgd_loss} だった。"
-        "Adam は最後に λ_max = {adam} (SGD の {ratio} 倍)、損失 {adam_loss}。Adam は各ステップ"
-        "を勾配の大きさの移動平均で割るので、2/lr は Adam には何の上限にもならない: 素の"
-        "シャープネスは自由に大きくなる。",
-    },
-    f"{C}.f.neuron": {
-        "en": "The neuron's Hessian at the minimum ({w}, {b}) has λ = {top} along ({u1}, {u2}) "
-        "and {low} along ({v1}, {v2}), so gradient descent is stable for lr < 2/λ_max = "
-        "{bound}. {paths}.",
-        "ja": "最小値 ({w}, {b}) でのニューロンのヘッセ行列は、({u1}, {u2}) 方向に λ = {top}、"
-        "({v1}, {v2}) 方向に {low} を持つ。したがって勾配降下法は lr < 2/λ_max = {bound} で"
-        "安定する。{paths}。",
-    },
-    f"{C}.f.path": {
-        "en": "{label}: {zig} sign changes along the sharp direction, distance {distance} from "
-        "the minimum after {steps} steps",
-        "ja": "{label}: 鋭い方向に沿った符号の反転 {zig} 回, {steps} ステップ後の最小値までの"
-        "距離 {distance}",
-    },
-    f"{C}.fig.density": {
-        "en": "The Hessian's eigenvalue density (log scale) at initialisation and after "
-        "training; a bulk near zero and a few outliers.",
-        "ja": "初期化時と学習後のヘッセ行列の固有値密度 (対数目盛): 0 付近の塊と少数の外れ値。",
-    },
-    f"{C}.fig.sharpness": {
-        "en": "λ_max after every epoch (left) and the training loss (right); the dashed line is "
-        "2/lr of SGD.",
-        "ja": "各エポックの後の λ_max (左) と訓練損失 (右)。破線は SGD の 2/lr。",
-    },
-    f"{C}.fig.neuron": {
-        "en": "Contours of the neuron's loss around its minimum, the Hessian's eigenvectors "
-        "there (arrows, length ∝ 1/√λ) and gradient descent at three learning rates; right: "
-        "distance to the minimum against step.",
-        "ja": "最小値のまわりのニューロンの損失の等高線、そこでのヘッセ行列の固有ベクトル "
-        "(矢印, 長さ ∝ 1/√λ) と三つの学習率での勾配降下法。右: ステップに対する最小値までの"
-        "距離。",
-    },
 }

@@ -197,6 +197,46 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     # Headline labels of the other studies (the ones with a fixed key)
     "study.edge-of-stability.h.quick_note": {"en": "NOTE", "ja": "注意"},
+    "study.learning-rate.h.quadratic/predicted_lr": {
+        "en": "quadratic: 2/λ_max",
+        "ja": "二次関数: 2/λ_max",
+    },
+    "study.learning-rate.h.quadratic/measured_lr": {
+        "en": "quadratic: measured largest stable lr",
+        "ja": "二次関数: 測定した安定な最大の lr",
+    },
+    "study.learning-rate.h.neuron/predicted_lr": {
+        "en": "neuron: 2/λ_max",
+        "ja": "ニューロン: 2/λ_max",
+    },
+    "study.learning-rate.h.neuron/measured_lr": {
+        "en": "neuron: measured largest stable lr",
+        "ja": "ニューロン: 測定した安定な最大の lr",
+    },
+    "study.learning-rate.h.sgd/good_low": {
+        "en": "sgd: smallest good learning rate",
+        "ja": "sgd: 良い学習率の最小値",
+    },
+    "study.learning-rate.h.sgd/good_high": {
+        "en": "sgd: largest good learning rate",
+        "ja": "sgd: 良い学習率の最大値",
+    },
+    "study.learning-rate.h.sgd/best_lr": {
+        "en": "sgd: best learning rate",
+        "ja": "sgd: 最良の学習率",
+    },
+    "study.learning-rate.h.adam/good_low": {
+        "en": "adam: smallest good learning rate",
+        "ja": "adam: 良い学習率の最小値",
+    },
+    "study.learning-rate.h.adam/good_high": {
+        "en": "adam: largest good learning rate",
+        "ja": "adam: 良い学習率の最大値",
+    },
+    "study.learning-rate.h.adam/best_lr": {
+        "en": "adam: best learning rate",
+        "ja": "adam: 最良の学習率",
+    },
     "study.curvature.h.initialisation/lambda_max": {
         "en": "λ_max, initialisation",
         "ja": "λ_max, 初期化時",
