@@ -61,6 +61,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ("optimizers", "steps to get 99 % of the way down", "99 % まで下るのに要したステップ数"),
         ("curvature", "Training moved λ_max from", "学習によって λ_max は初期化時の"),
         ("learning-rate", "There is no rule that fits both", "両方に合う決まりはない"),
+        ("vanishing-gradients", "Ten derivatives of at most 0.25", "最大 0.25 の導関数を十個"),
     ],
 )
 def test_the_conclusions_say_the_same_numbers_in_both_languages(
@@ -70,11 +71,8 @@ def test_the_conclusions_say_the_same_numbers_in_both_languages(
     en = section(found["en"], "What these quick numbers say")
     ja = section(found["ja"], "簡易設定の数値が示すこと")
     en_items, ja_items = en.strip().split("\n- "), ja.strip().split("\n- ")
-    assert (
-        len(en_items)
-        == len(ja_items)
-        == {"optimizers": 3, "curvature": 3, "learning-rate": 6}.get(name, 4)
-    )
+    counts = {"optimizers": 3, "curvature": 3, "learning-rate": 6, "vanishing-gradients": 8}
+    assert len(en_items) == len(ja_items) == counts.get(name, 4)
     for a, b in zip(en_items, ja_items, strict=True):
         assert sorted(NUMBER.findall(a)) == sorted(NUMBER.findall(b)), b
     assert english in en and japanese in ja

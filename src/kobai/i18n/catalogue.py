@@ -13,6 +13,7 @@ from kobai.i18n.messages_figures import FIGURES
 from kobai.i18n.messages_findings import FINDINGS
 from kobai.i18n.messages_reports import REPORTS
 from kobai.i18n.messages_studies import STUDIES
+from kobai.i18n.messages_vanishing import VANISHING
 from kobai.i18n.messages_web import WEB
 
 CORE: dict[str, dict[str, str]] = {
@@ -286,6 +287,7 @@ PARTS: dict[str, dict[str, dict[str, str]]] = {
     "findings": FINDINGS,
     "reports": REPORTS,
     "studies": STUDIES,
+    "vanishing": VANISHING,
     "web": WEB,
 }
 MESSAGES: dict[str, dict[str, str]] = {k: v for part in PARTS.values() for k, v in part.items()}
