@@ -14,9 +14,19 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data.synthetic import MAX_SAMPLES
 from kobai.train.options import GRADIENTS
-from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
+from kobai.validation import (
+    MAX_SAMPLES,
+    AnyOf,
+    Boolean,
+    Integer,
+    Maybe,
+    OneOf,
+    Real,
+    Table,
+    Text,
+    validate,
+)
 
 DTYPES = ("float32", "float64")
 SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
