@@ -62,6 +62,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ("curvature", "Training moved λ_max from", "学習によって λ_max は初期化時の"),
         ("learning-rate", "There is no rule that fits both", "両方に合う決まりはない"),
         ("vanishing-gradients", "Ten derivatives of at most 0.25", "最大 0.25 の導関数を十個"),
+        ("edge-of-stability", "λ_max started at", "λ_max は"),
     ],
 )
 def test_the_conclusions_say_the_same_numbers_in_both_languages(
@@ -71,7 +72,13 @@ def test_the_conclusions_say_the_same_numbers_in_both_languages(
     en = section(found["en"], "What these quick numbers say")
     ja = section(found["ja"], "簡易設定の数値が示すこと")
     en_items, ja_items = en.strip().split("\n- "), ja.strip().split("\n- ")
-    counts = {"optimizers": 3, "curvature": 3, "learning-rate": 6, "vanishing-gradients": 8}
+    counts = {
+        "optimizers": 3,
+        "curvature": 3,
+        "learning-rate": 6,
+        "vanishing-gradients": 8,
+        "edge-of-stability": 3,
+    }
     assert len(en_items) == len(ja_items) == counts.get(name, 4)
     for a, b in zip(en_items, ja_items, strict=True):
         assert sorted(NUMBER.findall(a)) == sorted(NUMBER.findall(b)), b

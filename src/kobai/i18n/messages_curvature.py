@@ -1,10 +1,12 @@
-"""The words of the curvature and learning-rate studies, whose whole reports speak Japanese
-(:mod:`kobai.studies`): setup, findings from the same numbers in either language, captions."""
+"""The words of the curvature, learning-rate and edge-of-stability studies, whose whole
+reports speak Japanese (:mod:`kobai.studies`): setup, findings from the same numbers in either
+language, captions."""
 
 from __future__ import annotations
 
 C = "study.curvature"
 L = "study.learning-rate"
+E = "study.edge-of-stability"
 
 CURVATURE: dict[str, dict[str, str]] = {
     # kobai study curvature (source documents 000 and 002)
@@ -183,4 +185,75 @@ CURVATURE: dict[str, dict[str, str]] = {
         "en": "Final loss of every run (NaN: stopped by divergence).",
         "ja": "すべての実行の最終的な損失 (NaN: 発散で停止)。",
     },
+    # kobai study edge-of-stability (Cohen et al. 2021)
+    f"{E}.setup": {
+        "en": "An MLP 49 → {h1} → {h2} → 10 (tanh), float64, learns {n} bundled MNIST digits "
+        "averaged down to 7×7 pixels, with the mean squared error on one-hot targets, by "
+        "full-batch gradient descent for {steps} steps at learning rates {lrs}, from the same "
+        "initial weights. Every {every} steps (and at the start) λ_max of the training loss's "
+        "Hessian is found by Lanczos with exact Hessian-vector products (relative residual "
+        "1e-4). The sharpness has *reached* 2/lr when λ_max ≥ {reached} × 2/lr; it *hovered* "
+        "when, from then on, the median of λ_max / (2/lr) stayed within {low}–{high} and no "
+        "measurement passed {top} (at least {least} measurements).",
+        "ja": "MLP 49 → {h1} → {h2} → 10 (tanh, float64) が、同梱の MNIST の数字画像 {n} 個を "
+        "7×7 画素に平均して縮めたものを、one-hot の目標値への平均二乗誤差で、フルバッチ"
+        "勾配降下法により学習率 {lrs} で {steps} ステップ、同じ初期値から学習する。{every} "
+        "ステップごと (と開始時) に訓練損失のヘッセ行列の λ_max を、厳密なヘッセ行列ベクトル積"
+        "によるランチョス法 (相対残差 1e-4) で求める。λ_max ≥ {reached} × 2/lr となったとき"
+        "シャープネスは 2/lr に *達した* とし、それ以降 λ_max / (2/lr) の中央値が {low}–{high} "
+        "に留まり、どの測定値も {top} を超えなかったとき *留まった* とする (測定は {least} 回"
+        "以上)。",
+    },
+    f"{E}.start": {
+        "en": "lr {lr} (2/lr = {bound}): λ_max started at {start} ({share} of 2/lr)",
+        "ja": "lr {lr} (2/lr = {bound}): λ_max は {start} (2/lr の {share}) から始まった",
+    },
+    f"{E}.f.diverged": {
+        "en": "{start}; the run diverged: {reason}",
+        "ja": "{start}。実行は発散した: {reason}",
+    },
+    f"{E}.f.not_reached": {
+        "en": "{start} and reached at most {top} of 2/lr in {steps} steps.",
+        "ja": "{start}。{steps} ステップで最大でも 2/lr の {top} にしか達しなかった。",
+    },
+    f"{E}.f.too_few_to_tell": {
+        "en": "{start} and reached at most {top} of 2/lr in {steps} steps: too few steps to tell.",
+        "ja": "{start}。{steps} ステップで最大でも 2/lr の {top} にしか達しなかった: "
+        "ステップ数が少なすぎて判断できない。",
+    },
+    f"{E}.tail": {
+        "en": "rose to 2/lr by step {reached} and then stayed at a median {median} of it (at "
+        "most {top}) over {after} measurements",
+        "ja": "ステップ {reached} までに 2/lr に達し、その後 {after} 回の測定で中央値 {median} "
+        "(最大 {top}) に留まった",
+    },
+    f"{E}.f.too_few": {
+        "en": "{start}, {tail}: too few to say that it hovered.",
+        "ja": "{start}。{tail}: 留まったと言うには測定が少なすぎる。",
+    },
+    f"{E}.f.hovered": {
+        "en": "{start}, {tail}: it hovered at 2/lr. Meanwhile the loss went from {first} to "
+        "{last}, rising on {rises} of {steps} steps.",
+        "ja": "{start}。{tail}: 2/lr に留まった。その間に損失は {first} から {last} になり、"
+        "{steps} ステップ中 {rises} ステップで上がった。",
+    },
+    f"{E}.f.overshot": {
+        "en": "{start}, {tail}: it overshot 2/lr. Meanwhile the loss went from {first} to "
+        "{last}, rising on {rises} of {steps} steps.",
+        "ja": "{start}。{tail}: 2/lr を超えた。その間に損失は {first} から {last} になり、"
+        "{steps} ステップ中 {rises} ステップで上がった。",
+    },
+    f"{E}.summary": {"en": "sharpness against 2/lr", "ja": "2/lr に対するシャープネス"},
+    f"{E}.col.start": {"en": "λ_max at start", "ja": "開始時の λ_max"},
+    f"{E}.col.reached": {"en": "reached at step", "ja": "達したステップ"},
+    f"{E}.col.median": {"en": "median λ/(2/lr) after", "ja": "その後の λ/(2/lr) の中央値"},
+    f"{E}.col.max": {"en": "max λ/(2/lr) after", "ja": "その後の λ/(2/lr) の最大値"},
+    f"{E}.col.verdict": {"en": "verdict", "ja": "判定"},
+    f"{E}.fig": {
+        "en": "Left: λ_max of the Hessian against step, with 2/lr dashed in the same colour. "
+        "Right: the training loss against step.",
+        "ja": "左: ステップに対するヘッセ行列の λ_max (同じ色の破線が 2/lr)。右: ステップに"
+        "対する訓練損失。",
+    },
+    f"{E}.table": {"en": "Every measurement.", "ja": "すべての測定値。"},
 }

@@ -197,6 +197,33 @@ REPORTS: dict[str, dict[str, str]] = {
     },
     # Headline labels of the other studies (the ones with a fixed key)
     "study.edge-of-stability.h.quick_note": {"en": "NOTE", "ja": "注意"},
+    "study.edge-of-stability.h.lr2/initial_fraction": {
+        "en": "lr 2: λ_max / (2/lr) at the start",
+        "ja": "lr 2: 開始時の λ_max / (2/lr)",
+    },
+    "study.edge-of-stability.h.lr2/median_fraction": {
+        "en": "lr 2: median λ_max / (2/lr) after reaching it",
+        "ja": "lr 2: 達した後の λ_max / (2/lr) の中央値",
+    },
+    "study.edge-of-stability.h.lr2/verdict": {"en": "lr 2: verdict", "ja": "lr 2: 判定"},
+    "study.edge-of-stability.h.lr1/initial_fraction": {
+        "en": "lr 1: λ_max / (2/lr) at the start",
+        "ja": "lr 1: 開始時の λ_max / (2/lr)",
+    },
+    "study.edge-of-stability.h.lr1/median_fraction": {
+        "en": "lr 1: median λ_max / (2/lr) after reaching it",
+        "ja": "lr 1: 達した後の λ_max / (2/lr) の中央値",
+    },
+    "study.edge-of-stability.h.lr1/verdict": {"en": "lr 1: verdict", "ja": "lr 1: 判定"},
+    "study.edge-of-stability.h.lr0.5/initial_fraction": {
+        "en": "lr 0.5: λ_max / (2/lr) at the start",
+        "ja": "lr 0.5: 開始時の λ_max / (2/lr)",
+    },
+    "study.edge-of-stability.h.lr0.5/median_fraction": {
+        "en": "lr 0.5: median λ_max / (2/lr) after reaching it",
+        "ja": "lr 0.5: 達した後の λ_max / (2/lr) の中央値",
+    },
+    "study.edge-of-stability.h.lr0.5/verdict": {"en": "lr 0.5: verdict", "ja": "lr 0.5: 判定"},
     "study.learning-rate.h.quadratic/predicted_lr": {
         "en": "quadratic: 2/λ_max",
         "ja": "二次関数: 2/λ_max",
