@@ -289,7 +289,7 @@ def _figures(ctx: Context, runs: list, sizes: list[int], noise: list, n: int) ->
     from kobai.viz.studies import curves_by_epoch_and_time, step_losses_and_noise
 
     fig = curves_by_epoch_and_time(
-        {r["label"]: {"y": r["test_loss"], "time": r["wall"]} for r in runs},
+        {str(_mode(r["label"])): {"y": r["test_loss"], "time": r["wall"]} for r in runs},
         ylabel=text("st.test_loss"),
         title=text("st.batch_test_loss"),
     )
@@ -299,7 +299,7 @@ def _figures(ctx: Context, runs: list, sizes: list[int], noise: list, n: int) ->
         t(f"{B}.fig.curves"),
     )
     fig = step_losses_and_noise(
-        {r["label"]: (r["steps"], r["updates"]) for r in runs},
+        {str(_mode(r["label"])): (r["steps"], r["updates"]) for r in runs},
         sizes,
         noise,
         n_samples=n,
