@@ -7,7 +7,7 @@ prints how long the page took to paint and how fast the server recomputed the ra
 
 Usage::
 
-    python scripts/playground_screenshot.py [--out PNG] [--view race|network|backprop]
+    python scripts/playground_screenshot.py [--out PNG] [--view race|network|backprop] [--lang ja]
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/playground.png", help="PNG file to write")
     parser.add_argument("--view", choices=("race", "network", "backprop"), default="race")
+    parser.add_argument("--lang", choices=("en", "ja"), default="en", help="the page's language")
     args = parser.parse_args()
+    lang = f"&lang={args.lang}"
     from playwright.sync_api import expect, sync_playwright
 
     server = make_server("127.0.0.1", 0)
@@ -73,15 +75,15 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1600, "height": 900})
             status = page.locator("#status")
             if args.view == "race":
-                page.goto(server.url + RACE)
+                page.goto(server.url + RACE + lang)
                 expect(status).to_have_attribute("data-step", "150", timeout=30000)
                 hover(page, server.url, label="momentum", step=30)
             elif args.view == "backprop":
-                page.goto(server.url + BACKPROP)
+                page.goto(server.url + BACKPROP + lang)
                 expect(status).to_have_attribute("data-step", "3", timeout=30000)
                 page.click("#bp-check")
             else:
-                page.goto(server.url + NETWORK)
+                page.goto(server.url + NETWORK + lang)
                 expect(status).to_have_attribute("data-step", "0", timeout=30000)
                 page.click("#net-play")
                 time.sleep(6)

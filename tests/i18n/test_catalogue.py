@@ -31,6 +31,13 @@ def test_every_key_has_both_languages_with_the_same_fields(key: str) -> None:
     assert fields(entry["en"]) == fields(entry["ja"]), f"{key}: fields differ"
 
 
+def test_the_catalogues_parts_define_each_key_once() -> None:
+    from kobai.i18n.catalogue import PARTS
+
+    assert sum(len(part) for part in PARTS.values()) == len(MESSAGES)
+    assert len(MESSAGES) >= 700
+
+
 def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     used: set[str] = set()
     for path in SRC.rglob("*.py"):

@@ -81,3 +81,17 @@ def test_picture_commands_report_in_japanese(
     out = capsys.readouterr().out
     assert out.count("書き出し: ") == 5 and "wrote" not in out
     assert {p.name for p in tmp_path.glob("*.png")} >= {"neuron_surface.png", "activations.png"}
+
+
+def test_gradcheck_table_in_japanese_lines_up(capsys: pytest.CaptureFixture[str]) -> None:
+    from kobai.i18n import width
+
+    assert main(["--lang", "ja", "gradcheck", "--filter", "tanh", "--kind", "op"]) == 0
+    head, row, total = capsys.readouterr().out.splitlines()
+    assert head.split() == ["ケース", "種類", "最大絶対誤差", "最大相対誤差", "結果"]
+    assert row.startswith("tanh") and row.endswith("  合格")
+    assert width(head) - width("結果") == width(row) - width("合格")  # columns line up
+    assert total.startswith("合格 1, 不合格 0 (1 ケース, ")
+    assert main(["--lang", "ja", "gradcheck", "--filter", "exp", "--atol", "0", "--rtol", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "不合格 勾配が一致しない" in out and "FAIL" not in out

@@ -30,3 +30,13 @@ def test_japanese_report_frame_in_markdown_and_html() -> None:
     english = page_of(quick=False)
     assert "## The claim" in english.to_markdown() and '<html lang="en">' in english.to_html()
     assert "made with the default settings and seed 3 in 1.2 s" in english.to_markdown()
+
+
+def test_emphasis_works_between_japanese_words() -> None:
+    from kobai.report.page import inline_html
+
+    assert (
+        inline_html("小さな h で計算する*数値微分*で求める")
+        == "小さな h で計算する<em>数値微分</em>で求める"
+    )
+    assert inline_html("a *b* c and x*y*z") == "a <em>b</em> c and x*y*z"

@@ -106,3 +106,33 @@ def test_the_race_takes_the_axes_there_are() -> None:
                                 "dropout": [0.0]}})  # fmt: skip
     records = [{"key": c.key, "config_key": c.config_key, **c.params} for c in plan.cells()]
     assert _race_axes(SweepResults(records, Path("."), plan)) == ("activation", "batch_size")
+
+
+def test_report_in_japanese(kill_reference, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import warnings
+
+    from kobai.i18n import set_language
+
+    out = tmp_path / "report"
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            argv = [
+                "--lang",
+                "ja",
+                "sweep",
+                "report",
+                str(kill_reference.folder),
+                "--out",
+                str(out),
+            ]
+            assert main(argv) == 0
+    finally:
+        set_language(None)
+    assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
+    page = (out / "report.md").read_text()
+    assert "## 公平な競争: 各 optimizer を同じ試行回数で調整" in page
+    assert "## lr に対する感度" in page and "## すべての設定" in page
+    assert "| 設定 | 完了したシード | 発散 |" in page
+    assert f"結果の表の sha256: `{kill_reference.sha256()}`。" in page
+    assert '<html lang="ja">' in (out / "report.html").read_text()

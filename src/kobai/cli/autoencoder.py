@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from kobai.cli.options import new_run_dir, read_run_config, undone_if_refused, write_run_config
+from kobai.i18n import t
 
 USES = ("denoise", "anomaly", "reduce")
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     with undone_if_refused(run_dir):
         write_run_config(run_dir, config)
         if not args.quiet:
-            print(f"kobai autoencoder {args.use}: {spec.describe()} -> {run_dir}")
+            print(t("ae.cli.header", use=args.use, spec=spec.describe(), run_dir=run_dir))
         table, figures, notes = report[args.use](
             spec, run_dir, resume=bool(args.resume), progress=False if args.quiet else None
         )
@@ -134,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
     print_table(table)
     for note in notes:
         print(note)
-    print(f"time: {time.perf_counter() - start:.1f} s")
-    print(f"run directory: {run_dir}  (figures: {', '.join(p.name for p in figures)})")
+    print(t("cli.time", seconds=time.perf_counter() - start))
+    names = ", ".join(p.name for p in figures)
+    print(t("ae.cli.run_dir", run_dir=run_dir, figures=names))
     return 0
 
 
@@ -147,6 +149,7 @@ def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import plot_learning_curves
     from kobai.viz.autoencoder import plot_image_rows
+    from kobai.viz.style import text
 
     data, out = AR.denoise(spec, run_dir, **kw)
     r = out.result
@@ -154,12 +157,13 @@ def report_denoise(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
     figures: list[Path] = []
     if _images(data):
         figures += plot_image_rows(
-            {"clean": r.clean[pick], f"noisy\n{r.psnr_noisy:.1f} dB": r.noisy[pick],
-             f"denoised\n{r.psnr_denoised:.1f} dB": r.denoised[pick]},
+            {text("ae.clean"): r.clean[pick],
+             text("ae.noisy", psnr=f"{r.psnr_noisy:.1f}"): r.noisy[pick],
+             text("ae.denoised", psnr=f"{r.psnr_denoised:.1f}"): r.denoised[pick]},
             run_dir / "denoising",
-            title=f"Denoising autoencoder ({spec.model}, latent {spec.latent}), noise "
-            f"{spec.noise}: PSNR {r.psnr_noisy:.1f} -> {r.psnr_denoised:.1f} dB on held-out "
-            f"{data.name}",
+            title=text("ae.denoise_title", model=spec.model, latent=spec.latent,
+                       noise=spec.noise, before=f"{r.psnr_noisy:.1f}",
+                       after=f"{r.psnr_denoised:.1f}", data=data.name),
         )  # fmt: skip
     figures += plot_learning_curves(
         out.history, run_dir / "learning_curve", title=spec.describe(), held_out="test"
@@ -181,6 +185,7 @@ def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import autoencoder as V
     from kobai.viz import plot_learning_curves
+    from kobai.viz.style import text
 
     data, outcomes = AR.anomaly(spec, run_dir, **kw)
     pca_name = f"PCA (k={spec.pca_components})"
@@ -189,21 +194,22 @@ def report_anomaly(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, lis
         means = {k: float(np.mean([row[k] for row in table])) for k in table[0] if k != "normal"}
         figures = V.plot_auc_by_class(
             table, run_dir / "auc_by_class",
-            labels={"autoencoder": f"{spec.model} autoencoder", "pca": pca_name},
-            title=f"One class as normal, the others as anomalies (held-out {data.name})",
+            labels={"autoencoder": text("ae.model_autoencoder", model=spec.model), "pca": pca_name},
+            title=text("ae.by_class_title", data=data.name),
         )  # fmt: skip
         return table + [{"normal": "mean", **means}], figures, _notes(data)
     o = outcomes[0]
-    results = {f"{spec.model} autoencoder": o.autoencoder, pca_name: o.pca}
+    results = {text("ae.model_autoencoder", model=spec.model): o.autoencoder, pca_name: o.pca}
     normal = ",".join(map(str, o.normal))
     figures = V.plot_score_histograms(
-        results, run_dir / "anomaly_scores", title=f"Normal: {normal}; anomalous: the rest"
+        results, run_dir / "anomaly_scores", title=text("ae.scores_title", normal=normal)
     )
-    figures += V.plot_roc_curves(results, run_dir / "roc", title=f"ROC, normal class {normal}")
+    roc = text("ae.roc_normal", normal=normal)
+    figures += V.plot_roc_curves(results, run_dir / "roc", title=roc)
     if _images(data):
         figures += V.plot_extremes(
             data.x_test, o.test_scores, run_dir / "extremes", labels=data.y_test,
-            title=f"Held-out samples by reconstruction error, normal: {normal}",
+            title=text("ae.extremes_normal", normal=normal),
         )  # fmt: skip
     figures += plot_learning_curves(
         o.history, run_dir / "learning_curve", title=spec.describe(), held_out="test"
@@ -219,28 +225,29 @@ def report_reduce(spec: Any, run_dir: Path, **kw: Any) -> tuple[list, list, list
     """
     from kobai.models import autoencoder_runs as AR
     from kobai.viz import autoencoder as V
+    from kobai.viz.style import text
 
     data, out = AR.reduce(spec, run_dir, **kw)
     table = [row.as_row() for row in out.rows]
     figures = V.plot_reduction_errors(
         table, run_dir / "reduction_mse",
-        title=f"Held-out reconstruction MSE, {spec.model} autoencoder vs PCA ({data.name})",
+        title=text("ae.reduce_title", model=spec.model, data=data.name),
     )  # fmt: skip
     pick = _one_per_class(data.y_test, 10)
-    rows = {"original": data.x_test[pick]}
+    rows = {text("ae.original"): data.x_test[pick]}
     for k, model in out.models.items():
         z, rec = AR.autoencoder_codes(model, data.x_test)
         pz, prec = AR.pca_codes(data.x_train, data.x_test, k)
-        rows[f"autoencoder\nk={k}"], rows[f"PCA\nk={k}"] = rec[pick], prec[pick]
+        rows[text("ae.row_autoencoder", k=k)], rows[f"PCA\nk={k}"] = rec[pick], prec[pick]
         if k == 2 and data.y_test is not None:
             figures += V.plot_latent_scatter(
-                {"autoencoder latent space (k=2)": z, "PCA projection (k=2)": pz},
+                {text("ae.latent_space"): z, text("ae.pca_projection"): pz},
                 data.y_test, run_dir / "latent_2d",
-                title=f"Held-out {data.name} in two dimensions",
+                title=text("ae.two_dims", data=data.name),
             )  # fmt: skip
     if _images(data):
         figures += V.plot_image_rows(
-            rows, run_dir / "reconstructions", title=f"Held-out {data.name}: reconstructions"
+            rows, run_dir / "reconstructions", title=text("ae.reconstructions", data=data.name)
         )
     return table, figures, _notes(data)
 
@@ -272,9 +279,9 @@ def _images(data: Any) -> bool:
 def _notes(data: Any) -> list[str]:
     notes = []
     if data.scaled:
-        notes.append(f"note: {data.name} was min-max scaled to [0, 1] with the training range")
+        notes.append(t("ae.cli.scaled", data=data.name))
     if not _images(data):
-        notes.append(f"note: {data.name} samples are not square images: no image figures")
+        notes.append(t("ae.cli.not_images", data=data.name))
     return notes
 
 
@@ -289,12 +296,16 @@ def write_table(table: list[dict[str, Any]], path: Path) -> None:
 
 
 def print_table(table: list[dict[str, Any]], file: Any = None) -> None:
-    """The rows of ``table`` aligned in columns, numbers with four decimals."""
+    """The rows of ``table`` aligned in columns, numbers with four decimals (the column names
+    in the chosen language, aligned for wide characters)."""
+    from kobai.i18n import MESSAGES, pad, width
+
     out = file or sys.stdout
-    names = list(table[0])
-    cells = [[_cell(row[n]) for n in names] for row in table]
-    widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
-    print("  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)), file=out)
+    keys = list(table[0])
+    names = [t(f"ae.col.{k}") if f"ae.col.{k}" in MESSAGES else k for k in keys]
+    cells = [[_cell(row[k]) for k in keys] for row in table]
+    widths = [max(width(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    print("  ".join(pad(n, w, right=True) for n, w in zip(names, widths, strict=True)), file=out)
     for c in cells:
         print("  ".join(v.rjust(w) for v, w in zip(c, widths, strict=True)), file=out)
 

@@ -15,6 +15,8 @@ import numpy as np
 
 from kobai.autograd import registry
 from kobai.autograd.numerical import compare_case, first_derivative
+from kobai.i18n import pad, t
+from kobai.i18n import width as columns
 
 
 def add_parser(subparsers: Any) -> None:
@@ -59,7 +61,7 @@ def check(case: registry.GradCase, args: argparse.Namespace) -> tuple[float, flo
         )
     except Exception as exc:  # a crashing case is a failing row, not a crashed command
         return float("nan"), float("nan"), f"{type(exc).__name__}: {exc}".splitlines()[0]
-    return max_abs, max_rel, "" if ok else "gradients differ"
+    return max_abs, max_rel, "" if ok else t("gradcheck.differ")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,11 +73,15 @@ def run(args: argparse.Namespace) -> int:
     cases = [c for c in registry.all_cases(args.kind) if not args.filter or args.filter in c.name]
     if not cases:
         raise ValueError(f"no gradient-check case matches --filter {args.filter!r}")
-    width = max(len(c.name) for c in cases)
+    width = max(columns(t("gradcheck.case")), *(len(c.name) for c in cases))
     if args.order > 1:
-        label = {2: "second", 3: "third"}[args.order]
-        print(f"{label} derivatives: backprop through create_graph=True vs finite differences")
-    print(f"{'case':<{width}}  {'kind':<5}  {'max abs err':>11}  {'max rel err':>11}  result")
+        order = t({2: "gradcheck.second", 3: "gradcheck.third"}[args.order])
+        print(t("gradcheck.order", order=order))
+    head = [pad(t("gradcheck.case"), width), pad(t("gradcheck.kind"), 5)]
+    errors = [t("gradcheck.max_abs"), t("gradcheck.max_rel")]
+    wide = max(11, *map(columns, errors))  # Japanese headers are wider than the numbers
+    head += [pad(e, wide, right=True) for e in errors]
+    print("  ".join(head) + "  " + t("gradcheck.result"))
     failed, start = 0, time.perf_counter()
     for case in cases:
         max_abs, max_rel, error = check(case, args)
@@ -83,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
         failed += not ok
         if ok and args.failures_only:
             continue
-        verdict = "pass" if ok else f"FAIL {error}".rstrip()
-        print(
-            f"{case.name:<{width}}  {case.kind:<5}  {max_abs:>11.2e}  {max_rel:>11.2e}  {verdict}"
-        )
+        verdict = t("gradcheck.pass") if ok else t("gradcheck.fail", error=error).rstrip()
+        numbers = f"{max_abs:>{wide}.2e}  {max_rel:>{wide}.2e}"
+        print(f"{case.name:<{width}}  {case.kind:<5}  {numbers}  {verdict}")
     seconds = time.perf_counter() - start
-    print(f"{len(cases) - failed} passed, {failed} failed ({len(cases)} cases, {seconds:.1f} s)")
+    passed = len(cases) - failed
+    print(t("gradcheck.total", passed=passed, failed=failed, cases=len(cases), seconds=seconds))
     return 1 if failed else 0

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kobai.i18n import pad, t
+
 
 def add_parser(subparsers: Any) -> None:
     """Add ``kobai landscape`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
@@ -92,23 +94,23 @@ def run(args: argparse.Namespace) -> int:
     numbers = result.save(out / "landscape.npz")
     path = result.interpolation
     final = int(np.flatnonzero(path.alphas == 1.0)[0])
-    print(f"kobai landscape: {result.title}, {result.samples:,} {args.split} samples, "
-          f"{args.resolution} x {args.resolution} grid, {result.seconds:.1f} s")  # fmt: skip
-    print(f"trained model: loss {path.loss[final]:.4g}, {path.metric_name} "
-          f"{path.metric[final]:.4g}")  # fmt: skip
+    print(t("land.cli.header", title=result.title, samples=f"{result.samples:,}",
+            split=args.split, n=args.resolution, seconds=result.seconds))  # fmt: skip
+    print(t("land.cli.trained", loss=f"{path.loss[final]:.4g}", metric=path.metric_name,
+            value=f"{path.metric[final]:.4g}"))  # fmt: skip
     ratio = result.explained_variance_ratio
     if ratio is not None:
-        print(f"plane: PCA of the training path ({len(result.epochs)} points), explained "
-              f"variance {ratio[0]:.1%} + {ratio[1]:.1%}")  # fmt: skip
+        print(t("land.cli.pca", points=len(result.epochs), first=f"{ratio[0]:.1%}",
+                second=f"{ratio[1]:.1%}"))  # fmt: skip
     else:
-        print(f"plane: two {args.norm}-normalised random directions")
+        print(t("land.cli.random", norm=args.norm))
         if args.mode == "auto":
-            print(f"note: no training path: {HOW_TO_SAVE}")
+            print(t("land.cli.no_path", how=HOW_TO_SAVE))
     if result.initial_rebuilt:
-        print("initial parameters: rebuilt from config.json's seed (no epoch-0 checkpoint)")
+        print(t("land.cli.rebuilt"))
     for kind, files in figures.items():
-        print(f"{kind:>13}: {', '.join(str(f) for f in files)}")
-    print(f"{'numbers':>13}: {numbers}")
+        print(f"{pad(t(f'land.cli.{kind}'), 13, right=True)}: {', '.join(map(str, files))}")
+    print(f"{pad(t('land.cli.numbers'), 13, right=True)}: {numbers}")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kobai.i18n import t
+
 
 def add_parser(subparsers: Any) -> None:
     """Add ``kobai study`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
@@ -31,11 +33,13 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from kobai import studies
+    from kobai.studies.base import sources, study_text
 
     if args.list:
         for name in studies.available():
             study = studies.get(name)
-            print(f"{name:<24} {study.title} (source {study.source})")
+            title = study_text(name, "title", study.title)
+            print(f"{name:<24} {t('study.cli.list', title=title, source=sources(study.source))}")
         return 0
     if not args.name:
         raise ValueError("name a study (kobai study --list shows them) or 'all'")
@@ -48,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         if args.name == "all":
             out = Path(args.out or "studies") / name
             if not args.quiet:
-                print(f"[{i}/{len(names)}] {name}: {studies.get(name).title}", flush=True)
+                title = study_text(name, "title", studies.get(name).title)
+                print(f"[{i}/{len(names)}] {name}: {title}", flush=True)
         else:
             out = Path(args.out) if args.out else None
         result = studies.run(
@@ -56,23 +61,25 @@ def run(args: argparse.Namespace) -> int:
         )
         results.append(result)
         print(result.summary())
-        print(f"report: {result.report}\n", flush=True)
+        print(t("study.cli.report", path=result.report) + "\n", flush=True)
     if args.name == "all":
-        print(f"index of the reports: {write_index(Path(args.out or 'studies'), results)}")
+        print(t("study.cli.index", path=write_index(Path(args.out or "studies"), results)))
     return 0
 
 
 def write_index(folder: Any, results: list[Any]) -> Any:
     """``index.html`` (and ``index.md``) in ``folder``: one line per study, linking its report."""
     from kobai.report import Page
-    from kobai.studies.base import QUICK_WARNING
+    from kobai.studies.base import study_text
 
     quick = any(r.quick for r in results)
-    page = Page("kobai studies", subtitle=f"seed {results[0].seed}" + (", quick" if quick else ""))
+    seed = t("study.cli.seed_quick" if quick else "study.cli.seed", seed=results[0].seed)
+    page = Page("kobai studies", subtitle=seed)
     if quick:
-        page.paragraph(f"**{QUICK_WARNING}.**")
+        page.paragraph(t("report.warning_line", warning=t("report.quick_warning")))
     page.table(
-        ["study", "report", "seconds"],
-        [[r.title, f"[{r.name}]({r.name}/report.html)", round(r.seconds, 1)] for r in results],
-    )
+        [t("study.cli.col.study"), t("study.cli.col.report"), t("study.cli.col.seconds")],
+        [[study_text(r.name, "title", r.title), f"[{r.name}]({r.name}/report.html)",
+          round(r.seconds, 1)] for r in results],
+    )  # fmt: skip
     return page.write(folder, stem="index")[1]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from kobai.i18n.catalogue import MESSAGES
@@ -103,4 +104,48 @@ def t(key: str, *, lang: str | None = None, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
-__all__ = ["LANGUAGES", "MESSAGES", "get_language", "language", "pad", "set_language", "t", "width"]
+@dataclass(frozen=True)
+class Message:
+    """A message of the catalogue with its fields, put into words only when shown: the same
+    numbers read in either language (``str(m)`` speaks :func:`get_language`).
+
+    >>> m = Message("train.time", {"seconds": 1.25, "epochs": 3})
+    >>> m.text("en"), m.text("ja")
+    ('time: 1.2 s for 3 epochs', '時間: 3 エポックで 1.2 秒')
+    """
+
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default :func:`get_language`)."""
+        return t(self.key, lang=lang, **self.fields)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Items (messages or text) joined by ``sep`` when shown: a list inside a
+    :class:`Message` that is put into words in the message's language."""
+
+    items: tuple[Any, ...]
+    sep: str = ", "
+
+    def __str__(self) -> str:
+        return self.sep.join(map(str, self.items))
+
+
+__all__ = [
+    "LANGUAGES",
+    "MESSAGES",
+    "Joined",
+    "Message",
+    "get_language",
+    "language",
+    "pad",
+    "set_language",
+    "t",
+    "width",
+]

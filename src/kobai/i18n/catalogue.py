@@ -7,7 +7,16 @@ stays as it is in Japanese: it is what the source tutorials write.
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
+from kobai.i18n.messages_cli import CLI
+from kobai.i18n.messages_curvature import CURVATURE
+from kobai.i18n.messages_figures import FIGURES
+from kobai.i18n.messages_findings import FINDINGS
+from kobai.i18n.messages_reports import REPORTS
+from kobai.i18n.messages_studies import STUDIES
+from kobai.i18n.messages_vanishing import VANISHING
+from kobai.i18n.messages_web import WEB
+
+CORE: dict[str, dict[str, str]] = {
     # Learning curves (kobai.viz.curves)
     "curves.title": {"en": "Learning curves", "ja": "学習曲線"},
     "curves.title_model": {
@@ -30,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "curves.test": {"en": "test", "ja": "テスト"},
     # Descent pictures (kobai.viz.descent)
     "descent.converged": {"en": "converged", "ja": "収束"},
+    "descent.diverged": {"en": "diverged", "ja": "発散"},
     "descent.diverged_at": {"en": "diverged at step {step}", "ja": "ステップ {step} で発散"},
     "descent.running": {"en": "running", "ja": "未収束"},
     "descent.crawling": {"en": "crawling", "ja": "停滞"},
@@ -242,8 +252,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "時間: {epochs} エポックで {seconds:.1f} 秒",
     },
     "train.stopped_early": {"en": "stopped early: {reason}", "ja": "早期終了: {reason}"},
+    # kobai gradcheck's table (kobai.cli.gradcheck)
+    "gradcheck.order": {
+        "en": "{order} derivatives: backprop through create_graph=True vs finite differences",
+        "ja": "{order}: create_graph=True を通した逆伝播と差分近似の比較",
+    },
+    "gradcheck.second": {"en": "second", "ja": "2 階微分"},
+    "gradcheck.third": {"en": "third", "ja": "3 階微分"},
+    "gradcheck.case": {"en": "case", "ja": "ケース"},
+    "gradcheck.kind": {"en": "kind", "ja": "種類"},
+    "gradcheck.max_abs": {"en": "max abs err", "ja": "最大絶対誤差"},
+    "gradcheck.max_rel": {"en": "max rel err", "ja": "最大相対誤差"},
+    "gradcheck.result": {"en": "result", "ja": "結果"},
+    "gradcheck.pass": {"en": "pass", "ja": "合格"},
+    "gradcheck.fail": {"en": "FAIL {error}", "ja": "不合格 {error}"},
+    "gradcheck.differ": {"en": "gradients differ", "ja": "勾配が一致しない"},
+    "gradcheck.total": {
+        "en": "{passed} passed, {failed} failed ({cases} cases, {seconds:.1f} s)",
+        "ja": "合格 {passed}, 不合格 {failed} ({cases} ケース, {seconds:.1f} 秒)",
+    },
     "train.run_dir": {
         "en": "run directory: {run_dir}  (learning curve: {figure})",
         "ja": "実行ディレクトリ: {run_dir}  (学習曲線: {figure})",
     },
 }
+
+# The other areas' messages live in their own modules (one catalogue, several files); a test
+# checks that no key is defined twice.
+PARTS: dict[str, dict[str, dict[str, str]]] = {
+    "core": CORE,
+    "cli": CLI,
+    "curvature": CURVATURE,
+    "figures": FIGURES,
+    "findings": FINDINGS,
+    "reports": REPORTS,
+    "studies": STUDIES,
+    "vanishing": VANISHING,
+    "web": WEB,
+}
+MESSAGES: dict[str, dict[str, str]] = {k: v for part in PARTS.values() for k, v in part.items()}

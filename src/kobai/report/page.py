@@ -22,7 +22,8 @@ from typing import Any
 from kobai.files import write_atomic
 
 STYLE = """
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a;
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP",
+       "Noto Sans CJK JP", "Yu Gothic", Meiryo, sans-serif; color: #1a1a1a;
        max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.8rem; margin-bottom: .2rem; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
@@ -46,7 +47,8 @@ figcaption { color: #444; font-size: .9rem; }
 _INLINE = [
     (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
     (re.compile(r"\*\*([^*]+)\*\*"), r"<strong>\1</strong>"),
-    (re.compile(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])"), r"<em>\1</em>"),
+    # Japanese runs words together without spaces: only ASCII letters around a * keep it literal.
+    (re.compile(r"(?<![A-Za-z0-9_*])\*([^*\s][^*]*)\*(?![A-Za-z0-9_*])"), r"<em>\1</em>"),
     (re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)"), r'<a href="\2">\1</a>'),
 ]
 _IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kobai.files import atomic_writer, write_atomic
-from kobai.i18n import t
+from kobai.i18n import MESSAGES, Message, t
 from kobai.report import Page, format_number
 from kobai.validation import check_int
 
@@ -66,14 +66,18 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The table as aligned text lines, the title first."""
+        from kobai.i18n import pad, width
+
         cells = [list(self.columns)] + [[format_number(v) for v in row] for row in self.rows]
-        widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.columns))]
+        widths = [max(width(str(row[i])) for row in cells) for i in range(len(self.columns))]
         out = [f"  {self.title}"]
         for row in cells:
             first, *rest = (str(v) for v in row)
             out.append(
-                f"    {first:<{widths[0]}}"
-                + "".join(f"  {v:>{w}}" for v, w in zip(rest, widths[1:], strict=True))
+                f"    {pad(first, widths[0])}"
+                + "".join(
+                    f"  {pad(v, w, right=True)}" for v, w in zip(rest, widths[1:], strict=True)
+                )
             )
         return out
 
@@ -124,13 +128,21 @@ class StudyResult:
         return self.out / "report.html"
 
     def summary(self) -> str:
-        """The headline numbers as printed by ``kobai study``."""
-        width = max((len(h.label) for h in self.headlines), default=0)
-        mode = ", quick" if self.quick else ""
-        lines = [f"{self.title} (seed {self.seed}{mode}): {self.seconds:.1f} s"]
+        """The headline numbers as printed by ``kobai study`` (in :mod:`kobai.i18n`'s language
+        where the catalogue has the study's words)."""
+        from kobai.i18n import pad, width
+
+        labels = [headline_label(self.name, h) for h in self.headlines]
+        widest = max(map(width, labels), default=0)
+        title = study_text(self.name, "title", self.title)
+        mode = t("report.run_quick" if self.quick else "report.run_default", seed=self.seed)
+        lines = [t("report.run_line", title=title, mode=mode, seconds=self.seconds)]
         if self.quick:
-            lines.append(f"  {QUICK_WARNING}")
-        lines += [f"  {h.label:<{width}}  {format_number(h.value)}" for h in self.headlines]
+            lines.append(f"  {t('report.quick_warning')}")
+        lines += [
+            f"  {pad(label, widest)}  {format_number(h.value)}"
+            for label, h in zip(labels, self.headlines, strict=True)
+        ]
         for summary in self.summaries:
             lines += summary.lines()
         return "\n".join(lines)
@@ -160,7 +172,7 @@ class Context:
         self.page = Page(study.title)
         self.headlines: list[Headline] = []
         self.summaries: list[Summary] = []
-        self.findings: list[str] = []
+        self.findings: list[str | Message] = []
         self.files: list[Path] = []
         out.mkdir(parents=True, exist_ok=True)
 
@@ -191,8 +203,9 @@ class Context:
         body = tuple(tuple(_plain(v) for v in row) for row in rows)
         self.summaries.append(Summary(title, tuple(columns), body))
 
-    def finding(self, text: str) -> None:
-        """A sentence on what the numbers show (listed under "What the numbers say")."""
+    def finding(self, text: str | Message) -> None:
+        """A sentence on what the numbers show (listed under "What the numbers say"); a
+        :class:`~kobai.i18n.Message` is put into words in the report's language."""
         self.findings.append(text)
 
     def table(
@@ -285,24 +298,25 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
     mode = t("report.quick" if ctx.quick else "report.default")
     documents = t("report.documents" if " and " in study.source else "report.document")
     page = Page(
-        study.title,
-        subtitle=t("report.subtitle", name=study.name, documents=documents, source=study.source),
+        study_text(study.name, "title", study.title),
+        subtitle=t(
+            "report.subtitle", name=study.name, documents=documents, source=sources(study.source)
+        ),  # fmt: skip
     )
     if ctx.quick:
-        page.paragraph(f"**{QUICK_WARNING}.**")
+        page.paragraph(t("report.warning_line", warning=t("report.quick_warning")))
     page.heading(t("report.claim"))
-    page.paragraph(study.claim)
+    page.paragraph(study_text(study.name, "claim", study.claim))
     if ctx.headlines:
         page.heading(t("report.headlines"))
-        page.table(
-            [t("report.quantity"), t("report.value")], [[h.label, h.value] for h in ctx.headlines]
-        )
+        rows = [[headline_label(study.name, h), h.value] for h in ctx.headlines]
+        page.table([t("report.quantity"), t("report.value")], rows)
     for summary in ctx.summaries:
         page.paragraph(f"**{summary.title.capitalize()}**")
         page.table(summary.columns, summary.rows)
     if ctx.findings:
         page.heading(t("report.findings_quick" if ctx.quick else "report.findings"))
-        page.bullets(ctx.findings)
+        page.bullets([str(f) for f in ctx.findings])
     page.blocks.extend(ctx.page.blocks)
     page.heading(t("report.reproduce"))
     quick = " --quick" if ctx.quick else ""
@@ -313,6 +327,24 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
         f'kobai.studies.run("{study.name}", quick={ctx.quick}, seed={ctx.seed}, out="...")'
     )
     return page
+
+
+def study_text(name: str, part: str, english: str) -> str:
+    """The study's ``part`` (``title``, ``claim``) in the current language: the catalogue's
+    ``study.<name>.<part>`` where it has one, else ``english``."""
+    key = f"study.{name}.{part}"
+    return t(key) if key in MESSAGES else english
+
+
+def sources(source: str) -> str:
+    """``"002 and 003"`` in the current language (``"002 と 003"``)."""
+    first, sep, second = source.partition(" and ")
+    return t("report.and", a=first, b=second) if sep else source
+
+
+def headline_label(name: str, headline: Headline) -> str:
+    """A headline's label in the current language (``study.<name>.h.<key>``, else its own)."""
+    return study_text(name, f"h.{headline.key}", headline.label)
 
 
 def _write_headlines(result: StudyResult) -> Path:

@@ -16,16 +16,20 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Joined, Message, t
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import Context
 from kobai.studies.gradients import flat_gradient, forward_with_hook
 from kobai.studies.registry import register
 from kobai.train import fit
+from kobai.viz.style import text
 
 LR = 0.05
 HIDDEN = 64
 FULL_MNIST = 60_000
+# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+B = "study.batch-modes"
 
 
 def gradient_noise(
@@ -175,14 +179,8 @@ def study(ctx: Context) -> None:
     noise_of = dict(zip(sizes, noise, strict=True))
     for run in runs:
         run["noise"] = noise_of[run["batch"]]
-    ctx.page.heading("Setup")
-    ctx.page.paragraph(
-        f"One network, 784 → {HIDDEN} (ReLU) → 10, starts from the same initial weights in "
-        f"every mode and is trained with plain SGD (lr {LR}) on {n} MNIST digits for {epochs} "
-        f"epochs; the loss is cross-entropy and the test loss is measured on {n_test} other "
-        "digits before training and after every epoch. Only the batch size differs: all "
-        f"{n} samples (full batch), 1, 32, 64 or 128."
-    )
+    ctx.page.heading(t("report.setup"))
+    ctx.page.paragraph(t(f"{B}.setup", hidden=HIDDEN, lr=LR, n=n, epochs=epochs, n_test=n_test))
     _headlines(ctx, runs)
     _findings(ctx, runs, sizes, noise)
     _figures(ctx, runs, sizes, noise, n)
@@ -192,7 +190,7 @@ def study(ctx: Context) -> None:
 def _headlines(ctx: Context, runs: list[dict[str, Any]]) -> None:
     rows = [
         [
-            r["label"],
+            str(_mode(r["label"])),
             r["updates"],
             r["epoch_time"],
             r["noise"],
@@ -201,11 +199,8 @@ def _headlines(ctx: Context, runs: list[dict[str, Any]]) -> None:
         ]
         for r in runs
     ]
-    ctx.summary(
-        "measured per mode",
-        ["mode", "updates/epoch", "s/epoch", "gradient noise", "test loss", "test accuracy"],
-        rows,
-    )
+    columns = ("mode", "updates", "s_epoch", "noise", "test_loss", "test_accuracy")
+    ctx.summary(t(f"{B}.summary"), [t(f"{B}.col.{c}") for c in columns], rows)
     by = {r["label"]: r for r in runs}
     ctx.headline(
         "slowdown",
@@ -233,86 +228,92 @@ def _words(label: str) -> tuple[str, str, str]:
     return SOURCE_WORDS["mini-batch" if label.startswith("mini-batch") else label]
 
 
+def _mode(label: str) -> Message:
+    """A mode's name, put into words in the report's language."""
+    if label.startswith("mini-batch "):
+        return Message(f"{B}.mode.mini", {"size": label.removeprefix("mini-batch ")})
+    return Message(f"{B}.mode.{'full' if label == 'full batch' else 'stochastic'}")
+
+
 def _findings(ctx: Context, runs: list[dict[str, Any]], sizes: list[int], noise: list) -> None:
+    # Messages, not sentences: the report puts the same numbers into words in its language.
     by = {r["label"]: r for r in runs}
     full, sgd = by["full batch"], by["stochastic"]
     full_update = full["epoch_time"]
     sgd_update = sgd["epoch_time"] / sgd["updates"]
-    cheaper = "full batch" if full["epoch_time"] < sgd["epoch_time"] else "stochastic"
-    ctx.finding(
-        f"Cost: one full-batch update takes {1e3 * full_update:.3g} ms and one stochastic "
-        f"update {1e3 * sgd_update:.3g} ms ({full_update / sgd_update:.3g} times as long). "
-        f"A whole epoch takes {full['epoch_time']:.3g} s with the full batch and "
-        f"{sgd['epoch_time']:.3g} s with {sgd['updates']} single-sample updates: per epoch "
-        f"the {cheaper} mode is the cheaper"
-        + (
-            ", because one large matrix product costs far less than many small ones."
-            if cheaper == "full batch"
-            else "."
-        )
-    )
+    cost = {
+        "full_ms": f"{1e3 * full_update:.3g}",
+        "sgd_ms": f"{1e3 * sgd_update:.3g}",
+        "ratio": f"{full_update / sgd_update:.3g}",
+        "full_s": f"{full['epoch_time']:.3g}",
+        "sgd_s": f"{sgd['epoch_time']:.3g}",
+        "updates": sgd["updates"],
+    }
+    cheaper = "full" if full["epoch_time"] < sgd["epoch_time"] else "sgd"
+    ctx.finding(Message(f"{B}.f.cost_{cheaper}", cost))
     small = [(b, v) for b, v in zip(sizes, noise, strict=True) if b <= sizes[-1] // 10]
     slope = np.polyfit(np.log([b for b, _ in small]), np.log([v for _, v in small]), 1)[0]
-    ctx.finding(
-        f"Stability: the gradient of one sample strays from the full gradient by "
-        f"{sgd['noise']:.3g} times the full gradient's length (rms); a batch of 128 by "
-        f"{by['mini-batch 128']['noise']:.3g}; the full batch by 0. On a log-log scale the "
-        f"noise falls with slope {slope:.2f} against the batch size (1/sqrt(b) is -0.5). The "
-        f"loss moves by {sgd['jitter']:.3g} (standard deviation) from one stochastic update "
-        f"to the next, by {by['mini-batch 32']['jitter']:.3g} with batches of 32 and by "
-        f"{full['jitter']:.3g} with the full batch."
-    )
+    stability = {
+        "sgd_noise": f"{sgd['noise']:.3g}",
+        "mb_noise": f"{by['mini-batch 128']['noise']:.3g}",
+        "slope": f"{slope:.2f}",
+        "sgd_jitter": f"{sgd['jitter']:.3g}",
+        "mb_jitter": f"{by['mini-batch 32']['jitter']:.3g}",
+        "full_jitter": f"{full['jitter']:.3g}",
+    }
+    ctx.finding(Message(f"{B}.f.stability", stability))
     order = sorted(runs, key=lambda r: r["test_loss"][-1])
-    epochs = len(full["test_loss"]) - 1
-    ctx.finding(
-        f"Progress for the same {epochs} epochs: "
-        + ", ".join(f"{r['label']} {r['test_loss'][-1]:.3f}" for r in order)
-        + f" (test loss; {order[0]['test_loss'][0]:.3f} before training). The full batch makes "
-        f"only {epochs} updates in that budget."
+    items = tuple(
+        Message(
+            f"{B}.f.progress_item", {"mode": _mode(r["label"]), "loss": f"{r['test_loss'][-1]:.3f}"}
+        )
+        for r in order
     )
+    progress = {
+        "epochs": len(full["test_loss"]) - 1,
+        "progress": Joined(items),
+        "before": f"{order[0]['test_loss'][0]:.3f}",
+    }
+    ctx.finding(Message(f"{B}.f.progress", progress))
     per_sample = full["bytes"] / full["batch"]
-    ctx.finding(
-        f"Memory: backpropagation keeps {per_sample / 1e3:.3g} kB per sample of this network "
-        "(its input and every layer's output) "
-        f"of this network, so a full batch of all {FULL_MNIST:,} MNIST training images needs "
-        f"{per_sample * FULL_MNIST / 1e6:.3g} MB for one update, a batch of 128 needs "
-        f"{per_sample * 128 / 1e6:.3g} MB, whatever the size of the data set."
-    )
+    memory = {
+        "kb": f"{per_sample / 1e3:.3g}",
+        "n": f"{FULL_MNIST:,}",
+        "mb_full": f"{per_sample * FULL_MNIST / 1e6:.3g}",
+        "mb_128": f"{per_sample * 128 / 1e6:.3g}",
+    }
+    ctx.finding(Message(f"{B}.f.memory", memory))
 
 
 def _figures(ctx: Context, runs: list, sizes: list[int], noise: list, n: int) -> None:
     from kobai.viz.studies import curves_by_epoch_and_time, step_losses_and_noise
 
     fig = curves_by_epoch_and_time(
-        {r["label"]: {"y": r["test_loss"], "time": r["wall"]} for r in runs},
-        ylabel="test loss",
-        title="Batch modes: test loss for the same number of epochs",
+        {str(_mode(r["label"])): {"y": r["test_loss"], "time": r["wall"]} for r in runs},
+        ylabel=text("st.test_loss"),
+        title=text("st.batch_test_loss"),
     )
     ctx.figure(
         fig,
         "loss_curves",
-        "Test loss against epochs (left) and against seconds of "
-        "training (right). The full batch makes one update per epoch, SGD one per "
-        "sample.",
+        t(f"{B}.fig.curves"),
     )
     fig = step_losses_and_noise(
-        {r["label"]: (r["steps"], r["updates"]) for r in runs},
+        {str(_mode(r["label"])): (r["steps"], r["updates"]) for r in runs},
         sizes,
         noise,
         n_samples=n,
-        title="Batch modes: how noisy the updates are",
+        title=text("st.batch_noise"),
     )
     ctx.figure(
         fig,
         "noise",
-        "Left: the loss of the batch used by every update (SGD: one "
-        "sample). Right: how far the gradient of a random batch strays from the full "
-        "gradient, at the initial weights, against the batch size.",
+        t(f"{B}.fig.noise"),
     )
 
 
 def _table(ctx: Context, runs: list[dict[str, Any]]) -> None:
-    ctx.page.heading("The source's table, measured")
+    ctx.page.heading(t(f"{B}.table"))
     columns = [
         "mode",
         "batch",
@@ -352,10 +353,6 @@ def _table(ctx: Context, runs: list[dict[str, Any]]) -> None:
         "results",
         columns,
         rows,
-        caption="Words from the source's table beside the "
-        "numbers measured here. Gradient noise: rms distance of a batch gradient from "
-        "the full gradient, relative to its length. Loss jitter: standard deviation of "
-        "the change of the loss between consecutive updates in the last epoch. Memory: the "
-        "input and the layer outputs kept for the backward pass.",
+        caption=t(f"{B}.table.caption"),
         show=None,
     )

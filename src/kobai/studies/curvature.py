@@ -16,17 +16,21 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Joined, Message, t
 from kobai.models import MLP
 from kobai.studies._curvature import neuron_hessian, neuron_minimum
 from kobai.studies.base import Context
 from kobai.studies.edge_of_stability import small_digits
 from kobai.studies.registry import register
+from kobai.viz.style import text
 
 HIDDEN = (32, 32)
 RUNS = {"sgd": ("sgd", 1.0), "adam": ("adam", 0.005)}
 NEURON_TRUE = (2.0, -1.0)
 # The three step sizes drawn on the neuron, as fractions of 2 / lambda_max.
 FRACTIONS = (0.5, 0.95, 1.1)
+# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+C = "study.curvature"
 
 
 def _model(ctx: Context) -> Any:
@@ -123,18 +127,9 @@ def study(ctx: Context) -> None:
 
 
 def _setup(ctx: Context, n: int, epochs: int) -> None:
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
     runs = ", ".join(f"{name} (lr {lr:g})" for name, lr in RUNS.values())
-    ctx.page.paragraph(
-        f"An MLP 49 → {HIDDEN[0]} → {HIDDEN[1]} → 10 (tanh, float64) learns {n} bundled MNIST "
-        "digits averaged down to 7×7 pixels with the cross-entropy, in batches of 50 for "
-        f"{epochs} epochs, from the same initial weights with {runs}. After every epoch λ_max "
-        "of the full training loss's Hessian is found by Lanczos on exact Hessian-vector "
-        "products; the eigenvalue densities come from stochastic Lanczos quadrature, the "
-        "traces from Hutchinson's estimator. The single neuron y = sigmoid(w x + b) of "
-        "source 000 is fitted to 100 points made with (w, b) = (2, −1) plus noise; its 2×2 "
-        "Hessian at the minimum gives the eigenvectors and the bound 2/λ_max."
-    )
+    ctx.page.paragraph(t(f"{C}.setup", h1=HIDDEN[0], h2=HIDDEN[1], n=n, epochs=epochs, runs=runs))
 
 
 def _zigzags(path: Any, minimum: np.ndarray, direction: np.ndarray) -> int:
@@ -154,33 +149,33 @@ def _numbers(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
         rows.append([label, top[0], top[1], top[2], f["trace"].trace, f["trace"].stderr,
                      d.moment(1) * f["n"], negative])  # fmt: skip
     ctx.summary(
-        "the Hessian's spectrum",
-        ["network", "λ_1", "λ_2", "λ_3", "trace (Hutchinson)", "± std err", "trace (SLQ)",
-         "mass below -λ_1/100"],
+        t(f"{C}.summary"),
+        [t(f"{C}.col.network"), "λ_1", "λ_2", "λ_3", "trace (Hutchinson)", "± std err",
+         "trace (SLQ)", "mass below -λ_1/100"],
         rows,
     )  # fmt: skip
     init, sgd, adam = (found[k]["top"].eigenvalues[0] for k in found)
+    # Messages, not sentences: the report puts the same numbers into words in its language.
     traces = ", ".join(f"{f['trace'].trace:.3g}" for f in found.values())
-    ctx.finding(
-        f"Training moved λ_max from {init:.3g} at initialisation to {sgd:.3g} after SGD and "
-        f"{adam:.3g} after Adam; the traces are {traces} (same order): a few large "
-        "eigenvalues above a bulk near zero."
-    )
+    spectrum = {"init": f"{init:.3g}", "sgd": f"{sgd:.3g}", "adam": f"{adam:.3g}", "traces": traces}
+    ctx.finding(Message(f"{C}.f.spectrum", spectrum))
     final = {k: r["sharpness"][-1] for k, r in runs.items()}
     ctx.headline("sgd/final_sharpness", "SGD: λ_max at the end", final["sgd"])
     ctx.headline("adam/final_sharpness", "Adam: λ_max at the end", final["adam"])
     lr_sgd = RUNS["sgd"][1]
     half = runs["sgd"]["sharpness"][len(runs["sgd"]["sharpness"]) // 2 :]
     ctx.headline("sgd/median_late", "SGD: median λ_max over the second half", np.median(half))
-    ctx.finding(
-        f"SGD (lr {lr_sgd:g}, so 2/lr = {2 / lr_sgd:g}) had a median λ_max of "
-        f"{np.median(half):.3g} over the second half of training (mini-batches make it noisy) "
-        f"and ended at λ_max = {final['sgd']:.3g} with "
-        f"training loss {runs['sgd']['loss'][-1]:.3g}; Adam ended at λ_max = "
-        f"{final['adam']:.3g} ({final['adam'] / final['sgd']:.3g} times SGD's) with loss "
-        f"{runs['adam']['loss'][-1]:.3g}. Adam divides each step by its running gradient "
-        "scale, so 2/lr bounds nothing for it: its raw sharpness is free to grow."
-    )
+    sharpness = {
+        "lr": f"{lr_sgd:g}",
+        "bound": f"{2 / lr_sgd:g}",
+        "median": f"{np.median(half):.3g}",
+        "sgd": f"{final['sgd']:.3g}",
+        "sgd_loss": f"{runs['sgd']['loss'][-1]:.3g}",
+        "adam": f"{final['adam']:.3g}",
+        "ratio": f"{final['adam'] / final['sgd']:.3g}",
+        "adam_loss": f"{runs['adam']['loss'][-1]:.3g}",
+    }
+    ctx.finding(Message(f"{C}.f.sharpness", sharpness))
     values, vectors, bound = cell["values"], cell["vectors"], cell["bound"]
     ctx.headline("neuron/lambda_max", "neuron: λ_max at the minimum", float(values[-1]))
     ctx.headline("neuron/lambda_min", "neuron: λ_min at the minimum", float(values[0]))
@@ -189,18 +184,22 @@ def _numbers(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     for label, path in cell["paths"].items():
         zig = _zigzags(path, cell["minimum"], vectors[:, 1])
         distance = float(np.linalg.norm(path.points[-1] - cell["minimum"]))
-        parts.append(
-            f"{label}: {zig} sign changes along the sharp direction, distance "
-            f"{distance:.2g} from the minimum after {len(path.points) - 1} steps"
-        )
-    ctx.finding(
-        f"The neuron's Hessian at the minimum ({cell['minimum'][0]:.3f}, "
-        f"{cell['minimum'][1]:.3f}) has λ = {values[-1]:.4g} along ({vectors[0, 1]:.2f}, "
-        f"{vectors[1, 1]:.2f}) and {values[0]:.4g} along ({vectors[0, 0]:.2f}, "
-        f"{vectors[1, 0]:.2f}), so gradient descent is stable for lr < 2/λ_max = {bound:.4g}. "
-        + "; ".join(parts)
-        + "."
-    )
+        steps = len(path.points) - 1
+        words = {"label": label, "zig": zig, "distance": f"{distance:.2g}", "steps": steps}
+        parts.append(Message(f"{C}.f.path", words))
+    neuron = {
+        "w": f"{cell['minimum'][0]:.3f}",
+        "b": f"{cell['minimum'][1]:.3f}",
+        "top": f"{values[-1]:.4g}",
+        "u1": f"{vectors[0, 1]:.2f}",
+        "u2": f"{vectors[1, 1]:.2f}",
+        "low": f"{values[0]:.4g}",
+        "v1": f"{vectors[0, 0]:.2f}",
+        "v2": f"{vectors[1, 0]:.2f}",
+        "bound": f"{bound:.4g}",
+        "paths": Joined(tuple(parts), "; "),
+    }
+    ctx.finding(Message(f"{C}.f.neuron", neuron))
 
 
 def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
@@ -213,20 +212,18 @@ def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     grid = np.linspace(nodes.min() - 5 * sigma, nodes.max() + 5 * sigma, 2000)
     fig = hessian_densities(
         {k: f["density"].broadened(sigma, grid) for k, f in found.items()},
-        title="Eigenvalue density of the Hessian (stochastic Lanczos quadrature)",
+        title=text("st.density"),
     )
     ctx.figure(
         fig,
         "density",
-        "The Hessian's eigenvalue density (log scale) at initialisation and after training; "
-        "a bulk near zero and a few outliers.",
+        t(f"{C}.fig.density"),
     )
     fig = sharpness_runs(
         {f"{r['name']} lr {r['lr']:g}": r for r in runs.values()},
-        title="λ_max of the training loss during SGD and Adam",
+        title=text("st.sharpness"),
     )
-    ctx.figure(fig, "sharpness", "λ_max after every epoch (left) and the training loss "
-               "(right); the dashed line is 2/lr of SGD.")  # fmt: skip
+    ctx.figure(fig, "sharpness", t(f"{C}.fig.sharpness"))
     m, vec = cell["minimum"], cell["vectors"]
     points = np.concatenate([p.points for p in cell["paths"].values()] + [m[None]])
     low, high = points.min(axis=0), points.max(axis=0)
@@ -236,11 +233,8 @@ def _figures(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     grid = neuron.loss_grid(cell["x"], cell["t"], w, b)
     fig = neuron_eigenvectors(
         w, b, grid, m, cell["values"], vec, cell["paths"],
-        title=f"Single neuron: the Hessian's eigenvectors and the bound 2/λ_max = "
-        f"{cell['bound']:.3g}",
+        title=text("st.neuron_bound", bound=f"{cell['bound']:.3g}"),
     )  # fmt: skip
-    ctx.figure(fig, "neuron", "Contours of the neuron's loss around its minimum, the "
-               "Hessian's eigenvectors there (arrows, length ∝ 1/√λ) and gradient descent at "
-               "three learning rates; right: distance to the minimum against step.")  # fmt: skip
+    ctx.figure(fig, "neuron", t(f"{C}.fig.neuron"))
     rows = [[r["name"], epoch, s] for r in runs.values() for epoch, s in enumerate(r["sharpness"])]
     ctx.table("sharpness", ["optimizer", "epoch", "lambda_max"], rows, show=0)

@@ -21,9 +21,11 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Message, t
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.registry import register
+from kobai.viz.style import text
 
 LRS = (2.0, 1.0, 0.5)
 HIDDEN = (32, 32)
@@ -35,6 +37,8 @@ HOVER_BAND = (0.9, 1.25)
 HOVER_MAX = 1.6
 # Fewer measurements than this after reaching 2/lr are too few to say it hovered.
 MIN_AFTER = 20
+# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+E = "study.edge-of-stability"
 
 
 def small_digits(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -145,18 +149,13 @@ def study(ctx: Context) -> None:
 
 
 def _setup(ctx: Context, n: int, steps: int, every: int) -> None:
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
+    lrs = ", ".join(f"{lr:g}" for lr in LRS)
     ctx.page.paragraph(
-        f"An MLP 49 → {HIDDEN[0]} → {HIDDEN[1]} → 10 (tanh), float64, learns {n} bundled MNIST "
-        "digits averaged down to 7×7 pixels, with the mean squared error on one-hot targets, "
-        f"by full-batch gradient descent for {steps} steps at learning rates "
-        f"{', '.join(f'{lr:g}' for lr in LRS)}, from the same initial weights. Every {every} "
-        "steps (and at the start) λ_max of the training loss's Hessian is found by Lanczos "
-        "with exact Hessian-vector products (relative residual 1e-4). The sharpness has "
-        f"*reached* 2/lr when λ_max ≥ {REACHED:g} × 2/lr; it *hovered* when, from then on, "
-        f"the median of λ_max / (2/lr) stayed within {HOVER_BAND[0]:g}–{HOVER_BAND[1]:g} and "
-        f"no measurement passed {HOVER_MAX:g} (at least {MIN_AFTER} measurements)."
-    )
+        t(f"{E}.setup", h1=HIDDEN[0], h2=HIDDEN[1], n=n, steps=steps, lrs=lrs, every=every,
+          reached=f"{REACHED:g}", low=f"{HOVER_BAND[0]:g}", high=f"{HOVER_BAND[1]:g}",
+          top=f"{HOVER_MAX:g}", least=MIN_AFTER)
+    )  # fmt: skip
 
 
 def _numbers(ctx: Context, runs: list[dict[str, Any]], steps: int) -> None:
@@ -191,53 +190,48 @@ def _numbers(ctx: Context, runs: list[dict[str, Any]], steps: int) -> None:
         )
         ctx.headline(f"lr{lr:g}/verdict", f"lr {lr:g}: verdict", s["verdict"])
         ctx.finding(_sentence(r, steps))
-    ctx.summary(
-        "sharpness against 2/lr",
-        ["lr", "2/lr", "λ_max at start", "reached at step", "median λ/(2/lr) after",
-         "max λ/(2/lr) after", "verdict"],
-        rows,
-    )  # fmt: skip
+    names = ("start", "reached", "median", "max", "verdict")
+    ctx.summary(t(f"{E}.summary"), ["lr", "2/lr", *(t(f"{E}.col.{c}") for c in names)], rows)
 
 
-def _sentence(r: dict[str, Any], steps: int) -> str:
+def _sentence(r: dict[str, Any], steps: int) -> Message:
+    """What happened at one learning rate, as a message put into words in the report's
+    language (the same numbers in either)."""
     s, lr = r["summary"], r["lr"]
-    start = (
-        f"lr {lr:g} (2/lr = {2 / lr:g}): λ_max started at {r['sharpness'][0]:.3g} "
-        f"({s['initial']:.0%} of 2/lr)"
-    )
+    start = Message(f"{E}.start", {
+        "lr": f"{lr:g}", "bound": f"{2 / lr:g}", "start": f"{r['sharpness'][0]:.3g}",
+        "share": f"{s['initial']:.0%}",
+    })  # fmt: skip
     if r["stopped"]:
-        return f"{start}; the run diverged: {r['stopped']}"
+        return Message(f"{E}.f.diverged", {"start": start, "reason": r["stopped"]})
     if s["reached_step"] is None:
-        short = ": too few steps to tell" if s["verdict"] == "too few steps" else ""
-        return (
-            f"{start} and reached at most {s['ratios'].max():.0%} of 2/lr in {steps} steps{short}."
-        )
+        key = "too_few_to_tell" if s["verdict"] == "too few steps" else "not_reached"
+        words = {"start": start, "top": f"{s['ratios'].max():.0%}", "steps": steps}
+        return Message(f"{E}.f.{key}", words)
     losses = r["losses"]
     rises = int(np.sum(np.diff(losses[s["reached_step"] :]) > 0))
-    tail = (
-        f"rose to 2/lr by step {s['reached_step']} and then stayed at a median "
-        f"{s['median_after']:.0%} of it (at most {s['max_after']:.0%}) over "
-        f"{s['after']} measurements"
-    )
+    tail = Message(f"{E}.tail", {
+        "reached": s["reached_step"], "median": f"{s['median_after']:.0%}",
+        "top": f"{s['max_after']:.0%}", "after": s["after"],
+    })  # fmt: skip
     if s["verdict"] == "too few steps":
-        return f"{start}, {tail}: too few to say that it hovered."
-    verb = "hovered at 2/lr" if s["verdict"] == "hovered" else "overshot 2/lr"
-    return (
-        f"{start}, {tail}: it {verb}. Meanwhile the loss went from "
-        f"{losses[s['reached_step']]:.4g} to {losses[-1]:.4g}, rising on {rises} of "
-        f"{len(losses) - s['reached_step'] - 1} steps."
-    )
+        return Message(f"{E}.f.too_few", {"start": start, "tail": tail})
+    key = "hovered" if s["verdict"] == "hovered" else "overshot"
+    return Message(f"{E}.f.{key}", {
+        "start": start, "tail": tail, "first": f"{losses[s['reached_step']]:.4g}",
+        "last": f"{losses[-1]:.4g}", "rises": rises,
+        "steps": len(losses) - s["reached_step"] - 1,
+    })  # fmt: skip
 
 
 def _figure(ctx: Context, runs: list[dict[str, Any]], n: int) -> None:
     from kobai.viz.studies.curvature import edge_of_stability
 
-    fig = edge_of_stability(runs, title=f"Full-batch gradient descent on {n} digits (MSE)")
+    fig = edge_of_stability(runs, title=text("st.eos", n=n))
     ctx.figure(
         fig,
         "sharpness",
-        "Left: λ_max of the Hessian against step, with 2/lr dashed in the same colour. "
-        "Right: the training loss against step.",
+        t(f"{E}.fig"),
     )
 
 
@@ -251,6 +245,6 @@ def _tables(ctx: Context, runs: list[dict[str, Any]]) -> None:
         "sharpness",
         ["lr", "step", "lambda_max", "lambda_max / (2/lr)", "lanczos iterations"],
         rows,
-        caption="Every measurement.",
+        caption=t(f"{E}.table"),
         show=0,
     )

@@ -15,17 +15,21 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Joined, Message, t
 from kobai.models import MLP
 from kobai.studies._common import mnist
 from kobai.studies.base import Context
 from kobai.studies.registry import register
 from kobai.train import TrainingDiverged, evaluate, fit
+from kobai.viz.style import text
 
 HIDDEN, BATCH = 64, 64
 GOOD_FRACTION = 0.25
 # The single neuron: the (w, b) that made the data, the start and the number of steps.
 NEURON_TRUE = (2.0, -1.0)
 NEURON_START = (-0.5, 1.5)
+# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+L = "study.learning-rate"
 NEURON_STEPS = 100
 
 
@@ -167,15 +171,9 @@ def study(ctx: Context) -> None:
     cell = neuron_runs(ctx)
     ctx.log("curvature: 2/lambda_max against the measured divergence")
     curv = thresholds(ctx, cell, train)
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
     ctx.page.paragraph(
-        f"A network 784 → {HIDDEN} (ReLU) → 10 is trained on {n} MNIST digits for {epochs} "
-        f"epochs (batches of {BATCH}, the same initial weights and the same batches every "
-        f"time) with plain SGD and with Adam, at {len(lrs)} learning rates from 1e-5 to 10. "
-        "Each run ends with the cross-entropy over the training set. A rate is *good* when "
-        "its final loss went at least 3/4 of the way from the initial loss to the best loss "
-        "of the sweep (on a log scale); *diverged* when the loss became infinite, exploded or "
-        "ended above where it started; *crawl* below the good range and *unstable* above it."
+        t(f"{L}.setup", hidden=HIDDEN, n=n, epochs=epochs, batch=BATCH, count=len(lrs))
     )
     _headlines(ctx, sweeps, cell)
     _findings(ctx, sweeps, cell)
@@ -224,37 +222,25 @@ def _curvature_numbers(ctx: Context, curv: dict[str, Any], sweeps: dict[str, dic
         rows.append([name, c["lambda_max"], c["predicted"], low, high, inside])
         ctx.headline(f"{name}/predicted_lr", f"{name}: 2/λ_max", c["predicted"])
         ctx.headline(f"{name}/measured_lr", f"{name}: measured largest stable lr", c["measured"])
-    ctx.summary(
-        "predicted against measured divergence threshold of gradient descent",
-        [
-            "problem",
-            "λ_max at the minimum",
-            "2/λ_max",
-            "stable up to",
-            "diverges from",
-            "2/λ_max inside",
-        ],
-        rows,
-    )
+    columns = [t(f"{L}.col.{c}") for c in ("problem", "lambda")]
+    columns += ["2/λ_max", *(t(f"{L}.col.{c}") for c in ("stable", "diverges", "inside"))]
+    ctx.summary(t(f"{L}.summary.curvature"), columns, rows)
     quad, neu = curv["quadratic"], curv["neuron"]
-    ctx.finding(
-        "The Hessian predicts where gradient descent stops converging: 2/λ_max = "
-        f"{quad['predicted']:.5g} on a quadratic (least squares) against {quad['measured']:.5g} "
-        f"measured by bisection (to 1e-4), and {neu['predicted']:.5g} against "
-        f"{neu['measured']:.5g} on the single neuron started next to its minimum (λ_max by "
-        "Lanczos on exact Hessian-vector products)."
-    )
+    # Messages, not sentences: the report puts the same numbers into words in its language.
+    threshold = {
+        "quad_predicted": f"{quad['predicted']:.5g}",
+        "quad_measured": f"{quad['measured']:.5g}",
+        "neuron_predicted": f"{neu['predicted']:.5g}",
+        "neuron_measured": f"{neu['measured']:.5g}",
+    }
+    ctx.finding(Message(f"{L}.f.threshold", threshold))
     bound = 2 / curv["network"]
     s = sweeps["sgd"]
     diverged = [lr for lr, label in zip(s["lrs"], s["labels"], strict=True) if label == "diverged"]
-    first = f"{min(diverged):.3g}" if diverged else "none of the rates"
+    first = f"{min(diverged):.3g}" if diverged else Message(f"{L}.none")
     ctx.headline("sgd/curvature_bound", "sgd: 2/λ_max of the network at initialisation", bound)
-    ctx.finding(
-        f"For the network, λ_max of the training loss at initialisation is {curv['network']:.4g}, "
-        f"so 2/λ_max = {bound:.3g} (the dashed line on the SGD sweep); the first SGD rate "
-        f"that diverged was {first}. Mini-batches and the change of curvature during training "
-        "make this a guide, not a law."
-    )
+    network = {"lam": f"{curv['network']:.4g}", "bound": f"{bound:.3g}", "first": first}
+    ctx.finding(Message(f"{L}.f.network", network))
 
 
 def _headlines(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
@@ -278,11 +264,8 @@ def _headlines(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> N
         ctx.headline(f"{name}/good_low", f"{name}: smallest good learning rate", low)
         ctx.headline(f"{name}/good_high", f"{name}: largest good learning rate", high)
         ctx.headline(f"{name}/best_lr", f"{name}: best learning rate", s["lrs"][best])
-    ctx.summary(
-        "the learning-rate sweep",
-        ["optimizer", "good from", "good to", "best lr", "best loss", "first diverging lr"],
-        rows,
-    )
+    names = ("optimizer", "good_from", "good_to", "best_lr", "best_loss", "first_diverging")
+    ctx.summary(t(f"{L}.summary.sweep"), [t(f"{L}.col.{c}") for c in names], rows)
     for regime, tr in cell["chosen"].items():
         ctx.headline(
             f"neuron/{regime}",
@@ -296,47 +279,45 @@ def _findings(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> No
         low, high = good_range(s["lrs"], s["labels"])
         counts = {k: s["labels"].count(k) for k in ("crawl", "good", "unstable", "diverged")}
         smallest = s["finals"][0]
-        ctx.finding(
-            f"{name}: good from {low:.2g} to {high:.2g} (a factor {high / low:.3g}); "
-            f"{counts['crawl']} rates crawl (at {s['lrs'][0]:.1g} the loss only went from "
-            f"{s['initial']:.3f} to {smallest:.3f}), {counts['unstable']} are unstable and "
-            f"{counts['diverged']} diverge."
-        )
+        words = {
+            "name": name,
+            "low": f"{low:.2g}",
+            "high": f"{high:.2g}",
+            "factor": f"{high / low:.3g}",
+            "first_lr": f"{s['lrs'][0]:.1g}",
+            "initial": f"{s['initial']:.3f}",
+            "smallest": f"{smallest:.3f}",
+            **counts,
+        }
+        ctx.finding(Message(f"{L}.f.sweep", words))
     sgd_best = sweeps["sgd"]["lrs"][int(np.nanargmin(sweeps["sgd"]["finals"]))]
     adam_best = sweeps["adam"]["lrs"][int(np.nanargmin(sweeps["adam"]["finals"]))]
     factor = sgd_best / adam_best
-    relation = f"{factor:.3g} times smaller" if factor > 1 else f"{1 / factor:.3g} times larger"
-    ctx.finding(
-        f"The good range depends on the optimiser: Adam's best rate ({adam_best:.2g}) is "
-        f"{relation} than SGD's ({sgd_best:.2g}); Adam divides each step by the size of "
-        "recent gradients, SGD does not. There is no rule that fits both: trial and error."
-    )
-    chosen = cell["chosen"]
-    ctx.finding(
-        "On the single neuron, "
-        + "; ".join(
-            f"lr {tr.lr:.3g} ({k}) ends at loss {tr.losses[-1]:.3g}, "
-            f"(w, b) = ({tr.points[-1][0]:.3g}, {tr.points[-1][1]:.3g})"
-            for k, tr in chosen.items()
-        )
-        + f", the data having been made with (w, b) = ({NEURON_TRUE[0]}, {NEURON_TRUE[1]})."
-    )
+    relation = "smaller" if factor > 1 else "larger"
+    shown = f"{factor:.3g}" if factor > 1 else f"{1 / factor:.3g}"
+    pair = {"adam": f"{adam_best:.2g}", "sgd": f"{sgd_best:.2g}", "factor": shown}
+    ctx.finding(Message(f"{L}.f.optimiser_{relation}", pair))
+    runs = tuple(
+        Message(f"{L}.f.neuron_run", {
+            "lr": f"{tr.lr:.3g}", "regime": Message(f"vs.regime.{k}"),
+            "loss": f"{tr.losses[-1]:.3g}", "w": f"{tr.points[-1][0]:.3g}",
+            "b": f"{tr.points[-1][1]:.3g}",
+        })
+        for k, tr in cell["chosen"].items()
+    )  # fmt: skip
+    neuron = {"runs": Joined(runs, "; "), "w": NEURON_TRUE[0], "b": NEURON_TRUE[1]}
+    ctx.finding(Message(f"{L}.f.neuron", neuron))
 
 
 def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound: float) -> None:
     from kobai.landscape import neuron
     from kobai.viz.studies import learning_rate_paths, learning_rate_sweep
 
-    fig = learning_rate_sweep(
-        sweeps, title="Final training loss against the learning rate", marks={"sgd": bound}
-    )
+    fig = learning_rate_sweep(sweeps, title=text("st.lr_sweep"), marks={"sgd": bound})
     ctx.figure(
         fig,
         "sweep",
-        "Final training loss after the same number of updates, for each "
-        "learning rate; the shaded band is the good range, crosses mark divergence "
-        "(drawn at the initial loss); the dashed line on the SGD panel is 2/λ_max of the "
-        "loss at initialisation.",
+        t(f"{L}.fig.sweep"),
     )
     # The window holds every path, however far a large step throws it, and the true point.
     points = np.concatenate(
@@ -354,19 +335,17 @@ def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound:
         grid,
         cell["chosen"],
         true_params=(NEURON_TRUE[0], NEURON_TRUE[1]),
-        title="Three learning rates on the single neuron's loss surface",
+        title=text("st.lr_paths"),
     )
     ctx.figure(
         fig,
         "neuron_paths",
-        f"Gradient descent on y = sigmoid(w x + b) from "
-        f"{NEURON_START} for {NEURON_STEPS} steps with a learning rate that is "
-        "too small, good, and too large.",
+        t(f"{L}.fig.paths", start=NEURON_START, steps=NEURON_STEPS),
     )
 
 
 def _tables(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
-    ctx.page.heading("Every run")
+    ctx.page.heading(t(f"{L}.every"))
     rows = [
         [name, lr, final, label]
         for name, s in sweeps.items()
@@ -380,6 +359,6 @@ def _tables(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None
         "results",
         ["optimizer", "learning rate", "final loss", "regime"],
         rows,
-        caption="Final loss of every run (NaN: stopped by divergence).",
+        caption=t(f"{L}.table"),
         show=None,
     )

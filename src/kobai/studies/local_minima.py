@@ -27,6 +27,7 @@ from kobai.studies.symmetry import (
     sign_flip_count,
 )
 from kobai.train import evaluate, fit
+from kobai.viz.style import text
 
 # Plain gradient descent and the two remedies of source 003, each at a rate that suits it.
 RESTART_OPTIMIZERS = {"sgd": {"lr": 0.5}, "momentum": {"lr": 0.5}, "adam": {"lr": 0.05}}
@@ -334,7 +335,7 @@ def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
     finals = found["finals"]
     r = len(next(iter(finals.values())))
     best_of = {k: [expected_best_of(v, j) for j in range(1, r + 1)] for k, v in finals.items()}
-    fig = figures.restart_distribution(finals, best_of, title="Random restarts on XOR")
+    fig = figures.restart_distribution(finals, best_of, title=text("st.restarts"))
     ctx.figure(
         fig,
         "restarts",
@@ -347,9 +348,7 @@ def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
         f"best restart (loss {sgd[order[0]]:.3f})": found["models"]["sgd"][order[0]],
         f"worst restart (loss {sgd[order[-1]]:.3f})": found["models"]["sgd"][order[-1]],
     }
-    fig = figures.decision_regions(
-        chosen, found["x"], found["y"], title="Two minima of the same network (plain SGD)"
-    )
+    fig = figures.decision_regions(chosen, found["x"], found["y"], title=text("st.two_minima"))
     ctx.figure(
         fig,
         "minima",
@@ -360,7 +359,7 @@ def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
         symmetry["model"],
         symmetry["copy"],
         *symmetry["outputs"],
-        title="Permuting hidden units: other weights, same function",
+        title=text("st.permuting"),
     )
     ctx.figure(
         fig,
@@ -369,7 +368,7 @@ def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
         "hidden units, and the outputs of the two networks on every training point.",
     )
     fig = figures.loss_between_copies(
-        symmetry["ts"], symmetry["lines"], title="The loss on the way from a minimum to its copy"
+        symmetry["ts"], symmetry["lines"], title=text("st.between_copies")
     )
     ctx.figure(
         fig,

@@ -18,6 +18,7 @@ import numpy as np
 
 from kobai import nn, optim
 from kobai.autograd import numerical_grad
+from kobai.i18n import Message, t
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.gradients import (
@@ -30,10 +31,13 @@ from kobai.studies.gradients import (
 )
 from kobai.studies.registry import register
 from kobai.train import fit
+from kobai.viz.style import text
 
 IN, OUT, BATCH = 16, 4, 32
 ERROR_NET = (4, 4)  # hidden sizes of the network whose error against h is plotted
 METHODS = ("forward", "backward", "central")
+# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+N = "study.numerical-vs-backprop"
 
 
 def error_against_step(
@@ -141,15 +145,10 @@ def study(ctx: Context) -> None:
     """Numerical against backpropagated gradients: agreement, cost by width, training."""
     widths = ctx.choose([2, 4, 8, 16, 32, 64, 96], [2, 4, 8, 16])
     epochs = ctx.choose(20, 4)
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
+    widths_text = ", ".join(map(str, widths))
     ctx.page.paragraph(
-        f"Networks {IN} → width → width → {OUT} (tanh, float64) with widths "
-        f"{', '.join(map(str, widths))} compute the gradient of the cross-entropy of "
-        f"{BATCH} random samples both ways: by backpropagation and by central differences "
-        "with h = 1e-6 (two forward passes per parameter). Times are medians of repeated "
-        f"calls. A network 2 → 8 → 2 is then trained on 200 two-moons points for {epochs} "
-        "epochs (SGD, lr 0.5, batches of 50) from the same start and the same batches, once "
-        "with each kind of gradient."
+        t(f"{N}.setup", n_in=IN, n_out=OUT, widths=widths_text, batch=BATCH, epochs=epochs)
     )
     sizes = cost_against_size(ctx, widths)
     steps = np.logspace(-12, -1, 12)
@@ -217,40 +216,41 @@ def _headlines(ctx: Context, sizes: list[dict[str, Any]], trained: dict[str, Any
 
 def _findings(ctx: Context, sizes: list, steps: np.ndarray, errors: dict, trained: dict) -> None:
     worst = max(sizes, key=lambda r: r["difference"])
-    ctx.finding(
-        "Agreement: over every network the two gradients differ by at most "
-        f"{max(r['norm_difference'] for r in sizes):.2g} of their length (float64, h = 1e-6) "
-        f"and by at most {max(r['abs_difference'] for r in sizes):.2g} in any element; the "
-        f"largest element-wise relative difference, {worst['difference']:.2g}, belongs to an "
-        "element whose gradient is itself tiny, where the rounding error of the differences "
-        "(about 1e-16 / h of the loss) is no longer small beside it."
-    )
-    best = {m: (float(steps[int(np.argmin(v))]), float(np.min(v))) for m, v in errors.items()}
-    ctx.finding(
-        "The step h matters: the forward and backward differences err in proportion to h, the "
-        "central difference in proportion to h², until rounding (about 1e-16 / h) takes over. "
-        + "; ".join(f"{m}: best h = {h:.1g}, error {e:.1g}" for m, (h, e) in best.items())
-        + ". The source's h = 0.001 gives a relative error of "
-        + ", ".join(f"{m} {_at(steps, errors[m], 1e-3):.1g}" for m in METHODS)
-        + "."
-    )
+    # Messages, not sentences: the report puts the same numbers into words in its language.
+    agreement = {
+        "norm": f"{max(r['norm_difference'] for r in sizes):.2g}",
+        "absolute": f"{max(r['abs_difference'] for r in sizes):.2g}",
+        "worst": f"{worst['difference']:.2g}",
+    }
+    ctx.finding(Message(f"{N}.f.agreement", agreement))
+    step: dict[str, str] = {}
+    for m in METHODS:
+        step[f"{m}_h"] = f"{float(steps[int(np.argmin(errors[m]))]):.1g}"
+        step[f"{m}_e"] = f"{float(np.min(errors[m])):.1g}"
+        step[f"{m}_source"] = f"{_at(steps, errors[m], 1e-3):.1g}"
+    ctx.finding(Message(f"{N}.f.step", step))
     largest = sizes[-1]
-    ctx.finding(
-        f"Cost: for {largest['parameters']} parameters the numerical gradient runs the network "
-        f"forward {largest['numerical_passes']} times (2 per parameter, plus 1); "
-        f"backpropagation runs it forward {largest['backprop_passes']} time and backward once: "
-        f"{largest['numerical_s']:.3g} s against {largest['backprop_s']:.3g} s, "
-        f"{largest['numerical_s'] / largest['backprop_s']:.0f} times slower, and the gap "
-        "grows with every parameter added."
-    )
+    cost = {
+        "parameters": largest["parameters"],
+        "numerical_passes": largest["numerical_passes"],
+        "backprop_passes": largest["backprop_passes"],
+        "numerical_s": f"{largest['numerical_s']:.3g}",
+        "backprop_s": f"{largest['backprop_s']:.3g}",
+        "slower": f"{largest['numerical_s'] / largest['backprop_s']:.0f}",
+    }
+    ctx.finding(Message(f"{N}.f.cost", cost))
     bp, num = trained["backprop"], trained["numerical"]
-    ctx.finding(
-        f"Training a {trained['parameters']}-parameter network both ways from the same start "
-        f"gives final losses {bp['loss'][-1]:.6f} (backprop) and {num['loss'][-1]:.6f} "
-        f"(numerical), accuracies {bp['accuracy']:.3f} and {num['accuracy']:.3f}, and "
-        f"parameters that differ by at most {np.max(np.abs(bp['theta'] - num['theta'])):.1g};"
-        f" it took {num['seconds']:.3g} s instead of {bp['seconds']:.3g} s."
-    )
+    training = {
+        "parameters": trained["parameters"],
+        "loss_bp": f"{bp['loss'][-1]:.6f}",
+        "loss_num": f"{num['loss'][-1]:.6f}",
+        "acc_bp": f"{bp['accuracy']:.3f}",
+        "acc_num": f"{num['accuracy']:.3f}",
+        "theta": f"{np.max(np.abs(bp['theta'] - num['theta'])):.1g}",
+        "num_s": f"{num['seconds']:.3g}",
+        "bp_s": f"{bp['seconds']:.3g}",
+    }
+    ctx.finding(Message(f"{N}.f.training", training))
 
 
 def _at(steps: np.ndarray, values: Sequence[float], h: float) -> float:
@@ -260,16 +260,12 @@ def _at(steps: np.ndarray, values: Sequence[float], h: float) -> float:
 def _figures(ctx: Context, sizes: list, steps: np.ndarray, errors: dict, trained: dict) -> None:
     from kobai.viz import studies as figures
 
-    fig = figures.error_against_step(
-        steps, errors, title="Finite differences: error against the step h"
-    )
+    fig = figures.error_against_step(steps, errors, title=text("st.error_step"))
     shape = " → ".join(map(str, (IN, *ERROR_NET, OUT)))
     ctx.figure(
         fig,
         "error_against_step",
-        f"Relative error of the gradient of a {shape} "
-        "network by forward, backward and central differences, against the step h: "
-        "truncation error on the right, rounding error on the left.",
+        t(f"{N}.fig.error", shape=shape),
     )
     p = [r["parameters"] for r in sizes]
     fig = figures.cost_against_size(
@@ -282,23 +278,23 @@ def _figures(ctx: Context, sizes: list, steps: np.ndarray, errors: dict, trained
             "numerical": [r["numerical_passes"] for r in sizes],
             "backprop": [r["backprop_passes"] for r in sizes],
         },
-        title="The cost of one gradient as the network grows",
+        title=text("st.cost"),
     )
     ctx.figure(
         fig,
         "cost_against_size",
-        "Seconds and forward passes per gradient against the number of parameters (log-log).",
+        t(f"{N}.fig.cost"),
     )
     fig = figures.same_training(
         {"backprop": trained["backprop"]["loss"], "numerical": trained["numerical"]["loss"]},
         {k: trained[k]["seconds"] for k in ("backprop", "numerical")},
-        title="The same network trained with either gradient",
+        title=text("st.same_training"),
     )
-    ctx.figure(fig, "training", "Training loss per epoch: the two curves lie on each other.")
+    ctx.figure(fig, "training", t(f"{N}.fig.training"))
 
 
 def _tables(ctx: Context, sizes: list, steps: np.ndarray, errors: dict) -> None:
-    ctx.page.heading("Numbers")
+    ctx.page.heading(t("report.numbers"))
     ctx.table(
         "results",
         [
@@ -328,12 +324,12 @@ def _tables(ctx: Context, sizes: list, steps: np.ndarray, errors: dict) -> None:
             ]
             for r in sizes
         ],
-        caption="One gradient of the loss of 32 samples, both ways.",
+        caption=t(f"{N}.table.results"),
     )
     ctx.table(
         "error_against_step",
         ["h", *METHODS],
         [[h, *(errors[m][i] for m in METHODS)] for i, h in enumerate(steps)],
-        caption="Relative error of each finite difference.",
+        caption=t(f"{N}.table.errors"),
         show=0,
     )

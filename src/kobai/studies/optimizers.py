@@ -15,11 +15,13 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import MESSAGES, Joined, Message, t
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import FORMATS, Context
 from kobai.studies.registry import register
 from kobai.train import fit
+from kobai.viz.style import text
 
 # Source document 004's learning rates (RMSprop, which it does not cover, takes Adam's).
 OPTIMIZERS = {
@@ -30,6 +32,8 @@ OPTIMIZERS = {
     "adam": {"lr": 0.001},
 }
 HIDDEN, BATCH = 100, 64
+# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+O = "study.optimizers"
 FUNCTIONS = ("saddle", "plateau", "rosenbrock", "beale")
 DONE_FRACTION = 0.01
 
@@ -119,16 +123,12 @@ def study(ctx: Context) -> None:
     results = train_mnist(ctx, seeds, epochs, n)
     ctx.log("2-D test functions")
     races = race(ctx, steps, ctx.choose(FUNCTIONS, FUNCTIONS[:2]))
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
     settings = ", ".join(f"{k} ({_hyper(v)})" for k, v in OPTIMIZERS.items())
     ctx.page.paragraph(
-        f"MNIST: a network 784 → {HIDDEN} (ReLU) → 10 trained on {n} digits for {epochs} "
-        f"epochs with batches of {BATCH}, from {seeds} initialisations (seeds); every "
-        f"optimiser starts from the same {seeds} networks and sees the same batches. Settings: "
-        f"{settings}, the PyTorch-faithful forms (`kobai.optim`). 2-D functions: each "
-        f"optimiser runs {steps} steps from the function's start with the learning rate that "
-        "suits its family on that function (`kobai.landscape`)."
-    )
+        t(f"{O}.setup", hidden=HIDDEN, n=n, epochs=epochs, batch=BATCH, seeds=seeds,
+          settings=settings, steps=steps)
+    )  # fmt: skip
     _headlines(ctx, results, races)
     _findings(ctx, results, races)
     _figures(ctx, results, races)
@@ -146,8 +146,14 @@ def _headlines(ctx: Context, results: dict[str, dict], races: dict[str, Any]) ->
         accuracy = np.asarray(r["test_accuracy"])[:, -1]
         rows.append([name, r["hyper"]["lr"], loss.mean(), loss.std(), accuracy.mean()])
     ctx.summary(
-        "MNIST after the last epoch (mean and standard deviation over seeds)",
-        ["optimizer", "lr", "test loss", "± sd", "test accuracy"],
+        t(f"{O}.summary.mnist"),
+        [
+            t(f"{O}.col.optimizer"),
+            "lr",
+            t(f"{O}.col.test_loss"),
+            "± sd",
+            t(f"{O}.col.test_accuracy"),
+        ],
         rows,
     )
     table = []
@@ -157,11 +163,7 @@ def _headlines(ctx: Context, results: dict[str, dict], races: dict[str, Any]) ->
             reached = steps_to_reach(tr.values, race_["reference"], DONE_FRACTION)
             cells.append("—" if reached is None else reached)
         table.append([name, *cells])
-    ctx.summary(
-        "2-D functions: steps until f - f* is 1 % of its start value (—: never)",
-        ["function", *OPTIMIZERS],
-        table,
-    )
+    ctx.summary(t(f"{O}.summary.races"), [t(f"{O}.col.function"), *OPTIMIZERS], table)
     best = min(rows, key=lambda row: row[2])
     ctx.headline("mnist_best", "lowest MNIST test loss", best[0])
 
@@ -169,29 +171,44 @@ def _headlines(ctx: Context, results: dict[str, dict], races: dict[str, Any]) ->
 def _findings(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> None:
     means = {k: float(np.mean(np.asarray(r["test_loss"])[:, -1])) for k, r in results.items()}
     order = sorted(means, key=means.__getitem__)
-    ctx.finding(
-        "MNIST, test loss after the last epoch (mean over seeds): "
-        + ", ".join(f"{k} {means[k]:.3f}" for k in order)
-        + "."
-        + (
-            f" With source 004's learning rates plain SGD ({OPTIMIZERS['sgd']['lr']}) is the "
-            "slowest: its steps are as small as its gradients."
-            if order[-1] == "sgd"
-            else ""
-        )
-    )
+    # Messages, not sentences: the report puts the same numbers into words in its language.
+    losses = Joined(tuple(f"{k} {means[k]:.3f}" for k in order))
+    if order[-1] == "sgd":
+        lr = OPTIMIZERS["sgd"]["lr"]
+        ctx.finding(Message(f"{O}.f.mnist_sgd_slowest", {"losses": losses, "lr": lr}))
+    else:
+        ctx.finding(Message(f"{O}.f.mnist", {"losses": losses}))
     for name in ("saddle", "plateau"):
         race_ = races[name]
         steps = {
             k: steps_to_reach(tr.values, race_["reference"], DONE_FRACTION)
             for k, tr in race_["runs"].items()
         }
-        text = ", ".join(f"{k} {'never' if v is None else v}" for k, v in steps.items())
-        sgd = race_["runs"]["sgd"]
-        ctx.finding(
-            f"{name} ({race_['function'].description}): steps to get 99 % of the way down: "
-            f"{text} (of {sgd.steps}). Plain SGD ends with status '{sgd.status}'."
+        items = tuple(
+            Message(f"{O}.item", {"name": k, "value": Message(f"{O}.never") if v is None else v})
+            for k, v in steps.items()
         )
+        sgd = race_["runs"]["sgd"]
+        race_words = {
+            "name": name,
+            "description": _description(name, race_["function"].description),
+            "steps": Joined(items),
+            "total": sgd.steps,
+            "status": _status(sgd.status),
+        }
+        ctx.finding(Message(f"{O}.f.race", race_words))
+
+
+def _description(name: str, english: str) -> Message | str:
+    """What a test function shows, in the report's language where the catalogue has it."""
+    return Message(f"web.surface.{name}") if f"web.surface.{name}" in MESSAGES else english
+
+
+def _status(status: str) -> Message | str:
+    for key in (f"descent.status.{status}", f"descent.{status}"):
+        if key in MESSAGES:
+            return Message(key)
+    return status
 
 
 def _figures(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> None:
@@ -206,23 +223,24 @@ def _figures(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> N
         for k, r in results.items()
     }
     fig = mean_curves(
-        {"test loss": curves, "test accuracy": accuracy}, title="MNIST: mean and spread over seeds"
+        {text("st.test_loss"): curves, text("st.test_accuracy"): accuracy},
+        title=text("st.mnist"),
     )
     ctx.figure(
         fig,
         "mnist",
-        "Test loss and accuracy before training and after each epoch: "
-        "the line is the mean over seeds, the band one standard deviation.",
+        t(f"{O}.fig.mnist"),
     )
     for name, race_ in races.items():
         paths = plot_race(
             race_["function"], race_["runs"], ctx.figure_path(f"race_{name}"), formats=FORMATS
         )
-        ctx.saved_figure(paths, f"{name}: {race_['function'].description}.")
+        description = _description(name, race_["function"].description)
+        ctx.saved_figure(paths, t(f"{O}.fig.race", name=name, description=description))
 
 
 def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> None:
-    ctx.page.heading("Numbers")
+    ctx.page.heading(t("report.numbers"))
     rows = []
     for name, r in results.items():
         for seed, (losses, accs) in enumerate(zip(r["test_loss"], r["test_accuracy"], strict=True)):
@@ -234,7 +252,7 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
         "results",
         ["optimizer", "seed", "epoch", "test loss", "test accuracy"],
         rows,
-        caption="Every MNIST run, epoch by epoch (epoch 0: before training).",
+        caption=t(f"{O}.table.results"),
         show=0,
     )
     race_rows = []
@@ -256,6 +274,6 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
         "races",
         ["function", "optimizer", "settings", "status", "steps", "final f - f*", "steps to 1 %"],
         race_rows,
-        caption="The races on 2-D functions.",
+        caption=t(f"{O}.table.races"),
         show=None,
     )

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Joined, Message, t
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.gradients import (
@@ -27,12 +28,15 @@ from kobai.studies.gradients import (
 )
 from kobai.studies.registry import register
 from kobai.train import TrainingDiverged, fit
+from kobai.viz.style import text
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 INITS = ("std:1", "std:0.01", "xavier", "he")
 WIDTH = 100
 DEPTHS = (5, 10)
 LR, BATCH = 0.1, 64
+# The catalogue's prefix of this study's words (kobai.i18n.messages_vanishing).
+V = "study.vanishing-gradients"
 Batch = tuple[np.ndarray, np.ndarray]
 # The classic figure: histograms of each hidden layer's outputs for these settings.
 HISTOGRAM_CASES = (
@@ -162,28 +166,21 @@ def study(ctx: Context) -> None:
 
 
 def _setup(ctx: Context, n: int) -> None:
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
+    activations = ", ".join(ACTIVATIONS)
     ctx.page.paragraph(
-        f"Fully connected networks 784 → {WIDTH} × depth → 10 (depth {DEPTHS[0]} and "
-        f"{DEPTHS[1]} hidden layers) on MNIST digits, for every combination of activation "
-        f"({', '.join(ACTIVATIONS)}), initial weights (`std:1` and `std:0.01`: normal with that "
-        "standard deviation; `xavier`: Glorot uniform; `he`: He normal) and batch normalisation "
-        "(off / on). Biases start at zero. The *gradient norm of a layer* is the norm of the "
-        "loss gradient with respect to all its parameters, measured at initialisation on one "
-        f"batch of 256 digits and averaged over one epoch of plain SGD (lr {LR}, batches of "
-        f"{BATCH}, {n} digits). The *ratio* is the first layer's norm over the last layer's: "
-        "1 means every layer learns at the same pace, 1e-6 that the first layer learns a "
-        "million times more slowly."
-    )
+        t(f"{V}.setup", width=WIDTH, d1=DEPTHS[0], d2=DEPTHS[1], activations=activations,
+          lr=LR, batch=BATCH, n=n)
+    )  # fmt: skip
 
 
 def _headlines(ctx: Context, records: list[dict[str, Any]]) -> None:
     for name in ACTIVATIONS:
-        ctx.headline(f"max_derivative/{name}", f"max of {name}'(x)", max_derivative(name)[0])
+        label = t(f"{V}.h.max_derivative", name=name)
+        ctx.headline(f"max_derivative/{name}", label, max_derivative(name)[0])
     deepest = max(DEPTHS)
-    ctx.headline(
-        "bound/sigmoid", f"0.25^{deepest}: {deepest} sigmoid derivatives at most", 0.25**deepest
-    )
+    label = t(f"{V}.h.bound", deep=deepest)
+    ctx.headline("bound/sigmoid", label, 0.25**deepest)
     rows = []
     for act, init in itertools.product(ACTIVATIONS, INITS):
         cells = []
@@ -191,9 +188,10 @@ def _headlines(ctx: Context, records: list[dict[str, Any]]) -> None:
             cells.append(_find(records, depth, act, init, bn)["ratio_init"])
         rows.append([f"{act} · {init}", *cells])
     columns = [
-        f"{d} layers{' + BN' if bn else ''}" for d, bn in itertools.product(DEPTHS, (False, True))
+        t(f"{V}.col.layers_bn" if bn else f"{V}.col.layers", d=d)
+        for d, bn in itertools.product(DEPTHS, (False, True))
     ]
-    ctx.summary("first/last layer gradient norm at initialisation", ["network", *columns], rows)
+    ctx.summary(t(f"{V}.summary"), [t(f"{V}.col.network"), *columns], rows)
 
 
 def _find(records: list[dict[str, Any]], depth: int, act: str, init: str, bn: bool) -> dict:
@@ -206,39 +204,28 @@ def _find(records: list[dict[str, Any]], depth: int, act: str, init: str, bn: bo
 def _findings(ctx: Context, records: list[dict[str, Any]]) -> None:
     deep = max(DEPTHS)
     xavier = _find(records, deep, "sigmoid", "xavier", False)["ratio_init"]
-    ctx.finding(
-        f"Sigmoid, Xavier weights, {deep} hidden layers: the first layer's gradient is "
-        f"{xavier:.2g} times the last layer's. Ten derivatives of at most 0.25 allow "
-        f"0.25^{deep} = {0.25**deep:.2g} when the weights keep the scale of the signal, "
-        "which is what Xavier initialisation does."
-    )
+    # Messages, not sentences: the report puts the same numbers into words in its language.
+    words = {"deep": deep, "ratio": f"{xavier:.2g}", "bound": f"{0.25**deep:.2g}"}
+    ctx.finding(Message(f"{V}.f.xavier", words))
     small = _find(records, deep, "sigmoid", "std:0.01", False)["ratio_init"]
-    ctx.finding(
-        f"Weights that are too small (std 0.01) shrink the gradient by the weights as well "
-        f"as the derivatives: sigmoid {small:.2g}, ReLU "
-        f"{_find(records, deep, 'relu', 'std:0.01', False)['ratio_init']:.2g}."
-    )
+    relu = _find(records, deep, "relu", "std:0.01", False)["ratio_init"]
+    ctx.finding(Message(f"{V}.f.small", {"sigmoid": f"{small:.2g}", "relu": f"{relu:.2g}"}))
     big = _find(records, deep, "sigmoid", "std:1", False)
-    ctx.finding(
-        f"Sigmoid with std-1 weights saturates (histograms below), yet its ratio is "
-        f"{big['ratio_init']:.2g}: weights of std 1 over 100 inputs multiply the backward "
-        f"signal by about 10 per layer, which makes up for the small derivatives. After one "
-        f"epoch its loss is {big['loss']:.3f} (guessing gives ln 10 = 2.303)."
-    )
+    words = {"ratio": f"{big['ratio_init']:.2g}", "loss": f"{big['loss']:.3f}"}
+    ctx.finding(Message(f"{V}.f.big", words))
     he = _find(records, deep, "relu", "he", False)["ratio_init"]
     tanh = _find(records, deep, "tanh", "xavier", False)["ratio_init"]
-    ctx.finding(
-        f"ReLU with He weights: {he:.2g}; tanh with Xavier weights: {tanh:.2g}. ReLU's "
-        "derivative is exactly 1 where a unit is active and tanh's is up to 1, four times the "
-        "sigmoid's peak, so with weights of the right scale the chain of factors stays near one."
-    )
+    ctx.finding(Message(f"{V}.f.he", {"he": f"{he:.2g}", "tanh": f"{tanh:.2g}"}))
     with_bn = [r["ratio_init"] for r in records if r["depth"] == deep and r["batchnorm"]]
     without = [r["ratio_init"] for r in records if r["depth"] == deep and not r["batchnorm"]]
-    ctx.finding(
-        f"Batch normalisation: with it, every {deep}-layer ratio lies between "
-        f"{min(with_bn):.2g} and {max(with_bn):.2g}, whatever the activation and the "
-        f"initial weights; without it, between {min(without):.2g} and {max(without):.2g}."
-    )
+    words = {
+        "deep": deep,
+        "with_low": f"{min(with_bn):.2g}",
+        "with_high": f"{max(with_bn):.2g}",
+        "without_low": f"{min(without):.2g}",
+        "without_high": f"{max(without):.2g}",
+    }
+    ctx.finding(Message(f"{V}.f.batchnorm", words))
     _learning_finding(ctx, [r for r in records if r["depth"] == deep])
 
 
@@ -247,19 +234,15 @@ def _learning_finding(ctx: Context, records: list[dict[str, Any]]) -> None:
     healthy = [r for r in records if 0.1 <= r["ratio_init"] <= 10 and r["status"] == "ok"]
     diverged = [_label(r) for r in records if r["status"] != "ok"]
     if vanished and healthy:
-        ctx.finding(
-            f"What it does to learning: after one epoch the {len(vanished)} networks whose "
-            f"ratio is below 1e-3 reach a mean loss of "
-            f"{np.mean([r['loss'] for r in vanished]):.3f} (guessing gives ln 10 = 2.303), "
-            f"the {len(healthy)} with a ratio between 0.1 and 10 reach "
-            f"{np.mean([r['loss'] for r in healthy]):.3f}."
-        )
+        words = {
+            "vanished": len(vanished),
+            "vanished_loss": f"{np.mean([r['loss'] for r in vanished]):.3f}",
+            "healthy": len(healthy),
+            "healthy_loss": f"{np.mean([r['loss'] for r in healthy]):.3f}",
+        }
+        ctx.finding(Message(f"{V}.f.learning", words))
     if diverged:
-        ctx.finding(
-            "Gradients can explode as well as vanish: "
-            + ", ".join(diverged)
-            + " overflowed in the first epoch (the loss became infinite or NaN)."
-        )
+        ctx.finding(Message(f"{V}.f.exploded", {"networks": Joined(tuple(diverged))}))
 
 
 def _derivative_figure(ctx: Context, depths: list[int], by_depth: dict[str, list]) -> None:
@@ -272,14 +255,12 @@ def _derivative_figure(ctx: Context, depths: list[int], by_depth: dict[str, list
         derivs,
         {f"sigmoid, {k}": (depths, v) for k, v in by_depth.items()},
         bound=0.25,
-        title="Why sigmoid gradients vanish",
+        title=text("st.why_vanish"),
     )
     ctx.figure(
         fig,
         "derivatives",
-        "Left: the derivatives of sigmoid, tanh and ReLU; the "
-        "sigmoid's never exceeds 0.25. Right: the first/last gradient ratio of sigmoid "
-        "networks at initialisation against their depth, beside 0.25^depth.",
+        t(f"{V}.fig.derivatives"),
     )
 
 
@@ -288,34 +269,30 @@ def _gradient_figures(ctx: Context, records: list[dict[str, Any]]) -> None:
 
     labels = [_label(r) for r in records]
     panels = {
-        "at initialisation": np.array([r["init_norms"] for r in records]),
-        "mean over the first epoch": np.array([r["epoch_norms"] for r in records]),
+        t(f"{V}.panel.init"): np.array([r["init_norms"] for r in records]),
+        t(f"{V}.panel.epoch"): np.array([r["epoch_norms"] for r in records]),
     }
     depth = records[0]["depth"]
-    fig = gradient_heatmap(
-        labels, panels, title=f"Gradient norm per layer, {depth} hidden layers of 100 units"
-    )
+    fig = gradient_heatmap(labels, panels, title=text("st.norm_per_layer_units", depth=depth))
     ctx.figure(
         fig,
         "gradient_heatmap",
-        "log10 of each layer's gradient norm (columns: layer 1 "
-        "at the input to the output layer) for every network; grey: the run diverged.",
+        t(f"{V}.fig.heatmap"),
     )
     curves: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     for r in records:
-        key = ("batch norm" if r["batchnorm"] else "no batch norm", r["activation"])
+        key = (t(f"{V}.bn") if r["batchnorm"] else t(f"{V}.no_bn"), r["activation"])
         curves.setdefault(key, {})[r["init"]] = np.array([r["init_norms"], r["epoch_norms"]])
     fig = gradient_lines(
         curves,
-        row_names=["no batch norm", "batch norm"],
+        row_names=[t(f"{V}.no_bn"), t(f"{V}.bn")],
         column_names=list(ACTIVATIONS),
-        title=f"Gradient norm per layer, {depth} hidden layers",
+        title=text("st.norm_per_layer", depth=depth),
     )
     ctx.figure(
         fig,
         "gradient_lines",
-        "The same norms as lines: solid at initialisation, "
-        "dashed averaged over the first epoch of SGD.",
+        t(f"{V}.fig.lines"),
     )
 
 
@@ -328,24 +305,18 @@ def _histogram_figure(ctx: Context, x: np.ndarray) -> None:
         cases[f"{act} · {init}"] = hidden_activations(model, x)
     fig = activation_histograms(
         cases,
-        title="Outputs of each hidden layer at initialisation (5 layers of 100 units, 1000 digits)",
+        title=text("st.outputs"),
     )
     ctx.figure(
         fig,
         "activation_histograms",
-        "The classic picture: sigmoid with std 1 "
-        "saturates at 0 and 1, with std 0.01 it collapses to 0.5, Xavier keeps a "
-        "spread; ReLU with std 0.01 shrinks to zero layer after layer, He keeps its "
-        "spread.",
+        t(f"{V}.fig.histograms"),
     )
     last = cases["sigmoid · std:1"][-1]
     saturated = float(np.mean((last < 0.02) | (last > 0.98)))
     collapsed = float(cases["sigmoid · std:0.01"][-1].std())
-    ctx.finding(
-        f"At initialisation, {saturated:.0%} of the 5th sigmoid layer's outputs lie within "
-        f"0.02 of 0 or 1 with std-1 weights (where the derivative is below 0.02); with "
-        f"std-0.01 weights they spread by only {collapsed:.2g} around 0.5."
-    )
+    words = {"share": f"{saturated:.0%}", "spread": f"{collapsed:.2g}"}
+    ctx.finding(Message(f"{V}.f.saturated", words))
 
 
 def _tables(ctx: Context, records: list[dict[str, Any]]) -> None:
@@ -378,14 +349,12 @@ def _tables(ctx: Context, records: list[dict[str, Any]]) -> None:
         ]
         for r in records
     ]
-    ctx.page.heading("Every network")
+    ctx.page.heading(t(f"{V}.every"))
     ctx.table(
         "results",
         columns,
         rows,
-        caption="Gradient norms at initialisation, the "
-        "first/last ratio at initialisation and averaged over epoch 1, and the training "
-        "loss and accuracy of epoch 1.",
+        caption=t(f"{V}.table"),
         show=None,
     )
     long_rows = [

@@ -11,7 +11,7 @@ import numpy as np
 
 from kobai.sweep.analysis import configurations
 from kobai.sweep.plan import format_value
-from kobai.viz.style import PALETTE, pyplot, save_figure
+from kobai.viz.style import PALETTE, pyplot, save_figure, text
 
 FORMATS = ("png", "svg")
 
@@ -71,7 +71,7 @@ def plot_metric_by_axis(
         mean = np.array([profile[x]["mean"] for x in xs])
         low = np.array([profile[x]["low"] for x in xs])
         high = np.array([profile[x]["high"] for x in xs])
-        label = f"{by}={line}" if by else "best over the other axes" if others else metric
+        label = f"{by}={line}" if by else text("sweep.fig.best_other") if others else metric
         if numeric:
             ax.plot(pos, mean, "o-", color=color, label=label)
             ax.fill_between(pos, low, high, color=color, alpha=0.2, linewidth=0)
@@ -90,8 +90,8 @@ def plot_metric_by_axis(
     if not numeric:
         ax.set_xticks(range(len(xs_all)), [str(x) for x in xs_all])
     ax.set_xlabel(axis)
-    ax.set_ylabel(f"final {metric}")
-    ax.set_title(f"{metric} against {axis}: mean and 95% interval over seeds (x: diverged)")
+    ax.set_ylabel(text("sweep.fig.final", metric=metric))
+    ax.set_title(text("sweep.fig.by_axis", metric=metric, axis=axis))
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
@@ -115,23 +115,23 @@ def plot_heatmap(
     fig, ax = plt.subplots(figsize=(1.2 * len(xs) + 2.5, 0.6 * len(ys) + 2))
     cmap = "viridis_r" if goal == "min" else "viridis"
     image = ax.imshow(grid, cmap=cmap, aspect="auto")
-    fig.colorbar(image, ax=ax, label=f"mean final {metric}")
+    fig.colorbar(image, ax=ax, label=text("sweep.fig.mean_final", metric=metric))
     for i in range(len(ys)):
         for j in range(len(xs)):
             value = grid[i, j]
-            text = "diverged" if math.isnan(value) else f"{value:.3g}"
+            cell = text("sweep.col.diverged") if math.isnan(value) else f"{value:.3g}"
             # Dark text on the light end of the colour map, white on the dark end.
             red, green, blue, _ = (
                 image.cmap(image.norm(value)) if not math.isnan(value) else (1,) * 4
             )
             light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+            ax.text(j, i, cell, ha="center", va="center", fontsize=8,
                     color="black" if light else "white")  # fmt: skip
     ax.set_xticks(range(len(xs)), [f"{x:.3g}" if _numeric([x]) else str(x) for x in xs])
     ax.set_yticks(range(len(ys)), [str(y) for y in ys])
     ax.set_xlabel(columns)
     ax.set_ylabel(rows)
-    ax.set_title(f"{metric}: {rows} x {columns} (mean over seeds)")
+    ax.set_title(text("sweep.fig.heatmap", metric=metric, rows=rows, columns=columns))
     return save_figure(fig, path, formats=FORMATS)
 
 
@@ -183,12 +183,12 @@ def plot_learning_curves(
                 ax.fill_between(epochs, np.nanmin(stack, axis=0), np.nanmax(stack, axis=0),
                                 color=color, alpha=0.15, linewidth=0)  # fmt: skip
         ax.set_title(f"{by}={panel}" if by else metric)
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(text("curves.epoch"))
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
-    fig.suptitle(f"{metric} per epoch: mean over seeds, band from lowest to highest seed", y=1.02)
+    fig.suptitle(text("sweep.fig.curves", metric=metric), y=1.02)
     return save_figure(fig, path, formats=FORMATS)
 
 

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from kobai.i18n import t
 from kobai.report.page import Page
 from kobai.sweep.analysis import _goal, configurations, fair_race, sensitivity
 from kobai.sweep.results import load
@@ -29,16 +30,17 @@ def write_report(folder: str | Path, *, metric: str | None = None, out: Path | N
     goal = _goal(results, metric)
     target = Path(out) if out is not None else Path(folder) / "report"
     groups = configurations(results, metric)  # checks the metric before any figure is drawn
+    better = t("sweep.lower" if goal == "min" else "sweep.higher")
     page = Page(
-        f"Sweep {results.plan.name}",
-        subtitle=f"{len(results)} runs, {len(groups)} configurations x {results.plan.seeds} "
-        f"seeds; {metric} ({'lower' if goal == 'min' else 'higher'} is better)",
-    )
+        t("sweep.title", name=results.plan.name),
+        subtitle=t("sweep.subtitle", runs=len(results), configs=len(groups),
+                   seeds=results.plan.seeds, metric=metric, better=better),
+    )  # fmt: skip
     _status(page, results)
     _figures(page, results, target, metric, goal)
     _race(page, results, metric)
     _configurations(page, groups, results)
-    page.paragraph(f"Results table sha256: `{results.sha256()}`.")
+    page.paragraph(t("sweep.sha", sha=results.sha256()))
     return page.write(target)[1]
 
 
@@ -46,7 +48,7 @@ def _status(page: Page, results: Any) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    page.paragraph("Cells: " + ", ".join(f"{n} {s}" for s, n in counts.items()) + ".")
+    page.paragraph(t("sweep.cells", counts=", ".join(f"{n} {s}" for s, n in counts.items())))
     page.code(_plan_text(results.plan))
 
 
@@ -61,26 +63,26 @@ def _figures(page: Page, results: Any, target: Path, metric: str, goal: str) -> 
     from kobai.sweep import figures
 
     axes = [a.name for a in results.plan.axes]
-    page.heading("Final metric against each axis")
+    page.heading(t("sweep.by_axis"))
     for axis in axes:
         drawn = figures.plot_metric_by_axis(
             results, axis, target / f"{metric}_by_{axis}", metric=metric, goal=goal
         )
-        page.figure(drawn[0], f"final {metric} against {axis}: mean, 95% interval over seeds")
+        page.figure(drawn[0], t("sweep.by_axis_caption", metric=metric, axis=axis))
     if len(axes) >= 2:
         rows, columns = ("optimizer", "lr") if {"optimizer", "lr"} <= set(axes) else axes[:2]
         drawn = figures.plot_heatmap(
             results, rows, columns, target / f"heatmap_{rows}_{columns}", metric=metric, goal=goal
         )
         page.heading(f"{rows} x {columns}")
-        page.figure(drawn[0], f"mean final {metric} over seeds")
+        page.figure(drawn[0], t("sweep.heatmap_caption", metric=metric))
     histories = {r["key"]: results.history(r["key"]) for r in results}
     curve_metric = metric if any(metric in h[0] for h in histories.values() if h) else "train_loss"
     drawn = figures.plot_learning_curves(
         results, histories, target / "learning_curves", metric=curve_metric
     )
-    page.heading("Learning curves")
-    page.figure(drawn[0], f"{curve_metric} per epoch; bands span the seeds")
+    page.heading(t("sweep.curves"))
+    page.figure(drawn[0], t("sweep.curves_caption", metric=curve_metric))
 
 
 def _race_axes(results: Any) -> tuple[str | None, str | None]:
@@ -104,35 +106,33 @@ def _race(page: Page, results: Any, metric: str) -> None:
     if by is None:
         return
     rows = fair_race(results, by, metric=metric)
-    page.heading(f"Fair race: each {by} tuned with the same number of trials")
+    page.heading(t("sweep.race", by=by))
     page.table(
-        [by, "trials", "best configuration", f"mean {metric}", "95% interval",
-         "std over seeds", "seeds"],
-        [[r[by], r["trials"], r["config_key"] or "all diverged", r["mean"],
+        [by, t("sweep.col.trials"), t("sweep.col.best_config"), t("sweep.col.mean", metric=metric),
+         t("sweep.col.interval"), t("sweep.col.std"), t("sweep.col.seeds")],
+        [[r[by], r["trials"], r["config_key"] or t("sweep.all_diverged"), r["mean"],
           _interval(r["low"], r["high"]), r["std"], r["n"]] for r in rows],
     )  # fmt: skip
     if along is None:
         return
-    page.heading(f"Sensitivity to {along}")
-    page.paragraph(
-        f"A value of {along} is *good* when its mean is within 10% of the metric's range over "
-        f"the sweep of the {by}'s best; the width is the span of good values in decades "
-        "(wider: easier to tune)."
-    )
+    page.heading(t("sweep.sensitivity", along=along))
+    page.paragraph(t("sweep.sensitivity_text", along=along, by=by))
     page.table(
-        [by, f"best {along}", "good values", "good range", "width (decades)"],
-        [[r[by], r[f"best_{along}"], f"{r['good']} of {r['tried']}",
+        [by, t("sweep.col.best", along=along), t("sweep.col.good_values"),
+         t("sweep.col.good_range"), t("sweep.col.width")],
+        [[r[by], r[f"best_{along}"], t("sweep.good_of", good=r["good"], tried=r["tried"]),
           _interval(r["low"], r["high"]), r["decades"]]
          for r in sensitivity(results, by, along, metric=metric)],
     )  # fmt: skip
 
 
 def _configurations(page: Page, groups: list[dict[str, Any]], results: Any) -> None:
-    page.heading("Every configuration")
+    page.heading(t("sweep.every"))
     metric = groups[0]["metric"] if groups else ""
     page.table(
-        ["configuration", "seeds done", "diverged", f"mean {metric}", "95% interval"],
-        [[g["config_key"] or "(base)", g["n"], g["diverged"], g["mean"],
+        [t("sweep.col.config"), t("sweep.col.done"), t("sweep.col.diverged"),
+         t("sweep.col.mean", metric=metric), t("sweep.col.interval")],
+        [[g["config_key"] or t("sweep.base"), g["n"], g["diverged"], g["mean"],
           _interval(g["low"], g["high"])] for g in groups],
     )  # fmt: skip
 

@@ -18,7 +18,7 @@ from kobai.viz.descent import (
     draw_contours,
     legend_label,
 )
-from kobai.viz.style import pyplot
+from kobai.viz.style import pyplot, text
 
 
 def animate_race(
@@ -78,7 +78,7 @@ def animate_race(
             line.set_data(tr.points[:k, 0], tr.points[:k, 1])
             y = tr.values[:k] if offset is None else np.maximum(tr.values[:k] - offset, 1e-16)
             value_line.set_data(np.arange(k), y)
-        title.set_text(f"Optimisers on {function.name}: step {t}")
+        title.set_text(text("anim.title", name=function.name, t=t))
         return [*lines, *value_lines, title]
 
     fig.tight_layout()
@@ -149,5 +149,5 @@ def _value_limits(ax: Any, runs: dict[str, Any], offset: Any, longest: int, ylab
         # Few ticks: every frame redraws them, and tick labels dominate the drawing time.
         ax.yaxis.set_major_locator(LogLocator(numticks=6))
         ax.yaxis.set_minor_locator(NullLocator())
-    ax.set(xlim=(0, max(longest - 1, 1)), xlabel="step t", ylabel=ylabel)
+    ax.set(xlim=(0, max(longest - 1, 1)), xlabel=text("descent.step"), ylabel=ylabel)
     ax.grid(alpha=0.3)

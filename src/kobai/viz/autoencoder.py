@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 # Ten classes need ten colours: Okabe-Ito's eight, then two more from Tol's muted scheme.
 CLASS_COLOURS = (*PALETTE[:7], "#999999", "#882255", "#44AA99")
@@ -47,7 +47,7 @@ def plot_image_rows(
     rows: Mapping[str, Any],
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "Images",
+    title: str | None = None,
     image_shape: Sequence[int] | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
@@ -79,7 +79,7 @@ def plot_image_rows(
             ax.set_xticks([])
             ax.set_yticks([])
         axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.suptitle(title)
+    fig.suptitle(title if title is not None else text("ae.images"))
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
@@ -88,7 +88,7 @@ def plot_score_histograms(
     results: Mapping[str, Any],
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "Reconstruction error of normal and anomalous samples",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
     """One panel per method: histograms of the scores of normal and anomalous held-out
@@ -111,20 +111,26 @@ def plot_score_histograms(
         positive = r.scores[r.scores > 0]
         low = positive.min() if positive.size else 1e-6
         bins = np.geomspace(low, max(r.scores.max(), low * 1.01), 50)
-        for label, colour, text in ((0, PALETTE[0], "normal"), (1, PALETTE[1], "anomalous")):
+        for label, colour, key in ((0, PALETTE[0], "ae.normal"), (1, PALETTE[1], "ae.anomalous")):
             values = np.clip(r.scores[r.labels == label], low, None)
-            ax.hist(values, bins=bins, alpha=0.55, color=colour, density=True, label=text)
-        ax.axvline(r.threshold, color=PALETTE[7], linestyle="--", label="threshold")
+            ax.hist(values, bins=bins, alpha=0.55, color=colour, density=True, label=text(key))
+        ax.axvline(r.threshold, color=PALETTE[7], linestyle="--", label=text("ae.threshold"))
         _log_axis(ax, "x")
         ax.set(
-            xlabel="reconstruction error (MSE per sample)",
-            ylabel="density",
-            title=f"{name}: AUC {r.auc:.3f}, precision {r.precision:.2f}, recall {r.recall:.2f}",
+            xlabel=text("ae.error_axis"),
+            ylabel=text("ae.density"),
+            title=text(
+                "ae.hist_panel",
+                name=name,
+                auc=f"{r.auc:.3f}",
+                precision=f"{r.precision:.2f}",
+                recall=f"{r.recall:.2f}",
+            ),  # fmt: skip
         )
         ax.title.set_fontsize(9)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
-    fig.suptitle(title)
+    fig.suptitle(title if title is not None else text("ae.hist_title"))
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
@@ -133,7 +139,7 @@ def plot_roc_curves(
     results: Mapping[str, Any],
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "ROC curve: anomalies against normal samples",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
     """ROC curves of several detectors on one axes, AUC in the legend, with the operating
@@ -155,11 +161,11 @@ def plot_roc_curves(
     for colour, (name, r) in zip(PALETTE, results.items(), strict=False):
         ax.plot(r.fpr, r.tpr, color=colour, label=f"{name} (AUC {r.auc:.3f})")
         ax.plot(r.false_positive_rate, r.recall, "o", color=colour, markersize=6)
-    ax.plot([0, 1], [0, 1], ":", color=PALETTE[7], label="chance (AUC 0.5)")
+    ax.plot([0, 1], [0, 1], ":", color=PALETTE[7], label=text("ae.chance"))
     ax.set(
-        xlabel="false positive rate (normal samples flagged)",
-        ylabel="true positive rate (anomalies flagged)",
-        title=title,
+        xlabel=text("ae.fpr"),
+        ylabel=text("ae.tpr"),
+        title=title if title is not None else text("ae.roc_title"),
         xlim=(0, 1),
         ylim=(0, 1.01),
     )
@@ -177,7 +183,7 @@ def plot_extremes(
     *,
     labels: Any = None,
     n: int = 10,
-    title: str = "Most and least anomalous held-out samples",
+    title: str | None = None,
     image_shape: Sequence[int] | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
@@ -204,7 +210,7 @@ def plot_extremes(
         raise ValueError(f"{len(pictures)} images but {len(values)} scores")
     order = np.argsort(values, kind="stable")
     n = min(n, len(order))
-    rows = (("most anomalous", order[::-1][:n]), ("least anomalous", order[:n]))
+    rows = ((text("ae.most"), order[::-1][:n]), (text("ae.least"), order[:n]))
     plt = pyplot()
     fig, axes = plt.subplots(2, n, figsize=(1.0 * n + 1.6, 3.0), squeeze=False)
     for r, (name, index) in enumerate(rows):
@@ -216,7 +222,8 @@ def plot_extremes(
             tag = f"{values[i]:.3f}" if labels is None else f"{labels[i]}: {values[i]:.3f}"
             ax.set_title(tag, fontsize=7)
         axes[r][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-    fig.suptitle(f"{title}; above each: {'score' if labels is None else 'class: score'}")
+    title = title if title is not None else text("ae.extremes_title")
+    fig.suptitle(text("ae.above_score" if labels is None else "ae.above_class", title=title))
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
@@ -226,7 +233,7 @@ def plot_latent_scatter(
     labels: Any,
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "Two-dimensional codes of held-out samples",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
     """Side-by-side scatter plots of 2-D codes coloured by class, each class' label written
@@ -266,12 +273,16 @@ def plot_latent_scatter(
                 ax.plot(*zip(median, spot, strict=True), color=colour, lw=1, zorder=3)
             ax.text(*spot, str(c), fontsize=11, weight="bold", ha="center", va="center",
                     color="white", bbox=badge, zorder=4)  # fmt: skip
-        ax.set(xlabel="component 1", ylabel="component 2", title=name)
+        ax.set(xlabel=text("ae.component", k=1), ylabel=text("ae.component", k=2), title=name)
         ax.grid(alpha=0.3)
     axes[0][-1].legend(
-        title="class", fontsize=7, markerscale=3, loc="center left", bbox_to_anchor=(1.0, 0.5)
+        title=text("ae.class"),
+        fontsize=7,
+        markerscale=3,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
     )
-    fig.suptitle(title)
+    fig.suptitle(title if title is not None else text("ae.latent_title"))
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
@@ -309,7 +320,7 @@ def plot_reduction_errors(
     table: Sequence[Mapping[str, Any]],
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "Reconstruction error on held-out data",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
     """Test reconstruction MSE against the number of components ``k``, autoencoder and PCA.
@@ -330,7 +341,7 @@ def plot_reduction_errors(
     fig, ax = plt.subplots(figsize=(5.4, 4))
     for key, name, colour, marker in (
         ("pca_mse", "PCA", PALETTE[1], "s"),
-        ("autoencoder_mse", "autoencoder", PALETTE[0], "o"),
+        ("autoencoder_mse", text("ae.autoencoder"), PALETTE[0], "o"),
     ):
         values = [float(row[key]) for row in table]
         ax.plot(ks, values, marker=marker, color=colour, label=name)
@@ -339,15 +350,15 @@ def plot_reduction_errors(
     for row in table:
         change = float(row["autoencoder_mse"]) / float(row["pca_mse"]) - 1
         point = (int(row["k"]), float(row["autoencoder_mse"]))
-        ax.annotate(f"{change:+.0%} vs PCA", point, textcoords="offset points",
+        ax.annotate(text("ae.vs_pca", change=f"{change:+.0%}"), point, textcoords="offset points",
                     xytext=(6, -14), fontsize=7, color=PALETTE[0],
                     bbox={"fc": "white", "ec": "none", "pad": 0.5})  # fmt: skip
     ax.set_xscale("log", base=2)
     _log_axis(ax, "y", subs=(1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0))
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.margins(x=0.2, y=0.1)
-    ax.set(xlabel="k (latent size / principal components)", ylabel="test MSE per pixel")
-    ax.set_title(title, fontsize=10)
+    ax.set(xlabel=text("ae.k_axis"), ylabel=text("ae.mse_axis"))
+    ax.set_title(title if title is not None else text("ae.reduction_title"), fontsize=10)
     ax.legend()
     ax.grid(alpha=0.3, which="both")
     fig.tight_layout()
@@ -360,7 +371,7 @@ def plot_auc_by_class(
     *,
     methods: Sequence[str] = ("autoencoder", "pca"),
     labels: Mapping[str, str] | None = None,
-    title: str = "Anomaly detection, one class as normal",
+    title: str | None = None,
     formats: tuple[str, ...] = ("png",),
 ) -> FigureOrFiles:
     """Grouped bars of the AUC of each method with each class as the normal one.
@@ -386,12 +397,13 @@ def plot_auc_by_class(
         values = [float(row[f"{method}_auc"]) for row in table]
         mean = float(np.mean(values))
         ax.bar(x + (i - (len(methods) - 1) / 2) * width, values, width, color=colour,
-               label=f"{(labels or {}).get(method, method)} (mean {mean:.3f})")  # fmt: skip
+               label=text("ae.mean", label=(labels or {}).get(method, method),
+                          mean=f"{mean:.3f}"))  # fmt: skip
     low = min(float(row[f"{m}_auc"]) for row in table for m in methods)
     ax.set_ylim(max(0.0, low - 0.05), 1.0)
     ax.set_xticks(x, names)
-    ax.set(xlabel="normal class", ylabel="ROC AUC")
-    ax.set_title(title, fontsize=10)
+    ax.set(xlabel=text("ae.normal_class"), ylabel="ROC AUC")
+    ax.set_title(title if title is not None else text("ae.auc_title"), fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ROC AUC")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()

@@ -19,7 +19,7 @@ from kobai.autograd.tensor import Tensor
 from kobai.nn import activation as act
 from kobai.validation import check_int
 from kobai.viz.activations import _PAIRWISE, _check, activation_names
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 _PRIMES = ("f", "f′", "f″", "f‴")
 
@@ -91,10 +91,7 @@ def plot_activation_derivatives(
         _panel(ax, name, x, order)
     for ax in flat[len(chosen) :]:
         ax.set_visible(False)
-    fig.suptitle(
-        f"Activations and their derivatives up to order {order}, by repeated kobai.grad",
-        fontsize=13,
-    )
+    fig.suptitle(text("deriv.title", order=order), fontsize=13)
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
 

@@ -46,7 +46,7 @@ class GraphNode:
         if self.kind == "op":
             return self.name
         if self.kind == "summary":
-            return f"... {self.hidden_ops} earlier ops"
+            return _text("graph.earlier_ops", n=self.hidden_ops)
         t = self.tensor
         head = f"{self.name} {_shape(t.shape)}" if self.name else _shape(t.shape)
         lines = [head.strip()]
@@ -274,7 +274,13 @@ def _rank(g: ComputationGraph) -> None:
 
 
 def _shape(shape: tuple[int, ...]) -> str:
-    return "scalar" if shape == () else str(tuple(shape))
+    return _text("graph.scalar") if shape == () else str(tuple(shape))
+
+
+def _text(key: str, **fields: Any) -> str:
+    from kobai.viz.style import text
+
+    return text(key, **fields)
 
 
 def _values(a: np.ndarray) -> str:
@@ -314,10 +320,14 @@ def _draw(g: ComputationGraph) -> Any:
     plt = pyplot()
     positions = _layout(g)
     ranks = max((n.rank for n in g.nodes), default=0) + 1
-    # Each column as wide as its longest label (inches, 9 pt monospace), plus a gap for arrows.
+    from kobai.i18n import width
+    from kobai.i18n.fonts import monospace
+
+    # Each column as wide as its longest label (inches, 9 pt monospace), plus a gap for arrows;
+    # a wide (Japanese) character takes two columns.
     widths = [0.0] * ranks
     for node in g.nodes:
-        longest = max(map(len, node.label().split("\n")))
+        longest = max(map(width, node.label().split("\n")))
         widths[node.rank] = max(widths[node.rank], 0.075 * longest + 0.25)
     gaps = [(a + b) / 2 + 0.45 for a, b in zip(widths[:-1], widths[1:], strict=True)]
     centres = np.cumsum([0.0, *gaps])
@@ -335,7 +345,7 @@ def _draw(g: ComputationGraph) -> Any:
             ha="center",
             va="center",
             fontsize=9,
-            family="monospace",
+            family=monospace(),
             bbox=_STYLE[node.kind],
             zorder=3,
         )
@@ -364,5 +374,5 @@ def _draw(g: ComputationGraph) -> Any:
     fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
     ax.axis("off")
     if g.depth is not None:
-        ax.set_title(f"the {g.depth} ops nearest the output (the rest summarised)", fontsize=9)
+        ax.set_title(_text("graph.nearest", depth=g.depth), fontsize=9)
     return fig

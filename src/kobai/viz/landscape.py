@@ -10,6 +10,7 @@ layer sits below the landscape layer and does not import it): a line needs ``alp
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.curves import log_scale
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 # Perceptually uniform and readable in grey (colour-blind safe), as the descent pictures.
 SURFACE_MAP = "viridis"
@@ -28,7 +29,19 @@ FORMATS = ("png", "svg")
 
 
 def _metric_label(name: str) -> str:
-    return {"accuracy": "accuracy", "r2": "R²"}.get(name, name)
+    return {"accuracy": text("land.accuracy"), "r2": "R²"}.get(name, name)
+
+
+def _axis_label(label: str) -> str:
+    """A plane's axis name as :mod:`kobai.landscape` writes it, in the figures' language."""
+    found = re.fullmatch(r"direction (\d) \((\w+)-normalised\)", label)
+    if found:
+        return text("land.direction_norm", k=found[1], norm=found[2])
+    found = re.fullmatch(r"direction (\d)", label)
+    if found:
+        return text("land.direction", k=found[1])
+    found = re.fullmatch(r"PC(\d): (.+) of variance", label)
+    return text("land.pc", k=found[1], share=found[2]) if found else label
 
 
 def _log_scale(values: np.ndarray) -> bool:
@@ -40,7 +53,7 @@ def plot_loss_line(
     line: Any,
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "Loss along a direction",
+    title: str | None = None,
     xlabel: str = "α",
     marks: Mapping[float, str] | None = None,
     formats: Sequence[str] = FORMATS,
@@ -63,7 +76,9 @@ def plot_loss_line(
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    loss_handle = ax.plot(line.alphas, line.loss, "-", color=LOSS_COLOUR, lw=2, label="loss")
+    loss_handle = ax.plot(
+        line.alphas, line.loss, "-", color=LOSS_COLOUR, lw=2, label=text("land.loss")
+    )
     if _log_scale(np.asarray(line.loss)):
         log_scale(ax)
     other = ax.twinx()
@@ -71,13 +86,13 @@ def plot_loss_line(
     metric_handle = other.plot(
         line.alphas, line.metric, "--", color=METRIC_COLOUR, lw=2, label=name
     )
-    for x, text in (marks or {}).items():
+    for x, mark in (marks or {}).items():
         ax.axvline(x, color="black", ls=":", lw=1)
-        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+        ax.annotate(mark, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
                     textcoords="offset points", fontsize=9,
                     bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 1})  # fmt: skip
-    ax.set(xlabel=xlabel, ylabel="loss" + (" (log scale)" if ax.get_yscale() == "log" else ""))
-    ax.set_title(title)
+    ax.set(xlabel=xlabel, ylabel=text("land.loss_log" if ax.get_yscale() == "log" else "land.loss"))
+    ax.set_title(title if title is not None else text("land.line_title"))
     other.set_ylabel(name)
     ax.yaxis.label.set_color(LOSS_COLOUR)
     other.yaxis.label.set_color(METRIC_COLOUR)
@@ -92,7 +107,7 @@ def plot_interpolation(
     line: Any,
     path: str | os.PathLike[str] | None = None,
     *,
-    title: str = "From the initial to the final parameters",
+    title: str | None = None,
     formats: Sequence[str] = FORMATS,
 ) -> FigureOrFiles:
     """:func:`plot_loss_line` of ``θ(α) = (1 − α) θ₀ + α θ₁`` with α = 0 and 1 marked.
@@ -105,9 +120,9 @@ def plot_interpolation(
     return plot_loss_line(
         line,
         path,
-        title=title,
-        xlabel="α   in  θ(α) = (1 − α) θ_initial + α θ_final",
-        marks={0.0: "initial", 1.0: "final"},
+        title=title if title is not None else text("land.interp_title"),
+        xlabel=text("land.interp_axis"),
+        marks={0.0: text("land.initial"), 1.0: text("land.final")},
         formats=formats,
     )
 
@@ -148,7 +163,7 @@ def plot_loss_contour(
     path: str | os.PathLike[str] | None = None,
     *,
     axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
-    title: str = "Loss landscape",
+    title: str | None = None,
     trajectory: np.ndarray | None = None,
     epochs: Sequence[int] | None = None,
     levels: int = 25,
@@ -182,7 +197,7 @@ def plot_loss_contour(
     filled = ax.contourf(X, Y, field, levels=values, cmap=SURFACE_MAP, norm=norm, alpha=0.45)
     ax.contour(X, Y, field, levels=values, cmap=SURFACE_MAP, norm=norm, linewidths=0.8)
     bar = fig.colorbar(filled, ax=ax)
-    bar.set_label("loss" + (" (log scale)" if norm is not None else ""))
+    bar.set_label(text("land.loss_log" if norm is not None else "land.loss"))
     lo, hi = float(values[0]), float(values[-1])
     if norm is not None:
         ticks = _log_ticks(lo, hi)
@@ -195,8 +210,9 @@ def plot_loss_contour(
     if trajectory is not None:
         _draw_path(ax, np.asarray(trajectory), epochs)
     ax.plot(0.0, 0.0, "*", color="white", mec="black", markersize=15, ls="none", zorder=6,
-            label="trained model")  # fmt: skip
-    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title)
+            label=text("land.trained"))  # fmt: skip
+    ax.set(xlabel=_axis_label(axis_labels[0]), ylabel=_axis_label(axis_labels[1]),
+           title=title if title is not None else text("land.contour_default"))  # fmt: skip
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
@@ -207,9 +223,9 @@ def _draw_path(ax: Any, points: np.ndarray, epochs: Sequence[int] | None) -> Non
 
     halo = [patheffects.withStroke(linewidth=3.5, foreground="white", alpha=0.8)]
     ax.plot(points[:, 0], points[:, 1], "-o", color=PATH_COLOUR, lw=1.8, markersize=3.5,
-            path_effects=halo, zorder=4, label="training path (per epoch)")  # fmt: skip
+            path_effects=halo, zorder=4, label=text("land.path"))  # fmt: skip
     ax.plot(*points[0], "X", color="black", mec="white", markersize=10, ls="none", zorder=5,
-            label="initial parameters")  # fmt: skip
+            label=text("land.initial_params"))  # fmt: skip
     if epochs is None:
         return
     for k in _spaced_labels(ax, points):
@@ -240,7 +256,7 @@ def plot_loss_surface(
     path: str | os.PathLike[str] | None = None,
     *,
     axis_labels: tuple[str, str] = ("direction 1", "direction 2"),
-    title: str = "Loss surface",
+    title: str | None = None,
     elevation: float = 35.0,
     azimuth: float = -60.0,
     formats: Sequence[str] = FORMATS,
@@ -285,10 +301,11 @@ def plot_loss_surface(
                     alpha=0.95, zorder=1)  # fmt: skip
     ax.set_zlim(floor, float(Z.max()))
     clipped = cap < float(finite.max())
-    ax.set_xlabel(axis_labels[0], labelpad=8)
-    ax.set_ylabel(axis_labels[1], labelpad=8)
-    ax.set_zlabel(f"loss (clipped at {cap:.3g})" if clipped else "loss", labelpad=10)
-    ax.set_title(title)
+    ax.set_xlabel(_axis_label(axis_labels[0]), labelpad=8)
+    ax.set_ylabel(_axis_label(axis_labels[1]), labelpad=8)
+    zlabel = text("land.loss_clipped", cap=f"{cap:.3g}") if clipped else text("land.loss")
+    ax.set_zlabel(zlabel, labelpad=10)
+    ax.set_title(title if title is not None else text("land.surface_default"))
     ax.view_init(elev=elevation, azim=azimuth)
     fig.tight_layout()
     return release(fig) if path is None else save_figure(fig, path, formats=formats)
@@ -309,26 +326,26 @@ def plot_run_landscape(
     def out(name: str) -> Path | None:
         return None if out_dir is None else Path(out_dir) / name
 
-    where = f"{result.title}, {result.samples:,} samples"
+    where = text("land.samples", title=result.title, samples=f"{result.samples:,}")
     labels = tuple(result.axis_labels)
-    plane = "PCA plane of the training path" if result.mode == "pca" else "random plane"
+    plane = text("land.pca_plane" if result.mode == "pca" else "land.random_plane")
     return {
         "slice": plot_loss_line(
             result.line, out("slice"),
-            title=f"1-D slice through the trained model\n{where}",
-            xlabel="α along a filter-normalised random direction", formats=formats,
+            title=text("land.slice_title", where=where),
+            xlabel=text("land.slice_axis"), formats=formats,
         ),
         "interpolation": plot_interpolation(
             result.interpolation, out("interpolation"),
-            title=f"Linear interpolation, initial → final\n{where}", formats=formats,
+            title=text("land.interp_run_title", where=where), formats=formats,
         ),
         "contour": plot_loss_contour(
             result.surface, out("contour"), axis_labels=labels,
-            title=f"Loss contours, {plane}\n{where}", trajectory=result.trajectory,
-            epochs=result.epochs or None, formats=formats,
+            title=text("land.contour_title", plane=plane, where=where),
+            trajectory=result.trajectory, epochs=result.epochs or None, formats=formats,
         ),
         "surface": plot_loss_surface(
             result.surface, out("surface"), axis_labels=labels,
-            title=f"Loss surface, {plane}\n{where}", formats=formats,
+            title=text("land.surface_title", plane=plane, where=where), formats=formats,
         ),
     }  # fmt: skip

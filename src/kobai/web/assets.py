@@ -16,6 +16,7 @@ ASSETS: dict[str, tuple[str, str]] = {
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/state.js": ("state.js", "text/javascript; charset=utf-8"),
+    "/static/i18n.js": ("i18n.js", "text/javascript; charset=utf-8"),
     "/static/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
     "/static/surface.js": ("surface.js", "text/javascript; charset=utf-8"),
     "/static/readout.js": ("readout.js", "text/javascript; charset=utf-8"),

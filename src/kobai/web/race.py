@@ -134,6 +134,7 @@ def path_payload(path: Any) -> dict[str, Any]:
         "grad_norms": norms[:keep].tolist(),
         "status": status,
         "diverged_at": stopped_at,
+        "converged_at": getattr(path, "converged_at", None) if status == "converged" else None,
         "message": _message(path, status, stopped_at),
     }
 

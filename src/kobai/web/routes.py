@@ -2,7 +2,8 @@
 
 =========================  ================================================================
 ``GET /api/meta``          surfaces, optimizers and their hyper-parameters, data sets,
-                           colours and limits: everything the page builds its controls from
+                           colours, limits and messages (``lang``): everything the page
+                           builds its controls from
 ``GET /api/surface``       one surface: shaded grid and contour lines
 ``GET /api/descend``       a race: every optimizer's whole path (instant mode)
 ``GET /api/descend/stream``  the same race as server-sent events, frame by frame (live mode)
@@ -118,9 +119,25 @@ def _meta() -> dict[str, Any]:
 
 
 def meta(q: Query) -> dict[str, Any]:
-    """``/api/meta``: the page's lists of functions, optimizers, colours and limits."""
-    q.check_known(())
-    return _meta()
+    """``/api/meta``: the page's lists of functions, optimizers, colours and limits, and its
+    messages in ``lang`` (``en`` or ``ja``; default ``en``)."""
+    from kobai.i18n import LANGUAGES
+
+    q.check_known(("lang",))
+    lang = q.choice("lang", "en", LANGUAGES)
+    return {**_meta(), "lang": lang, "messages": page_messages(lang)}
+
+
+# The catalogue's areas the page speaks: its own, and the names of a run's status.
+PAGE_AREAS = ("web.", "descent.status.", "descent.converged")
+
+
+@functools.lru_cache(maxsize=2)
+def page_messages(lang: str) -> dict[str, str]:
+    """The playground's messages in ``lang``: ``{key: text}`` from :mod:`kobai.i18n`."""
+    from kobai.i18n import MESSAGES, t
+
+    return {k: t(k, lang=lang) for k in MESSAGES if k.startswith(PAGE_AREAS)}
 
 
 def surface(q: Query) -> dict[str, Any]:

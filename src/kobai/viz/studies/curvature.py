@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot
+from kobai.viz.style import PALETTE, pyplot, text
 
 
 def edge_of_stability(runs: Sequence[Mapping[str, Any]], *, title: str) -> Any:
@@ -25,18 +25,30 @@ def edge_of_stability(runs: Sequence[Mapping[str, Any]], *, title: str) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
     for colour, run in zip(PALETTE, runs, strict=False):
         lr = run["lr"]
-        left.plot(run["steps"], run["sharpness"], "-", color=colour, lw=1.4, label=f"lr {lr:g}")
+        left.plot(
+            run["steps"],
+            run["sharpness"],
+            "-",
+            color=colour,
+            lw=1.4,
+            label=text("vs.lr", lr=f"{lr:g}"),
+        )
         left.axhline(2 / lr, color=colour, ls="--", lw=1.1, label=f"2/lr = {2 / lr:g}")
         losses = np.asarray(run["losses"])
         if losses.size:
             right.plot(
-                np.arange(losses.size), losses, "-", color=colour, lw=1.0, label=f"lr {lr:g}"
+                np.arange(losses.size),
+                losses,
+                "-",
+                color=colour,
+                lw=1.0,
+                label=text("vs.lr", lr=f"{lr:g}"),
             )
     top = max(max(float(np.max(r["sharpness"])), 2 / r["lr"]) for r in runs)
-    left.set(xlabel="step", ylabel="λ_max of the training-loss Hessian", ylim=(0, 1.15 * top),
-             title="Sharpness rises to 2/lr, then hovers")  # fmt: skip
-    right.set(xlabel="step", ylabel="training loss (MSE, log scale)",
-              title="The loss keeps falling, not monotonically")  # fmt: skip
+    left.set(xlabel=text("vs.step"), ylabel=text("vs.sharpness_axis"), ylim=(0, 1.15 * top),
+             title=text("vs.eos_left"))  # fmt: skip
+    right.set(xlabel=text("vs.step"), ylabel=text("vs.eos_loss_axis"),
+              title=text("vs.eos_right"))  # fmt: skip
     log_scale(right, "y")
     for ax in (left, right):
         ax.grid(alpha=0.3, which="both")
@@ -61,10 +73,10 @@ def hessian_densities(densities: Mapping[str, Any], *, title: str) -> Any:
         ax.plot(d.grid, np.maximum(d.density, floor), "-", color=colour, lw=1.3, label=label)
         top = float(d.nodes.max())
         ax.axvline(top, color=colour, ls=":", lw=1)
-    ax.set(xlabel="eigenvalue", ylabel="density (log scale)", ylim=(floor, None))
+    ax.set(xlabel=text("vs.eigenvalue"), ylabel=text("vs.density_log"), ylim=(floor, None))
     log_scale(ax, "y")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8, title="dotted: largest node", title_fontsize=8)
+    ax.legend(fontsize=8, title=text("vs.largest_node"), title_fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -83,12 +95,18 @@ def sharpness_runs(runs: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
         sharp = np.asarray(run["sharpness"], dtype=float)
         left.plot(np.arange(sharp.size), sharp, "-o", color=colour, markersize=3, label=label)
         if run["name"] == "sgd":
-            left.axhline(2 / run["lr"], color=colour, ls="--", lw=1, label=f"2/lr of {label}")
+            left.axhline(
+                2 / run["lr"],
+                color=colour,
+                ls="--",
+                lw=1,
+                label=text("vs.two_over_lr_of", label=label),
+            )
         loss = np.asarray(run["loss"], dtype=float)
         right.plot(np.arange(1, loss.size + 1), loss, "-o", color=colour, markersize=3,
                    label=label)  # fmt: skip
-    left.set(xlabel="epoch", ylabel="λ_max of the training-loss Hessian", title="Sharpness")
-    right.set(xlabel="epoch", ylabel="training loss (log scale)", title="Loss")
+    left.set(xlabel=text("vs.epoch"), ylabel=text("vs.sharpness_axis"), title=text("vs.sharpness"))
+    right.set(xlabel=text("vs.epoch"), ylabel=text("vs.loss_log"), title=text("vs.loss"))
     log_scale(right, "y")
     for ax in (left, right):
         ax.grid(alpha=0.3, which="both")
@@ -128,7 +146,7 @@ def neuron_eigenvectors(
     left.contour(w, b, losses, levels=np.unique(levels), cmap="Greys", linewidths=0.8)
     # Level sets of the quadratic model are ellipses with semi-axes proportional to 1/sqrt(λ).
     reach = 0.25 * min(np.ptp(w), np.ptp(b)) * np.sqrt(eigenvalues[0] / eigenvalues)
-    for i, name in ((1, "sharp"), (0, "flat")):
+    for i, name in ((1, text("vs.sharp")), (0, text("vs.flat"))):
         u = eigenvectors[:, i] * reach[i]
         left.annotate("", xy=minimum + u, xytext=minimum - u,
                       arrowprops={"arrowstyle": "<->", "color": "black", "lw": 1.6})  # fmt: skip
@@ -140,11 +158,11 @@ def neuron_eigenvectors(
         right.plot(np.arange(distance.size), distance, "-", color=colour, label=label)
     left.plot(*pts[0], "kx", markersize=9)
     left.set(xlabel="w", ylabel="b", xlim=(w[0], w[-1]), ylim=(b[0], b[-1]),
-             title="Loss contours, eigenvectors, descent paths")  # fmt: skip
+             title=text("vs.eigen_contours"))  # fmt: skip
     # Equal scales on w and b, so that the eigenvectors look as orthogonal as they are.
     left.set_aspect("equal", adjustable="box")
-    right.set(xlabel="step", ylabel="distance to the minimum (log scale)",
-              title="Below 2/λ_max it shrinks; above it does not")  # fmt: skip
+    right.set(xlabel=text("vs.step"), ylabel=text("vs.distance_log"),
+              title=text("vs.below_bound"))  # fmt: skip
     log_scale(right, "y")
     for ax in (left, right):
         ax.grid(alpha=0.3, which="both")

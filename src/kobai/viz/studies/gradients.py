@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot
+from kobai.viz.style import PALETTE, pyplot, text
 
 
 def gradient_heatmap(rows: Sequence[str], panels: Mapping[str, np.ndarray], *, title: str) -> Any:
@@ -44,9 +44,9 @@ def gradient_heatmap(rows: Sequence[str], panels: Mapping[str, np.ndarray], *, t
         )
         layers = values.shape[1]
         ax.set_xticks(range(layers), [str(i + 1) for i in range(layers)], fontsize=8)
-        ax.set(xlabel="layer (1 = input side)", title=name)
+        ax.set(xlabel=text("vs.layer_axis"), title=name)
     axes[0].set_yticks(range(len(rows)), rows, fontsize=8)
-    fig.colorbar(image, ax=list(axes), label="log10 gradient norm", shrink=0.9)
+    fig.colorbar(image, ax=list(axes), label=text("vs.log_grad_norm"), shrink=0.9)
     fig.suptitle(title)
     return fig
 
@@ -87,12 +87,10 @@ def gradient_lines(
             ax.grid(alpha=0.3, which="both")
             ax.set_title(f"{column}, {row}", fontsize=10)
             if i == len(row_names) - 1:
-                ax.set_xlabel("layer (1 = input side)")
+                ax.set_xlabel(text("vs.layer_axis"))
             if j == 0:
-                ax.set_ylabel("gradient norm")
-    axes[0][0].legend(
-        fontsize=8, title="init (solid: at start,\ndashed: epoch 1)", title_fontsize=7
-    )
+                ax.set_ylabel(text("vs.grad_norm"))
+    axes[0][0].legend(fontsize=8, title=text("vs.init_legend"), title_fontsize=7)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -131,8 +129,8 @@ def activation_histograms(
             ax.set_yticks([])
             ax.set_xticks([low, (low + high) / 2, high])
             ax.tick_params(labelsize=7)
-            note = f"{zeros:.0%} zero" if zeros > 0.05 else f"sd {v.std():.2g}"
-            ax.set_title(f"layer {j + 1}: {note}", fontsize=8)
+            note = text("vs.zero", share=f"{zeros:.0%}") if zeros > 0.05 else f"sd {v.std():.2g}"
+            ax.set_title(text("vs.layer_note", k=j + 1, note=note), fontsize=8)
         axes[i][0].set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
     fig.suptitle(title)
     fig.tight_layout()
@@ -171,10 +169,15 @@ def derivatives_and_depth(
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     for colour, (name, values) in zip(PALETTE, derivatives.items(), strict=False):
-        left.plot(x, values, color=colour, label=f"{name}' (max {values.max():.3g})")
+        left.plot(
+            x,
+            values,
+            color=colour,
+            label=text("vs.derivative_max", name=name, value=f"{values.max():.3g}"),
+        )
         i = int(np.argmax(values))
         left.plot(x[i], values[i], "o", color=colour)
-    left.set(xlabel="x", ylabel="f'(x)", title="Derivatives of the activations")
+    left.set(xlabel="x", ylabel="f'(x)", title=text("vs.derivatives"))
     left.axhline(bound, color="grey", lw=0.8, ls=":")
     left.legend(fontsize=8)
     left.grid(alpha=0.3)
@@ -185,9 +188,9 @@ def derivatives_and_depth(
         right.plot(d, r, "-o", color=colour, label=label)
     log_scale(right)
     right.set(
-        xlabel="hidden layers",
-        ylabel="first / last layer gradient norm",
-        title="Sigmoid networks: ratio against depth",
+        xlabel=text("vs.hidden_layers"),
+        ylabel=text("vs.ratio_axis"),
+        title=text("vs.ratio_title"),
     )
     right.legend(fontsize=8)
     right.grid(alpha=0.3, which="both")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import PALETTE, pyplot
+from kobai.viz.style import PALETTE, pyplot, text
 
 
 def restart_distribution(
@@ -40,9 +40,9 @@ def restart_distribution(
             label=name,
         )
     left.set_xticks(range(len(finals)), list(finals))
-    left.set(ylabel="final training loss", title="Every restart")
+    left.set(ylabel=text("vs.final_loss"), title=text("vs.every_restart"))
     right.set(
-        xlabel="restarts k", ylabel="expected best final loss", title="Best of k random restarts"
+        xlabel=text("vs.restarts_k"), ylabel=text("vs.expected_best"), title=text("vs.best_of_k")
     )
     log_scale(right, "x")
     for ax in (left, right):
@@ -84,7 +84,7 @@ def decision_regions(
             gx, gy, classes.reshape(gx.shape), cmap=light, shading="auto", rasterized=True
         )
         for k, colour in zip((0, 1), (PALETTE[0], PALETTE[1]), strict=True):
-            ax.plot(*x[y == k].T, "o", color=colour, markersize=3, label=f"class {k}")
+            ax.plot(*x[y == k].T, "o", color=colour, markersize=3, label=text("vs.class_k", k=k))
         ax.set(title=label, xlabel="x₁", ylabel="x₂")
         ax.set_aspect("equal")
     axes[0][0].legend(fontsize=8, loc="upper right")
@@ -105,11 +105,15 @@ def permuted_network(
     plt = pyplot()
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1, 1, 1.4]})
     bound = float(np.max(np.abs(first.weight.data)))
-    for ax, layer, name in ((axes[0], first, "original"), (axes[1], first_p, "permuted")):
+    for ax, layer, name in (
+        (axes[0], first, text("vs.original")),
+        (axes[1], first_p, text("vs.permuted")),
+    ):
         image = ax.imshow(
             layer.weight.data, cmap="coolwarm", vmin=-bound, vmax=bound, aspect="auto"
         )
-        ax.set(title=f"first-layer weights, {name}", xlabel="input", ylabel="hidden unit")
+        ax.set(title=text("vs.first_layer", name=name), xlabel=text("vs.input"),
+               ylabel=text("vs.hidden_unit"))  # fmt: skip
         inputs = layer.weight.data.shape[1]
         ax.set_xticks(range(inputs), [f"x{i + 1}" for i in range(inputs)])
         ax.set_yticks(range(layer.weight.data.shape[0]))
@@ -117,14 +121,19 @@ def permuted_network(
     ax = axes[2]
     for k in range(out.shape[1]):
         ax.plot(
-            out[:, k], out_permuted[:, k], "o", color=PALETTE[k], markersize=3, label=f"output {k}"
+            out[:, k],
+            out_permuted[:, k],
+            "o",
+            color=PALETTE[k],
+            markersize=3,
+            label=text("vs.output_k", k=k),
         )
     lo, hi = float(out.min()), float(out.max())
     ax.plot([lo, hi], [lo, hi], ":", color="grey", label="y = x")
     ax.set(
-        xlabel="output of the original network",
-        ylabel="output of the permuted network",
-        title="Same outputs on every point",
+        xlabel=text("vs.original_output"),
+        ylabel=text("vs.permuted_output"),
+        title=text("vs.same_outputs"),
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
@@ -138,10 +147,16 @@ def loss_between_copies(ts: np.ndarray, lines: Sequence[np.ndarray], *, title: s
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for i, line in enumerate(lines):
-        ax.plot(ts, line, color=PALETTE[i % len(PALETTE)], lw=1.6, label=f"permutation {i + 1}")
+        ax.plot(
+            ts,
+            line,
+            color=PALETTE[i % len(PALETTE)],
+            lw=1.6,
+            label=text("vs.permutation_k", k=i + 1),
+        )
     for t in (0.0, 1.0):
         ax.axvline(t, color="grey", ls=":", lw=1)
-    ax.set(xlabel="t (0: trained network, 1: permuted copy)", ylabel="training loss", title=title)
+    ax.set(xlabel=text("vs.copy_axis"), ylabel=text("vs.training_loss"), title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, text
 
 
 def error_against_step(
@@ -23,20 +23,25 @@ def error_against_step(
     for colour, (method, values) in zip(PALETTE, errors.items(), strict=False):
         if method in same:
             ax.plot(h, values, "o", color=colour, markersize=4, mfc="none", **OVER_STYLE,
-                    label=f"{method} difference (dashed: identical to {same[method]})")  # fmt: skip
+                    label=text("vs.difference_same", method=method, same=same[method]))  # fmt: skip
         else:
-            ax.plot(h, values, "o-", color=colour, markersize=4, label=f"{method} difference")
+            ax.plot(
+                h,
+                values,
+                "o-",
+                color=colour,
+                markersize=4,
+                label=text("vs.difference", method=method),
+            )
     ref = {m: np.asarray(v, dtype=float) for m, v in errors.items()}
     i = len(h) - 3  # anchor the reference lines where truncation error dominates
     if "forward" in ref:
-        ax.plot(h, ref["forward"][i] * h / h[i], ":", color="grey", label="slope 1 (error ~ h)")
+        ax.plot(h, ref["forward"][i] * h / h[i], ":", color="grey", label=text("vs.slope1"))
     if "central" in ref:
-        ax.plot(
-            h, ref["central"][i] * (h / h[i]) ** 2, "--", color="grey", label="slope 2 (error ~ h²)"
-        )
+        ax.plot(h, ref["central"][i] * (h / h[i]) ** 2, "--", color="grey", label=text("vs.slope2"))
     log_scale(ax, "both")
     ax.set_ylim(max(1e-14, 0.3 * min(min(v) for v in errors.values())), 10)
-    ax.set(xlabel="step h", ylabel="|numerical - backprop| / |backprop|", title=title)
+    ax.set(xlabel=text("vs.step_h"), ylabel="|numerical - backprop| / |backprop|", title=title)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -58,11 +63,16 @@ def cost_against_size(
     for colour, (label, values) in zip(PALETTE, seconds.items(), strict=False):
         v = np.asarray(values, dtype=float)
         slope = np.polyfit(np.log(p), np.log(v), 1)[0] if len(p) > 1 else float("nan")
-        left.plot(p, v, "o-", color=colour, label=f"{label} (slope {slope:.2f})")
+        left.plot(
+            p, v, "o-", color=colour, label=text("vs.slope", label=label, slope=f"{slope:.2f}")
+        )
     for colour, (label, values) in zip(PALETTE, passes.items(), strict=False):
         right.plot(p, values, "o-", color=colour, label=label)
-    left.set(xlabel="parameters", ylabel="seconds per gradient", title="Time")
-    right.set(xlabel="parameters", ylabel="forward passes per gradient", title="Forward passes")
+    left.set(
+        xlabel=text("vs.parameters"), ylabel=text("vs.seconds_per_grad"), title=text("vs.time")
+    )
+    right.set(xlabel=text("vs.parameters"), ylabel=text("vs.passes_per_grad"),
+              title=text("vs.passes"))  # fmt: skip
     for ax in (left, right):
         log_scale(ax, "both")
         ax.grid(alpha=0.3, which="both")
@@ -82,19 +92,19 @@ def same_training(
     same = identical_to(dict(losses))
     for i, (label, values) in enumerate(losses.items()):
         epochs = np.arange(1, len(values) + 1)
-        note = f", identical to {same[label]}" if label in same else ""
+        note = text("vs.identical_to", same=same[label]) if label in same else ""
         ax.plot(
             epochs,
             values,
             styles[i % 3],
             color=PALETTE[i],
             lw=2.5 - i,
-            label=f"{label} ({seconds[label]:.3g} s{note})",
+            label=text("vs.seconds", label=label, seconds=f"{seconds[label]:.3g}", note=note),
         )
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set(xlabel="epoch", ylabel="training loss", title=title)
+    ax.set(xlabel=text("vs.epoch"), ylabel=text("vs.training_loss"), title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
     fig.tight_layout()

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.studies._axes import log_scale
-from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
+from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, text
 
 
 def curves_by_epoch_and_time(
@@ -30,8 +30,8 @@ def curves_by_epoch_and_time(
         right.plot(
             np.asarray(run["time"])[1:], y[1:], "-o", color=colour, markersize=3, label=label
         )
-    left.set(xlabel="epoch", ylabel=ylabel, title="Against epochs")
-    right.set(xlabel="training time (s, log scale)", title="Against wall time (from epoch 1)")
+    left.set(xlabel=text("vs.epoch"), ylabel=ylabel, title=text("vs.against_epochs"))
+    right.set(xlabel=text("vs.time_axis"), title=text("vs.against_time"))
     log_scale(right, "x")
     for ax in (left, right):
         ax.grid(alpha=0.3)
@@ -77,22 +77,20 @@ def step_losses_and_noise(
         )
         top = max(top, float(np.max(losses[: max(1, per_epoch)])))
     left.set_ylim(0, 1.5 * top)
-    left.set(xlabel="epoch", ylabel="loss of the batch of each update", title="Every update")
+    left.set(xlabel=text("vs.epoch"), ylabel=text("vs.batch_loss"), title=text("vs.every_update"))
     left.grid(alpha=0.3)
     left.legend(fontsize=8)
     sizes = np.asarray(batch_sizes, dtype=float)
     values = np.asarray(noise, dtype=float)
     keep = sizes < n_samples  # the full batch has no noise: 0 has no place on a log axis
-    right.plot(sizes[keep], values[keep], "o-", color=PALETTE[0], label="measured")
+    right.plot(sizes[keep], values[keep], "o-", color=PALETTE[0], label=text("vs.measured"))
     exact = values[0] * np.sqrt(sizes[0] / sizes) * np.sqrt((n_samples - sizes) / (n_samples - 1))
-    right.plot(
-        sizes[keep], exact[keep], ":", color="grey", label="1/sqrt(b), sampled without replacement"
-    )
+    right.plot(sizes[keep], exact[keep], ":", color="grey", label=text("vs.sqrt_b"))
     log_scale(right, "both")
     right.set(
-        xlabel=f"batch size b (full batch b = {n_samples}: noise 0)",
+        xlabel=text("vs.batch_axis", n=n_samples),
         ylabel="|g_B - g| / |g| (rms)",
-        title="Gradient noise at initialisation",
+        title=text("vs.noise_title"),
     )
     right.grid(alpha=0.3, which="both")
     right.legend(fontsize=8)
@@ -146,20 +144,20 @@ def learning_rate_sweep(
                     color=colour,
                     markersize=8,
                     ls="none",
-                    label=regime,
+                    label=text(f"vs.regime.{regime}"),
                 )
         good = lrs[np.array([label == "good" for label in s["labels"]])]
         if good.size:
             ax.axvspan(good.min() / 1.3, good.max() * 1.3, color=REGIME_COLOURS["good"], alpha=0.12)
-        ax.axhline(s["initial"], color="grey", ls=":", lw=1, label="loss before training")
+        ax.axhline(s["initial"], color="grey", ls=":", lw=1, label=text("vs.before_training"))
         if marks and name in marks:
             ax.axvline(marks[name], color="black", ls="--", lw=1.2,
                        label=f"2/λ_max = {marks[name]:.3g}")  # fmt: skip
         log_scale(ax, "both")
-        ax.set(xlabel="learning rate", title=name)
+        ax.set(xlabel=text("vs.learning_rate"), title=name)
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
-    axes[0][0].set_ylabel("final training loss")
+    axes[0][0].set_ylabel(text("vs.final_loss"))
     fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -193,20 +191,20 @@ def learning_rate_paths(
     colours = {"too small": "#0072B2", "good": "#009E73", "too large": "#D55E00"}
     for regime, tr in trajectories.items():
         colour = colours.get(regime, "black")
-        label = f"lr = {tr.lr:.3g} ({regime})"
+        label = text("vs.lr_regime", lr=f"{tr.lr:.3g}", regime=text(f"vs.regime.{regime}"))
         pts = np.asarray(tr.points)
         ax.plot(
             pts[:, 0], pts[:, 1], "-o", color=colour, lw=1.2, markersize=2.5, label=label, zorder=5
         )
         ax_l.plot(np.arange(len(tr.losses)), tr.losses, color=colour, lw=1.8, label=label)
     first = next(iter(trajectories.values()))
-    ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label="start")
+    ax.plot(*np.asarray(first.points)[0], **START_STYLE, zorder=8, label=text("vs.start"))
     ax.set_xlim(float(np.min(w_values)), float(np.max(w_values)))
     ax.set_ylim(float(np.min(b_values)), float(np.max(b_values)))
     ax.legend(fontsize=8, loc="lower left", framealpha=0.9)
-    ax.set_title("Paths over the contours of L(w, b)", fontsize=11)
+    ax.set_title(text("vs.paths_title"), fontsize=11)
     log_scale(ax_l)
-    ax_l.set(xlabel="step", ylabel="loss L(w, b)", title="Loss against step")
+    ax_l.set(xlabel=text("vs.step"), ylabel=text("vs.loss_wb"), title=text("vs.loss_against_step"))
     ax_l.grid(alpha=0.3, which="both")
     ax_l.legend(fontsize=8)
     fig.suptitle(title)
@@ -232,11 +230,11 @@ def mean_curves(
             epochs = np.arange(len(mean))
             if label in same:
                 ax.plot(epochs, mean, "o", color=colour, markersize=4, mfc="none", **OVER_STYLE,
-                        label=f"{label} (dashed: same as {same[label]})")  # fmt: skip
+                        label=text("vs.same_as", label=label, same=same[label]))  # fmt: skip
             else:
                 ax.plot(epochs, mean, "-o", color=colour, markersize=3, label=label)
             ax.fill_between(epochs, mean - sd, mean + sd, color=colour, alpha=0.2, lw=0)
-        ax.set(xlabel="epoch", ylabel=quantity, title=quantity.capitalize())
+        ax.set(xlabel=text("vs.epoch"), ylabel=quantity, title=quantity[:1].upper() + quantity[1:])
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize=8)
     fig.suptitle(title)

@@ -3,6 +3,7 @@
 import { BackpropView } from "./backprop.js";
 import { NetworkView } from "./network.js";
 import { RaceView } from "./surface.js";
+import { readLang, setMessages, tr } from "./i18n.js";
 import { api, bpQuery, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +21,11 @@ class App {
     for (const tab of document.querySelectorAll("[data-view]")) {
       tab.addEventListener("click", () => this.show(tab.dataset.view));
     }
-    $("copy-link").addEventListener("click", () => this.copy(location.href, "Link copied: it reproduces this view exactly."));
+    for (const button of document.querySelectorAll("[data-lang]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === initial.lang));
+      button.addEventListener("click", () => this.switchLanguage(button.dataset.lang));
+    }
+    $("copy-link").addEventListener("click", () => this.copy(location.href, tr("web.copied_link")));
     $("copy-python").addEventListener("click", () => this.copyPython());
     window.addEventListener("resize", () => this.redraw());
   }
@@ -51,7 +56,19 @@ class App {
   }
 
   writeUrl() {
-    history.replaceState(null, "", pageUrl(this.view, this.state.race, this.state.net, this.state.bp));
+    history.replaceState(null, "", this.url(this.state.lang));
+  }
+
+  url(lang) {
+    return pageUrl(this.view, this.state.race, this.state.net, this.state.bp, lang);
+  }
+
+  // Another language: the same view, settings and step, loaded again with its words.
+  switchLanguage(lang) {
+    if (readLang(lang) === this.state.lang) return;
+    this.race.pause();
+    this.network.pause();
+    location.assign(this.url(readLang(lang)));
   }
 
   painted() {
@@ -73,7 +90,7 @@ class App {
     if (this.view === "network") q.set("at", String(this.state.net.at));
     try {
       const code = await api("/api/python", q);
-      this.copy(code, "Python code copied: run it to get the same numbers.");
+      this.copy(code, tr("web.copied_python"));
       document.body.dataset.python = code;
     } catch (err) {
       this.error(err.message);
@@ -85,7 +102,7 @@ class App {
       await navigator.clipboard.writeText(text);
       this.toast(note);
     } catch {
-      this.toast("Copying is blocked here; the text is in the page's console.");
+      this.toast(tr("web.copy_blocked"));
       console.log(text);
     }
   }
@@ -108,7 +125,8 @@ async function main() {
     if (initial.race.mode === "instant") prefetch("/api/descend", raceQuery(initial.race));
   }
   try {
-    const meta = await api("/api/meta", new URLSearchParams());
+    const meta = await api("/api/meta", new URLSearchParams({ lang: initial.lang }));
+    setMessages(meta.lang, meta.messages);
     const app = new App(meta, initial);
     window.kobaiPlayground = app;
     app.show(initial.view);

@@ -3,6 +3,7 @@
 // computed by the server with kobai's autograd; this file only lays out and writes them.
 
 import { fmt } from "./draw.js";
+import { tr, trOr } from "./i18n.js";
 import { el } from "./optimizers.js";
 import { api, bpQuery } from "./state.js";
 
@@ -43,8 +44,8 @@ export class BackpropView {
 
   bindControls() {
     const preset = $("bp-preset");
-    for (const p of this.meta.backprop.presets) preset.append(new Option(p.label, p.name));
-    preset.append(new Option("your own formula", "own"));
+    for (const p of this.meta.backprop.presets) preset.append(new Option(trOr(`web.bp.preset.${p.name}`, p.label), p.name));
+    preset.append(new Option(tr("web.bp.own"), "own"));
     preset.addEventListener("change", () => {
       const p = this.meta.backprop.presets.find((x) => x.name === preset.value);
       if (!p) { $("bp-expr").focus(); return; }
@@ -128,7 +129,7 @@ export class BackpropView {
       label.append(`${name} = `);
       const input = el("input");
       Object.assign(input, { type: "number", step: "0.1", value: String(value), id: `bp-value-${name}` });
-      input.setAttribute("aria-label", `value of ${name}`);
+      input.setAttribute("aria-label", tr("web.bp.value_of", { name }));
       input.addEventListener("change", () => {
         const v = Number(input.value);
         if (input.value === "" || !Number.isFinite(v)) { input.classList.add("invalid"); return; }
@@ -167,8 +168,8 @@ export class BackpropView {
     const status = $("status");
     status.classList.remove("error");
     Object.assign(status.dataset, { step: String(at), steps: String(this.steps()), output: String(this.data.output) });
-    status.textContent = `${this.data.expr} = ${fmt(this.data.output, 6)} · backward step ${at} of ${this.steps()}` +
-      (done ? " · done: every gradient has arrived" : "");
+    status.textContent = tr("web.bp.status", { expr: this.data.expr, value: fmt(this.data.output, 6), at, steps: this.steps() }) +
+      (done ? tr("web.bp.done") : "");
   }
 
   // Rows from the inputs (top) to the output (bottom): forward flows down, gradients go up.
@@ -265,7 +266,7 @@ export class BackpropView {
       svg("circle", { cx: p.x + w / 2 - 2, cy: p.y - h / 2 + 2, r: 11, class: ok ? "bp-badge ok" : "bp-badge bad" }, g);
       text(g, p.x + w / 2 - 2, p.y - h / 2 + 7.5, ok ? "✓" : "✗", ok ? "bp-ok" : "bp-bad");
       const title = svg("title", {}, g);
-      title.textContent = `backprop ${check.backprop} · numerical ${check.numerical} · difference ${fmt(check.difference, 2)}`;
+      title.textContent = tr("web.bp.badge", { backprop: check.backprop, numerical: check.numerical, difference: fmt(check.difference, 2) });
     }
   }
 
@@ -280,29 +281,29 @@ export class BackpropView {
     const head = el("p", "bp-head");
     box.append(head);
     if (!current) {
-      head.textContent = `Forward pass done: L = ${fmt(this.data.output, 6)}. Press Step to send ∂L/∂L = 1 back from the output.`;
+      head.textContent = tr("web.bp.forward_done", { value: fmt(this.data.output, 6) });
       return;
     }
     const out = this.data.nodes.find((x) => x.id === current.node);
-    head.append("Node ", bold(this.label(current.node)), ` = ${fmt(out.value, 6)} receives the upstream gradient ∂L/∂out = `,
+    head.append(tr("web.bp.node"), bold(this.label(current.node)), tr("web.bp.receives", { value: fmt(out.value, 6) }),
       bold(fmt(current.upstream, 6), "bp-up"));
     for (const input of current.inputs) {
       const card = el("div", "bp-input");
       card.dataset.node = input.node;
       const name = this.label(input.node);
       if (!("product" in input)) {
-        card.append(bold(name), " is a constant: no gradient");
+        card.append(bold(name), tr("web.bp.constant"));
         box.append(card);
         continue;
       }
       Object.assign(card.dataset, { local: String(input.local), product: String(input.product), total: String(input.total), upstream: String(current.upstream) });
       const line = (...parts) => { const d = el("div"); d.append(...parts); card.append(d); };
       const node = this.data.nodes.find((x) => x.id === input.node);
-      line("to ", bold(name), node.kind === "op" ? ` (= ${fmt(node.value, 6)}):` : ":");
-      line(`local  ∂out/∂in = ${input.formula} = `, bold(fmt(input.local, 6)));
-      line("chain rule  ", bold(fmt(input.local, 6)), " × ", bold(fmt(current.upstream, 6), "bp-up"), " = ", bold(fmt(input.product, 6), "bp-prod"));
-      const sum = input.total === input.product ? "" : " (gradients from several uses add up)";
-      line(`∂L/∂${name.split(" ")[0]} so far = `, bold(fmt(input.total, 6), "bp-prod"), sum);
+      line(tr("web.bp.to"), bold(name), node.kind === "op" ? ` (= ${fmt(node.value, 6)}):` : ":");
+      line(tr("web.bp.local", { formula: input.formula }), bold(fmt(input.local, 6)));
+      line(tr("web.bp.chain"), bold(fmt(input.local, 6)), " × ", bold(fmt(current.upstream, 6), "bp-up"), " = ", bold(fmt(input.product, 6), "bp-prod"));
+      const sum = input.total === input.product ? "" : tr("web.bp.several_uses");
+      line(tr("web.bp.so_far", { name: name.split(" ")[0] }), bold(fmt(input.total, 6), "bp-prod"), sum);
       box.append(card);
     }
   }
@@ -334,7 +335,7 @@ export class BackpropView {
       body.append(row);
     }
     $("bp-check-note").textContent = this.checked
-      ? `central differences (f(v+h) − f(v−h)) / 2h with h = ${this.data.check.h}, of every input and (✓ in the graph) of every node whose gradient has arrived`
+      ? tr("web.bp.check_note", { h: this.data.check.h })
       : "";
   }
 }

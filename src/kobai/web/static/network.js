@@ -1,6 +1,7 @@
 // The tiny network view: an MLP on 2-D points, trained live by the server, drawn here.
 
 import { Frame, byteImage, drawAxes, drawImage, fitCanvas, fmt, hexToRgb, lineChart } from "./draw.js";
+import { tr } from "./i18n.js";
 import { el, optimizerCard, playButton } from "./optimizers.js";
 import { netQuery } from "./state.js";
 import { openStream } from "./stream.js";
@@ -65,7 +66,7 @@ export class NetworkView {
     bind("net-activation", "activation", String);
     bind("net-batch", "batch", (v) => (v === "full" ? s.samples : Number(v)));
     for (const a of this.meta.activations) $("net-activation").append(new Option(a, a));
-    for (const b of BATCHES) $("net-batch").append(new Option(b === "full" ? "full batch" : String(b), String(b)));
+    for (const b of BATCHES) $("net-batch").append(new Option(b === "full" ? tr("web.net.full_batch") : String(b), String(b)));
     $("net-play").addEventListener("click", () => (this.stream ? this.pause() : this.play()));
     $("net-step").addEventListener("click", () => this.run({ to: s.at + 1, fps: 0, perFrame: 1, loop: false }));
     $("net-reset").addEventListener("click", () => { s.at = 0; this.restart(); });
@@ -230,7 +231,7 @@ export class NetworkView {
     lineChart(ctx, width, 260, [
       { values: this.losses, colour: "#9aa7b1", width: 1, alpha: 0.7 },
       { values: smooth, colour: "#0b3954", width: 2.6 },
-    ], { log: this.losses.every((v) => v > 0), xmax: Math.max(10, this.losses.length), xlabel: "step (one mini-batch update)", cursor: null });
+    ], { log: this.losses.every((v) => v > 0), xmax: Math.max(10, this.losses.length), xlabel: tr("web.net.step_axis"), cursor: null });
   }
 
   stats() {
@@ -238,12 +239,12 @@ export class NetworkView {
     const setup = this.setupData;
     const fps = this.stream ? this.draws.length : 0;
     const rows = [
-      ["step", `${f.step}`],
-      ["epoch", `${f.epoch} (${setup.batches_per_epoch} steps each)`],
-      ["loss", f.loss === null ? "–" : fmt(f.loss, 4)],
-      ["accuracy", `${(100 * f.accuracy).toFixed(1)} %`],
-      ["parameters", `${setup.parameters}`],
-      ["frames / s", this.stream ? `${fps}` : "–"],
+      [tr("web.net.step"), `${f.step}`],
+      [tr("web.net.epoch"), tr("web.net.epoch_value", { epoch: f.epoch, steps: setup.batches_per_epoch })],
+      [tr("web.net.loss"), f.loss === null ? "–" : fmt(f.loss, 4)],
+      [tr("web.net.accuracy"), `${(100 * f.accuracy).toFixed(1)} %`],
+      [tr("web.net.parameters"), `${setup.parameters}`],
+      [tr("web.net.fps"), this.stream ? `${fps}` : "–"],
     ];
     const dl = $("net-stats");
     dl.replaceChildren();
@@ -263,9 +264,9 @@ export class NetworkView {
     const status = $("status");
     Object.assign(status.dataset, { step: String(f.step), loss: String(f.loss), accuracy: String(f.accuracy), fps: String(fps) });
     status.classList.remove("error");
-    status.textContent = `step ${f.step} · epoch ${f.epoch} · loss ${f.loss === null ? "–" : fmt(f.loss, 4)} · ` +
-      `accuracy ${(100 * f.accuracy).toFixed(1)} %${f.stopped ? ` · ${f.stopped}` : ""}` +
-      `${this.stream ? ` · ${fps} frames/s` : " · paused"}`;
+    const loss = f.loss === null ? "–" : fmt(f.loss, 4);
+    status.textContent = tr("web.net.status", { step: f.step, epoch: f.epoch, loss, accuracy: (100 * f.accuracy).toFixed(1) }) +
+      `${f.stopped ? ` · ${f.stopped}` : ""} · ${this.stream ? tr("web.net.frames_per_s", { fps }) : tr("web.paused")}`;
     this.app.painted();
   }
 }

@@ -2,9 +2,14 @@
 // hyper-parameters and flags. The card calls onchange() after every edit.
 
 import { fmt } from "./draw.js";
+import { tr } from "./i18n.js";
 
-const LABELS = { lr: "learning rate", momentum: "momentum", alpha: "alpha", rho: "rho",
-  decay_rate: "decay rate", beta1: "β₁", beta2: "β₂" };
+// Hyper-parameters with a name in words (in the page's language); the others show their key.
+const LABELS = { lr: "web.hyper.lr", momentum: "web.hyper.momentum", decay_rate: "web.hyper.decay_rate" };
+
+function hyperLabel(key) {
+  return LABELS[key] ? tr(LABELS[key]) : key;
+}
 
 export function family(name) {
   return name.replace(/^textbook-/, "");
@@ -23,7 +28,7 @@ export function optimizerCard(meta, opt, colour, { onchange, onremove, removable
   card.style.setProperty("--c", colour);
   const head = el("div", "opt-head");
   const select = el("select");
-  select.setAttribute("aria-label", "optimizer");
+  select.setAttribute("aria-label", tr("web.race.optimizer"));
   for (const o of meta.optimizers) select.append(new Option(o.name, o.name, false, o.name === opt.name));
   select.addEventListener("change", () => {
     opt.name = select.value;
@@ -34,7 +39,7 @@ export function optimizerCard(meta, opt, colour, { onchange, onremove, removable
   if (removable) {
     const remove = el("button");
     remove.textContent = "×";
-    remove.title = "remove this optimizer";
+    remove.title = tr("web.race.remove");
     remove.addEventListener("click", onremove);
     head.append(remove);
   }
@@ -77,7 +82,7 @@ function lrField(meta, opt, onchange) {
   slider.max = String(Math.log10(high));
   slider.step = "0.01";
   slider.value = String(Math.log10(opt.hyper.lr));
-  slider.setAttribute("aria-label", "learning rate (log scale)");
+  slider.setAttribute("aria-label", tr("web.hyper.lr_log"));
   const number = el("input");
   number.type = "number";
   number.className = "lr";
@@ -85,7 +90,7 @@ function lrField(meta, opt, onchange) {
   number.max = String(high);
   number.step = "any";
   number.value = String(opt.hyper.lr);
-  number.setAttribute("aria-label", "learning rate");
+  number.setAttribute("aria-label", tr("web.hyper.lr"));
   slider.addEventListener("input", () => {
     const lr = Number((10 ** Number(slider.value)).toPrecision(2));
     opt.hyper.lr = lr;
@@ -127,7 +132,7 @@ function numberField(meta, opt, info, key, onchange) {
     opt.hyper[key] = v;
     onchange({});
   });
-  field.append(LABELS[key] || key, input);
+  field.append(hyperLabel(key), input);
   return field;
 }
 
@@ -176,7 +181,7 @@ const ICONS = {
 };
 
 export function playButton(button, playing) {
-  button.innerHTML = `${playing ? ICONS.pause : ICONS.play} ${playing ? "Pause" : "Play"}`;
+  button.innerHTML = `${playing ? ICONS.pause : ICONS.play} ${tr(playing ? "web.pause" : "web.play")}`;
   button.classList.toggle("playing", playing);
   button.setAttribute("aria-pressed", String(playing));
 }

@@ -1,6 +1,7 @@
 // The numbers of the race view in words: the table, the tooltip and the status line.
 
 import { fmt } from "./draw.js";
+import { tr, currentLang } from "./i18n.js";
 import { describe, el } from "./optimizers.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,7 +37,7 @@ export function fillReadout(view, hoverStep) {
       const li = el("li", stopped ? "diverged" : "");
       li.style.setProperty("--c", colour);
       const settings = p.label.includes("lr=") ? "" : ` (${describe({ lr: p.hyper.lr })})`;
-      li.textContent = `${p.label}${settings}: ${p.message}`;
+      li.textContent = `${p.label}${settings}: ${pathMessage(p)}`;
       messages.append(li);
     }
   });
@@ -50,7 +51,7 @@ export function showTooltip(view) {
   const [x, y] = p.points[h.step];
   const neuron = view.state.surface === "neuron";
   tip.style.setProperty("--c", view.colours[h.path % view.colours.length]);
-  tip.innerHTML = `<b>${escapeHtml(p.label)}</b> · step ${h.step}<br>${neuron ? "w" : "x"} = ${fmt(x, 6)}, ` +
+  tip.innerHTML = `<b>${escapeHtml(p.label)}</b> · ${tr("web.race.tooltip_step", { step: h.step })}<br>${neuron ? "w" : "x"} = ${fmt(x, 6)}, ` +
     `${neuron ? "b" : "y"} = ${fmt(y, 6)}<br>f = ${fmt(p.values[h.step], 6)}, ‖∇f‖ = ${fmt(p.grad_norms[h.step], 4)}`;
   tip.style.left = `${view.canvas.offsetLeft + view.frame.sx(x) + 16}px`;
   tip.style.top = `${view.canvas.offsetTop + view.frame.sy(y) - 10}px`;
@@ -69,12 +70,29 @@ export function reportStatus(view) {
     const k = Math.min(t, p.points.length - 1);
     if (k < 0) return `${p.label}: –`;
     const stopped = p.status === "diverged" && view.step >= p.diverged_at;
-    const tail = stopped && (!h || t >= p.diverged_at) ? ` (diverged at step ${p.diverged_at})` : "";
+    const tail = stopped && (!h || t >= p.diverged_at) ? ` (${tr("web.race.diverged_at", { step: p.diverged_at })})` : "";
     return `${p.label}: f = ${fmt(p.values[k])}, ‖∇f‖ = ${fmt(p.grad_norms[k])}${tail}`;
   });
-  const mode = view.state.mode === "live" ? (view.stream ? "playing" : "paused") : "instant";
-  const timing = view.state.mode === "instant" && view.computeMs !== undefined ? ` · computed in ${fmt(view.computeMs, 3)} ms` : "";
-  status.textContent = `step ${t} / ${view.state.steps} (${mode}${timing}) · ${parts.join(" · ")}`;
+  const mode = tr(view.state.mode === "live" ? (view.stream ? "web.race.playing" : "web.paused") : "web.race.instant_mode");
+  const timing = view.state.mode === "instant" && view.computeMs !== undefined
+    ? ` · ${tr("web.race.computed_in", { ms: fmt(view.computeMs, 3) })}` : "";
+  status.textContent = tr("web.race.status", { t, steps: view.state.steps, mode: mode + timing, parts: parts.join(" · ") });
+}
+
+// What became of a path, in words: the server's English sentence, or the same in the page's
+// language from the path's status (its numbers are the server's).
+export function pathMessage(p) {
+  if (currentLang() === "en") return p.message;
+  if (p.status === "diverged" && p.diverged_at !== null) {
+    const lr = p.hyper.lr === undefined ? "" : tr("web.race.message.lr_too_large", { lr: fmt(p.hyper.lr) });
+    return tr("web.race.message.diverged", { step: p.diverged_at }) + lr;
+  }
+  const meaning = tr(`web.status.${p.status}`);
+  if (p.status === "converged" && p.converged_at !== null && p.converged_at !== undefined) {
+    return tr("web.race.message.converged_at", { step: p.converged_at, why: meaning });
+  }
+  const name = p.status === "converged" ? tr("descent.converged") : tr(`descent.status.${p.status}`);
+  return tr("web.race.message.status", { status: name, meaning });
 }
 
 export function escapeHtml(text) {

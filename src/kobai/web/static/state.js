@@ -1,7 +1,9 @@
 // Every setting of the page lives in its URL: the same URL reproduces the same numbers.
 // The query names are the server's own, so a view's URL is also its API request.
 
-export const PAGE_KEYS = ["view", "mode", "speed", "at"];
+import { readLang } from "./i18n.js";
+
+export const PAGE_KEYS = ["view", "mode", "speed", "at", "lang"];
 
 export function parseOpt(text) {
   const [name, ...items] = text.split(",");
@@ -28,8 +30,10 @@ export function optText(opt) {
 export function readUrl(search) {
   const given = new URLSearchParams(search);
   // A backprop link carries only its own parameters: the other views start from defaults.
+  // The page's language belongs to every view; an unknown value means English.
+  const lang = readLang(given.get("lang"));
   if (given.get("view") === "backprop") {
-    return { ...readUrl(""), view: "backprop", bp: readBackprop(given), given };
+    return { ...readUrl(""), view: "backprop", bp: readBackprop(given), given, lang };
   }
   const view = given.get("view") === "network" ? "network" : "race";
   // A URL holds one view's settings; names such as opt, activation and noise mean different
@@ -60,7 +64,7 @@ export function readUrl(search) {
     speed: numberOr(q.get("speed"), 5),
     at: numberOr(q.get("at"), 0),
   };
-  return { view, race, net, bp: readBackprop(none), given };
+  return { view, race, net, bp: readBackprop(none), given, lang };
 }
 
 // The variables a backprop formula may use (the server's list; it refuses any other).
@@ -114,11 +118,12 @@ export function netQuery(net) {
   return q;
 }
 
-export function pageUrl(view, race, net, bp) {
+export function pageUrl(view, race, net, bp, lang = "en") {
   if (view === "backprop") {
     const q = bpQuery(bp);
     q.set("view", view);
     q.set("at", String(bp.at));
+    q.set("lang", lang);
     return `${location.pathname}?${q.toString()}`;
   }
   const q = view === "network" ? netQuery(net) : raceQuery(race);
@@ -133,6 +138,7 @@ export function pageUrl(view, race, net, bp) {
     q.set("speed", String(net.speed));
     q.set("at", String(net.at));
   }
+  q.set("lang", lang);
   return `${location.pathname}?${q.toString()}`;
 }
 

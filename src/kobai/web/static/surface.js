@@ -4,6 +4,7 @@ import {
   Frame, byteImage, drawAxes, drawContours, drawCross, drawImage, drawPath, drawStar,
   fitCanvas, hexToRgb, lineChart,
 } from "./draw.js";
+import { tr, trOr } from "./i18n.js";
 import { optimizerCard, playButton, suggestedLr } from "./optimizers.js";
 import { fillReadout, reportStatus, showTooltip } from "./readout.js";
 import { api, raceQuery, surfaceQuery } from "./state.js";
@@ -98,7 +99,7 @@ export class RaceView {
     const neuron = s.surface === "neuron";
     $("col-x").textContent = neuron ? "w" : "x";
     $("col-y").textContent = neuron ? "b" : "y";
-    $("curve-title").innerHTML = neuron ? "L(w<sub>t</sub>, b<sub>t</sub>) per optimizer" : "f(x<sub>t</sub>) per optimizer";
+    $("curve-title").innerHTML = tr("web.race.per_optimizer", { f: neuron ? "L(w<sub>t</sub>, b<sub>t</sub>)" : "f(x<sub>t</sub>)" });
     this.buildCards();
   }
 
@@ -160,7 +161,7 @@ export class RaceView {
       const cmap = this.colourmap;
       this.heat = byteImage(surface.shade, surface.grid, (v) => (v === 255 ? [200, 200, 200] : cmap[v]));
       $("surface-label").textContent = surface.label;
-      $("surface-description").textContent = surface.description || "";
+      $("surface-description").textContent = trOr(`web.surface.${this.state.surface}`, surface.description || "");
       $("expr-error").textContent = "";
       $("expr").classList.remove("invalid");
       this.draw();
@@ -369,7 +370,7 @@ export class RaceView {
     const log = this.surface.log && this.paths.every((p) => p.values.every((v) => v > 0));
     this.curveFrame = lineChart(ctx, width, 260, this.paths.map((p, i) => ({
       values: p.values, colour: this.colours[i % this.colours.length],
-    })), { log, xmax: this.state.steps, xlabel: "step t", cursor });
+    })), { log, xmax: this.state.steps, xlabel: tr("web.race.step_t"), cursor });
   }
 
   readout(hoverStep) {
@@ -387,8 +388,8 @@ export class RaceView {
 }
 
 function surfaceTitle(surface) {
-  if (surface.name === "neuron") return "single neuron: loss over (w, b)";
-  if (surface.name === "custom") return "your own formula…";
+  if (surface.name === "neuron") return tr("web.race.neuron");
+  if (surface.name === "custom") return tr("web.race.custom");
   return surface.name;
 }
 
