@@ -18,12 +18,7 @@ import numpy as np
 from kobai.backend import as_rng
 from kobai.curvature.lanczos import _tridiagonal_eigh, lanczos_tridiagonal
 from kobai.curvature.operator import apply, as_operator, rademacher
-
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+from kobai.validation import check_int, is_integer
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def hutchinson_trace(
     6.0
     """
     op = as_operator(a)
-    m = _check_count(probes, "probes", 1)
+    m = check_int("probes", probes, low=1)
     generator = as_rng(rng)
     samples = np.empty(m)
     for j in range(m):
@@ -172,8 +167,8 @@ def slq_density(
     Density
     """
     op = as_operator(a)
-    m = _check_count(probes, "probes", 1)
-    s = min(_check_count(steps, "steps", 1), op.n)
+    m = check_int("probes", probes, low=1)
+    s = min(check_int("steps", steps, low=1), op.n)
     generator = as_rng(rng)
     nodes, weights = np.zeros((m, s)), np.zeros((m, s))
     for j in range(m):
@@ -191,8 +186,8 @@ def slq_density(
 
 
 def _grid(grid: int | np.ndarray, low: float, high: float) -> np.ndarray:
-    if isinstance(grid, (int, np.integer)) and not isinstance(grid, bool):
-        return np.linspace(low, high, _check_count(grid, "grid", 2))
+    if is_integer(grid):
+        return np.linspace(low, high, check_int("grid", grid, low=2))
     points = np.asarray(grid, dtype=np.float64)
     if points.ndim != 1 or points.size < 2 or not np.isfinite(points).all():
         raise ValueError(f"grid must be an int or a finite 1-D array of >= 2 points, got {grid!r}")
