@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot
 
 
@@ -90,12 +90,7 @@ def sharpness_runs(runs: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
     left.set(xlabel="epoch", ylabel="λ_max of the training-loss Hessian", title="Sharpness")
     right.set(xlabel="epoch", ylabel="training loss (log scale)", title="Loss")
     log_scale(right, "y")
-    for ax in (left, right):
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), which="both")
 
 
 def neuron_eigenvectors(
@@ -146,9 +141,4 @@ def neuron_eigenvectors(
     right.set(xlabel="step", ylabel="distance to the minimum (log scale)",
               title="Below 2/λ_max it shrinks; above it does not")  # fmt: skip
     log_scale(right, "y")
-    for ax in (left, right):
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), which="both")

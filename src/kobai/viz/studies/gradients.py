@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot
 
 
@@ -189,8 +189,4 @@ def derivatives_and_depth(
         ylabel="first / last layer gradient norm",
         title="Sigmoid networks: ratio against depth",
     )
-    right.legend(fontsize=8)
-    right.grid(alpha=0.3, which="both")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [right], which="both")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot
 
 
@@ -45,12 +45,8 @@ def restart_distribution(
         xlabel="restarts k", ylabel="expected best final loss", title="Best of k random restarts"
     )
     log_scale(right, "x")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
     right.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), legend=False)
 
 
 def decision_regions(
@@ -126,11 +122,7 @@ def permuted_network(
         ylabel="output of the permuted network",
         title="Same outputs on every point",
     )
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [ax])
 
 
 def loss_between_copies(ts: np.ndarray, lines: Sequence[np.ndarray], *, title: str) -> Any:

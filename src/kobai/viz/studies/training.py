@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot
 
 
@@ -33,12 +33,8 @@ def curves_by_epoch_and_time(
     left.set(xlabel="epoch", ylabel=ylabel, title="Against epochs")
     right.set(xlabel="training time (s, log scale)", title="Against wall time (from epoch 1)")
     log_scale(right, "x")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
     left.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), legend=False)
 
 
 def step_losses_and_noise(
@@ -94,11 +90,7 @@ def step_losses_and_noise(
         ylabel="|g_B - g| / |g| (rms)",
         title="Gradient noise at initialisation",
     )
-    right.grid(alpha=0.3, which="both")
-    right.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [right], which="both")
 
 
 REGIME_COLOURS = {
@@ -207,11 +199,7 @@ def learning_rate_paths(
     ax.set_title("Paths over the contours of L(w, b)", fontsize=11)
     log_scale(ax_l)
     ax_l.set(xlabel="step", ylabel="loss L(w, b)", title="Loss against step")
-    ax_l.grid(alpha=0.3, which="both")
-    ax_l.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [ax_l], which="both")
 
 
 def mean_curves(
