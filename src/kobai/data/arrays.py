@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from kobai.data.tabular import CHUNK_ROWS, _to_numbers
+from kobai.data.tabular import CHUNK_ROWS, _to_numbers, data_rows
 from kobai.validation import check_memory
 
 SUFFIXES = (".npy", ".npz", ".csv")
@@ -137,14 +137,7 @@ def _read_csv(source: Path) -> np.ndarray:
             rows = [] if header else [[c.strip() for c in first]]
             lines = [] if header else [1]
             chunks = []
-            for row in reader:
-                if not row or all(not c.strip() for c in row):
-                    continue
-                if len(row) != len(first):
-                    raise ValueError(
-                        f"{source}, line {reader.line_num}: expected {len(first)} fields like "
-                        f"line 1, got {len(row)}"
-                    )
+            for row in data_rows(reader, len(first), source, like="line 1"):
                 rows.append([c.strip() for c in row])
                 lines.append(reader.line_num)
                 if len(rows) == CHUNK_ROWS:
