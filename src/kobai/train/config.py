@@ -16,7 +16,18 @@ import numpy as np
 
 from kobai.data.synthetic import MAX_SAMPLES
 from kobai.train.options import GRADIENTS
-from kobai.validation import AnyOf, Boolean, Integer, Maybe, OneOf, Real, Table, Text, validate
+from kobai.validation import (
+    AnyOf,
+    Boolean,
+    Integer,
+    Maybe,
+    OneOf,
+    Real,
+    Table,
+    Text,
+    check_keys,
+    validate,
+)
 
 DTYPES = ("float32", "float64")
 SHARPNESS_SAMPLES = 1000  # training samples the sharpness of --track-sharpness is measured on
@@ -233,15 +244,8 @@ class RunConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunConfig:
         """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
-        Table().check("a run configuration", values)
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown configuration key(s) {', '.join(unknown)}; valid keys: "
-                f"{', '.join(sorted(known))}"
-            )
-        return cls(**values)
+        known = sorted(f.name for f in dataclasses.fields(cls))
+        return cls(**check_keys("a run configuration", values, known, noun="configuration key"))
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a JSON-ready dict (the contents of ``config.json``)."""
