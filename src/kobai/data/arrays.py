@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from kobai.data.tabular import CHUNK_ROWS, _to_numbers, data_rows
+from kobai.data.tabular import CHUNK_ROWS, _is_number, _to_numbers, data_rows
 from kobai.validation import check_memory
 
 SUFFIXES = (".npy", ".npz", ".csv")
@@ -156,14 +156,6 @@ def _read_csv(source: Path) -> np.ndarray:
 
 def _chunk(rows: list[list[str]], names: list[str], lines: list[int], source: Path) -> Any:
     return _to_numbers(rows, names, lines, source, np.dtype(np.float64))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _finite(source: Path, array: np.ndarray) -> np.ndarray:
