@@ -105,3 +105,19 @@ def test_keys_outside_the_known_ones_are_named_with_the_valid_ones() -> None:
     assert str(info.value) == "unknown option(s) b, colour; valid: epochs, lr"
     with pytest.raises(TypeError, match="a config must be a table of named values, got 3"):
         check_keys("a config", 3, ["lr"])
+
+
+@pytest.mark.parametrize(
+    "lookup, message",
+    [
+        ("kobai.nn.activation", "activation name must be a string, got 3"),
+        ("kobai.nn.init", "initialiser name must be a string, got 3"),
+        ("kobai.studies.registry", "study name must be a string, got 3"),
+    ],
+)
+def test_lookups_by_name_refuse_a_non_string_in_the_one_style(lookup: str, message: str) -> None:
+    import importlib
+
+    with pytest.raises(TypeError) as info:
+        importlib.import_module(lookup).get(3)
+    assert str(info.value) == message

@@ -31,7 +31,7 @@ from kobai.backend import as_rng
 # Orthogonal and truncated-normal initialisation live in their own module, with the helpers
 # that every initialiser uses.
 from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
-from kobai.validation import check_real
+from kobai.validation import check_real, check_str
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",
@@ -280,8 +280,7 @@ def get(name: str) -> Initializer:
     >>> round(float(w.std()), 3)
     0.01
     """
-    if not isinstance(name, str):
-        raise TypeError(f"initialiser name must be a str, got {type(name).__name__}")
+    check_str("initialiser name", name, empty=True)
     key = name.strip().lower()
     if key in _NAMED:
         return _NAMED[key]
