@@ -35,8 +35,23 @@ class Run:
     def fit(
         self, run_dir: Path, *, resume: bool, callbacks: Any = (), progress: bool | None = None
     ) -> Any:
-        """Train as the configuration says (its early stop and target loss before
-        ``callbacks``), checkpointing into ``run_dir``; returns the :class:`History`."""
+        """Train as the configuration says, checkpointing into ``run_dir``.
+
+        Parameters
+        ----------
+        run_dir : Path
+            Where ``fit`` writes the checkpoint and history.
+        resume : bool
+            Continue from the checkpoint in ``run_dir``.
+        callbacks : sequence of Callback, default ()
+            Run after the configuration's early stop and target loss.
+        progress : bool, optional
+            As :func:`kobai.train.fit`: None shows a bar when standard error is a terminal.
+
+        Returns
+        -------
+        History
+        """
         from kobai.train import EarlyStopping, StopAtTarget, fit
 
         config, data = self.config, self.data
