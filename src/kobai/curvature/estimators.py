@@ -18,7 +18,7 @@ import numpy as np
 from kobai.backend import as_rng
 from kobai.curvature.lanczos import _tridiagonal_eigh, lanczos_tridiagonal
 from kobai.curvature.operator import apply, as_operator, rademacher
-from kobai.validation import check_int, is_integer
+from kobai.validation import check_int, check_real, is_integer
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,7 @@ class Density:
     def broadened(self, sigma: float, grid: int | np.ndarray = 2000) -> Density:
         """The same quadrature with another broadening and grid (e.g. one shared by several
         densities, so that their curves compare)."""
-        if not sigma > 0:
-            raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        sigma = check_real("sigma", sigma, low=0, low_open=True)
         points = _grid(
             grid, float(self.nodes.min()) - 5 * sigma, float(self.nodes.max()) + 5 * sigma
         )
@@ -176,10 +175,8 @@ def slq_density(
         values, vectors = _tridiagonal_eigh(tri.alphas, tri.betas)
         nodes[j, : values.size], weights[j, : values.size] = values, vectors[0] ** 2
     span = float(nodes.max() - nodes.min())
-    width = span / 200 if sigma is None else float(sigma)
+    width = span / 200 if sigma is None else check_real("sigma", sigma, low=0, low_open=True)
     if not width > 0:
-        if sigma is not None:
-            raise ValueError(f"sigma must be > 0, got {sigma!r}")
         width = max(abs(float(nodes.max())), 1.0) * 1e-3
     points = _grid(grid, float(nodes.min()) - 5 * width, float(nodes.max()) + 5 * width)
     return Density(points, _broaden(points, nodes, weights, width) / m, nodes, weights, width)

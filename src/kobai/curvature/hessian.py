@@ -19,7 +19,7 @@ import numpy as np
 from kobai.curvature.estimators import Density, TraceEstimate, hutchinson_trace, slq_density
 from kobai.curvature.lanczos import Eigenpairs, top_eigenpairs
 from kobai.curvature.operator import check_vector
-from kobai.validation import is_integer
+from kobai.validation import check_choice, check_real, is_integer
 
 #: Largest parameter count :func:`hessian_matrix` builds by default (n products, n^2 floats).
 MAX_MATRIX_PARAMS = 5000
@@ -168,11 +168,9 @@ class Hessian:
         method: str = "exact",
         h: float = 1e-5,
     ) -> None:
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-        if not h > 0:
-            raise ValueError(f"h must be > 0, got {h!r}")
-        self.model, self.loss_fn, self.method, self.h = model, loss_fn, method, float(h)
+        self.model, self.loss_fn = model, loss_fn
+        self.method = check_choice("method", method, METHODS)
+        self.h = check_real("h", h, low=0, low_open=True)
         self.batches = batches_of(data)
         chosen = select_parameters(model, params)
         self.names = [name for name, _ in chosen]

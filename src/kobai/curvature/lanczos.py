@@ -26,7 +26,7 @@ import numpy as np
 
 from kobai.backend import as_rng
 from kobai.curvature.operator import LinearOperator, apply, as_operator, check_vector
-from kobai.validation import check_int
+from kobai.validation import check_choice, check_int, check_real
 
 WHICH = ("LA", "SA", "LM")
 # A new Lanczos vector this much shorter than the product it came from lies in the span of
@@ -198,10 +198,8 @@ def top_eigenpairs(
     """
     op = as_operator(a)
     _check_k(k, op)
-    if which not in WHICH:
-        raise ValueError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol!r}")
+    check_choice("which", which, WHICH)
+    check_real("tol", tol, low=0, low_open=True)
     limit = min(op.n, max(100, 10 * k)) if max_iter is None else int(max_iter)
     if limit < k:
         raise ValueError(f"max_iter must be >= k = {k}, got {max_iter}")
