@@ -114,8 +114,7 @@ def uniform_(tensor: T, a: float = 0.0, b: float = 1.0, *, rng: RNG = None) -> T
 
 def normal_(tensor: T, mean: float = 0.0, std: float = 1.0, *, rng: RNG = None) -> T:
     """Fill with draws from the normal distribution :math:`N(mean, std^2)`."""
-    if not std >= 0:
-        raise ValueError(f"std must be >= 0, got {std}")
+    std = check_real("std", std, low=0)
     return _fill(tensor, as_rng(rng).normal(mean, std, _array(tensor).shape))
 
 

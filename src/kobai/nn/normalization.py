@@ -12,7 +12,7 @@ from kobai.nn._ops import batch_norm
 from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_bool, check_int, check_real
+from kobai.validation import Maybe, Real, check_bool, check_int, check_real
 
 
 def _affine_parameters(module: Module, shape: Any, affine: bool, bias: Any, dtype: Any) -> None:
@@ -54,11 +54,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features = check_int("num_features", num_features, low=1)
         self.eps = check_real("eps", eps, low=0.0, low_open=True)
-        if momentum is not None:
-            momentum = check_real("momentum", momentum, low=0.0)
-            if momentum > 1:
-                raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
-        self.momentum = momentum
+        self.momentum = Maybe(Real(0, 1)).check("momentum", momentum)
         self.affine = check_bool("affine", affine)
         self.track_running_stats = check_bool("track_running_stats", track_running_stats)
         dtype = float_dtype(dtype)
