@@ -43,7 +43,8 @@ def _torch_best(metric: Metric, runs: list[dict]) -> tuple[str | None, dict[str,
     values: dict[str, list[float]] = {}
     for run in runs:
         for setting, measured in run["results"].items():
-            values.setdefault(setting, []).append(measured[metric.key])
+            if metric.key in measured:
+                values.setdefault(setting, []).append(measured[metric.key])
     settings = {name: stats(v) for name, v in values.items()}
     if not settings:
         return None, {}
@@ -53,7 +54,8 @@ def _torch_best(metric: Metric, runs: list[dict]) -> tuple[str | None, dict[str,
 
 
 def _metric_summary(metric: Metric, kobai_runs: list[dict], torch_runs: list[dict]) -> dict:
-    kobai = stats([r["results"]["kobai"][metric.key] for r in kobai_runs])
+    kobai = stats([r["results"]["kobai"][metric.key] for r in kobai_runs
+                   if metric.key in r["results"]["kobai"]])  # fmt: skip
     best, settings = _torch_best(metric, torch_runs)
     torch = settings.get(best) if best is not None else None
     ratio = None

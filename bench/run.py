@@ -32,8 +32,11 @@ from bench.workloads._common import RESULT_PREFIX
 ROOT = Path(__file__).resolve().parent.parent
 TORCH_ENV = "KOBAI_BENCH_TORCH_PYTHON"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-TIMING = {"warmup_s": 0.5, "block_s": 0.25, "blocks": 7}
-QUICK_TIMING = {"warmup_steps": 1, "steps": 2, "blocks": 1}
+# Blocks: a warm-up, then the median of timed blocks. Loop: a user's training loop, the wall
+# time of consecutive steps after a few warm-up steps.
+TIMING = {"warmup_s": 0.5, "block_s": 0.25, "blocks": 7, "loop_warmup": 20, "loop_steps": 300}
+QUICK_TIMING = {"warmup_steps": 1, "steps": 2, "blocks": 1, "loop_warmup": 1, "loop_steps": 2}
+SCALING_FIGURE = "scaling.png"  # beside the results file
 QUICK_CONFIG = {"sample": 4}  # finite differences and gradcheck of 4 values only
 
 
@@ -88,8 +91,10 @@ def find_torch_python(args: argparse.Namespace) -> tuple[str | None, str]:
 
 
 def prepare_data(folder: Path) -> None:
-    """Save the data both sides train on: the bundled MNIST subset and a single neuron's."""
-    from kobai.data import load_mnist_subset, make_single_neuron
+    """Save the data both sides train on: the bundled MNIST subset, a single neuron's and
+    the two moons."""
+    from bench.workloads._common import MOONS
+    from kobai.data import load_mnist_subset, make_moons, make_single_neuron
 
     x, y = load_mnist_subset("train")
     np.save(folder / "mnist_x.npy", np.ascontiguousarray(x, dtype=np.float32))
@@ -97,6 +102,9 @@ def prepare_data(folder: Path) -> None:
     nx, nt = make_single_neuron(1000, w=2.0, b=-1.0, noise=0.05, rng=0)
     np.save(folder / "neuron_x.npy", nx.reshape(-1).astype(np.float32))
     np.save(folder / "neuron_t.npy", nt.reshape(-1).astype(np.float32))
+    mx, my = make_moons(MOONS, noise=0.2, rng=0)
+    np.save(folder / "moons_x.npy", mx.astype(np.float32))
+    np.save(folder / "moons_y.npy", my.astype(np.int64))
 
 
 def child_env(threads: int) -> dict[str, str]:
@@ -124,10 +132,24 @@ def run_workload(python: str, module: str, config: dict[str, Any], threads: int)
     return {"error": f"{module} exited with {proc.returncode}: " + " | ".join(tail)}
 
 
+def run_side(python: str, module: str, config: dict[str, Any], runs: tuple, threads: int) -> dict:
+    """One side of a workload: a subprocess per entry of ``runs``, their results merged."""
+    merged: dict[str, Any] = {"results": {}, "peak_rss_mb": 0.0, "info": {}}
+    for extra in runs:
+        result = run_workload(python, module, {**config, **extra}, threads)
+        if "error" in result:
+            return result
+        for variant, measured in result["results"].items():
+            merged["results"].setdefault(variant, {}).update(measured)
+        merged["peak_rss_mb"] = max(merged["peak_rss_mb"], result["peak_rss_mb"])
+        merged["info"] = {**result["info"], **merged["info"]}
+    return merged
+
+
 def sides_in_order(workload: Workload, torch_python: str | None, rep: int) -> list[tuple]:
-    sides: list[tuple] = [("kobai", sys.executable, workload.kobai)]
+    sides: list[tuple] = [("kobai", sys.executable, workload.kobai, workload.kobai_runs)]
     if torch_python is not None and workload.torch is not None:
-        sides.append(("torch", torch_python, workload.torch))
+        sides.append(("torch", torch_python, workload.torch, workload.torch_runs))
     return sides if rep % 2 == 0 else sides[::-1]
 
 
@@ -142,8 +164,8 @@ def collect(args: argparse.Namespace, torch_python: str | None, data: Path) -> d
             config["data"] = str(data)
             if args.quick:
                 config.update(QUICK_CONFIG)
-            for side, python, module in sides_in_order(workload, torch_python, rep):
-                result = run_workload(python, module, config, args.threads)
+            for side, python, module, runs in sides_in_order(workload, torch_python, rep):
+                result = run_side(python, module, config, runs, args.threads)
                 if "error" in result:
                     print(f"bench: {workload.name} ({side}): {result['error']}", file=sys.stderr)
                 raw[workload.name][side].append(result)
@@ -194,4 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report.table(summary, meta))
     print(f"\nresults written to {args.json}")
+    if "scaling" in raw:
+        from bench.figure import scaling_figure
+
+        drawn = scaling_figure(raw["scaling"], args.json.with_name(SCALING_FIGURE))
+        print(f"scaling figure written to {drawn}" if drawn else "no scaling figure: no cells")
     return 1 if report.has_errors(raw) else 0

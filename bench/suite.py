@@ -34,9 +34,24 @@ class Workload:
     config: dict[str, Any] = field(default_factory=dict)
     # A reference without a PyTorch side of its own is compared with this workload's.
     compare_with: str | None = None
+    # One subprocess per entry and side, each with the entry added to the config; their
+    # results are merged (a PyTorch optimizer setting in a process of its own, say).
+    kobai_runs: tuple[dict[str, Any], ...] = ({},)
+    torch_runs: tuple[dict[str, Any], ...] = ({},)
 
 
 STEPS = Metric("steps_per_s", "training steps/s", "steps/s", True)
+# The MLP's training steps measured twice until the two methods agree: as a user's loop
+# (a fresh model, consecutive steps gathering their batch, wall time; each PyTorch setting in
+# a process of its own) and as the median of timed blocks (all settings in one process).
+BLOCKS = Metric("steps_per_s_blocks", "training steps/s, median of blocks", "steps/s", True)
+LOOP_RUNS = ({"method": "loop"}, {"method": "blocks"})
+TORCH_LOOP_RUNS = (
+    {"method": "loop", "setting": "default"},
+    {"method": "loop", "setting": "foreach"},
+    {"method": "loop", "setting": "fused"},
+    {"method": "blocks"},
+)
 
 WORKLOADS: tuple[Workload, ...] = (
     Workload(
@@ -52,23 +67,76 @@ WORKLOADS: tuple[Workload, ...] = (
         "MLP 784-256-256-10 training, SGD lr 0.1, batch 128",
         "kobai_mlp",
         "torch_mlp",
-        (Metric("steps_per_s", "training steps/s", "steps/s", True, target=1.3),),
+        (Metric("steps_per_s", "training steps/s, user loop", "steps/s", True, target=1.3), BLOCKS),
         {"optimizer": "sgd"},
+        kobai_runs=LOOP_RUNS,
+        torch_runs=TORCH_LOOP_RUNS,
     ),
     Workload(
         "mlp_adam",
         "MLP 784-256-256-10 training, Adam lr 1e-3, batch 128",
         "kobai_mlp",
         "torch_mlp",
-        (Metric("steps_per_s", "training steps/s", "steps/s", True, target=1.2),),
+        (Metric("steps_per_s", "training steps/s, user loop", "steps/s", True, target=1.2), BLOCKS),
         {"optimizer": "adam"},
+        kobai_runs=LOOP_RUNS,
+        torch_runs=TORCH_LOOP_RUNS,
+    ),
+    Workload(
+        "moons_sgd",
+        "Tiny MLP 2-16-16-2 on the two moons, SGD lr 0.1, batch 32",
+        "kobai_mlp",
+        "torch_mlp",
+        (Metric("steps_per_s", "training steps/s, user loop", "steps/s", True, target=3.0),),
+        {"optimizer": "sgd", "net": "moons"},
+        kobai_runs=({"method": "loop"},),
+        torch_runs=TORCH_LOOP_RUNS[:3],
+    ),
+    Workload(
+        "moons_adam",
+        "Tiny MLP 2-16-16-2 on the two moons, Adam lr 1e-2, batch 32",
+        "kobai_mlp",
+        "torch_mlp",
+        (Metric("steps_per_s", "training steps/s, user loop", "steps/s", True, target=3.0),),
+        {"optimizer": "adam", "lr": 1e-2, "net": "moons"},
+        kobai_runs=({"method": "loop"},),
+        torch_runs=TORCH_LOOP_RUNS[:3],
+    ),
+    Workload(
+        "ensemble",
+        "64 tiny MLPs 2-16-16-2 together, Adam, batch 32: kobai.ensemble vs a loop of models",
+        "kobai_ensemble",
+        "torch_ensemble",
+        (Metric("steps_per_s", "ensemble steps/s (all members)", "steps/s", True, target=20.0),),
+        {"optimizer": "adam"},
+        torch_runs=({"variant": "loop"},),
+    ),
+    Workload(
+        "ensemble_vmap",
+        "64 tiny MLPs 2-16-16-2 together, Adam, batch 32: kobai.ensemble vs torch.func.vmap",
+        "kobai_ensemble",
+        "torch_ensemble",
+        (Metric("steps_per_s", "ensemble steps/s (all members)", "steps/s", True, target=2.0),),
+        {"optimizer": "adam"},
+        torch_runs=({"variant": "vmap"},),
+    ),
+    Workload(
+        "scaling",
+        "MLP 784-width-width-10 training, Adam, over widths and batch sizes (figure)",
+        "kobai_scaling",
+        "torch_scaling",
+        tuple(
+            Metric(f"w{w}_b{b}", f"width {w}, batch {b}", "steps/s", True)
+            for w in (64, 2048)
+            for b in (1, 1024)
+        ),
     ),
     Workload(
         "mlp_numpy",
         "(reference) the same SGD step written by hand in NumPy",
         "numpy_mlp",
         None,
-        (Metric("steps_per_s", "training steps/s", "steps/s", True),),
+        (BLOCKS,),
         compare_with="mlp_sgd",
     ),
     Workload(

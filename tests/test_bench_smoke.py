@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,20 @@ def test_quick_run_of_every_workload_without_torch(tmp_path: Path) -> None:
         assert math.isfinite(info["loss_first"]) and math.isfinite(info["loss_last"])
     assert summary["mlp_sgd"]["gemm_bound"]["fraction"] > 0
     assert "| Workload | Metric | kobai | PyTorch | kobai/PyTorch | Target |" in proc.stdout
+    # Both timing methods of the MLP, each in a process of its own.
+    assert set(results["raw"]["mlp_adam"]["kobai"][0]["results"]["kobai"]) == {
+        "steps_per_s",
+        "steps_per_s_blocks",
+    }
+    for name in ("moons_sgd", "moons_adam"):
+        info = summary[name]["info"]["kobai"]
+        assert info["steps"] == 3 and math.isfinite(info["loss_last"])  # 1 warm-up, 2 timed
+    ensemble = summary["ensemble"]["info"]["kobai"]
+    assert ensemble["members"] == 64 and ensemble["diverged"] == 0
+    # One epoch in a quick run; its mean loss is well below chance (ln 2 = 0.693).
+    assert ensemble["loss_last"] < 0.6
+    assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "scaling figure written to" in proc.stdout
 
 
 def run(results: dict, rss: float = 100.0) -> dict:
@@ -113,3 +128,59 @@ def _meta() -> dict:
 def test_weights_of_the_gemm_bound() -> None:
     # 784*256 + 256*256 + 256*10 weights, 6 FLOPs each per sample, batch 128.
     assert gemm_flops_per_mlp_step() == 6 * 268_800 * 128
+
+
+def test_a_side_of_several_processes_is_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import run as runner
+
+    def fake(python: str, module: str, config: dict, threads: int) -> dict:
+        name = config.get("setting", "all")
+        rss = {"default": 300.0, "fused": 320.0}.get(name, 310.0)
+        if name == "all":
+            values = {"default": {"steps_per_s_blocks": 5.0}, "fused": {"steps_per_s_blocks": 6}}
+            return {"results": values, "peak_rss_mb": rss, "info": {"torch": "2"}}
+        return {"results": {name: {"steps_per_s": 1.0}}, "peak_rss_mb": rss, "info": {}}
+
+    monkeypatch.setattr(runner, "run_workload", fake)
+    runs = ({"setting": "default"}, {"setting": "fused"}, {})
+    merged = runner.run_side("python", "torch_mlp", {}, runs, 2)
+    assert merged["results"] == {
+        "default": {"steps_per_s": 1.0, "steps_per_s_blocks": 5.0},
+        "fused": {"steps_per_s": 1.0, "steps_per_s_blocks": 6},
+    }
+    assert merged["peak_rss_mb"] == 320.0 and merged["info"] == {"torch": "2"}
+    # A failing process fails the side.
+    monkeypatch.setattr(runner, "run_workload", lambda *a: {"error": "exited with 1"})
+    assert runner.run_side("python", "torch_mlp", {}, runs, 2) == {"error": "exited with 1"}
+
+
+def test_each_method_compares_with_its_own_pytorch_figures() -> None:
+    torch = run({"default": {"steps_per_s": 400.0, "steps_per_s_blocks": 600.0},
+                 "fused": {"steps_per_s": 500.0}})  # fmt: skip
+    raw = {
+        "mlp_sgd": {
+            "kobai": [run({"kobai": {"steps_per_s": 450.0, "steps_per_s_blocks": 660.0}})],
+            "torch": [torch],
+        }
+    }
+    metrics = report.summarise(raw)["mlp_sgd"]["metrics"]
+    assert metrics["steps_per_s"]["torch_setting"] == "fused"
+    assert metrics["steps_per_s"]["ratio"] == pytest.approx(0.9)
+    assert metrics["steps_per_s_blocks"]["torch_setting"] == "default"
+    assert metrics["steps_per_s_blocks"]["ratio"] == pytest.approx(1.1)
+
+
+def test_the_scaling_figure_shows_the_ratio_where_pytorch_ran(tmp_path: Path) -> None:
+    from bench.figure import cell_medians, grid, scaling_figure
+
+    kobai = [run({"kobai": {"w64_b1": 100.0, "w2048_b1024": 2.0}}),
+             run({"kobai": {"w64_b1": 300.0, "w2048_b1024": 4.0}})]  # fmt: skip
+    torch = [run({"torch": {"w64_b1": 50.0, "w2048_b1024": 6.0}})]
+    medians = cell_medians(kobai, "kobai")
+    assert medians == {"w64_b1": 200.0, "w2048_b1024": 3.0}
+    values = grid(medians)
+    assert values.shape == (6, 6) and values[0, 0] == 200.0 and values[-1, -1] == 3.0
+    assert np.isnan(values).sum() == 34
+    path = scaling_figure({"kobai": kobai, "torch": torch}, tmp_path / "scaling.png")
+    assert path == tmp_path / "scaling.png" and path.stat().st_size > 10_000
+    assert scaling_figure({"kobai": [{"error": "x"}]}, tmp_path / "none.png") is None

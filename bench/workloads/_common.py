@@ -24,6 +24,14 @@ MLP_SIZES = (784, 256, 256, 10)
 MLP_BATCH = 128
 CONV_BATCH = 64
 INFER_BATCH = 1024
+TINY_SIZES = (2, 16, 16, 2)  # the tiny MLP on the two moons
+TINY_BATCH = 32
+MOONS = 1024  # samples of the two moons the runner saves
+ENSEMBLE = 64  # members of the ensemble workload
+# The scaling sweep: MLP 784-width-width-10 with Adam, steps/s over widths and batch sizes.
+SCALING_WIDTHS = (64, 128, 256, 512, 1024, 2048)
+SCALING_BATCHES = (1, 4, 16, 64, 256, 1024)
+SCALING_CELL_S = 0.15  # timed seconds per cell (at least 3 steps): ~25 s a repetition
 GRID = 201  # the single-neuron loss grid: GRID x GRID values of (w, b) in [-LIMIT, LIMIT]
 GRID_LIMIT = 5.0
 GRID_CHUNK = 8  # grid rows per pass: 8 * 201 * 1000 float32 = 6.4 MB, which stays in cache
@@ -40,6 +48,24 @@ def load_mnist(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """The bundled MNIST subset the runner saved: images (N, 784) float32, labels (N,) int64."""
     folder = Path(config["data"])
     return np.load(folder / "mnist_x.npy"), np.load(folder / "mnist_y.npy")
+
+
+def load_moons(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The two moons the runner saved: points (N, 2) float32, labels (N,) int64."""
+    folder = Path(config["data"])
+    return np.load(folder / "moons_x.npy"), np.load(folder / "moons_y.npy")
+
+
+def training_data(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, tuple, int]:
+    """Images and labels, layer sizes and batch of the MLP workload ``config["net"]``:
+    "mnist" (784-256-256-10, batch 128, the default) or "moons" (2-16-16-2, batch 32)."""
+    net = config.get("net", "mnist")
+    if net == "mnist":
+        return (*load_mnist(config), MLP_SIZES, MLP_BATCH)
+    elif net == "moons":
+        return (*load_moons(config), TINY_SIZES, TINY_BATCH)
+    else:
+        raise ValueError(f"net must be 'mnist' or 'moons', got {net!r}")
 
 
 def load_neuron(config: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +85,67 @@ def batches(x: np.ndarray, y: np.ndarray, size: int) -> Callable[[], tuple[Any, 
         return pairs[state["i"]]
 
     return next_batch
+
+
+def gathered_batches(
+    x: Any, y: Any, size: int, *, take: Callable[[Any, np.ndarray], Any], seed: int = 0
+) -> Callable[[], tuple[Any, Any]]:
+    """A function giving the next batch as a user's loop makes it: ``x[idx], y[idx]`` with
+    ``idx`` the next ``size`` entries of a fresh permutation every epoch (the same
+    permutations on both sides: NumPy's generator seeded with ``seed``). ``take(array,
+    idx)`` gathers (``array[idx]``, with ``idx`` turned into the library's index type)."""
+    rng = np.random.default_rng(seed)
+    count = len(x) // size
+    state: dict[str, Any] = {"i": count, "order": None}
+
+    def next_batch() -> tuple[Any, Any]:
+        if state["i"] == count:
+            state["order"], state["i"] = rng.permutation(len(x)), 0
+        idx = state["order"][state["i"] * size : (state["i"] + 1) * size]
+        state["i"] += 1
+        return take(x, idx), take(y, idx)
+
+    return next_batch
+
+
+def time_loop(step: Callable[[], Any], timing: dict[str, Any]) -> float:
+    """Seconds per step as a user's training loop sees them: ``loop_warmup`` steps, then the
+    wall time of ``loop_steps`` (times ``loop_scale``, for short steps) consecutive steps (no
+    blocks, no median: a slow step counts)."""
+    for _ in range(int(timing["loop_warmup"])):
+        step()
+    n = int(timing["loop_steps"]) * int(timing.get("loop_scale", 1))
+    start = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - start) / n
+
+
+def scaling_cells(config: dict[str, Any]) -> list[tuple[int, int]]:
+    """The (width, batch) cells of the scaling sweep: the whole grid, or its corners in a
+    quick run."""
+    if config["timing"].get("steps") is not None:
+        return [(w, b) for w in SCALING_WIDTHS[::5] for b in SCALING_BATCHES[::5]]
+    return [(w, b) for w in SCALING_WIDTHS for b in SCALING_BATCHES]
+
+
+def cell_key(width: int, batch: int) -> str:
+    return f"w{width}_b{batch}"
+
+
+def time_cell(step: Callable[[], Any], timing: dict[str, Any]) -> float:
+    """Seconds per step of one cell: 2 warm-up steps, then consecutive steps for about
+    ``SCALING_CELL_S`` seconds (3 at least; 1 in a quick run), wall time."""
+    quick = timing.get("steps") is not None
+    for _ in range(1 if quick else 2):
+        step()
+    start, steps = time.perf_counter(), 0
+    while steps < (1 if quick else 3) or (
+        not quick and time.perf_counter() - start < SCALING_CELL_S
+    ):
+        step()
+        steps += 1
+    return (time.perf_counter() - start) / steps
 
 
 def training_step(
@@ -135,11 +222,20 @@ def emit(results: dict[str, dict[str, float]], **info: Any) -> None:
     print(RESULT_PREFIX + json.dumps(payload), flush=True)
 
 
-def emit_training(seconds: dict[str, float], losses: list[float], **info: Any) -> None:
-    """Print the training steps per second of each variant, with the mean loss of the first
-    and of the last 20 steps in ``losses`` (both sides show that they learn)."""
+def steps_key(config: dict[str, Any]) -> str:
+    """The metric a training workload reports: ``steps_per_s`` for the user's loop,
+    ``steps_per_s_blocks`` for the median of blocks."""
+    return "steps_per_s" if config.get("method", "blocks") == "loop" else "steps_per_s_blocks"
+
+
+def emit_training(
+    seconds: dict[str, float], losses: list[float], *, key: str = "steps_per_s", **info: Any
+) -> None:
+    """Print the training steps per second of each variant (as metric ``key``), with the mean
+    loss of the first and of the last 20 steps in ``losses`` (both sides show that they
+    learn)."""
     emit(
-        {name: {"steps_per_s": 1.0 / s} for name, s in seconds.items()},
+        {name: {key: 1.0 / s} for name, s in seconds.items()},
         loss_first=float(np.mean(losses[:20])),
         loss_last=float(np.mean(losses[-20:])),
         **info,

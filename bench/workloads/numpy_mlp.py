@@ -65,7 +65,7 @@ def main() -> None:
             b -= gb
 
     seconds = C.time_variants({"kobai": step}, config["timing"])
-    C.emit_training(seconds, losses)
+    C.emit_training(seconds, losses, key=C.steps_key(config))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import importlib.util
 import pkgutil
 from typing import Any
 
-from kobai import data, functional, nn, optim
+from kobai import functional, nn, optim
 from kobai.autograd import (
     Function,
     GradcheckError,
@@ -22,7 +22,13 @@ from kobai.autograd import (
     zeros,
 )
 from kobai.autograd.engine import tune_allocator
-from kobai.backend import flush_denormal, get_num_threads, set_flush_denormal, set_num_threads
+from kobai.backend import (
+    flush_denormal,
+    get_num_threads,
+    num_threads,
+    set_flush_denormal,
+    set_num_threads,
+)
 from kobai.i18n import get_language, set_language
 from kobai.train import History, evaluate, fit, predict
 
@@ -67,6 +73,7 @@ __all__ = [
     "is_grad_enabled",
     "nn",
     "no_grad",
+    "num_threads",
     "numerical_grad",
     "ones",
     "optim",

@@ -185,9 +185,13 @@ def set_num_threads(n: int) -> None:
     """Threads the BLAS library behind NumPy uses for matrix products (all kobai's threads).
 
     The counterpart of :func:`torch.set_num_threads`. NumPy's BLAS starts one thread per
-    core. On a machine that is busy with other work, fewer can be much faster: on two cores
-    with one of them taken by another process, an MLP training step took 5.7 ms with two
-    threads and 2.6 ms with one. The setting holds for the whole process.
+    core, and its idle threads spin while they wait for work. On a machine that is busy with
+    other work, fewer can be much faster: on two cores shared with other processes (load
+    average 8), a training step of an MLP 784-256-256-10 on a batch of 128 took 15 ms with one
+    thread and 122 ms with two (784-512-256-10, batch 512: 84 ms and 453 ms). The thread count
+    also decides how OpenBLAS splits some products, so runs with different counts differ in
+    the last bits. The setting holds for the whole process; the library never changes it by
+    itself (see :func:`num_threads` for a block, and ``kobai COMMAND --threads N``).
 
     Parameters
     ----------
@@ -201,3 +205,30 @@ def get_num_threads() -> int:
     """Threads the BLAS library behind NumPy uses for matrix products (1 when it has none)."""
     pools = _blas_pools().lib_controllers
     return max((int(p.num_threads) for p in pools), default=1)
+
+
+# What the ``kobai`` commands train with unless told otherwise (``--threads N`` or a thread
+# variable of the environment): see the measurements in set_num_threads. One thread also makes
+# a run's numbers independent of the machine it shares.
+COMMAND_THREADS = 1
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def num_threads(n: int) -> Iterator[int]:
+    """Use ``n`` BLAS threads inside the block, then restore the previous count.
+
+    Yields the count. See :func:`set_num_threads`.
+
+    Examples
+    --------
+    >>> import kobai as kb
+    >>> with kb.num_threads(1):
+    ...     kb.get_num_threads()
+    1
+    """
+    from threadpoolctl import threadpool_limits
+
+    count = check_int("threads", n, low=1)
+    with threadpool_limits(limits=count, user_api="blas"):
+        yield count

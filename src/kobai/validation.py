@@ -26,6 +26,10 @@ from typing import Any
 
 import numpy as np
 
+# Data sets larger than this are typos (1e12), not experiments: refused before allocating
+# (the synthetic data sets and a run's ``samples``).
+MAX_SAMPLES = 10_000_000
+
 __all__ = [
     "AnyOf",
     "Boolean",

@@ -163,11 +163,15 @@ def run_backward(root: Tensor, grad: np.ndarray, retain_graph: bool) -> None:
             if g.shape != tensor.data.shape:
                 g = _fit(g, tensor, node)
             child = tensor._ctx
-            if child is None:
-                _accumulate_leaf(tensor, g, upstream)
-            elif child in pending:
-                pending[child] = pending[child] + g
+            if child is not None:
+                previous = pending.get(child)
+                pending[child] = g if previous is None else previous + g
+            elif tensor.grad is None:
+                # _accumulate_leaf inlined: every parameter of every step comes here.
+                flags = g.flags
+                owned = flags.owndata and flags.writeable and g is not upstream
+                tensor.grad = g if owned else g.copy()
             else:
-                pending[child] = g
+                tensor.grad += g
         if not retain_graph:
             node.release()

@@ -56,14 +56,16 @@ class Function:
 
     def __call__(self, *inputs: Any) -> Tensor:
         tensors = as_tensors(inputs)
-        out = self.forward(*[t.data for t in tensors])
+        # Whether the node is recorded is known before forward runs, so that forward can tell
+        # from ``self.needs_grad`` (empty when nothing is recorded) whether to keep what only
+        # backward needs; unrecorded, the node is dropped with the call and saves nothing.
         if grad_mode.state.enabled:
-            needs_grad = tuple([t.requires_grad for t in tensors])
-            if True in needs_grad:
-                self.inputs = tensors
-                self.needs_grad = needs_grad
-                return Tensor._from_op(out, self)
-        return Tensor._from_op(out, None)
+            for t in tensors:
+                if t.requires_grad:
+                    self.needs_grad = tuple([t.requires_grad for t in tensors])
+                    self.inputs = tensors
+                    return Tensor._from_op(self.forward(*[t.data for t in tensors]), self)
+        return Tensor._from_op(self.forward(*[t.data for t in tensors]), None)
 
     def saved(self) -> tuple[Tensor, ...]:
         """The input tensors, which ``backward_graph`` differentiates through."""

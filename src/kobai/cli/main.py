@@ -8,7 +8,9 @@ command modules import heavy libraries (matplotlib, scikit-learn) only inside ``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -22,6 +24,25 @@ from kobai.i18n import LANGUAGES, get_language, language
 ORDER = ("train", "evaluate", "predict", "gradcheck")
 HELPERS = ("main", "options")
 LANG_HELP = "language of figures, reports and tables (default: $KOBAI_LANG, else en)"
+# Each command's line in ``kobai --help``, so that listing the commands imports none of them
+# (only the command that runs is imported). A test checks each line against the command's own
+# parser; a command missing here is imported to list it.
+SUMMARIES = {
+    "train": "train a network (default: an MLP on the bundled MNIST subset)",
+    "evaluate": "metrics and confusion matrix of a saved run on its test data",
+    "predict": "predict with a saved run for inputs in a .npy, .npz or .csv file",
+    "gradcheck": "check every op, layer and loss against numerical gradients",
+    "activations": "gallery of every activation and its derivative",
+    "autoencoder": "autoencoders: denoise | anomaly | reduce, each measured against a baseline",
+    "curves": "learning curves of runs: loss and accuracy against epoch and wall time",
+    "descend": "optimisers racing on a test function: contours, values, 3-D view",
+    "landscape": "loss landscape of a trained run: slices, contours, surface, training path",
+    "neuron": "single neuron y = f(wx + b): loss surface over (w, b), 3-D, contours and paths",
+    "playground": "interactive playground in the browser: optimizers racing on surfaces, a tiny "
+    "network training live",
+    "study": "run a study: vanishing gradients, batch modes, learning rates, ...",
+    "sweep": "many runs over hyper-parameters and seeds (local processes or Dask); reports",
+}
 
 
 def command_names() -> list[str]:
@@ -45,8 +66,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``)."""
+def build_parser(only: str | None = "") -> argparse.ArgumentParser:
+    """The ``kobai`` parser with every command's sub-parser (each also takes ``--threads``).
+
+    With ``only`` (a command name, or None for no command), the other commands are listed by
+    their summary line without importing their modules: ``kobai --help`` and ``kobai train``
+    load what they use and no more. The default builds every sub-parser in full.
+    """
     parser = Parser(
         prog="kobai",
         description="kobai (勾配, 'gradient'): a NumPy laboratory for how neural networks learn.",
@@ -55,13 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_names():
+        if only != "" and name != only and name in SUMMARIES:
+            subparsers.add_parser(name, help=SUMMARIES[name])
+            continue
         importlib.import_module(f"kobai.cli.{name}").add_parser(subparsers)
         subparsers.choices[name].add_argument(
             "--threads",
             type=int,
             metavar="N",
-            help="threads for matrix products (default: one per core; 1 is faster on a busy "
-            "machine)",
+            help="threads for matrix products (default: 1, or what OPENBLAS_NUM_THREADS / "
+            "OMP_NUM_THREADS say; more can speed up large layers on an idle machine)",
         )
         # Also after the command (kobai train --lang ja); SUPPRESS keeps a global --lang.
         subparsers.choices[name].add_argument(
@@ -81,9 +110,30 @@ def _run_tuned(module: Any, args: argparse.Namespace) -> int:
         return int(module.run(args))
 
 
+def command_threads(requested: int | None) -> contextlib.AbstractContextManager[Any]:
+    """The BLAS threads of a command: ``--threads N`` for the process (as
+    ``kobai.set_num_threads``); else, unless a thread variable of the environment chose,
+    ``kobai.backend.COMMAND_THREADS`` (one) for the command's run only, restored after it.
+
+    One thread is the default because the commands train small networks, whose products gain
+    little from more threads on an idle machine and lose much on a busy one: an MLP
+    784-256-256-10 step (batch 128) took 15 ms with one thread and 122 ms with two on two
+    cores at load average 8 (see ``kobai.set_num_threads``).
+    """
+    from kobai import backend
+
+    if requested is not None:
+        backend.set_num_threads(requested)
+        return contextlib.nullcontext()
+    if any(os.environ.get(name) for name in backend.THREAD_VARIABLES):
+        return contextlib.nullcontext()
+    return backend.num_threads(backend.COMMAND_THREADS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 a check failed, 2 bad input)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_in(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -93,11 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # An invalid KOBAI_LANG is bad input like any other: one line, exit 2.
         with language(args.lang or get_language()):
             check_float_options(parser, args)
-            if args.threads is not None:
-                from kobai.backend import set_num_threads
-
-                set_num_threads(args.threads)
-            with summarised_runtime_warnings(args.command):
+            with command_threads(args.threads), summarised_runtime_warnings(args.command):
                 return _run_tuned(module, args)
     except KeyboardInterrupt:
         print(f"kobai {args.command}: interrupted", file=sys.stderr)
@@ -108,6 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kobai {args.command}: {message}", file=sys.stderr)
         return code
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a global option), if any."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def describe_failure(exc: BaseException) -> tuple[int | None, str]:

@@ -21,11 +21,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from kobai.backend import as_rng
-from kobai.validation import check_choice, check_int, check_real, is_integer
+from kobai.validation import MAX_SAMPLES, check_choice, check_int, check_real, is_integer
 
 RNG = np.random.Generator | int | None
-# Sets larger than this are typos (1e12), not experiments: refused before allocating.
-MAX_SAMPLES = 10_000_000
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 
 

@@ -30,6 +30,8 @@ def _rows(x: np.ndarray) -> np.ndarray:
 
 def _unrows(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Inverse of :func:`_rows`."""
+    if g.shape == shape:
+        return g
     if len(shape) <= 2:
         return g.reshape(shape)
     moved = (shape[0], *shape[2:], shape[1])
@@ -67,7 +69,7 @@ class _ClassTargets:
                     f"{ignore_index}), got {bad}"
                 )
         self.index = safe
-        self.rows = np.arange(t.size)
+        self.rows = _row_numbers(t.size)
         # None stands for "every row has weight 1" (the fast, common case).
         self.row_weight: np.ndarray | None = None
         if weight is not None or self.any_ignored:
@@ -95,6 +97,18 @@ def _plainly_valid(t: np.ndarray, classes: int, ignore_index: int) -> bool:
 
 
 _UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+_ROWS: dict[int, np.ndarray] = {}
+
+
+def _row_numbers(n: int) -> np.ndarray:
+    """``arange(n)``, read-only and kept per size: every step of a run indexes the same rows."""
+    rows = _ROWS.get(n)
+    if rows is None:
+        if len(_ROWS) > 64:
+            _ROWS.clear()
+        rows = _ROWS[n] = np.arange(n)
+        rows.flags.writeable = False
+    return rows
 
 
 class CrossEntropy(Function):
@@ -136,20 +150,23 @@ class CrossEntropy(Function):
         # One (C, M) copy, classes first: the reductions over the classes then run along
         # contiguous rows, several times faster than along the few columns of (M, C).
         e = z.T.copy()
-        e -= e.max(axis=0)
+        # The ufuncs' reductions called directly: the same sums as e.max / e.sum, without the
+        # Python wrappers of the methods (a training step takes this path every time).
+        e -= np.maximum.reduce(e, axis=0)
         # Gather the target logits before the exponential overwrites them.
         picked = e[targets.index, targets.rows]
         np.exp(e, out=e)
-        total = e.sum(axis=0)
+        total = np.add.reduce(e, axis=0)
         losses = np.log(total)
         losses -= picked
-        e /= total
-        self.probs_t, self.targets, self.hard = e, targets, True
+        if self.needs_grad:  # the probabilities serve backward only
+            e /= total
+            self.probs_t, self.targets = e, targets
+        self.hard = True
         self.divisor = float(targets.index.size)
         if self.reduction == "none" or not self.divisor:
             return reduce(losses.reshape(_loss_shape(self.shape)), self.reduction, self.divisor)
-        # The reduction inline: a training step takes this path every time.
-        total = losses.sum()
+        total = np.add.reduce(losses)
         return np.asarray(total if self.reduction == "sum" else total / e.dtype.type(self.divisor))
 
     def _target_distribution(

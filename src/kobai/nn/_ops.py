@@ -40,11 +40,13 @@ class Linear(Function):
         gx = _product(grad, self.w) if needs[0] else None
         gw = gb = None
         if needs[1] or (len(needs) > 2 and needs[2]):
-            g2 = grad.reshape(-1, grad.shape[-1])
+            # A batch of vectors (2-D, the usual case) is already the matrix the products take.
+            g2 = grad if grad.ndim == 2 else grad.reshape(-1, grad.shape[-1])
             if needs[1]:
-                gw = np.matmul(g2.T, self.x.reshape(-1, self.x.shape[-1]))
+                x = self.x
+                gw = np.matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
             if len(needs) > 2 and needs[2]:
-                gb = g2.sum(axis=0)
+                gb = np.add.reduce(g2, axis=0)
         return (gx, gw, gb) if len(needs) > 2 else (gx, gw)
 
     def backward_graph(self, grad: Tensor) -> tuple[Tensor | None, ...]:

@@ -83,17 +83,29 @@ class Linear(Module):
         init.default_linear_(self.weight, self.bias, rng=as_rng(rng))
 
     def forward(self, x: Any) -> Tensor:
-        shape = shape_of(x)
-        if not shape or shape[-1] != self.in_features:
-            raise ValueError(
-                f"Linear({self.in_features} -> {self.out_features}) expected input "
-                f"(*, {self.in_features}), got {shape}"
-            )
-        if isinstance(x, Tensor) and x.data.dtype != self.weight.data.dtype:
-            check_dtype(self._name(), x, self.weight.dtype)
-        if self.bias is None:
-            return LinearOp()(x, self.weight)
-        return LinearOp()(x, self.weight, self.bias)
+        weight, bias = self.weight, self.bias
+        if type(x) is Tensor:
+            # The usual input, checked with the fewest lookups (every layer of every step).
+            data = x.data
+            if data.ndim == 0 or data.shape[-1] != self.in_features:
+                self._wrong_shape(data.shape)
+            if data.dtype != weight.data.dtype:
+                check_dtype(self._name(), x, weight.data.dtype)
+        else:
+            shape = shape_of(x)
+            if not shape or shape[-1] != self.in_features:
+                self._wrong_shape(shape)
+            if isinstance(x, Tensor) and x.data.dtype != weight.data.dtype:
+                check_dtype(self._name(), x, weight.data.dtype)
+        if bias is None:
+            return LinearOp()(x, weight)
+        return LinearOp()(x, weight, bias)
+
+    def _wrong_shape(self, shape: tuple[int, ...]) -> None:
+        raise ValueError(
+            f"Linear({self.in_features} -> {self.out_features}) expected input "
+            f"(*, {self.in_features}), got {shape}"
+        )
 
     def _name(self) -> str:
         return f"Linear({self.in_features} -> {self.out_features})"

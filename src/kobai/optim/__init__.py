@@ -1,6 +1,8 @@
 """Optimizers faithful to PyTorch, the textbook forms beside them, schedules and clipping."""
 
 from kobai.optim import lr_scheduler, textbook
+from kobai.optim._fused import fused_active, set_fused
+from kobai.optim._trace import trace_steps
 from kobai.optim.adadelta import Adadelta
 from kobai.optim.adagrad import Adagrad
 from kobai.optim.adam import Adam, AdamW
@@ -42,7 +44,10 @@ __all__ = [
     "clip_grad_value_",
     "create",
     "create_scheduler",
+    "fused_active",
     "lr_scheduler",
     "needs_closure",
+    "set_fused",
     "textbook",
+    "trace_steps",
 ]

@@ -29,14 +29,8 @@ class LinearLR(LRScheduler):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = LinearLR(opt, start_factor=0.5, total_iters=2)
-    >>> lrs = []
-    >>> for _ in range(4):
-    ...     lrs.append(sched.get_last_lr()[0]); sched.step()
-    >>> lrs
+    >>> from kobai.optim.lr_scheduler import LinearLR, trace_lr
+    >>> trace_lr(LinearLR, 4, start_factor=0.5, total_iters=2)
     [0.5, 0.75, 1.0, 1.0]
     """
 

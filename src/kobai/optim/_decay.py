@@ -42,13 +42,9 @@ class LambdaLR(_Lambdas):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = LambdaLR(opt, lambda t: 1 / (1 + t))
-    >>> sched.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.3333333333333333]
+    >>> from kobai.optim.lr_scheduler import LambdaLR, trace_lr
+    >>> trace_lr(LambdaLR, 3, lr_lambda=lambda t: 1 / (1 + t))[-1]
+    0.3333333333333333
     """
 
     def get_lr(self) -> list[float]:
@@ -73,13 +69,9 @@ class MultiplicativeLR(_Lambdas):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = MultiplicativeLR(opt, lambda t: 0.5)
-    >>> sched.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.25]
+    >>> from kobai.optim.lr_scheduler import MultiplicativeLR, trace_lr
+    >>> trace_lr(MultiplicativeLR, 3, lr_lambda=lambda t: 0.5)[-1]
+    0.25
     """
 
     def get_lr(self) -> list[float]:
@@ -107,14 +99,8 @@ class StepLR(LRScheduler):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = StepLR(opt, step_size=2, gamma=0.5)
-    >>> lrs = []
-    >>> for _ in range(5):
-    ...     lrs.append(sched.get_last_lr()[0]); sched.step()
-    >>> lrs
+    >>> from kobai.optim.lr_scheduler import StepLR, trace_lr
+    >>> trace_lr(StepLR, 5, step_size=2, gamma=0.5)
     [1.0, 1.0, 0.5, 0.5, 0.25]
     """
 
@@ -152,14 +138,8 @@ class MultiStepLR(LRScheduler):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = MultiStepLR(opt, milestones=[3, 1], gamma=0.5)
-    >>> lrs = []
-    >>> for _ in range(4):
-    ...     lrs.append(sched.get_last_lr()[0]); sched.step()
-    >>> lrs
+    >>> from kobai.optim.lr_scheduler import MultiStepLR, trace_lr
+    >>> trace_lr(MultiStepLR, 4, milestones=[3, 1], gamma=0.5)
     [1.0, 0.5, 0.5, 0.25]
     """
 
@@ -201,14 +181,8 @@ class ConstantLR(LRScheduler):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = ConstantLR(opt, factor=0.5, total_iters=2)
-    >>> lrs = []
-    >>> for _ in range(4):
-    ...     lrs.append(sched.get_last_lr()[0]); sched.step()
-    >>> lrs
+    >>> from kobai.optim.lr_scheduler import ConstantLR, trace_lr
+    >>> trace_lr(ConstantLR, 4, factor=0.5, total_iters=2)
     [0.5, 0.5, 1.0, 1.0]
     """
 
@@ -248,13 +222,9 @@ class ExponentialLR(LRScheduler):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> opt = SGD([kb.tensor([0.0], requires_grad=True)], lr=1.0)
-    >>> sched = ExponentialLR(opt, gamma=0.5)
-    >>> sched.step(); sched.step()
-    >>> sched.get_last_lr()
-    [0.25]
+    >>> from kobai.optim.lr_scheduler import ExponentialLR, trace_lr
+    >>> trace_lr(ExponentialLR, 3, gamma=0.5)[-1]
+    0.25
     """
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:

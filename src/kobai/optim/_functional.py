@@ -19,16 +19,18 @@ others) only validate, hold the state and call these functions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from kobai.optim._math import add_scaled_ratio, addcmul_, decay_weights_, decayed_grad, lerp_
-from kobai.optim._workspace import CHUNK, Workspace, chunks, make_work
+from kobai.optim import _fused
+from kobai.optim._math import add_scaled_ratio, addcmul_, lerp_, moments_, with_decay
+from kobai.optim._workspace import Workspace, chunks
 
 __all__ = ["Workspace", "adadelta", "adagrad", "adam", "nadam", "radam", "rmsprop", "sgd"]
 
 
+@with_decay()
 def sgd(
     param: np.ndarray,
     grad: np.ndarray,
@@ -37,11 +39,9 @@ def sgd(
     lr: float,
     momentum: float = 0.0,
     dampening: float = 0.0,
-    weight_decay: float = 0.0,
     nesterov: bool = False,
-    maximize: bool = False,
     first_step: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of stochastic gradient descent with momentum (PyTorch's form).
 
@@ -57,32 +57,34 @@ def sgd(
     Sutskever et al., "On the importance of initialization and momentum in deep learning",
     ICML 2013.
     """
-    work = make_work(param, work)
     if momentum != 0 and momentum_buffer is None:
         raise ValueError("momentum != 0 needs a momentum_buffer")
     buffer = momentum_buffer if momentum != 0 else None
+    flags = (
+        (buffer is not None) * _fused.MOMENTUM
+        | first_step * _fused.FIRST_STEP
+        | nesterov * _fused.NESTEROV
+        | (dampening != 0) * _fused.DAMPENING
+    )
+    scalars = (lr, momentum, 1 - dampening)
+    if _fused.run("sgd", flags, param, grad, buffer, scalars=scalars):
+        return
     # Made on the first step, so that later steps allocate nothing.
     needs_scratch = buffer is not None and (dampening != 0 or nesterov)
     hyper: dict[str, Any] = {
         "lr": lr,
         "momentum": momentum,
         "dampening": dampening,
-        "weight_decay": weight_decay,
         "nesterov": nesterov,
-        "maximize": maximize,
         "first_step": first_step,
     }
-    if param.size <= CHUNK:
-        scratch = work[1] if needs_scratch else None
-        _sgd_piece(param, grad, buffer, tmp=work[0], scratch=scratch, **hyper)
-        return
     for p, g, buf, t0, t1 in chunks(work, (True, needs_scratch), param, grad, buffer):
         _sgd_piece(p, g, buf, tmp=t0, scratch=t1, **hyper)
 
 
 def _sgd_piece(
     param: np.ndarray,
-    grad: np.ndarray,
+    g: np.ndarray,
     buf: np.ndarray | None,
     *,
     tmp: np.ndarray,
@@ -90,12 +92,9 @@ def _sgd_piece(
     lr: float,
     momentum: float,
     dampening: float,
-    weight_decay: float,
     nesterov: bool,
-    maximize: bool,
     first_step: bool,
 ) -> None:
-    g = decayed_grad(param, grad, weight_decay, maximize, tmp)
     if buf is not None:
         if first_step:
             np.copyto(buf, g)
@@ -111,12 +110,12 @@ def _sgd_piece(
             g = ahead
         else:
             g = buf
-    # g may be the caller's gradient or the state buffer, which must not be scaled in place.
-    update = tmp if g is grad or g is buf else g
-    np.multiply(g, lr, out=update)
+    # tmp may be g itself (the prepared gradient), never the caller's gradient or the buffer.
+    update = np.multiply(g, lr, out=tmp)
     param -= update
 
 
+@with_decay()
 def adagrad(
     param: np.ndarray,
     grad: np.ndarray,
@@ -125,10 +124,8 @@ def adagrad(
     step: int,
     lr: float,
     lr_decay: float = 0.0,
-    weight_decay: float = 0.0,
     eps: float = 1e-10,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of AdaGrad (PyTorch's form: learning-rate decay, eps outside the root).
 
@@ -142,15 +139,16 @@ def adagrad(
     Duchi, Hazan and Singer, "Adaptive Subgradient Methods for Online Learning and Stochastic
     Optimization", JMLR 12, 2011.
     """
-    work = make_work(param, work)
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
     clr = lr / (1 + (step - 1) * lr_decay)
-    addcmul_(state_sum, g, g, 1.0, work[1])
+    if _fused.run("adagrad", 0, param, grad, state_sum, scalars=(eps, -clr)):
+        return
+    addcmul_(state_sum, grad, grad, 1.0, work[1])
     std = np.sqrt(state_sum, out=work[1])
     std += eps
-    add_scaled_ratio(param, g, -clr, std, work[0])
+    add_scaled_ratio(param, grad, -clr, std, work[0])
 
 
+@with_decay()
 def rmsprop(
     param: np.ndarray,
     grad: np.ndarray,
@@ -161,11 +159,9 @@ def rmsprop(
     lr: float,
     alpha: float = 0.99,
     eps: float = 1e-8,
-    weight_decay: float = 0.0,
     momentum: float = 0.0,
     centered: bool = False,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of RMSprop (PyTorch's form: eps outside the root, optional centering).
 
@@ -181,14 +177,23 @@ def rmsprop(
     Hinton, Neural Networks for Machine Learning, lecture 6e (2012); Graves, "Generating
     Sequences With Recurrent Neural Networks", arXiv:1308.0850 (centered form).
     """
-    work = make_work(param, work)
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
+    g = grad
+    if centered and grad_avg is None:
+        raise ValueError("centered=True needs a grad_avg array")
+    if momentum > 0 and momentum_buffer is None:
+        raise ValueError("momentum > 0 needs a momentum_buffer")
+    small, w = _fused.lerp_weight(1 - alpha, param.dtype)
+    flags = small | centered * _fused.CENTERED | (momentum > 0) * _fused.RMS_MOMENTUM
+    scalars = (alpha, 1 - alpha, w, eps, lr, momentum)
+    if _fused.run(
+        "rmsprop", flags, param, g, square_avg, grad_avg, momentum_buffer, scalars=scalars
+    ):
+        return
     square_avg *= alpha
     addcmul_(square_avg, g, g, 1 - alpha, work[1])
     avg = work[1]
     if centered:
-        if grad_avg is None:
-            raise ValueError("centered=True needs a grad_avg array")
+        grad_avg = cast(np.ndarray, grad_avg)  # checked above
         lerp_(grad_avg, g, 1 - alpha, work[1])
         np.multiply(grad_avg, grad_avg, out=avg)
         np.subtract(square_avg, avg, out=avg)
@@ -197,8 +202,7 @@ def rmsprop(
         np.sqrt(square_avg, out=avg)
     avg += eps
     if momentum > 0:
-        if momentum_buffer is None:
-            raise ValueError("momentum > 0 needs a momentum_buffer")
+        momentum_buffer = cast(np.ndarray, momentum_buffer)  # checked above
         momentum_buffer *= momentum
         np.divide(g, avg, out=avg)
         momentum_buffer += avg
@@ -208,6 +212,7 @@ def rmsprop(
         add_scaled_ratio(param, g, -lr, avg, work[0])
 
 
+@with_decay()
 def adam(
     param: np.ndarray,
     grad: np.ndarray,
@@ -220,11 +225,8 @@ def adam(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
-    weight_decay: float = 0.0,
     amsgrad: bool = False,
-    maximize: bool = False,
-    decoupled_weight_decay: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of Adam, or of AdamW with ``decoupled_weight_decay`` (PyTorch's form).
 
@@ -244,30 +246,22 @@ def adam(
     "On the Convergence of Adam and Beyond", ICLR 2018 (AMSGrad); Loshchilov and Hutter,
     "Decoupled Weight Decay Regularization", ICLR 2019 (AdamW).
     """
-    work = make_work(param, work)
     if amsgrad and max_exp_avg_sq is None:
         raise ValueError("amsgrad=True needs a max_exp_avg_sq array")
-    if decoupled_weight_decay:
-        decay_weights_(param, lr, weight_decay)
-        weight_decay = 0.0
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     # m / (sqrt(v) / c + eps) = c m / (sqrt(v) + c eps): one pass fewer than PyTorch's order.
-    hyper = {
-        "beta1": beta1,
-        "beta2": beta2,
-        "eps": eps * bias_correction2_sqrt,
-        "scale": -step_size * bias_correction2_sqrt,
-    }
+    eps, scale = eps * bias_correction2_sqrt, -step_size * bias_correction2_sqrt
     peak = max_exp_avg_sq if amsgrad else None
-    if param.size <= CHUNK:
-        g = decayed_grad(param, grad, weight_decay, maximize, work)
-        _adam_piece(param, g, exp_avg, exp_avg_sq, peak, tmp=work[1], **hyper)
+    small, w = _fused.lerp_weight(1 - beta1, param.dtype)
+    flags = small | amsgrad * _fused.AMSGRAD
+    scalars = (w, beta2, 1 - beta2, eps, scale)
+    if _fused.run("adam", flags, param, grad, exp_avg, exp_avg_sq, peak, scalars=scalars):
         return
-    scratch = (weight_decay != 0 or maximize, True)
-    for p, g, m, v, vmax, t0, t1 in chunks(work, scratch, param, grad, exp_avg, exp_avg_sq, peak):
-        g = decayed_grad(p, g, weight_decay, maximize, t0)
-        _adam_piece(p, g, m, v, vmax, tmp=t1, **hyper)
+    hyper = {"beta1": beta1, "beta2": beta2, "eps": eps, "scale": scale}
+    arrays = (param, grad, exp_avg, exp_avg_sq, peak)
+    for p, g, m, v, vmax, _, tmp in chunks(work, (False, True), *arrays):
+        _adam_piece(p, g, m, v, vmax, tmp=tmp, **hyper)
 
 
 def _adam_piece(
@@ -285,9 +279,7 @@ def _adam_piece(
 ) -> None:
     """``m``, ``v`` (and the running maximum) updated, then ``param += scale m / (sqrt(v) +
     eps)``: twelve passes over the arrays, all through the one scratch array."""
-    lerp_(exp_avg, g, 1 - beta1, tmp)
-    exp_avg_sq *= beta2
-    addcmul_(exp_avg_sq, g, g, 1 - beta2, tmp)
+    moments_(exp_avg, exp_avg_sq, g, beta1, beta2, tmp)
     second = exp_avg_sq
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
@@ -299,6 +291,7 @@ def _adam_piece(
     param += update
 
 
+@with_decay()
 def nadam(
     param: np.ndarray,
     grad: np.ndarray,
@@ -311,11 +304,8 @@ def nadam(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
-    weight_decay: float = 0.0,
     momentum_decay: float = 4e-3,
-    decoupled_weight_decay: bool = False,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> float:
     r"""One step of NAdam (Adam with Nesterov momentum and Dozat's momentum schedule).
 
@@ -339,27 +329,27 @@ def nadam(
     ----------
     Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
     """
-    work = make_work(param, work)
+    g = grad
     bias_correction2 = 1 - beta2**step
-    if decoupled_weight_decay:
-        decay_weights_(param, lr, weight_decay)
-        weight_decay = 0.0
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
     mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
     mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
     mu_product *= mu
-    lerp_(exp_avg, g, 1 - beta1, work[1])
-    exp_avg_sq *= beta2
-    addcmul_(exp_avg_sq, g, g, 1 - beta2, work[1])
+    grad_scale = -lr * (1.0 - mu) / (1.0 - mu_product)
+    avg_scale = (-lr * mu_next) / (1.0 - mu_product * mu_next)
+    small, w = _fused.lerp_weight(1 - beta1, param.dtype)
+    scalars = (w, beta2, 1 - beta2, bias_correction2, eps, grad_scale, avg_scale)
+    if _fused.run("nadam", small, param, g, exp_avg, exp_avg_sq, scalars=scalars):
+        return mu_product
+    moments_(exp_avg, exp_avg_sq, g, beta1, beta2, work[1])
     denom = np.divide(exp_avg_sq, bias_correction2, out=work[1])
     np.sqrt(denom, out=denom)
     denom += eps
-    mu_product_next = mu_product * mu_next
-    add_scaled_ratio(param, g, -lr * (1.0 - mu) / (1.0 - mu_product), denom, work[0])
-    add_scaled_ratio(param, exp_avg, (-lr * mu_next) / (1.0 - mu_product_next), denom, work[0])
+    add_scaled_ratio(param, g, grad_scale, denom, work[0])
+    add_scaled_ratio(param, exp_avg, avg_scale, denom, work[0])
     return mu_product
 
 
+@with_decay()
 def radam(
     param: np.ndarray,
     grad: np.ndarray,
@@ -371,10 +361,7 @@ def radam(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
-    weight_decay: float = 0.0,
-    decoupled_weight_decay: bool = False,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of RAdam (Adam with the variance of the adaptive step rectified).
 
@@ -391,24 +378,24 @@ def radam(
     ----------
     Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020.
     """
-    work = make_work(param, work)
-    if decoupled_weight_decay:
-        decay_weights_(param, lr, weight_decay)
-        weight_decay = 0.0
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
-    lerp_(exp_avg, g, 1 - beta1, work[1])
-    exp_avg_sq *= beta2
-    addcmul_(exp_avg_sq, g, g, 1 - beta2, work[1])
     bias_correction1 = 1 - beta1**step
     bias_correction2 = 1 - beta2**step
-    update = np.divide(exp_avg, bias_correction1, out=work[0])
-    update *= lr
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+    rect = 0.0
     if rho_t > 5.0:
         rect = (
             (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
         ) ** 0.5
+    small, w = _fused.lerp_weight(1 - beta1, param.dtype)
+    flags = small | (rho_t > 5.0) * _fused.RECTIFIED
+    scalars = (w, beta2, 1 - beta2, bias_correction1, lr, eps, bias_correction2**0.5, rect)
+    if _fused.run("radam", flags, param, grad, exp_avg, exp_avg_sq, scalars=scalars):
+        return
+    moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work[1])
+    update = np.divide(exp_avg, bias_correction1, out=work[0])
+    update *= lr
+    if rho_t > 5.0:
         adaptive = np.sqrt(exp_avg_sq, out=work[1])
         adaptive += eps
         np.divide(bias_correction2**0.5, adaptive, out=adaptive)
@@ -417,6 +404,7 @@ def radam(
     param -= update
 
 
+@with_decay()
 def adadelta(
     param: np.ndarray,
     grad: np.ndarray,
@@ -426,9 +414,7 @@ def adadelta(
     lr: float = 1.0,
     rho: float = 0.9,
     eps: float = 1e-6,
-    weight_decay: float = 0.0,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of Adadelta (eps inside both square roots).
 
@@ -442,8 +428,7 @@ def adadelta(
     ----------
     Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012.
     """
-    work = make_work(param, work)
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
+    g = grad
     square_avg *= rho
     addcmul_(square_avg, g, g, 1 - rho, work[1])
     std = np.add(square_avg, eps, out=work[1])

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from kobai.optim._math import add_scaled_ratio, decay_weights_, decayed_grad, lerp_
-from kobai.optim._workspace import Workspace, make_work
+from kobai.optim import _fused
+from kobai.optim._math import add_scaled_ratio, lerp_, with_decay
+from kobai.optim._workspace import Workspace
 
 
+@with_decay()
 def adamax(
     param: np.ndarray,
     grad: np.ndarray,
@@ -25,9 +27,7 @@ def adamax(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
-    weight_decay: float = 0.0,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of Adamax (Adam with the infinity norm), PyTorch's form.
 
@@ -40,16 +40,20 @@ def adamax(
     ----------
     Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, section 7.1.
     """
-    work = make_work(param, work)
-    g = decayed_grad(param, grad, weight_decay, maximize, work)
+    g = grad
+    scale = -lr / (1 - beta1**step)
+    small, w = _fused.lerp_weight(1 - beta1, param.dtype)
+    if _fused.run("adamax", small, param, g, exp_avg, exp_inf, scalars=(w, beta2, eps, scale)):
+        return
     lerp_(exp_avg, g, 1 - beta1, work[1])
     exp_inf *= beta2
     norm = np.abs(g, out=work[1])
     norm += eps
     np.maximum(exp_inf, norm, out=exp_inf)
-    add_scaled_ratio(param, exp_avg, -lr / (1 - beta1**step), exp_inf, work[1])
+    add_scaled_ratio(param, exp_avg, scale, exp_inf, work[1])
 
 
+@with_decay()
 def rprop(
     param: np.ndarray,
     grad: np.ndarray,
@@ -61,8 +65,7 @@ def rprop(
     etaplus: float = 1.2,
     step_size_min: float = 1e-6,
     step_size_max: float = 50.0,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of resilient backpropagation (Rprop), PyTorch's form.
 
@@ -82,11 +85,8 @@ def rprop(
     Riedmiller and Braun, "A Direct Adaptive Method for Faster Backpropagation Learning: The
     RPROP Algorithm", IEEE ICNN 1993.
     """
-    work = make_work(param, work)
     g = work[0]  # a copy: the weights whose gradient flipped sign take a zero gradient
-    if maximize:
-        np.negative(grad, out=g)
-    else:
+    if grad is not g:
         np.copyto(g, grad)
     factor = np.multiply(g, prev, out=work[1])
     np.sign(factor, out=factor)
@@ -103,6 +103,7 @@ def rprop(
     np.copyto(prev, g)
 
 
+@with_decay(decoupled=True)
 def lion(
     param: np.ndarray,
     grad: np.ndarray,
@@ -111,9 +112,7 @@ def lion(
     lr: float = 1e-4,
     beta1: float = 0.9,
     beta2: float = 0.99,
-    weight_decay: float = 0.0,
-    maximize: bool = False,
-    work: Workspace | None = None,
+    work: Workspace,
 ) -> None:
     r"""One step of Lion (evolved sign momentum), as the authors' reference code.
 
@@ -129,9 +128,7 @@ def lion(
     Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023
     (arXiv:2302.06675).
     """
-    work = make_work(param, work)
-    g = np.negative(grad, out=work[0]) if maximize else grad
-    decay_weights_(param, lr, weight_decay)
+    g = grad
     update = np.multiply(exp_avg, beta1, out=work[1])
     update += np.multiply(g, 1 - beta1, out=work[2])
     np.sign(update, out=update)

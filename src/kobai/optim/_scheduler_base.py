@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from kobai.optim.optimizer import Optimizer
@@ -32,6 +33,47 @@ def check_callables(name: str, optimizer: Any, value: Any) -> list[Any]:
         if not callable(fn):
             raise TypeError(f"{name} must be callable, got {type(fn).__name__}")
     return functions
+
+
+def trace_lr(
+    scheduler: Callable[..., Any], steps: int, *, lr: float = 1.0, **kwargs: Any
+) -> list[float]:
+    """The learning rates a schedule gives over ``steps`` steps, starting from ``lr``.
+
+    Parameters
+    ----------
+    scheduler : callable
+        A scheduler class (or any function of an optimizer that makes one), called as
+        ``scheduler(optimizer, **kwargs)`` on an SGD optimizer of one parameter.
+    steps : int
+        How many rates to record: the rate before the first ``step()`` and after each of the
+        next ``steps - 1``.
+    lr : float, default 1.0
+        The optimizer's learning rate (so that the rates read as factors).
+    **kwargs
+        The scheduler's arguments.
+
+    Returns
+    -------
+    list of float
+        One rate per step.
+
+    Examples
+    --------
+    >>> from kobai.optim.lr_scheduler import StepLR, trace_lr
+    >>> trace_lr(StepLR, 5, step_size=2, gamma=0.5)
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+    from kobai.autograd.tensor import tensor
+    from kobai.optim.sgd import SGD
+
+    steps = check_int("steps", steps, low=0)
+    sched = scheduler(SGD([tensor([0.0], requires_grad=True)], lr=lr), **kwargs)
+    rates = []
+    for _ in range(steps):
+        rates.append(sched.get_last_lr()[0])
+        sched.step()
+    return rates
 
 
 class LRScheduler:

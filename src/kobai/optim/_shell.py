@@ -42,6 +42,13 @@ class RemovableHandle:
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
 
+    @classmethod
+    def add(cls, hooks: dict[int, Any], hook: Any) -> RemovableHandle:
+        """Register ``hook`` in ``hooks`` and return its handle."""
+        handle = cls(hooks)
+        hooks[handle.id] = hook
+        return handle
+
     def remove(self) -> None:
         """Unregister the hook (again is harmless)."""
         self._hooks.pop(self.id, None)

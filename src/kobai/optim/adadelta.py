@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class Adadelta(Optimizer):
@@ -24,18 +20,7 @@ class Adadelta(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1.0
-        Scale :math:`\eta` of the step.
-    rho : float, default 0.9
-        Decay :math:`\rho` of the running averages, in [0, 1].
-    eps : float, default 1e-6
-        :math:`\epsilon`.
-    weight_decay : float, default 0
-        L2 penalty.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -43,34 +28,22 @@ class Adadelta(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adadelta
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = Adadelta([w])
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()
-    >>> bool(0.99 < w.data[0] < 1.0)
-    True
+    >>> from kobai.optim import Adadelta, trace_steps
+    >>> trace_steps(Adadelta, [1.0], 3)[:, 0].round(5)  # slow at first: u starts at 0
+    array([1.     , 0.99684, 0.9936 , 0.99031], dtype=float32)
     """
 
     _state_arrays = ("square_avg", "acc_delta")
     _kernel = staticmethod(K.adadelta)
-    _hyper_names = ("lr", "rho", "eps", "weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1.0,
-        rho: float = 0.9,
-        eps: float = 1e-6,
-        weight_decay: float = 0.0,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.unit_interval(group, "rho", "rho value", closed=True)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.flags(group, "maximize")
+    _hypers = {
+        "lr": H.lr(1.0).but(doc=r"Scale :math:`\eta` of the step."),
+        "rho": H.Hyper(
+            0.9,
+            H.in_unit_interval("rho value"),
+            "float",
+            r"Decay :math:`\rho` of the running averages, in [0, 1].",
+        ),
+        "eps": H.eps(1e-6),
+        "weight_decay": H.WEIGHT_DECAY,
+        "maximize": H.MAXIMIZE,
+    }

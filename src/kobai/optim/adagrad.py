@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
@@ -28,20 +26,7 @@ class Adagrad(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-2
-        Learning rate :math:`\eta`.
-    lr_decay : float, default 0
-        Learning-rate decay :math:`\delta`.
-    weight_decay : float, default 0
-        L2 penalty.
-    initial_accumulator_value : float, default 0
-        Starting value of :math:`s`.
-    eps : float, default 1e-10
-        :math:`\epsilon`.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -50,40 +35,31 @@ class Adagrad(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adagrad
-    >>> w = kb.tensor([3.0], requires_grad=True)
-    >>> opt = Adagrad([w], lr=0.5)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 3 - 0.5 * 6 / sqrt(36)
-    >>> float(w.data[0])
-    2.5
+    >>> from kobai.optim import Adagrad, trace_steps
+    >>> trace_steps(Adagrad, [3.0], lr=0.5)  # 3 - 0.5 * 6 / sqrt(36)
+    array([[3. ],
+           [2.5]], dtype=float32)
     """
 
     _kernel = staticmethod(K.adagrad)
     _kernel_numbers = ("step",)
     _state_arrays = ("sum",)
-    _hyper_names = ("lr", "lr_decay", "weight_decay", "eps", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-2,
-        lr_decay: float = 0.0,
-        weight_decay: float = 0.0,
-        initial_accumulator_value: float = 0.0,
-        eps: float = 1e-10,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "lr_decay", "lr_decay value")
-        V.nonnegative(group, "initial_accumulator_value", "initial_accumulator_value value")
-        V.nonnegative(group, "eps", "epsilon value")
-        V.flags(group, "maximize")
+    _hypers = {
+        "lr": H.lr(1e-2),
+        "lr_decay": H.Hyper(
+            0.0, H.at_least_zero("lr_decay value"), "float", r"Learning-rate decay :math:`\delta`."
+        ),
+        "weight_decay": H.WEIGHT_DECAY,
+        "initial_accumulator_value": H.Hyper(
+            0.0,
+            H.at_least_zero("initial_accumulator_value value"),
+            "float",
+            "Starting value of :math:`s`.",
+            kernel=False,
+        ),
+        "eps": H.eps(1e-10),
+        "maximize": H.MAXIMIZE,
+    }
 
     def _init_group(self, group: dict[str, Any]) -> None:
         for p in group["params"]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
@@ -29,22 +25,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-3
-        Learning rate :math:`\eta`.
-    betas : (float, float), default (0.9, 0.999)
-        :math:`(\beta_1, \beta_2)`, each in [0, 1).
-    eps : float, default 1e-8
-        :math:`\epsilon`.
-    weight_decay : float, default 0
-        L2 penalty :math:`\lambda`.
-    amsgrad : bool, default False
-        Use the AMSGrad variant.
-    maximize : bool, default False
-        Maximize instead of minimize.
-    decoupled_weight_decay : bool, default False
-        Decay the weights directly, as :class:`AdamW` does.
+    {parameters}
 
     References
     ----------
@@ -53,13 +34,8 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Adam
-    >>> w = kb.tensor([1.0, -1.0], requires_grad=True)
-    >>> opt = Adam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # the first step is lr * sign(g)
-    >>> w.data.round(6)
+    >>> from kobai.optim import Adam, trace_steps
+    >>> trace_steps(Adam, [1.0, -1.0], lr=0.1)[-1].round(6)  # the first step is lr * sign(g)
     array([ 0.9, -0.9], dtype=float32)
     """
 
@@ -67,32 +43,13 @@ class Adam(Optimizer):
     _optional_arrays = {"max_exp_avg_sq": "amsgrad"}
     _kernel = staticmethod(K.adam)
     _kernel_numbers = ("step",)
-    _hyper_names = (
-        "lr",
-        "betas",
-        "eps",
-        "weight_decay",
-        "amsgrad",
-        "maximize",
-        "decoupled_weight_decay",
-    )
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        amsgrad: bool = False,
-        *,
-        maximize: bool = False,
-        decoupled_weight_decay: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.adam_like(group, "amsgrad", "maximize", "decoupled_weight_decay")
+    _hypers = {
+        **H.ADAM_FAMILY,
+        "weight_decay": H.WEIGHT_DECAY.but(doc=r"L2 penalty :math:`\lambda`."),
+        "amsgrad": H.flag("Use the AMSGrad variant."),
+        "maximize": H.MAXIMIZE,
+        "decoupled_weight_decay": H.DECOUPLED,
+    }
 
 
 class AdamW(Adam):
@@ -108,20 +65,7 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-3
-        Learning rate :math:`\eta`.
-    betas : (float, float), default (0.9, 0.999)
-        :math:`(\beta_1, \beta_2)`.
-    eps : float, default 1e-8
-        :math:`\epsilon`.
-    weight_decay : float, default 1e-2
-        Decoupled decay :math:`\lambda`.
-    amsgrad : bool, default False
-        Use the AMSGrad variant.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -129,34 +73,13 @@ class AdamW(Adam):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import AdamW
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 1 * (1 - 0.1 * 0.5) - 0.1
-    >>> round(float(w.data[0]), 6)
-    0.85
+    >>> from kobai.optim import AdamW, trace_steps
+    >>> trace_steps(AdamW, [1.0], lr=0.1, weight_decay=0.5)[-1].round(6)  # (1 - 0.1 * 0.5) - 0.1
+    array([0.85], dtype=float32)
     """
 
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 1e-2,
-        amsgrad: bool = False,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(
-            params,
-            lr,
-            betas=betas,
-            eps=eps,
-            weight_decay=weight_decay,
-            amsgrad=amsgrad,
-            maximize=maximize,
-            decoupled_weight_decay=True,
-        )
+    _hypers = {
+        **{name: h for name, h in Adam._hypers.items() if name != "decoupled_weight_decay"},
+        "weight_decay": H.WEIGHT_DECAY.but(default=1e-2, doc=r"Decoupled decay :math:`\lambda`."),
+    }
+    _fixed = {"decoupled_weight_decay": True}

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kobai.optim import _functional_extra as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class Lion(Optimizer):
@@ -27,17 +23,7 @@ class Lion(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor, of (name, Tensor) or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-4
-        Learning rate :math:`\eta`.
-    betas : (float, float), default (0.9, 0.99)
-        :math:`(\beta_1, \beta_2)`: the interpolation of the update and the decay of the
-        momentum, each in [0, 1).
-    weight_decay : float, default 0
-        Decoupled decay :math:`\lambda`.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -46,32 +32,21 @@ class Lion(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Lion
-    >>> w = kb.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = Lion([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # each weight moves by lr against the gradient's sign
-    >>> w.data.round(6)
-    array([ 0.9, -1.9], dtype=float32)
+    >>> from kobai.optim import Lion, trace_steps
+    >>> trace_steps(Lion, [1.0, -2.0], lr=0.1)  # each weight moves by lr against sign(g)
+    array([[ 1. , -2. ],
+           [ 0.9, -1.9]], dtype=float32)
     """
 
     _state_arrays = ("exp_avg",)
     _kernel = staticmethod(K.lion)
-    _hyper_names = ("lr", "betas", "weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-4,
-        betas: tuple[float, float] = (0.9, 0.99),
-        weight_decay: float = 0.0,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.betas(group)
-        V.flags(group, "maximize")
+    _hypers = {
+        "lr": H.lr(1e-4),
+        "betas": H.BETAS.but(
+            default=(0.9, 0.99),
+            doc=r":math:`(\beta_1, \beta_2)`: the interpolation of the update and the decay "
+            "of the momentum, each in [0, 1).",
+        ),
+        "weight_decay": H.WEIGHT_DECAY.but(doc=r"Decoupled decay :math:`\lambda`."),
+        "maximize": H.MAXIMIZE,
+    }

@@ -45,7 +45,7 @@ from kobai.optim._decay import (
 )
 from kobai.optim._one_cycle import OneCycleLR
 from kobai.optim._plateau import ReduceLROnPlateau
-from kobai.optim._scheduler_base import LRScheduler
+from kobai.optim._scheduler_base import LRScheduler, trace_lr
 from kobai.optim._sequential import ChainedScheduler, SequentialLR, warmup_cosine
 
 __all__ = [
@@ -65,5 +65,6 @@ __all__ = [
     "ReduceLROnPlateau",
     "SequentialLR",
     "StepLR",
+    "trace_lr",
     "warmup_cosine",
 ]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class NAdam(Optimizer):
@@ -28,22 +26,7 @@ class NAdam(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 2e-3
-        Learning rate :math:`\eta`.
-    betas : (float, float), default (0.9, 0.999)
-        :math:`(\beta_1, \beta_2)`.
-    eps : float, default 1e-8
-        :math:`\epsilon`.
-    weight_decay : float, default 0
-        Weight decay (an L2 term unless ``decoupled_weight_decay``).
-    momentum_decay : float, default 4e-3
-        :math:`\psi`.
-    decoupled_weight_decay : bool, default False
-        Decay the weights directly, as AdamW does.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -51,47 +34,24 @@ class NAdam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import NAdam
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = NAdam([w])
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()
-    >>> bool(w.data[0] < 1.0)
-    True
+    >>> from kobai.optim import NAdam, trace_steps
+    >>> trace_steps(NAdam, [1.0], 3)[:, 0].round(4)  # steps of about lr, shrinking
+    array([1.    , 0.9979, 0.9963, 0.9949], dtype=float32)
     """
 
     _state_numbers = {"step": 0, "mu_product": 1.0}
     _state_arrays = ("exp_avg", "exp_avg_sq")
     _kernel = staticmethod(K.nadam)
     _kernel_numbers = ("step", "mu_product")
-    _hyper_names = (
-        "lr",
-        "betas",
-        "eps",
-        "weight_decay",
-        "momentum_decay",
-        "decoupled_weight_decay",
-        "maximize",
-    )
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 2e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum_decay: float = 4e-3,
-        decoupled_weight_decay: bool = False,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.adam_like(group, "decoupled_weight_decay", "maximize")
-        V.nonnegative(group, "momentum_decay", "momentum_decay value")
+    _hypers = {
+        **H.ADAM_FAMILY,
+        "lr": H.lr(2e-3),
+        "momentum_decay": H.Hyper(
+            4e-3, H.at_least_zero("momentum_decay value"), "float", r":math:`\psi`."
+        ),
+        "decoupled_weight_decay": H.DECOUPLED.but(keyword_only=False),
+        "maximize": H.MAXIMIZE,
+    }
 
     def _update(
         self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]

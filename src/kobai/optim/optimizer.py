@@ -7,13 +7,14 @@ import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from kobai import backend
 from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
+from kobai.optim import _hyper as H
 from kobai.optim._shell import (
     PAIRS,
     RemovableHandle,
@@ -99,8 +100,34 @@ class Optimizer:
     _optional_arrays: ClassVar[Mapping[str, str]] = {}
     # State numbers the kernel takes as keyword arguments (after the step count is advanced).
     _kernel_numbers: ClassVar[tuple[str, ...]] = ()
+    # The hyper-parameters with their defaults, checks and descriptions (kobai.optim._hyper),
+    # in signature order. A subclass that declares them gets from the table its constructor
+    # ``__init__(self, params, *hyper)``, the checks of every group, the kernel's keyword
+    # arguments (``_hyper_names``) and its docstring's parameters (where it says
+    # ``{parameters}``).
+    _hypers: ClassVar[Mapping[str, H.Hyper]] = {}
+    # Group entries an optimizer sets itself, not a constructor argument (AdamW's
+    # decoupled_weight_decay).
+    _fixed: ClassVar[Mapping[str, Any]] = {}
 
-    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_hypers" not in cls.__dict__:
+            return
+        if "_hyper_names" not in cls.__dict__:
+            names = [name for name, h in cls._hypers.items() if h.kernel]
+            cls._hyper_names = (*names, *cls._fixed)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = H.constructor(cls, Optimizer.__init__)  # type: ignore[method-assign]
+        if cls.__doc__ and "{parameters}" in cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("{parameters}", H.parameters_doc(cls._hypers))
+
+    if TYPE_CHECKING:
+        # Subclasses get their constructors from their tables at class creation, which a
+        # type checker does not see: it is told that any arguments may follow ``params``.
+        def __init__(self, params: ParamsT, *args: Any, **kwargs: Any) -> None: ...
+
+    def __init__(self, params: ParamsT, defaults: Mapping[str, Any]) -> None:  # type: ignore[no-redef]
         self._setup(defaults)
         if isinstance(params, Tensor):
             raise TypeError(
@@ -168,7 +195,9 @@ class Optimizer:
         self._init_group(group)
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        """Raise ValueError/TypeError for an invalid hyper-parameter (subclasses)."""
+        """Raise ValueError/TypeError for an invalid hyper-parameter: the declared checks, then
+        those a subclass adds (relations between entries)."""
+        H.check(self._hypers, group)
 
     def _init_group(self, group: dict[str, Any]) -> None:
         """Create state eagerly for a new group (only Adagrad does; others are lazy)."""
@@ -273,9 +302,7 @@ class Optimizer:
         RemovableHandle
             ``handle.remove()`` unregisters the hook.
         """
-        handle = RemovableHandle(self._step_pre_hooks)
-        self._step_pre_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook: StepHook) -> RemovableHandle:
         """Call ``hook(optimizer, args, kwargs)`` after every :meth:`step`. As PyTorch's.
@@ -285,9 +312,7 @@ class Optimizer:
         RemovableHandle
             ``handle.remove()`` unregisters the hook.
         """
-        handle = RemovableHandle(self._step_post_hooks)
-        self._step_post_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._step_post_hooks, hook)
 
     def _begin_step(self) -> None:
         """Called once per step, before the parameters (an optimizer that counts its steps

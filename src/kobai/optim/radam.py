@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class RAdam(Optimizer):
@@ -26,20 +22,7 @@ class RAdam(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-3
-        Learning rate :math:`\eta`.
-    betas : (float, float), default (0.9, 0.999)
-        :math:`(\beta_1, \beta_2)`.
-    eps : float, default 1e-8
-        :math:`\epsilon`.
-    weight_decay : float, default 0
-        Weight decay (an L2 term unless ``decoupled_weight_decay``).
-    decoupled_weight_decay : bool, default False
-        Decay the weights directly, as AdamW does.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -47,33 +30,16 @@ class RAdam(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import RAdam
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = RAdam([w], lr=0.1)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # rho_1 = 1 <= 5: a plain momentum step, 1 - 0.1 * 2
-    >>> round(float(w.data[0]), 6)
-    0.8
+    >>> from kobai.optim import RAdam, trace_steps
+    >>> trace_steps(RAdam, [1.0], lr=0.1)[-1].round(6)  # rho_1 = 1 <= 5: momentum, 1 - 0.1 * 2
+    array([0.8], dtype=float32)
     """
 
     _state_arrays = ("exp_avg", "exp_avg_sq")
     _kernel = staticmethod(K.radam)
     _kernel_numbers = ("step",)
-    _hyper_names = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        decoupled_weight_decay: bool = False,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.adam_like(group, "decoupled_weight_decay", "maximize")
+    _hypers = {
+        **H.ADAM_FAMILY,
+        "decoupled_weight_decay": H.DECOUPLED.but(keyword_only=False),
+        "maximize": H.MAXIMIZE,
+    }

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class RMSprop(Optimizer):
@@ -27,22 +23,7 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-2
-        Learning rate :math:`\eta`.
-    alpha : float, default 0.99
-        Smoothing constant :math:`\alpha`, in [0, 1].
-    eps : float, default 1e-8
-        :math:`\epsilon`.
-    weight_decay : float, default 0
-        L2 penalty.
-    momentum : float, default 0
-        Momentum factor :math:`\mu`.
-    centered : bool, default False
-        Normalise by the estimated variance of the gradient.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -51,39 +32,26 @@ class RMSprop(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import RMSprop
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
-    >>> (w * w).sum().backward()
-    >>> _ = opt.step()  # 1 - 0.01 * 2 / sqrt(0.25 * 4)
-    >>> round(float(w.data[0]), 6)
-    0.98
+    >>> from kobai.optim import RMSprop, trace_steps
+    >>> trace_steps(RMSprop, [1.0], lr=0.01, alpha=0.75)[-1].round(6)  # 1 - 0.01 * 2 / sqrt(1)
+    array([0.98], dtype=float32)
     """
 
     _state_arrays = ("square_avg",)
     # Buffers appear when an option is switched on mid-run (e.g. by a scheduler).
     _optional_arrays = {"grad_avg": "centered", "momentum_buffer": "momentum"}
     _kernel = staticmethod(K.rmsprop)
-    _hyper_names = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-2,
-        alpha: float = 0.99,
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum: float = 0.0,
-        centered: bool = False,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "eps", "epsilon value")
-        V.nonnegative(group, "momentum", "momentum value")
-        V.unit_interval(group, "alpha", "alpha value", closed=True)
-        V.flags(group, "centered", "maximize")
+    _hypers = {
+        "lr": H.lr(1e-2),
+        "alpha": H.Hyper(
+            0.99,
+            H.in_unit_interval("alpha value"),
+            "float",
+            r"Smoothing constant :math:`\alpha`, in [0, 1].",
+        ),
+        "eps": H.eps(1e-8),
+        "weight_decay": H.WEIGHT_DECAY,
+        "momentum": H.MOMENTUM,
+        "centered": H.flag("Normalise by the estimated variance of the gradient."),
+        "maximize": H.MAXIMIZE,
+    }

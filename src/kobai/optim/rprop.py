@@ -7,9 +7,21 @@ from typing import Any
 
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional_extra as K
+from kobai.optim import _hyper as H
 from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim.optimizer import Optimizer
+
+
+def _etas(group: Mapping[str, Any], name: str) -> None:
+    minus, plus = V.pair(group, name)
+    if not 0.0 < minus < 1.0 < plus:
+        raise ValueError(f"Invalid eta values: {minus}, {plus}")
+
+
+def _step_sizes(group: Mapping[str, Any], name: str) -> None:
+    low, high = V.pair(group, name)
+    if not 0.0 <= low <= high:
+        raise ValueError(f"Invalid step_sizes: need 0 <= min <= max, got ({low}, {high})")
 
 
 class Rprop(Optimizer):
@@ -28,16 +40,7 @@ class Rprop(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor, of (name, Tensor) or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-2
-        The first step :math:`\Delta_0` of every weight.
-    etas : (float, float), default (0.5, 1.2)
-        :math:`(\eta^-, \eta^+)` with :math:`0 < \eta^- < 1 < \eta^+`.
-    step_sizes : (float, float), default (1e-6, 50)
-        :math:`(\Delta_{min}, \Delta_{max})`.
-    maximize : bool, default False
-        Maximize instead of minimize.
+    {parameters}
 
     References
     ----------
@@ -46,42 +49,31 @@ class Rprop(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import Rprop
-    >>> w = kb.tensor([1.0, -3.0], requires_grad=True)
-    >>> opt = Rprop([w], lr=0.1)
-    >>> for _ in range(2):
-    ...     opt.zero_grad()
-    ...     (w * w).sum().backward()
-    ...     _ = opt.step()
-    >>> w.data.round(4)  # steps of 0.1, then 0.12
-    array([ 0.78, -2.78], dtype=float32)
+    >>> from kobai.optim import Rprop, trace_steps
+    >>> trace_steps(Rprop, [1.0, -3.0], 2, lr=0.1).round(4)  # steps of 0.1, then 0.12
+    array([[ 1.  , -3.  ],
+           [ 0.9 , -2.9 ],
+           [ 0.78, -2.78]], dtype=float32)
     """
 
     _state_arrays = ("prev", "step_size")
     _kernel = staticmethod(K.rprop)
-    _hyper_names = ("lr", "etas", "step_sizes", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-2,
-        etas: tuple[float, float] = (0.5, 1.2),
-        step_sizes: tuple[float, float] = (1e-6, 50.0),
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
-
-    def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.nonnegative(group, "lr", "learning rate")
-        minus, plus = V.pair(group, "etas")
-        if not 0.0 < minus < 1.0 < plus:
-            raise ValueError(f"Invalid eta values: {minus}, {plus}")
-        low, high = V.pair(group, "step_sizes")
-        if not 0.0 <= low <= high:
-            raise ValueError(f"Invalid step_sizes: need 0 <= min <= max, got ({low}, {high})")
-        V.flags(group, "maximize")
+    _hypers = {
+        "lr": H.lr(1e-2).but(doc=r"The first step :math:`\Delta_0` of every weight."),
+        "etas": H.Hyper(
+            (0.5, 1.2),
+            _etas,
+            "(float, float)",
+            r":math:`(\eta^-, \eta^+)` with :math:`0 < \eta^- < 1 < \eta^+`.",
+        ),
+        "step_sizes": H.Hyper(
+            (1e-6, 50.0),
+            _step_sizes,
+            "(float, float)",
+            r":math:`(\Delta_{min}, \Delta_{max})`.",
+        ),
+        "maximize": H.MAXIMIZE,
+    }
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = super()._init_state(p, group)

@@ -9,9 +9,8 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.optim import _functional as K
-from kobai.optim import _validate as V
-from kobai.optim._shell import hyper_parameters
-from kobai.optim.optimizer import Optimizer, ParamsT
+from kobai.optim import _hyper as H
+from kobai.optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
@@ -29,20 +28,7 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    params : iterable of Tensor or of dict
-        Parameters or parameter groups.
-    lr : float, default 1e-3
-        Learning rate :math:`\eta`.
-    momentum : float, default 0
-        Momentum factor :math:`\mu`.
-    dampening : float, default 0
-        Dampening :math:`\tau` of the momentum, in [0, 1].
-    weight_decay : float, default 0
-        L2 penalty :math:`\lambda`.
-    nesterov : bool, default False
-        Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
-    maximize : bool, default False
-        Maximize the objective instead of minimizing it.
+    {parameters}
 
     References
     ----------
@@ -51,38 +37,27 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> import kobai as kb
-    >>> from kobai.optim import SGD
-    >>> w = kb.tensor([1.0], requires_grad=True)
-    >>> opt = SGD([w], lr=0.1, momentum=0.9)
-    >>> for _ in range(2):
-    ...     opt.zero_grad()
-    ...     (w * w).sum().backward()
-    ...     _ = opt.step()
-    >>> round(float(w.data[0]), 4)  # 1 - 0.2 = 0.8, then 0.8 - 0.1 * (0.9 * 2 + 1.6)
-    0.46
+    >>> from kobai.optim import SGD, trace_steps
+    >>> trace_steps(SGD, [1.0], 2, lr=0.1, momentum=0.9)[:, 0].round(4)  # 0.8 - 0.1 (1.8 + 1.6)
+    array([1.  , 0.8 , 0.46], dtype=float32)
     """
 
-    _hyper_names = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-
-    def __init__(
-        self,
-        params: ParamsT,
-        lr: float = 1e-3,
-        momentum: float = 0.0,
-        dampening: float = 0.0,
-        weight_decay: float = 0.0,
-        nesterov: bool = False,
-        *,
-        maximize: bool = False,
-    ) -> None:
-        super().__init__(params, hyper_parameters(locals()))
+    _hypers = {
+        "lr": H.lr(1e-3),
+        "momentum": H.MOMENTUM,
+        "dampening": H.Hyper(
+            0.0,
+            H.in_unit_interval("dampening value"),
+            "float",
+            r"Dampening :math:`\tau` of the momentum, in [0, 1].",
+        ),
+        "weight_decay": H.WEIGHT_DECAY.but(doc=r"L2 penalty :math:`\lambda`."),
+        "nesterov": H.flag("Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``)."),
+        "maximize": H.MAXIMIZE.but(doc="Maximize the objective instead of minimizing it."),
+    }
 
     def _validate_group(self, group: Mapping[str, Any]) -> None:
-        V.lr_and_weight_decay(group)
-        V.nonnegative(group, "momentum", "momentum value")
-        V.unit_interval(group, "dampening", "dampening value", closed=True)
-        V.flags(group, "nesterov", "maximize")
+        super()._validate_group(group)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening, got "

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data.synthetic import MAX_SAMPLES
 from kobai.train.options import GRADIENTS
 from kobai.validation import (
+    MAX_SAMPLES,
     AnyOf,
     Boolean,
     Integer,

