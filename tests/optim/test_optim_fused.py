@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -152,3 +153,22 @@ def test_import_kobai_loads_no_numba():
     code = "import sys, kobai, kobai.optim; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("size", "loaded"), [(_fused.LOAD_AT - 1, False), (_fused.LOAD_AT, True)])
+def test_numba_is_loaded_only_for_a_parameter_large_enough_to_earn_it(size, loaded):
+    code = (
+        "import sys, numpy as np, kobai as kb\n"
+        "from kobai import optim\n"
+        f"w = kb.tensor(np.ones({size}, np.float32), requires_grad=True)\n"
+        f"w.grad = np.ones({size}, np.float32)\n"
+        "optim.Adam([w], lr=0.1).step()\n"
+        "print('numba' in sys.modules, float(w.data[0]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != _fused.ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    imported, value = out.stdout.split()
+    assert imported == str(loaded)
+    assert float(value) == pytest.approx(0.9, abs=1e-6)  # the first step is lr * sign(g)

@@ -5,7 +5,9 @@ An Adam step in NumPy is a dozen passes over the arrays; compiled with numba it 
 (:mod:`kobai.optim._fused_kernels` says how). numba is optional (``pip install "kobai[fast]"``):
 without it, or with the environment variable ``KOBAI_FUSED=0``, or after
 ``set_fused(False)``, every update runs in NumPy. It is imported on the first step that can use
-it, never by ``import kobai``; the first step of a new installation compiles the kernels (a few
+it, never by ``import kobai``, and only for a parameter of at least ``LOAD_AT`` elements
+unless :func:`set_fused` asks for it (a small model would not earn back the half second that
+loading takes); the first step of a new installation compiles the kernels (a few
 seconds) and keeps them in numba's cache, so that later processes load them (about a second,
 numba's import included).
 """
@@ -30,6 +32,11 @@ RECTIFIED = 2  # RAdam
 # Elements per block handed to one thread: 64 KB of float32 per array, so that the five or so
 # arrays of one block stay in the core's cache; a parameter of fewer stays on one thread.
 BLOCK = 1 << 14
+# Loading the compiled kernels costs a process about half a second (numba's import and its
+# cache), which a small model never earns back (an Adam step of a 16-weight parameter: 11.5 us
+# compiled, 15.3 us in NumPy). So, unless set_fused(True) asks, they are first loaded for a
+# parameter of at least this many elements; once loaded they serve every parameter.
+LOAD_AT = 1 << 14
 
 _module: Any = None  # the compiled kernels once loaded; False when numba cannot be imported
 _switch: bool | None = None  # set_fused's choice; None defers to the environment
@@ -122,6 +129,8 @@ def run(
     :mod:`~kobai.optim._fused_kernels` with its ``flags`` and ``scalars`` (cast to the arrays'
     dtype). False, having done nothing, when the update must run in NumPy: numba off or
     absent, or arrays that are not all C-contiguous float32 (or all float64) of one shape."""
+    if _module is None and _switch is None and param.size < LOAD_AT:
+        return False
     module = _kernels()
     if module is None:
         return False
