@@ -17,6 +17,7 @@ from kobai.validation import (
     Table,
     Text,
     check_int,
+    check_keys,
     check_memory,
     check_real,
     format_bytes,
@@ -95,3 +96,28 @@ def test_memory_is_refused_with_the_estimate() -> None:
         "machine's memory); use fewer rows"
     )
     assert format_bytes(1536) == "1.5 KiB" and format_bytes(12) == "12 bytes"
+
+
+def test_keys_outside_the_known_ones_are_named_with_the_valid_ones() -> None:
+    assert check_keys("a config", {"lr": 0.1}, ["epochs", "lr"]) == {"lr": 0.1}
+    with pytest.raises(ValueError) as info:
+        check_keys("a config", {"lr": 0.1, "colour": 1, "b": 2}, ["epochs", "lr"], noun="option")
+    assert str(info.value) == "unknown option(s) b, colour; valid: epochs, lr"
+    with pytest.raises(TypeError, match="a config must be a table of named values, got 3"):
+        check_keys("a config", 3, ["lr"])
+
+
+@pytest.mark.parametrize(
+    "lookup, message",
+    [
+        ("kobai.nn.activation", "activation name must be a string, got 3"),
+        ("kobai.nn.init", "initialiser name must be a string, got 3"),
+        ("kobai.studies.registry", "study name must be a string, got 3"),
+    ],
+)
+def test_lookups_by_name_refuse_a_non_string_in_the_one_style(lookup: str, message: str) -> None:
+    import importlib
+
+    with pytest.raises(TypeError) as info:
+        importlib.import_module(lookup).get(3)
+    assert str(info.value) == message

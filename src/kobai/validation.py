@@ -43,6 +43,7 @@ __all__ = [
     "check_memory",
     "check_choice",
     "check_int",
+    "check_keys",
     "check_real",
     "check_str",
     "format_bytes",
@@ -259,6 +260,20 @@ def validate(values: Mapping[str, Any], constraints: Mapping[str, Any]) -> dict[
     Keys without a constraint pass through unchanged.
     """
     return {k: constraints[k].check(k, v) if k in constraints else v for k, v in values.items()}
+
+
+def check_keys(
+    name: str, values: Any, known: Iterable[str], *, noun: str = "key"
+) -> dict[str, Any]:
+    """``values`` as a dict: a table (:class:`Table`) whose keys are all ``known``, else a
+    ValueError listing the unknown ones and the valid ones (``unknown key(s) colour; valid:
+    ...``, with ``noun`` for "key")."""
+    table = Table().check(name, values)
+    valid = list(known)
+    unknown = sorted(set(table) - set(valid))
+    if unknown:
+        raise ValueError(f"unknown {noun}(s) {', '.join(unknown)}; valid: {', '.join(valid)}")
+    return table
 
 
 def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None) -> int:

@@ -128,10 +128,13 @@ def test_linear_operator_is_accepted():
     [
         (lambda a: top_eigenpairs(a, k=4), "between 1 and the matrix size n = 3, got k = 4"),
         (lambda a: top_eigenpairs(a, k=0), "got k = 0"),
-        (lambda a: top_eigenpairs(a, which="XX"), "which must be one of LA, SA, LM, got 'XX'"),
-        (lambda a: hutchinson_trace(a, probes=0), "probes must be an int >= 1, got 0"),
-        (lambda a: slq_density(a, steps=0), "steps must be an int >= 1, got 0"),
-        (lambda a: slq_density(a, sigma=-1.0), "sigma must be > 0, got -1.0"),
+        (
+            lambda a: top_eigenpairs(a, which="XX"),
+            "which must be one of 'LA', 'SA', 'LM', got 'XX'",
+        ),
+        (lambda a: hutchinson_trace(a, probes=0), "probes must be an integer >= 1, got 0"),
+        (lambda a: slq_density(a, steps=0), "steps must be an integer >= 1, got 0"),
+        (lambda a: slq_density(a, sigma=-1.0), "sigma must be a finite number > 0, got -1.0"),
         (lambda a: lanczos_tridiagonal(a, np.zeros(3), 2), "start vector must not be zero"),
         (
             lambda a: lanczos_tridiagonal(a, np.array([1.0, np.nan, 0.0]), 2),

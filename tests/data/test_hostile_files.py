@@ -93,3 +93,13 @@ def test_load_array_takes_numbers_with_letters_as_data(tmp_path: Path) -> None:
     np.testing.assert_array_equal(load_array(path), [[1e-3, 2.0], [-0.5, 1.0]])
     path.write_text("x1,x2\n1,2\n")
     np.testing.assert_array_equal(load_array(path), [[1.0, 2.0]])
+
+
+def test_load_array_skips_blank_rows_and_names_a_ragged_one(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n ,\n3,4\n")
+    np.testing.assert_array_equal(load_array(path), [[1.0, 2.0], [3.0, 4.0]])
+    path.write_text("1,2\n\n3,4\n5,6,7\n")
+    with pytest.raises(ValueError) as info:
+        load_array(path)
+    assert str(info.value) == f"{path}, line 4: expected 2 fields like line 1, got 3"

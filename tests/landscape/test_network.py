@@ -182,7 +182,7 @@ def test_symmetric_grid() -> None:
     assert grid[20] == 0.0 and grid[0] == -1.0 and grid[-1] == 1.0 and len(grid) == 41
     with pytest.raises(ValueError, match="resolution must be an integer >= 2, got 1"):
         symmetric_grid(1.0, 1)
-    with pytest.raises(ValueError, match="range must be > 0, got -1"):
+    with pytest.raises(ValueError, match="range must be a finite number > 0, got -1"):
         symmetric_grid(-1.0, 5)
     with pytest.raises(TypeError, match="resolution must be an int"):
         symmetric_grid(1.0, 4.5)  # type: ignore[arg-type]

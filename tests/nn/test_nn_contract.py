@@ -130,7 +130,7 @@ BAD_ARGUMENTS = [
     (
         lambda: nn.BatchNorm2d(3, momentum=-0.1),
         ValueError,
-        r"momentum must be a finite number >= 0, got -0\.1",
+        r"momentum must be a finite number in \[0, 1\], got -0\.1",
     ),
     (
         lambda: nn.BatchNorm2d(3, eps=-1e-5),

@@ -81,7 +81,7 @@ def test_simple_fills_and_distributions():
     assert n.mean() == pytest.approx(1.0, abs=1e-3) and n.std() == pytest.approx(0.1, rel=0.01)
     u = init.uniform_(big(), -2.0, 3.0, rng=0)
     assert u.min() >= -2 and u.max() < 3 and u.mean() == pytest.approx(0.5, abs=0.02)
-    with pytest.raises(ValueError, match="std must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="std must be a finite number >= 0, got -1"):
         init.normal_(big(), std=-1)
     with pytest.raises(ValueError, match="a <= b"):
         init.uniform_(big(), 1.0, 0.0)

@@ -212,7 +212,9 @@ def test_shape_mismatch_names_both_shapes(cls):
 
 
 def test_bad_loss_options():
-    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1.5"):
+    with pytest.raises(
+        ValueError, match=r"label_smoothing must be a finite number in \[0, 1\], got 1.5"
+    ):
         nn.CrossEntropyLoss(label_smoothing=1.5)
     with pytest.raises(ValueError, match="delta must be a finite number > 0, got 0"):
         nn.HuberLoss(delta=0)

@@ -86,7 +86,7 @@ def test_fingerprint_ignores_the_name_only() -> None:
         ({"axes": {"lr": {"gauss": [0.1, 1.0]}}}, "must be one of values, logspace"),
         ({"axes": {"lr": {"uniform": [0.1, 1.0]}}}, "random axes need 'samples'"),
         ({"axes": {"lr": [0.1]}, "samples": 3}, "'samples' is 3 but no axis is random"),
-        ({"axes": {"lr": [0.1]}, "seeds": 0}, "seeds must be an int >= 1, got 0"),
+        ({"axes": {"lr": [0.1]}, "seeds": 0}, "seeds must be an integer >= 1, got 0"),
         ({"axes": {"lr": [-0.1]}}, "lr must be a finite number > 0, got -0.1 (cell lr=-0.1)"),
         (
             {"axes": {"optimizer": ["adam"], "optimizer_options.momentum": [0.9]}},

@@ -145,7 +145,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:  # ty
         (["--axis", "lrr=0.1"], "unknown axis 'lrr'"),
         (["--axis", "optimizer="], "--axis takes NAME=VALUES, got 'optimizer='"),
         (["--resume", str(tmp_path)], f"{tmp_path} is not a sweep directory (no sweep.db)"),
-        (["--axis", "lr=0.1", "--workers", "0"], "workers must be an int >= 1, got 0"),
+        (["--axis", "lr=0.1", "--workers", "0"], "workers must be an integer >= 1, got 0"),
         (["report", str(tmp_path)], f"{tmp_path} is not a sweep directory (no sweep.db)"),
         (["a.toml", "b.toml"], "kobai sweep takes one CONFIG file, got a.toml b.toml"),
         ([str(tmp_path / "none.toml")], f"no configuration file at {tmp_path / 'none.toml'}"),

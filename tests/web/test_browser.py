@@ -129,6 +129,24 @@ def test_live_race_draws_the_engines_numbers_and_its_url_reproduces_them(
     assert page.errors == [] and again.errors == []
 
 
+def test_a_rate_out_of_range_is_marked_and_not_taken(
+    server: PlaygroundServer, page_in: Any
+) -> None:
+    page = page_in(server.url + "?surface=rosenbrock&opt=adam,lr=0.05")
+    page.wait_for_selector("#readout tbody tr")
+    lr = page.locator("#optimizers .opt").nth(0).locator("input.lr")
+    invalid = re.compile(r"\binvalid\b")
+    lr.fill("1e9")
+    lr.press("Tab")
+    expect(lr).to_have_class(invalid)
+    assert "lr%3D1e" not in page.url and "lr%3D1000000000" not in page.url
+    lr.fill("0.1")
+    lr.press("Tab")
+    page.wait_for_url(lambda u: "adam%2Clr%3D0.1" in u)
+    expect(lr).not_to_have_class(invalid)
+    assert page.errors == []
+
+
 def test_clicking_the_surface_moves_the_start_and_the_paths_follow(
     server: PlaygroundServer, page_in: Any
 ) -> None:

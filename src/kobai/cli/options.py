@@ -60,17 +60,10 @@ def key_values(items: list[str], option: str) -> dict[str, Any]:
 def read_toml(path: str, constraints: dict[str, Any] | None = None) -> dict[str, Any]:
     """The table of a TOML configuration file, with a one-line error for a bad file or (given
     ``constraints``, :mod:`kobai.validation`) a value of the wrong type, naming file and key."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    from kobai.sweep._toml import read_toml as read_table
+
     source = Path(path)
-    if not source.is_file():
-        raise FileNotFoundError(f"no configuration file at {source}")
-    try:
-        values = dict(tomllib.loads(source.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{source} is not valid TOML: {exc}") from None
+    values = read_table(source)
     try:
         return validate(values, constraints or {})
     except (TypeError, ValueError) as exc:

@@ -159,15 +159,11 @@ def train_and_report(
     int
         The exit status: 0, or 1 when training diverged (the message goes to standard error).
     """
-    from kobai.train import EarlyStopping, StopAtTarget, TrainingDiverged, evaluate, fit
+    from kobai.train import TrainingDiverged, evaluate
     from kobai.viz import plot_learning_curves
 
     config, data = the_run.config, the_run.data
     callbacks: list[Any] = []
-    if config.early_stopping is not None:
-        callbacks.append(EarlyStopping("val_loss", patience=config.early_stopping))
-    if config.target_loss is not None:
-        callbacks.append(StopAtTarget(config.target_loss, "train_loss"))
     if config.track_sharpness is not None:
         callbacks.append(sharpness_monitor(config, data))
     if not quiet:
@@ -181,15 +177,9 @@ def train_and_report(
         print(warning, file=sys.stderr, flush=True)
     start = time.perf_counter()
     try:
-        history = fit(
-            the_run.model, (data.x_train, data.y_train), val=(data.x_test, data.y_test),
-            loss=the_run.loss, optimizer=the_run.optimizer, scheduler=the_run.scheduler,
-            batch_size=None if config.batch_size == "full" else config.batch_size,
-            epochs=config.epochs, callbacks=callbacks, rng=the_run.fit_rng,
-            gradient=config.gradient, task=data.task, run_dir=run_dir, resume=resume,
-            save_every_epoch=config.save_every_epoch,
-            progress=False if quiet else None,
-        )  # fmt: skip
+        history = the_run.fit(
+            run_dir, resume=resume, callbacks=callbacks, progress=False if quiet else None
+        )
     except TrainingDiverged as exc:
         print(f"kobai train: stopped: {exc}", file=sys.stderr)
         return 1

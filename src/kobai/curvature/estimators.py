@@ -18,12 +18,7 @@ import numpy as np
 from kobai.backend import as_rng
 from kobai.curvature.lanczos import _tridiagonal_eigh, lanczos_tridiagonal
 from kobai.curvature.operator import apply, as_operator, rademacher
-
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+from kobai.validation import check_int, check_real, is_integer
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def hutchinson_trace(
     6.0
     """
     op = as_operator(a)
-    m = _check_count(probes, "probes", 1)
+    m = check_int("probes", probes, low=1)
     generator = as_rng(rng)
     samples = np.empty(m)
     for j in range(m):
@@ -118,8 +113,7 @@ class Density:
     def broadened(self, sigma: float, grid: int | np.ndarray = 2000) -> Density:
         """The same quadrature with another broadening and grid (e.g. one shared by several
         densities, so that their curves compare)."""
-        if not sigma > 0:
-            raise ValueError(f"sigma must be > 0, got {sigma!r}")
+        sigma = check_real("sigma", sigma, low=0, low_open=True)
         points = _grid(
             grid, float(self.nodes.min()) - 5 * sigma, float(self.nodes.max()) + 5 * sigma
         )
@@ -172,8 +166,8 @@ def slq_density(
     Density
     """
     op = as_operator(a)
-    m = _check_count(probes, "probes", 1)
-    s = min(_check_count(steps, "steps", 1), op.n)
+    m = check_int("probes", probes, low=1)
+    s = min(check_int("steps", steps, low=1), op.n)
     generator = as_rng(rng)
     nodes, weights = np.zeros((m, s)), np.zeros((m, s))
     for j in range(m):
@@ -181,18 +175,16 @@ def slq_density(
         values, vectors = _tridiagonal_eigh(tri.alphas, tri.betas)
         nodes[j, : values.size], weights[j, : values.size] = values, vectors[0] ** 2
     span = float(nodes.max() - nodes.min())
-    width = span / 200 if sigma is None else float(sigma)
+    width = span / 200 if sigma is None else check_real("sigma", sigma, low=0, low_open=True)
     if not width > 0:
-        if sigma is not None:
-            raise ValueError(f"sigma must be > 0, got {sigma!r}")
         width = max(abs(float(nodes.max())), 1.0) * 1e-3
     points = _grid(grid, float(nodes.min()) - 5 * width, float(nodes.max()) + 5 * width)
     return Density(points, _broaden(points, nodes, weights, width) / m, nodes, weights, width)
 
 
 def _grid(grid: int | np.ndarray, low: float, high: float) -> np.ndarray:
-    if isinstance(grid, (int, np.integer)) and not isinstance(grid, bool):
-        return np.linspace(low, high, _check_count(grid, "grid", 2))
+    if is_integer(grid):
+        return np.linspace(low, high, check_int("grid", grid, low=2))
     points = np.asarray(grid, dtype=np.float64)
     if points.ndim != 1 or points.size < 2 or not np.isfinite(points).all():
         raise ValueError(f"grid must be an int or a finite 1-D array of >= 2 points, got {grid!r}")

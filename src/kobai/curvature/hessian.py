@@ -19,6 +19,7 @@ import numpy as np
 from kobai.curvature.estimators import Density, TraceEstimate, hutchinson_trace, slq_density
 from kobai.curvature.lanczos import Eigenpairs, top_eigenpairs
 from kobai.curvature.operator import check_vector
+from kobai.validation import check_choice, check_real, is_integer
 
 #: Largest parameter count :func:`hessian_matrix` builds by default (n products, n^2 floats).
 MAX_MATRIX_PARAMS = 5000
@@ -167,11 +168,9 @@ class Hessian:
         method: str = "exact",
         h: float = 1e-5,
     ) -> None:
-        if method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-        if not h > 0:
-            raise ValueError(f"h must be > 0, got {h!r}")
-        self.model, self.loss_fn, self.method, self.h = model, loss_fn, method, float(h)
+        self.model, self.loss_fn = model, loss_fn
+        self.method = check_choice("method", method, METHODS)
+        self.h = check_real("h", h, low=0, low_open=True)
         self.batches = batches_of(data)
         chosen = select_parameters(model, params)
         self.names = [name for name, _ in chosen]
@@ -302,7 +301,7 @@ class Hessian:
         carry rounding errors near 1e-7 of their size); eigenvalue errors are about
         ``tol**2`` relative. ``start``: a start vector of shape (size,) instead of a random
         one (to warm-start from an earlier eigenvector)."""
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k > self.size:
+        if is_integer(k) and k > self.size:
             raise ValueError(f"k must be <= the number of parameters ({self.size}), got k = {k}")
         if tol is None:
             tol = 1e-6 if self.dtype == np.float64 else 1e-3

@@ -26,6 +26,7 @@ import numpy as np
 
 from kobai.backend import as_rng
 from kobai.curvature.operator import LinearOperator, apply, as_operator, check_vector
+from kobai.validation import check_choice, check_int, check_real
 
 WHICH = ("LA", "SA", "LM")
 # A new Lanczos vector this much shorter than the product it came from lies in the span of
@@ -93,9 +94,7 @@ def lanczos_tridiagonal(
     length = float(np.linalg.norm(q))
     if length == 0.0:
         raise ValueError("the Lanczos start vector must not be zero")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    steps = min(int(steps), n)
+    steps = min(check_int("steps", steps, low=1), n)
     basis = np.zeros((steps, n))
     alphas, betas = np.zeros(steps), np.zeros(steps)
     q = q / length
@@ -199,10 +198,8 @@ def top_eigenpairs(
     """
     op = as_operator(a)
     _check_k(k, op)
-    if which not in WHICH:
-        raise ValueError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol!r}")
+    check_choice("which", which, WHICH)
+    check_real("tol", tol, low=0, low_open=True)
     limit = min(op.n, max(100, 10 * k)) if max_iter is None else int(max_iter)
     if limit < k:
         raise ValueError(f"max_iter must be >= k = {k}, got {max_iter}")
@@ -233,9 +230,7 @@ def top_eigenpairs(
 
 
 def _check_k(k: Any, op: LinearOperator) -> None:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
-    if not 1 <= k <= op.n:
+    if not 1 <= check_int("k", k) <= op.n:
         raise ValueError(f"k must be between 1 and the matrix size n = {op.n}, got k = {k}")
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.validation import check_int
+
 
 @dataclass(frozen=True)
 class LinearOperator:
@@ -41,8 +43,7 @@ class LinearOperator:
     dtype: np.dtype = np.dtype(np.float64)
 
     def __post_init__(self) -> None:
-        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 1:
-            raise ValueError(f"n must be an int >= 1, got {self.n!r}")
+        check_int("n", self.n, low=1)
 
 
 def as_operator(a: Any) -> LinearOperator:

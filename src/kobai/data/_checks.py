@@ -35,3 +35,13 @@ def images_to_float(images: np.ndarray, *, scale: float, layout: str, dtype: Any
     # largest value maps to exactly 1.0 (multiplying by 1/scale would not guarantee that).
     out /= dtype.type(scale)
     return out
+
+
+def split_rows(split: str, train_size: int, size: int) -> slice:
+    """The rows of ``split`` ("train", "test" or "all") in a bundled set whose first
+    ``train_size`` of ``size`` rows are its training part."""
+    if split == "train":
+        return slice(0, train_size)
+    if split == "test":
+        return slice(train_size, size)
+    return slice(0, size)

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from kobai.data.tabular import CHUNK_ROWS, _to_numbers
+from kobai.data.tabular import CHUNK_ROWS, _is_number, _to_numbers, data_rows
 from kobai.validation import check_memory
 
 SUFFIXES = (".npy", ".npz", ".csv")
@@ -137,14 +137,7 @@ def _read_csv(source: Path) -> np.ndarray:
             rows = [] if header else [[c.strip() for c in first]]
             lines = [] if header else [1]
             chunks = []
-            for row in reader:
-                if not row or all(not c.strip() for c in row):
-                    continue
-                if len(row) != len(first):
-                    raise ValueError(
-                        f"{source}, line {reader.line_num}: expected {len(first)} fields like "
-                        f"line 1, got {len(row)}"
-                    )
+            for row in data_rows(reader, len(first), source, like="line 1"):
                 rows.append([c.strip() for c in row])
                 lines.append(reader.line_num)
                 if len(rows) == CHUNK_ROWS:
@@ -163,14 +156,6 @@ def _read_csv(source: Path) -> np.ndarray:
 
 def _chunk(rows: list[list[str]], names: list[str], lines: list[int], source: Path) -> Any:
     return _to_numbers(rows, names, lines, source, np.dtype(np.float64))
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _finite(source: Path, array: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data._checks import images_to_float
+from kobai.data._checks import images_to_float, split_rows
 from kobai.validation import check_choice
 
 SPLITS = ("all", "train", "test")
@@ -63,11 +63,6 @@ def load_digits(
     bunch = sklearn_load_digits()
     images = np.asarray(bunch.images).astype(np.uint8)  # stored as float64 grey levels 0..16
     labels = np.asarray(bunch.target, dtype=np.int64)
-    if split == "train":
-        part = slice(0, DIGITS_TRAIN_SIZE)
-    elif split == "test":
-        part = slice(DIGITS_TRAIN_SIZE, DIGITS_SIZE)
-    else:
-        part = slice(0, DIGITS_SIZE)
+    part = split_rows(split, DIGITS_TRAIN_SIZE, DIGITS_SIZE)
     X = images_to_float(images[part], scale=16.0, layout=layout, dtype=dtype)
     return X, labels[part]

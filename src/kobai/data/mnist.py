@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.data._checks import images_to_float
+from kobai.data._checks import images_to_float, split_rows
 from kobai.data.download import Fetch, cache_dir, download_file
 from kobai.data.idx import read_idx
 from kobai.validation import check_choice
@@ -115,12 +115,7 @@ def load_mnist_subset(
     """
     check_choice("split", split, SPLITS)
     images, labels = _bundled_subset()
-    if split == "train":
-        part = slice(0, SUBSET_TRAIN_SIZE)
-    elif split == "test":
-        part = slice(SUBSET_TRAIN_SIZE, SUBSET_SIZE)
-    else:
-        part = slice(0, SUBSET_SIZE)
+    part = split_rows(split, SUBSET_TRAIN_SIZE, SUBSET_SIZE)
     X = images_to_float(images[part], scale=255.0, layout=layout, dtype=dtype)
     return X, labels[part].astype(np.int64)
 

@@ -10,7 +10,7 @@ import array
 import csv
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -156,14 +156,7 @@ def _read_table(
             values: list[str] = []
             lines = array.array("q")  # 8 bytes a row, not a Python int object each
             cells: list[list[str]] = []
-            for row in reader:
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise ValueError(
-                        f"{path}, line {reader.line_num}: expected {len(header)} fields "
-                        f"like the header, got {len(row)}"
-                    )
+            for row in data_rows(reader, len(header), path, like="the header"):
                 values.append(row[t].strip())
                 lines.append(reader.line_num)
                 cells.append([cell.strip() for cell in row[:t] + row[t + 1 :]])
@@ -200,6 +193,20 @@ def _target_index(path: Path, header: list[str], target: str) -> int:
     if len(header) == 1:
         raise ValueError(f"{path} has no feature columns besides the target {target!r}")
     return header.index(target)
+
+
+def data_rows(reader: Any, width: int, source: Path, *, like: str) -> Iterator[list[str]]:
+    """The rows of a ``csv.reader`` that are not blank, each with ``width`` fields (else a
+    ValueError naming the line, and ``like``: the row the width was taken from)."""
+    for row in reader:
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            raise ValueError(
+                f"{source}, line {reader.line_num}: expected {width} fields like {like}, "
+                f"got {len(row)}"
+            )
+        yield row
 
 
 def _to_numbers(

@@ -31,7 +31,7 @@ from kobai.landscape.functions import TestFunction, get_function
 from kobai.landscape.status import run_status
 from kobai.nn.parameter import Parameter
 from kobai.optim import registry
-from kobai.validation import check_int, check_real
+from kobai.validation import check_int, check_real, check_str
 
 CRAWL_FRACTION = 0.01
 # More steps than anyone can look at; a bound keeps a typo (1e10) from eating the memory.
@@ -248,8 +248,7 @@ def _one(
 
 
 def _optimizer_name(name: Any) -> str:
-    if not isinstance(name, str):
-        raise TypeError(f"optimizer name must be a str, got {type(name).__name__}")
+    check_str("optimizer name", name, empty=True)
     key = name.strip().lower().replace("_", "-")
     if key not in registry.OPTIMIZERS:
         raise ValueError(

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape._math import FUNCTIONS
-from kobai.validation import is_real
+from kobai.validation import check_str, is_real
 
 #: Functions an expression may call (each implemented with kobai ops, so autograd works).
 ALLOWED_FUNCTIONS = tuple(FUNCTIONS)
@@ -63,8 +63,7 @@ def _refuse(what: str, variables: tuple[str, ...] = VARIABLES) -> ValueError:
 
 
 def _parse(text: Any) -> ast.expr:
-    if not isinstance(text, str):
-        raise TypeError(f"expression must be a str, got {type(text).__name__}")
+    check_str("expression", text, empty=True)
     if len(text) > MAX_LENGTH:
         raise ValueError(f"expression is too long: {len(text)} characters (at most {MAX_LENGTH})")
     if not text.strip():

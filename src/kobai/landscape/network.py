@@ -23,7 +23,7 @@ import numpy as np
 
 from kobai.autograd import Tensor, no_grad
 from kobai.landscape.directions import model_state
-from kobai.validation import check_int
+from kobai.validation import check_int, check_real
 
 
 @dataclass
@@ -414,7 +414,6 @@ def symmetric_grid(half_width: float, resolution: int) -> np.ndarray:
     """``resolution`` evenly spaced points in [-half_width, half_width], exactly 0 at the
     centre when ``resolution`` is odd."""
     resolution = check_int("resolution", resolution, low=2)
-    if not half_width > 0:
-        raise ValueError(f"range must be > 0, got {half_width}")
+    half_width = check_real("range", half_width, low=0, low_open=True)
     centre = (resolution - 1) / 2
     return half_width * (np.arange(resolution) - centre) / centre

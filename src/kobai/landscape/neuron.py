@@ -35,7 +35,7 @@ import numpy as np
 
 from kobai.autograd.grad_mode import no_grad
 from kobai.nn import activation as act
-from kobai.validation import Integer, Maybe, check_int, check_real
+from kobai.validation import Integer, Maybe, check_int, check_real, check_str
 
 #: Largest grid (bytes of working memory) :func:`loss_grid` accepts by default.
 MAX_GRID_BYTES = 2 * 1024**3
@@ -65,8 +65,7 @@ def _data(x: Any, t: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def check_activation(activation: Any) -> str:
     """The normalised name of a single-neuron activation, or a ValueError listing the valid ones."""
-    if not isinstance(activation, str):
-        raise TypeError(f"activation must be a str, got {type(activation).__name__}")
+    check_str("activation", activation, empty=True)
     key = activation.strip().lower().replace("-", "_")
     if key == "linear":
         key = "identity"

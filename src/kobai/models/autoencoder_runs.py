@@ -26,8 +26,8 @@ from kobai.validation import (
     Maybe,
     OneOf,
     Real,
-    Table,
     Text,
+    check_keys,
     check_memory,
     is_integer,
     shown,
@@ -93,12 +93,8 @@ class ExperimentSpec:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> ExperimentSpec:
         """Build from a dict, refusing unknown keys, and validate."""
-        Table().check("an autoencoder configuration", config)
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(config) - known)
-        if unknown:
-            raise ValueError(f"unknown option(s) {', '.join(unknown)}")
-        spec = cls(**config)
+        known = sorted(f.name for f in dataclasses.fields(cls))
+        spec = cls(**check_keys("an autoencoder configuration", config, known, noun="option"))
         spec.validate()
         return spec
 

@@ -242,8 +242,7 @@ def psnr(x: Any, reference: Any, *, data_range: float = 1.0) -> float:
     a, b = np.asarray(x, dtype=np.float64), np.asarray(reference, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"psnr needs arrays of the same shape, got {a.shape} and {b.shape}")
-    if not data_range > 0:
-        raise ValueError(f"data_range must be > 0, got {data_range}")
+    data_range = check_real("data_range", data_range, low=0, low_open=True)
     mse = float(np.mean((a - b) ** 2))
     return math.inf if mse == 0 else 10.0 * math.log10(data_range**2 / mse)
 

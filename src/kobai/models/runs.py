@@ -32,6 +32,43 @@ class Run:
     #: The schedule's arguments: the user's options and the defaults sized to the run.
     schedule_options: dict[str, Any] = field(default_factory=dict)
 
+    def fit(
+        self, run_dir: Path, *, resume: bool, callbacks: Any = (), progress: bool | None = None
+    ) -> Any:
+        """Train as the configuration says, checkpointing into ``run_dir``.
+
+        Parameters
+        ----------
+        run_dir : Path
+            Where ``fit`` writes the checkpoint and history.
+        resume : bool
+            Continue from the checkpoint in ``run_dir``.
+        callbacks : sequence of Callback, default ()
+            Run after the configuration's early stop and target loss.
+        progress : bool, optional
+            As :func:`kobai.train.fit`: None shows a bar when standard error is a terminal.
+
+        Returns
+        -------
+        History
+        """
+        from kobai.train import EarlyStopping, StopAtTarget, fit
+
+        config, data = self.config, self.data
+        stops: list[Any] = []
+        if config.early_stopping is not None:
+            stops.append(EarlyStopping("val_loss", patience=config.early_stopping))
+        if config.target_loss is not None:
+            stops.append(StopAtTarget(config.target_loss, "train_loss"))
+        return fit(
+            self.model, (data.x_train, data.y_train), val=(data.x_test, data.y_test),
+            loss=self.loss, optimizer=self.optimizer, scheduler=self.scheduler,
+            batch_size=None if config.batch_size == "full" else config.batch_size,
+            epochs=config.epochs, callbacks=[*stops, *callbacks], rng=self.fit_rng,
+            gradient=config.gradient, task=data.task, run_dir=run_dir, resume=resume,
+            save_every_epoch=config.save_every_epoch, progress=progress,
+        )  # fmt: skip
+
 
 def build_model(config: RunConfig, data: Dataset, rng: np.random.Generator) -> MLP:
     """The MLP of ``config`` sized for ``data``."""

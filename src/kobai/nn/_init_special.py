@@ -11,6 +11,7 @@ import numpy as np
 
 from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
+from kobai.validation import check_real
 
 T = TypeVar("T", Tensor, np.ndarray)
 RNG = np.random.Generator | int | None
@@ -78,8 +79,7 @@ def trunc_normal_(
     ``b`` are values, not numbers of standard deviations. As PyTorch, warns when ``mean`` is
     more than 2 std outside ``[a, b]``.
     """
-    if not std > 0:
-        raise ValueError(f"std must be > 0, got {std}")
+    std = check_real("std", std, low=0, low_open=True)
     if not a < b:
         raise ValueError(f"trunc_normal_ needs a < b, got a={a}, b={b}")
     if mean < a - 2 * std or mean > b + 2 * std:

@@ -16,6 +16,7 @@ from kobai.nn._reduction import (
     reduce,
     upstream,
 )
+from kobai.validation import check_real
 
 
 def _rows(x: np.ndarray) -> np.ndarray:
@@ -292,8 +293,7 @@ def cross_entropy(
     t = as_data(target)
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_logits(x, t)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+    label_smoothing = check_real("label_smoothing", label_smoothing, low=0, high=1)
     w = _class_weight(weight, x)
     op = CrossEntropy(
         t.astype(x.dtype, copy=False) if t.dtype.kind == "f" else t,

@@ -234,14 +234,20 @@ def snapshot(op: Function) -> Any:
     return copy
 
 
-class MaxPoolScatter(Function):
-    """Max pooling's backward as an op: each output gradient goes to its window's argmax."""
+class _PoolScatter(Function):
+    """A pooling's backward as an op of the output gradient (the pooling keeps its windows)."""
 
-    def __init__(self, pool: MaxPool2dFunction) -> None:
+    def __init__(self, pool: Any) -> None:
         self.pool = pool
 
     def forward(self, grad: np.ndarray) -> np.ndarray:
         return self.pool.backward(grad)[0]
+
+
+class MaxPoolScatter(_PoolScatter):
+    """Max pooling's backward as an op: each output gradient goes to its window's argmax."""
+
+    pool: MaxPool2dFunction
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (self.pool.gather(grad),)
@@ -263,14 +269,10 @@ class MaxPoolGather(MaxPoolScatter):
         return (MaxPoolScatter(self.pool)(grad),)
 
 
-class AvgPoolScatter(Function):
+class AvgPoolScatter(_PoolScatter):
     """Average pooling's backward as an op; its own derivative is the pooling itself."""
 
-    def __init__(self, pool: AvgPool2dFunction) -> None:
-        self.pool = pool
-
-    def forward(self, grad: np.ndarray) -> np.ndarray:
-        return self.pool.backward(grad)[0]
+    pool: AvgPool2dFunction
 
     def backward(self, grad: np.ndarray) -> tuple[np.ndarray]:
         return (snapshot(self.pool).forward(grad),)

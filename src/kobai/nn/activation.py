@@ -49,6 +49,7 @@ from kobai.nn.flatten import Identity
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
 from kobai.nn.softmax import LogSoftmax, Softmax
+from kobai.validation import check_str
 
 
 class Sigmoid(Elementwise):
@@ -267,8 +268,7 @@ def get(name: str, **kwargs: Any) -> Module:
     ValueError
         For an unknown name, listing the valid ones.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"activation name must be a str, got {type(name).__name__}")
+    check_str("activation name", name, empty=True)
     key = name.strip().lower().replace("-", "_")
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; valid names: {', '.join(ACTIVATIONS)}")

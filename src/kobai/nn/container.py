@@ -17,6 +17,9 @@ _S = TypeVar("_S", bound="_NumberedModules")
 class _NumberedModules(Module):
     """What Sequential and ModuleList share: child modules named ``"0"``, ``"1"``, ... in order."""
 
+    #: The name messages give the container (a subclass of Sequential is still indexed as one).
+    _kind = ""
+
     def append(self: _S, module: Module) -> _S:
         """Add ``module`` at the end; return self."""
         self.add_module(str(len(self)), _as_module(module, len(self)))
@@ -27,6 +30,20 @@ class _NumberedModules(Module):
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.children())
+
+    def _of(self: _S, modules: list[Module]) -> _S:
+        """A container of this kind holding ``modules``."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+    @overload
+    def __getitem__(self: _S, index: slice) -> _S: ...
+    def __getitem__(self, index: int | slice) -> Module:
+        modules = list(self.children())
+        if isinstance(index, slice):
+            return self._of(modules[index])
+        return modules[_index(index, len(modules), self._kind)]
 
 
 class Sequential(_NumberedModules):
@@ -45,6 +62,8 @@ class Sequential(_NumberedModules):
     ['0.weight', '0.bias', '2.weight', '2.bias']
     """
 
+    _kind = "Sequential"
+
     def __init__(self, *modules: Any) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], dict):
@@ -59,15 +78,8 @@ class Sequential(_NumberedModules):
             x = module(x)  # type: ignore[misc]
         return x
 
-    @overload
-    def __getitem__(self, index: int) -> Module: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequential: ...
-    def __getitem__(self, index: int | slice) -> Module:
-        modules = list(self.children())
-        if isinstance(index, slice):
-            return Sequential(*modules[index])
-        return modules[_index(index, len(modules), "Sequential")]
+    def _of(self, modules: list[Module]) -> Sequential:
+        return Sequential(*modules)
 
 
 class ModuleList(_NumberedModules):
@@ -82,6 +94,8 @@ class ModuleList(_NumberedModules):
     >>> len(list(layers.parameters()))
     6
     """
+
+    _kind = "ModuleList"
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -106,15 +120,8 @@ class ModuleList(_NumberedModules):
         for i, module in enumerate(modules):
             self.add_module(str(i), module)
 
-    @overload
-    def __getitem__(self, index: int) -> Module: ...
-    @overload
-    def __getitem__(self, index: slice) -> ModuleList: ...
-    def __getitem__(self, index: int | slice) -> Module:
-        modules = list(self.children())
-        if isinstance(index, slice):
-            return ModuleList(modules[index])
-        return modules[_index(index, len(modules), "ModuleList")]
+    def _of(self, modules: list[Module]) -> ModuleList:
+        return ModuleList(modules)
 
     def __setitem__(self, index: int, module: Module) -> None:
         i = _index(index, len(self), "ModuleList")

@@ -31,7 +31,7 @@ from kobai.backend import as_rng
 # Orthogonal and truncated-normal initialisation live in their own module, with the helpers
 # that every initialiser uses.
 from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
-from kobai.validation import check_real
+from kobai.validation import check_real, check_str
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",
@@ -114,8 +114,7 @@ def uniform_(tensor: T, a: float = 0.0, b: float = 1.0, *, rng: RNG = None) -> T
 
 def normal_(tensor: T, mean: float = 0.0, std: float = 1.0, *, rng: RNG = None) -> T:
     """Fill with draws from the normal distribution :math:`N(mean, std^2)`."""
-    if not std >= 0:
-        raise ValueError(f"std must be >= 0, got {std}")
+    std = check_real("std", std, low=0)
     return _fill(tensor, as_rng(rng).normal(mean, std, _array(tensor).shape))
 
 
@@ -280,8 +279,7 @@ def get(name: str) -> Initializer:
     >>> round(float(w.std()), 3)
     0.01
     """
-    if not isinstance(name, str):
-        raise TypeError(f"initialiser name must be a str, got {type(name).__name__}")
+    check_str("initialiser name", name, empty=True)
     key = name.strip().lower()
     if key in _NAMED:
         return _NAMED[key]

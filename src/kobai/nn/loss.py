@@ -14,7 +14,7 @@ from kobai.nn._reduction import legacy_reduction
 from kobai.nn._regression_loss_ops import huber_loss, l1_loss, mse_loss, sse_loss
 from kobai.nn._validation import boolean, number
 from kobai.nn.module import Module
-from kobai.validation import check_int
+from kobai.validation import check_int, check_real
 
 
 def _weight_buffer(name: str, weight: Any) -> np.ndarray | None:
@@ -177,9 +177,7 @@ class CrossEntropyLoss(_Loss):
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", _weight_buffer("weight", weight))
         self.ignore_index = _ignore_index(ignore_index)
-        self.label_smoothing = number("label_smoothing", label_smoothing, low=0.0)
-        if self.label_smoothing > 1:
-            raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        self.label_smoothing = check_real("label_smoothing", label_smoothing, low=0, high=1)
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return cross_entropy(

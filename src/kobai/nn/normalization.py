@@ -12,7 +12,20 @@ from kobai.nn._ops import batch_norm
 from kobai.nn._validation import check_dtype, float_dtype, shape_of
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
-from kobai.validation import check_bool, check_int, check_real
+from kobai.validation import Maybe, Real, check_bool, check_int, check_real
+
+
+def _affine_parameters(module: Module, shape: Any, affine: bool, bias: Any, dtype: Any) -> None:
+    """Register ``weight`` (ones) and ``bias`` (zeros) of ``shape``, each None where the
+    layer has no affine transform (or, for ``bias``, where it is switched off)."""
+    if affine:
+        module.weight = Parameter(np.ones(shape, dtype=dtype))
+    else:
+        module.register_parameter("weight", None)
+    if affine and check_bool("bias", bias):
+        module.bias = Parameter(np.zeros(shape, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
 
 
 class _BatchNorm(Module):
@@ -41,20 +54,11 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features = check_int("num_features", num_features, low=1)
         self.eps = check_real("eps", eps, low=0.0, low_open=True)
-        if momentum is not None:
-            momentum = check_real("momentum", momentum, low=0.0)
-            if momentum > 1:
-                raise ValueError(f"momentum must be in [0, 1] or None, got {momentum}")
-        self.momentum = momentum
+        self.momentum = Maybe(Real(0, 1)).check("momentum", momentum)
         self.affine = check_bool("affine", affine)
         self.track_running_stats = check_bool("track_running_stats", track_running_stats)
         dtype = float_dtype(dtype)
-        if self.affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, self.affine, True, dtype)
         if self.track_running_stats:
             self.register_buffer("running_mean", np.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", np.ones(num_features, dtype=dtype))
@@ -216,14 +220,7 @@ class LayerNorm(Module):
         self.eps = check_real("eps", eps, low=0.0, low_open=True)
         self.elementwise_affine = check_bool("elementwise_affine", elementwise_affine)
         dtype = float_dtype(dtype)
-        if self.elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-        if self.elementwise_affine and check_bool("bias", bias):
-            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, self.elementwise_affine, bias, dtype)
 
     def forward(self, x: Any) -> Tensor:
         if self.weight is not None:
@@ -290,14 +287,7 @@ class GroupNorm(Module):
         self.eps = check_real("eps", eps, low=0.0, low_open=True)
         self.affine = check_bool("affine", affine)
         dtype = float_dtype(dtype)
-        if self.affine:
-            self.weight = Parameter(np.ones(self.num_channels, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-        if self.affine and check_bool("bias", bias):
-            self.bias = Parameter(np.zeros(self.num_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.num_channels, self.affine, bias, dtype)
 
     def forward(self, x: Any) -> Tensor:
         shape = shape_of(x)

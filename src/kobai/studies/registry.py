@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kobai.studies.base import Context, Study, StudyResult, run_study
+from kobai.validation import check_str
 
 # In the order of the issue that asked for them; each module registers its study on import.
 MODULES = (
@@ -58,8 +59,7 @@ def get(name: str) -> Study:
     ValueError
         For an unknown name, listing the valid ones.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"study name must be a str, got {type(name).__name__}")
+    check_str("study name", name, empty=True)
     _load()
     key = name.strip().lower().replace("_", "-")
     if key not in _STUDIES:

@@ -17,6 +17,6 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     if not source.is_file():
         raise FileNotFoundError(f"no configuration file at {source}")
     try:
-        return dict(tomllib.loads(source.read_text()))
+        return dict(tomllib.loads(source.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{source} is not valid TOML: {exc}") from None

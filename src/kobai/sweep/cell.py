@@ -71,28 +71,14 @@ def run_cell(task: dict[str, Any]) -> dict[str, Any]:
 
 def _train(config_dict: dict[str, Any], run_dir: Path) -> dict[str, Any]:
     from kobai.models.runs import RunConfig, build
-    from kobai.train import EarlyStopping, History, StopAtTarget, TrainingDiverged, fit
+    from kobai.train import History, TrainingDiverged
 
     config = RunConfig.from_dict(config_dict)
     the_run = build(config)
     _write_json(run_dir / "config.json", config.to_dict())
-    data = the_run.data
-    callbacks: list[Any] = []
-    if config.early_stopping is not None:
-        callbacks.append(EarlyStopping("val_loss", patience=config.early_stopping))
-    if config.target_loss is not None:
-        callbacks.append(StopAtTarget(config.target_loss, "train_loss"))
     status, error = "done", None
     try:
-        history = fit(
-            the_run.model, (data.x_train, data.y_train), val=(data.x_test, data.y_test),
-            loss=the_run.loss, optimizer=the_run.optimizer, scheduler=the_run.scheduler,
-            batch_size=None if config.batch_size == "full" else config.batch_size,
-            epochs=config.epochs, callbacks=callbacks, rng=the_run.fit_rng,
-            gradient=config.gradient, task=data.task, run_dir=run_dir, resume=True,
-            save_every_epoch=config.save_every_epoch,
-            scheduler_interval=getattr(the_run.scheduler, "interval", "epoch"), progress=False,
-        )  # fmt: skip
+        history = the_run.fit(run_dir, resume=True, progress=False)
     except TrainingDiverged as exc:
         # A learning rate too large is an answer of the sweep, not a failure: keep the
         # history up to the last good epoch.

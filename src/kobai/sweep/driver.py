@@ -13,6 +13,7 @@ from kobai.sweep.cell import DISK_ERRORS
 from kobai.sweep.plan import Plan, parse_plan, read_plan
 from kobai.sweep.results import SweepResults, load
 from kobai.sweep.store import FILENAME, Store, StoreError, holds_sweep
+from kobai.validation import check_int
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -105,12 +106,8 @@ def _as_plan(plan: Plan | dict[str, Any] | str | Path) -> Plan:
 def _kept(folder: Path, name: str, given: Any, *, default: Any, resume: bool) -> Any:
     """A setting that changes how numbers round (threads per cell, vectorize): as given (or
     ``default``) for a new sweep, as started for a resumed one, which refuses another."""
-    if (
-        name == "threads"
-        and given is not None
-        and (isinstance(given, bool) or not isinstance(given, int) or given < 1)
-    ):
-        raise ValueError(f"threads must be an int >= 1, got {given!r}")
+    if name == "threads" and given is not None:
+        check_int("threads", given, low=1)
     if not resume:
         return default if given is None else given
     with _opened(folder) as store:

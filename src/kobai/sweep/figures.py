@@ -11,13 +11,14 @@ import numpy as np
 
 from kobai.sweep.analysis import configurations
 from kobai.sweep.plan import format_value
+from kobai.validation import is_real
 from kobai.viz.style import PALETTE, pyplot, save_figure, text
 
 FORMATS = ("png", "svg")
 
 
 def _numeric(values: list[Any]) -> bool:
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    return all(is_real(v) for v in values)
 
 
 def _log_axis(name: str, values: list[Any]) -> bool:

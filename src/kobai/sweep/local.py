@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kobai.sweep.cell import run_cell
+from kobai.validation import check_int
 
 # A pool that breaks this many times in a row without finishing a cell is not a passing
 # accident (a cell that exhausts memory, say): the cells left are reported as failed.
@@ -38,9 +39,7 @@ class LocalExecutor:
     """
 
     def __init__(self, workers: int, threads: int = 1) -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"workers must be an int >= 1, got {workers!r}")
-        self.workers = workers
+        self.workers = check_int("workers", workers, low=1)
         self.threads = threads
         self._pool: Any = None
 

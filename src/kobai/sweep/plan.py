@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.validation import check_int, is_real
+
 GRID_FORMS = ("values", "logspace", "linspace")
 RANDOM_FORMS = ("log_uniform", "uniform", "choice")
 SEED_BY = ("replicate", "cell")
@@ -288,7 +290,7 @@ def _axis(name: str, value: Any) -> Axis:
 def _range(name: str, form: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
     size = 3 if form in ("logspace", "linspace") else 2
     shape = "[low, high, count]" if size == 3 else "[low, high]"
-    numbers = all(isinstance(a, (int, float)) and not isinstance(a, bool) for a in args)
+    numbers = all(is_real(a) for a in args)
     if len(args) != size or not numbers:
         raise PlanError(f"axis {name!r}: {form} takes {shape}, got {list(args)}")
     low, high = float(args[0]), float(args[1])
@@ -297,16 +299,15 @@ def _range(name: str, form: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
     if form in ("logspace", "log_uniform") and low <= 0:
         raise PlanError(f"axis {name!r}: {form} needs low > 0, got {low:g}")
     if size == 3:
-        if isinstance(args[2], bool) or not isinstance(args[2], int) or args[2] < 1:
-            raise PlanError(f"axis {name!r}: the count must be an int >= 1, got {args[2]!r}")
-        return (low, high, int(args[2]))
+        return (low, high, _count(f"axis {name!r}: the count", args[2], minimum=1))
     return (low, high)
 
 
 def _count(name: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise PlanError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return value
+    try:
+        return check_int(name, value, low=minimum)
+    except (TypeError, ValueError) as exc:
+        raise PlanError(str(exc)) from None
 
 
 def _choose(name: str, value: Any, choices: tuple[str, ...]) -> str:

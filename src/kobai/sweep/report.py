@@ -10,6 +10,7 @@ from kobai.i18n import t
 from kobai.report.page import Page
 from kobai.sweep.analysis import _goal, configurations, fair_race, sensitivity
 from kobai.sweep.results import load
+from kobai.validation import is_real
 
 
 def write_report(folder: str | Path, *, metric: str | None = None, out: Path | None = None) -> Path:
@@ -91,8 +92,7 @@ def _race_axes(results: Any) -> tuple[str | None, str | None]:
     values = {a.name: list(dict.fromkeys(r[a.name] for r in results)) for a in results.plan.axes}
 
     def numeric(name: str) -> bool:
-        return all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-                   for v in values[name])  # fmt: skip
+        return all(is_real(v) and v > 0 for v in values[name])
 
     categorical = [n for n in values if not numeric(n) and len(values[n]) > 1]
     positive = [n for n in values if numeric(n) and len(values[n]) > 1]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kobai.train.checkpoint import save_checkpoint
-from kobai.validation import check_int
+from kobai.validation import check_choice, check_int, check_real
 
 if TYPE_CHECKING:
     from kobai.train.fit import FitState
@@ -40,11 +40,8 @@ class Callback:
 
 class _Monitor(Callback):
     def __init__(self, monitor: str, mode: str, min_delta: float = 0.0) -> None:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        if min_delta < 0:
-            raise ValueError(f"min_delta must be >= 0, got {min_delta}")
-        self.monitor, self.mode, self.min_delta = monitor, mode, float(min_delta)
+        self.monitor, self.mode = monitor, check_choice("mode", mode, MODES)
+        self.min_delta = check_real("min_delta", min_delta, low=0)
         self.best = math.inf if mode == "min" else -math.inf
         self.best_epoch = 0
 

@@ -25,6 +25,7 @@ from kobai.validation import (
     Real,
     Table,
     Text,
+    check_keys,
     validate,
 )
 
@@ -243,15 +244,8 @@ class RunConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RunConfig:
         """Build from a dict (``config.json`` or a TOML file), refusing unknown keys."""
-        Table().check("a run configuration", values)
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown configuration key(s) {', '.join(unknown)}; valid keys: "
-                f"{', '.join(sorted(known))}"
-            )
-        return cls(**values)
+        known = sorted(f.name for f in dataclasses.fields(cls))
+        return cls(**check_keys("a run configuration", values, known, noun="configuration key"))
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a JSON-ready dict (the contents of ``config.json``)."""

@@ -9,6 +9,7 @@ import numpy as np
 
 from kobai.autograd import Tensor, no_grad
 from kobai.train.checkpoint import generator_states, set_generator_states
+from kobai.validation import check_real
 
 
 def numerical_gradients(
@@ -36,8 +37,7 @@ def numerical_step(
     passes, so only the unperturbed pass counts. Use float64 models for accurate differences;
     float32 rounds them at about 1e-3 of their size.
     """
-    if h <= 0:
-        raise ValueError(f"h must be > 0, got {h}")
+    check_real("h", h, low=0, low_open=True)
     inputs = Tensor(x)
     buffers = (
         {k: v.copy() for k, v in model.named_buffers()} if hasattr(model, "named_buffers") else {}

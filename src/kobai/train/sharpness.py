@@ -8,6 +8,7 @@ import numpy as np
 
 from kobai.backend import as_rng
 from kobai.train.callbacks import Callback
+from kobai.validation import check_int
 
 if TYPE_CHECKING:
     from kobai.train.fit import FitState
@@ -72,12 +73,10 @@ class SharpnessMonitor(Callback):
         tol: float | None = None,
         warm_start: bool = False,
     ) -> None:
-        for name, value in (("every", every), ("k", k)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
         from kobai.curvature.hessian import batches_of
 
-        self.every, self.k, self.tol = int(every), int(k), tol
+        self.every, self.k = check_int("every", every, low=1), check_int("k", k, low=1)
+        self.tol = tol
         self.data, self.loss, self.params = batches_of(data), loss, params
         self.rng = as_rng(rng)
         self.warm_start = bool(warm_start)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.validation import check_int
+
 _MAX_VALUES = 4  # tensors with at most this many elements show their values
 
 
@@ -168,8 +170,7 @@ def graph(
 
 
 def _check_limit(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    check_int(name, value, low=low)
 
 
 def _ops_by_depth(output: Any) -> dict[Any, int]:

@@ -10,20 +10,14 @@ import functools
 import hashlib
 from importlib import resources
 
+# The page's ES modules, each served from /static/<name>.js.
+SCRIPTS = "app state i18n draw surface readout network backprop stream optimizers".split()
+
 # URL path -> (file in kobai/web/static, content type)
 ASSETS: dict[str, tuple[str, str]] = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
-    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
-    "/static/state.js": ("state.js", "text/javascript; charset=utf-8"),
-    "/static/i18n.js": ("i18n.js", "text/javascript; charset=utf-8"),
-    "/static/draw.js": ("draw.js", "text/javascript; charset=utf-8"),
-    "/static/surface.js": ("surface.js", "text/javascript; charset=utf-8"),
-    "/static/readout.js": ("readout.js", "text/javascript; charset=utf-8"),
-    "/static/network.js": ("network.js", "text/javascript; charset=utf-8"),
-    "/static/backprop.js": ("backprop.js", "text/javascript; charset=utf-8"),
-    "/static/stream.js": ("stream.js", "text/javascript; charset=utf-8"),
-    "/static/optimizers.js": ("optimizers.js", "text/javascript; charset=utf-8"),
+    **{f"/static/{n}.js": (f"{n}.js", "text/javascript; charset=utf-8") for n in SCRIPTS},
     "/favicon.svg": ("favicon.svg", "image/svg+xml"),
 }
 

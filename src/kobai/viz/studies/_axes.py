@@ -21,6 +21,20 @@ def log_scale(ax: Any, which: str = "y") -> None:
             axis.set_minor_formatter(FuncFormatter(_minor_label(axis)))
 
 
+def finish(
+    fig: Any, title: str, axes: Any = (), *, which: str = "major", legend: bool = True
+) -> Any:
+    """``fig`` with a light grid (and a legend) on each of ``axes``, its title and a tight
+    layout: the common last lines of a study figure."""
+    for ax in axes:
+        ax.grid(alpha=0.3, which=which)
+        if legend:
+            ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def _minor_label(axis: Any) -> Any:
     """Minor ticks labelled only at 2 and 5 times a power of ten, and only while the axis
     spans at most three decades: every minor tick labelled (2e-01 3e-01 4e-01 ...) overlaps."""

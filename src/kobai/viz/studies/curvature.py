@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot, text
 
 
@@ -108,12 +108,7 @@ def sharpness_runs(runs: Mapping[str, Mapping[str, Any]], *, title: str) -> Any:
     left.set(xlabel=text("vs.epoch"), ylabel=text("vs.sharpness_axis"), title=text("vs.sharpness"))
     right.set(xlabel=text("vs.epoch"), ylabel=text("vs.loss_log"), title=text("vs.loss"))
     log_scale(right, "y")
-    for ax in (left, right):
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), which="both")
 
 
 def neuron_eigenvectors(
@@ -164,9 +159,4 @@ def neuron_eigenvectors(
     right.set(xlabel=text("vs.step"), ylabel=text("vs.distance_log"),
               title=text("vs.below_bound"))  # fmt: skip
     log_scale(right, "y")
-    for ax in (left, right):
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), which="both")

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot, text
 
 
@@ -192,8 +192,4 @@ def derivatives_and_depth(
         ylabel=text("vs.ratio_axis"),
         title=text("vs.ratio_title"),
     )
-    right.legend(fontsize=8)
-    right.grid(alpha=0.3, which="both")
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [right], which="both")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import PALETTE, pyplot, text
 
 
@@ -45,12 +45,8 @@ def restart_distribution(
         xlabel=text("vs.restarts_k"), ylabel=text("vs.expected_best"), title=text("vs.best_of_k")
     )
     log_scale(right, "x")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
     right.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), legend=False)
 
 
 def decision_regions(
@@ -135,11 +131,7 @@ def permuted_network(
         ylabel=text("vs.permuted_output"),
         title=text("vs.same_outputs"),
     )
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [ax])
 
 
 def loss_between_copies(ts: np.ndarray, lines: Sequence[np.ndarray], *, title: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, text
 
 
@@ -75,11 +75,7 @@ def cost_against_size(
               title=text("vs.passes"))  # fmt: skip
     for ax in (left, right):
         log_scale(ax, "both")
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), which="both")
 
 
 def same_training(

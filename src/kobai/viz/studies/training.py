@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.studies._axes import log_scale
+from kobai.viz.studies._axes import finish, log_scale
 from kobai.viz.style import OVER_STYLE, PALETTE, identical_to, pyplot, text
 
 
@@ -33,12 +33,8 @@ def curves_by_epoch_and_time(
     left.set(xlabel=text("vs.epoch"), ylabel=ylabel, title=text("vs.against_epochs"))
     right.set(xlabel=text("vs.time_axis"), title=text("vs.against_time"))
     log_scale(right, "x")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
     left.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, (left, right), legend=False)
 
 
 def step_losses_and_noise(
@@ -92,11 +88,7 @@ def step_losses_and_noise(
         ylabel="|g_B - g| / |g| (rms)",
         title=text("vs.noise_title"),
     )
-    right.grid(alpha=0.3, which="both")
-    right.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [right], which="both")
 
 
 REGIME_COLOURS = {
@@ -205,11 +197,7 @@ def learning_rate_paths(
     ax.set_title(text("vs.paths_title"), fontsize=11)
     log_scale(ax_l)
     ax_l.set(xlabel=text("vs.step"), ylabel=text("vs.loss_wb"), title=text("vs.loss_against_step"))
-    ax_l.grid(alpha=0.3, which="both")
-    ax_l.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title, [ax_l], which="both")
 
 
 def mean_curves(

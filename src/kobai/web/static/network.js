@@ -4,7 +4,7 @@ import { Frame, byteImage, drawAxes, drawImage, fitCanvas, fmt, hexToRgb, lineCh
 import { tr } from "./i18n.js";
 import { el, optimizerCard, playButton } from "./optimizers.js";
 import { netQuery } from "./state.js";
-import { openStream } from "./stream.js";
+import { openStream, stopStreamOf } from "./stream.js";
 
 const $ = (id) => document.getElementById(id);
 const CLASS_COLOURS = ["#E69F00", "#0072B2", "#009E73", "#CC79A7"];
@@ -164,12 +164,7 @@ export class NetworkView {
   }
 
   stopStream() {
-    if (this.stream) {
-      const s = this.stream;
-      this.stream = null;
-      s.close();
-    }
-    this.playing(false);
+    stopStreamOf(this);
   }
 
   playing(on) {

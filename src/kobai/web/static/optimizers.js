@@ -83,82 +83,61 @@ function lrField(meta, opt, onchange) {
   slider.step = "0.01";
   slider.value = String(Math.log10(opt.hyper.lr));
   slider.setAttribute("aria-label", tr("web.hyper.lr_log"));
-  const number = el("input");
-  number.type = "number";
+  const number = boundedInput(meta.hyper.lr, opt.hyper.lr, tr("web.hyper.lr"), (lr) => {
+    opt.hyper.lr = lr;
+    slider.value = String(Math.log10(lr));
+    onchange({});
+  });
   number.className = "lr";
-  number.min = String(low);
-  number.max = String(high);
-  number.step = "any";
-  number.value = String(opt.hyper.lr);
-  number.setAttribute("aria-label", tr("web.hyper.lr"));
   slider.addEventListener("input", () => {
     const lr = Number((10 ** Number(slider.value)).toPrecision(2));
     opt.hyper.lr = lr;
     number.value = String(lr);
     onchange({ sliding: true });
   });
-  number.addEventListener("change", () => {
-    const lr = Number(number.value);
-    if (!(lr >= low && lr <= high)) {
-      number.classList.add("invalid");
-      return;
-    }
-    number.classList.remove("invalid");
-    opt.hyper.lr = lr;
-    slider.value = String(Math.log10(lr));
-    onchange({});
-  });
   field.append("lr", slider, number);
   return field;
 }
 
-function numberField(meta, opt, info, key, onchange) {
-  const spec = meta.hyper[key];
-  const field = el("label", "field");
+// A number box for a value in [spec.low, spec.high]: a value outside is marked invalid and
+// not taken; one inside is handed to accept.
+function boundedInput(spec, value, label, accept) {
   const input = el("input");
   input.type = "number";
   input.min = String(spec.low);
   input.max = String(spec.high);
   input.step = "any";
-  input.value = String(key in opt.hyper ? opt.hyper[key] : info.defaults[key]);
-  input.setAttribute("aria-label", key);
+  input.value = String(value);
+  input.setAttribute("aria-label", label);
   input.addEventListener("change", () => {
     const v = Number(input.value);
-    if (!(v >= spec.low && v <= spec.high)) {
-      input.classList.add("invalid");
-      return;
-    }
-    input.classList.remove("invalid");
+    const inside = v >= spec.low && v <= spec.high;
+    input.classList.toggle("invalid", !inside);
+    if (inside) accept(v);
+  });
+  return input;
+}
+
+function numberField(meta, opt, info, key, onchange) {
+  const value = key in opt.hyper ? opt.hyper[key] : info.defaults[key];
+  const input = boundedInput(meta.hyper[key], value, key, (v) => {
     opt.hyper[key] = v;
     onchange({});
   });
+  const field = el("label", "field");
   field.append(hyperLabel(key), input);
   return field;
 }
 
 function pairField(meta, opt, info, index, label, onchange) {
-  const spec = meta.hyper.betas;
-  const field = el("label", "field");
-  const input = el("input");
-  input.type = "number";
-  input.min = String(spec.low);
-  input.max = String(spec.high);
-  input.step = "any";
   const current = () => (opt.hyper.betas || info.defaults.betas).slice();
-  input.value = String(current()[index]);
-  input.setAttribute("aria-label", label);
-  input.addEventListener("change", () => {
-    const v = Number(input.value);
-    if (!(v >= spec.low && v <= spec.high)) {
-      input.classList.add("invalid");
-      return;
-    }
-    input.classList.remove("invalid");
+  const input = boundedInput(meta.hyper.betas, current()[index], label, (v) => {
     const pair = current();
     pair[index] = v;
     opt.hyper.betas = pair;
     onchange({});
   });
+  const field = el("label", "field");
   field.append(label, input);
   return field;
 }

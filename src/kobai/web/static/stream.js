@@ -53,3 +53,12 @@ function dispatch(block, events, onerror) {
   const handler = events[name];
   if (handler) handler(JSON.parse(data));
 }
+
+// Stop a view's stream, if one runs, and show the view paused. The view forgets the stream
+// before closing it, so the stream's onclose sees that it was stopped on purpose.
+export function stopStreamOf(view) {
+  const s = view.stream;
+  view.stream = null;
+  if (s) s.close();
+  view.playing(false);
+}

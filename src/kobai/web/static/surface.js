@@ -8,7 +8,7 @@ import { tr, trOr } from "./i18n.js";
 import { optimizerCard, playButton, suggestedLr } from "./optimizers.js";
 import { fillReadout, reportStatus, showTooltip } from "./readout.js";
 import { api, raceQuery, surfaceQuery } from "./state.js";
-import { openStream } from "./stream.js";
+import { openStream, stopStreamOf } from "./stream.js";
 
 const $ = (id) => document.getElementById(id);
 const EXAMPLE_FORMULA = "x**2/4 + y**2 - 2*exp(-(x - 1)**2 - (y - 1)**2)";
@@ -280,12 +280,7 @@ export class RaceView {
   }
 
   stopStream() {
-    if (this.stream) {
-      const s = this.stream;
-      this.stream = null;
-      s.close();
-    }
-    this.playing(false);
+    stopStreamOf(this);
   }
 
   reset() {
