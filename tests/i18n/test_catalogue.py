@@ -100,3 +100,13 @@ def test_descent_reasons_match_the_landscape_rules_in_english() -> None:
     from kobai.landscape.status import STATUS_SHORT
 
     assert {k: MESSAGES[f"descent.why.{k}"]["en"] for k in STATUS_SHORT} == STATUS_SHORT
+
+
+def test_a_key_repeated_in_one_catalogue_file_is_refused() -> None:
+    import json
+
+    from kobai.i18n.catalogue import _unique
+
+    text = '{"a.b": {"en": "x", "ja": "y"}, "a.b": {"en": "z", "ja": "w"}}'
+    with pytest.raises(ValueError, match="message 'a.b' is defined twice"):
+        json.loads(text, object_pairs_hook=_unique)

@@ -28,7 +28,7 @@ from kobai.viz.style import text
 LR = 0.05
 HIDDEN = 64
 FULL_MNIST = 60_000
-# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/findings.json).
 B = "study.batch-modes"
 
 

@@ -29,7 +29,7 @@ RUNS = {"sgd": ("sgd", 1.0), "adam": ("adam", 0.005)}
 NEURON_TRUE = (2.0, -1.0)
 # The three step sizes drawn on the neuron, as fractions of 2 / lambda_max.
 FRACTIONS = (0.5, 0.95, 1.1)
-# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/curvature.json).
 C = "study.curvature"
 
 

@@ -37,7 +37,7 @@ HOVER_BAND = (0.9, 1.25)
 HOVER_MAX = 1.6
 # Fewer measurements than this after reaching 2/lr are too few to say it hovered.
 MIN_AFTER = 20
-# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/curvature.json).
 E = "study.edge-of-stability"
 
 

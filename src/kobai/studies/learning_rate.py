@@ -28,7 +28,7 @@ GOOD_FRACTION = 0.25
 # The single neuron: the (w, b) that made the data, the start and the number of steps.
 NEURON_TRUE = (2.0, -1.0)
 NEURON_START = (-0.5, 1.5)
-# The catalogue's prefix of this study's words (kobai.i18n.messages_curvature).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/curvature.json).
 L = "study.learning-rate"
 NEURON_STEPS = 100
 

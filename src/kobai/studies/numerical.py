@@ -36,7 +36,7 @@ from kobai.viz.style import text
 IN, OUT, BATCH = 16, 4, 32
 ERROR_NET = (4, 4)  # hidden sizes of the network whose error against h is plotted
 METHODS = ("forward", "backward", "central")
-# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/findings.json).
 N = "study.numerical-vs-backprop"
 
 

@@ -32,7 +32,7 @@ OPTIMIZERS = {
     "adam": {"lr": 0.001},
 }
 HIDDEN, BATCH = 100, 64
-# The catalogue's prefix of this study's words (kobai.i18n.messages_findings).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/findings.json).
 O = "study.optimizers"
 FUNCTIONS = ("saddle", "plateau", "rosenbrock", "beale")
 DONE_FRACTION = 0.01

@@ -35,7 +35,7 @@ INITS = ("std:1", "std:0.01", "xavier", "he")
 WIDTH = 100
 DEPTHS = (5, 10)
 LR, BATCH = 0.1, 64
-# The catalogue's prefix of this study's words (kobai.i18n.messages_vanishing).
+# The catalogue's prefix of this study's words (kobai/i18n/messages/vanishing.json).
 V = "study.vanishing-gradients"
 Batch = tuple[np.ndarray, np.ndarray]
 # The classic figure: histograms of each hidden layer's outputs for these settings.
