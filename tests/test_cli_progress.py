@@ -67,3 +67,22 @@ def test_numpy_warnings_are_summarised_in_one_line(monkeypatch, capsys) -> None:
     assert len(err) == 1 and "RuntimeWarning" not in err[0]
     assert err[0].startswith("kobai activations: note: 501 NumPy warning(s) while computing: ")
     assert "overflow encountered in multiply (500x)" in err[0]
+
+
+def test_other_warnings_are_one_line_notes_not_python_warnings(capsys) -> None:  # type: ignore[no-untyped-def]
+    import warnings
+
+    from kobai.cli.options import summarised_runtime_warnings
+
+    with summarised_runtime_warnings("train") as counts:
+        warnings.warn(
+            "no Japanese font found; figures are drawn in English", UserWarning, stacklevel=1
+        )
+        warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)
+    err = capsys.readouterr().err.splitlines()
+    assert counts == {"overflow encountered in exp": 1}
+    assert err == [
+        "kobai train: warning: no Japanese font found; figures are drawn in English",
+        "kobai train: note: 1 NumPy warning(s) while computing: overflow encountered in exp (1x)"
+        " (expected where a run diverges)",
+    ]

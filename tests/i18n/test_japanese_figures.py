@@ -130,7 +130,7 @@ def test_without_a_japanese_font_one_warning_and_english(monkeypatch: pytest.Mon
     monkeypatch.setattr(fonts, "_installed_family", lambda: None)
     monkeypatch.setattr(fonts, "_state", {})
     with language("ja"):
-        with pytest.warns(RuntimeWarning, match=r"no Japanese font found .*kobai\[ja\]"):
+        with pytest.warns(UserWarning, match=r"no Japanese font found .*kobai\[ja\]"):
             assert text("curves.title") == "Learning curves"
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # the warning comes once per process

@@ -230,7 +230,8 @@ def _add_option(group: Any, f: dataclasses.Field, kind: Any) -> None:
 @contextlib.contextmanager
 def summarised_runtime_warnings(command: str) -> Iterator[Counter[str]]:
     """NumPy's RuntimeWarnings (overflow, invalid value, ...) counted instead of printed, then
-    reported in one line: a run that diverges on purpose must not flood the terminal."""
+    reported in one line: a run that diverges on purpose must not flood the terminal. Any other
+    warning (kobai's own, e.g. a missing Japanese font) is one line ``kobai COMMAND: warning:``."""
     counts: Counter[str] = Counter()
     original = warnings.showwarning
 
@@ -238,7 +239,7 @@ def summarised_runtime_warnings(command: str) -> Iterator[Counter[str]]:
         if issubclass(category, RuntimeWarning):
             counts[str(message)] += 1
         else:
-            original(message, category, *args, **kwargs)
+            print(f"kobai {command}: warning: {message}", file=sys.stderr)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", RuntimeWarning)

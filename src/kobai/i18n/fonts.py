@@ -76,7 +76,7 @@ def figure_language() -> str:
     if family is None:
         if not _state.get("warned"):
             _state["warned"] = "yes"
-            warnings.warn(NO_FONT_WARNING, RuntimeWarning, stacklevel=2)
+            warnings.warn(NO_FONT_WARNING, UserWarning, stacklevel=2)
         return "en"
     import matplotlib
 
