@@ -162,3 +162,15 @@ def test_a_graph_figure_is_released_too() -> None:
     w = kb.tensor(0.5, dtype="float64", requires_grad=True)
     fig = kb.viz.graph((w * 3.0).sigmoid(), params={"w": w}).figure()
     assert plt.get_fignums() == [] and len(fig.axes) == 1
+
+
+def test_a_short_runs_epoch_axis_has_whole_epochs_only() -> None:
+    from kobai.train.history import History
+    from kobai.viz.curves import plot_learning_curves
+
+    history = History()
+    for epoch, loss in enumerate([0.9, 0.5, 0.3], start=1):
+        history.append_epoch({"epoch": epoch, "train_loss": loss, "val_loss": loss + 0.1})
+    fig = plot_learning_curves(history)
+    ticks = [t for t in fig.axes[0].get_xticks() if 1 <= t <= 3]
+    assert ticks == [1.0, 2.0, 3.0]

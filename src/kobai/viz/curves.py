@@ -92,6 +92,8 @@ def plot_learning_curves(
     metric = next((m for m in map(_metric, runs.values()) if m), None)
     names = ["loss"] + ([metric] if metric else [])
     sharp = any("sharpness" in h.keys() for h in runs.values())
+    from matplotlib.ticker import MaxNLocator
+
     plt = pyplot()
     panels = len(names) + sharp
     fig, axes = plt.subplots(1, panels, figsize=(5.6 * panels, 4.2), squeeze=False)
@@ -129,6 +131,8 @@ def plot_learning_curves(
         axes[0][-1].legend(fontsize=8, loc="best")
     for ax in axes[0]:
         ax.grid(alpha=0.3, which="both")
+        if x == "epoch":  # epochs are whole: no 1.25 on a short run's axis
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     present = {s for h in runs.values() for s, _, _ in SPLITS if f"{s}_loss" in h.keys()}
     fig.suptitle(title if title is not None else text("curves.title"))
     fig.tight_layout()
