@@ -37,11 +37,23 @@ lr = [0.1, 0.3]
 
 
 def kobai_process(*args: str, **kwargs: Any) -> subprocess.Popen:
-    """``kobai ARGS`` in a new process (its own process group), output captured."""
+    """``kobai ARGS`` in a new process (its own process group), output captured. Ctrl-C is
+    given its default disposition in the child: a suite started in the background (``pytest &``
+    from a script) runs with SIGINT ignored, which a child would inherit."""
     env = {**os.environ, "PYTHONPATH": SRC, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    then = kwargs.pop("preexec_fn", None)
+
+    def before_exec() -> None:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if then is not None:
+            then()
+
     return subprocess.Popen(
         [sys.executable, "-m", "kobai", *args], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, start_new_session=True, **kwargs,
+        stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=before_exec,
+        **kwargs,
     )  # fmt: skip
 
 
