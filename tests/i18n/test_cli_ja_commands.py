@@ -7,16 +7,9 @@ from pathlib import Path
 import pytest
 
 from kobai.cli.main import main
-from kobai.i18n import set_language, width
+from kobai.i18n import width
 
 TINY = ["--data", "moons", "--samples", "200", "--model", "mlp:8", "--epochs", "3", "--quiet"]
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("KOBAI_LANG", raising=False)
-    yield
-    set_language(None)
 
 
 def test_autoencoder_table_and_lines_in_japanese(

@@ -5,16 +5,9 @@ from pathlib import Path
 import pytest
 
 from kobai.cli.main import main
-from kobai.i18n import get_language, set_language
+from kobai.i18n import get_language
 
 SMALL = ["--data", "moons", "--samples", "120", "--model", "mlp:4", "--epochs", "2"]
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("KOBAI_LANG", raising=False)
-    yield
-    set_language(None)
 
 
 def test_global_lang_gives_a_japanese_table_and_the_language_is_restored(

@@ -7,19 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kobai.i18n import fonts, language, set_language
+from kobai.i18n import fonts, language
 from kobai.viz import activations, curves, descent, neuron
 from kobai.viz.style import pyplot, text
 
-OUT_DIR_ENV = "KOBAI_I18N_PNG_DIR"  # set it to keep the PNGs and look at them
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("KOBAI_LANG", raising=False)
-    yield
-    set_language(None)
-    fonts.figure_language()  # matplotlib's own fonts again
+from .conftest import OUT_DIR_ENV
 
 
 @pytest.fixture

@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 import kobai.studies
-from kobai.i18n import language, set_language
+from kobai.i18n import language
 from kobai.studies.base import Context, _report_page
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-@pytest.fixture(autouse=True)
-def _english_after(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("KOBAI_LANG", raising=False)
-    yield
-    set_language(None)
 
 
 def section(markdown: str, heading: str) -> str:
