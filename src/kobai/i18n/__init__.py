@@ -128,13 +128,14 @@ class Message:
 @dataclass(frozen=True)
 class Joined:
     """Items (messages or text) joined by ``sep`` when shown: a list inside a
-    :class:`Message` that is put into words in the message's language."""
+    :class:`Message` that is put into words in the message's language. ``sep`` may be a
+    :class:`Message` too (" and " reads "、" in Japanese)."""
 
     items: tuple[Any, ...]
-    sep: str = ", "
+    sep: str | Message = ", "
 
     def __str__(self) -> str:
-        return self.sep.join(map(str, self.items))
+        return str(self.sep).join(map(str, self.items))
 
 
 __all__ = [

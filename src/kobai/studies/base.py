@@ -49,10 +49,11 @@ class Study:
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline number: a machine key, a label for people, the value."""
+    """One headline number: a machine key, a label for people (text, or a
+    :class:`~kobai.i18n.Message` put into words in the report's language), the value."""
 
     key: str
-    label: str
+    label: str | Message
     value: Any
 
 
@@ -193,8 +194,10 @@ class Context:
         if self.verbose:
             print(f"  [{self.study.name}] {message}", file=sys.stderr, flush=True)
 
-    def headline(self, key: str, label: str, value: Any) -> None:
-        """Record a headline number (printed, in ``headlines.json`` and atop the report)."""
+    def headline(self, key: str, label: str | Message, value: Any) -> None:
+        """Record a headline number (printed, in ``headlines.json`` and atop the report); a
+        label that carries a number (``lr 0.5: verdict``) is a :class:`~kobai.i18n.Message`
+        with that number as a field."""
         self.headlines.append(Headline(key, label, _plain(value)))
 
     def summary(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -217,7 +220,11 @@ class Context:
         caption: str = "",
         show: int | None = 40,
     ) -> Path:
-        """Write ``name.csv`` and show up to ``show`` rows of it in the report (0: none)."""
+        """Write ``name.csv`` and show up to ``show`` rows of it in the report (0: none).
+
+        The CSV file keeps ``columns`` as its machine-readable header; the table shown names
+        each column in the report's language (the catalogue's ``study.<name>.col.<column>``,
+        else the column itself)."""
         body = [list(row) for row in rows]
         path = self.out / f"{name}.csv"
         with atomic_writer(path, text=True) as handle:
@@ -227,9 +234,10 @@ class Context:
         self.files.append(path)
         if show != 0:
             limit = len(body) if show is None else show
-            note = f" The first {limit} of {len(body)} rows;" if len(body) > limit else ""
-            full = f"{note} all of them in [{path.name}]({path.name})."
-            self.page.table(columns, body[:limit], caption=(caption + full).strip())
+            rows = "report.rows_first" if len(body) > limit else "report.rows_all"
+            full = t(rows, limit=limit, total=len(body), file=path.name)
+            shown = [column_label(self.study.name, c) for c in columns]
+            self.page.table(shown, body[:limit], caption=(caption + full).strip())
         return path
 
     def figure(self, fig: Any, name: str, caption: str) -> Path:
@@ -343,8 +351,17 @@ def sources(source: str) -> str:
 
 
 def headline_label(name: str, headline: Headline) -> str:
-    """A headline's label in the current language (``study.<name>.h.<key>``, else its own)."""
+    """A headline's label in the current language: a :class:`~kobai.i18n.Message` label put
+    into words, else the catalogue's ``study.<name>.h.<key>``, else the label itself."""
+    if isinstance(headline.label, Message):
+        return headline.label.text()
     return study_text(name, f"h.{headline.key}", headline.label)
+
+
+def column_label(name: str, column: str) -> str:
+    """A CSV column's name in the current language, as a table of the report shows it
+    (``study.<name>.col.<column>``, else ``column``)."""
+    return study_text(name, f"col.{column}", column)
 
 
 def _write_headlines(result: StudyResult) -> Path:

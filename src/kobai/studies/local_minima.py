@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
+from kobai.i18n import Joined, Message, t
 from kobai.models import MLP
 from kobai.report import format_number
 from kobai.studies.base import Context
@@ -34,6 +35,8 @@ RESTART_OPTIMIZERS = {"sgd": {"lr": 0.5}, "momentum": {"lr": 0.5}, "adam": {"lr"
 XOR_HIDDEN = [2]
 SYMMETRY_HIDDEN = [8, 6]
 BASIN_TOLERANCE = 0.01
+# The catalogue's prefix of this study's words (kobai/i18n/messages/local_minima.json).
+L = "study.local-minima"
 
 
 def expected_best_of(losses: Sequence[float], k: int) -> float:
@@ -140,16 +143,11 @@ def study(ctx: Context) -> None:
     symmetry = _symmetry(ctx, model, data)
     brute = brute_force_copies([2, 3], rng=ctx.rng("brute"))
     settings = ", ".join(f"{k} lr {v['lr']}" for k, v in RESTART_OPTIMIZERS.items())
-    ctx.page.heading("Setup")
+    ctx.page.heading(t("report.setup"))
     ctx.page.paragraph(
-        f"**Restarts**: a network 2 → {XOR_HIDDEN[0]} (tanh) → 2 learns the XOR of the signs of "
-        f"200 points in the square, from {count} random initialisations, with full-batch "
-        f"gradient descent for {epochs} steps: plain SGD, momentum and Adam "
-        f"({settings}). Final "
-        f"losses within {BASIN_TOLERANCE} of each other count as the same minimum. "
-        f"**Symmetry**: a network 2 → {' → '.join(map(str, SYMMETRY_HIDDEN))} (tanh) → 2 in "
-        "float64, trained on 300 two-moons points, has its hidden units reordered at random."
-    )
+        t(f"{L}.setup", hidden=XOR_HIDDEN[0], count=count, epochs=epochs, settings=settings,
+          tolerance=BASIN_TOLERANCE, layers=" → ".join(map(str, SYMMETRY_HIDDEN)))
+    )  # fmt: skip
     _headlines(ctx, found, symmetry, brute)
     _findings(ctx, found, symmetry, brute)
     _figures(ctx, found, symmetry)
@@ -197,28 +195,18 @@ def _symmetry(ctx: Context, model: MLP, data: tuple[np.ndarray, Any]) -> dict[st
 def _headlines(ctx: Context, found: dict, symmetry: dict, brute: dict[str, int]) -> None:
     for name, finals in found["finals"].items():
         groups = basins(finals)
-        ctx.headline(
-            f"{name}/best_fraction",
-            f"{name}: restarts reaching the best minimum",
-            groups[0][1] / len(finals),
-        )
+        label = Message(f"{L}.h.best_fraction", {"name": name})
+        ctx.headline(f"{name}/best_fraction", label, groups[0][1] / len(finals))
     all_finals = [v for finals in found["finals"].values() for v in finals]
-    ctx.headline(
-        "minima", "distinct final losses (minima) over all restarts", len(basins(all_finals))
-    )
-    ctx.headline(
-        "output_difference",
-        "permuted copies: max |output difference|",
-        symmetry["output_difference"],
-    )
-    ctx.headline(
-        "loss_difference", "permuted copies: max |loss difference|", symmetry["loss_difference"]
-    )
-    ctx.headline("distance", "permuted copy: |θ' - θ| / |θ|", symmetry["distance"])
-    ctx.headline(
-        "barrier", "highest loss on the straight lines between copies", symmetry["barrier"]
-    )
-    sizes = symmetry["sizes"]
+    # The labels of these keys are the catalogue's study.local-minima.h.<key>.
+    for key, value in (
+        ("minima", len(basins(all_finals))),
+        ("output_difference", symmetry["output_difference"]),
+        ("loss_difference", symmetry["loss_difference"]),
+        ("distance", symmetry["distance"]),
+        ("barrier", symmetry["barrier"]),
+    ):
+        ctx.headline(key, t(f"{L}.h.{key}", lang="en"), value)
     rows = [
         [
             f"2 → {' → '.join(map(str, s))} → 2",
@@ -226,107 +214,104 @@ def _headlines(ctx: Context, found: dict, symmetry: dict, brute: dict[str, int])
             permutation_count(s),
             sign_flip_count(s),
         ]
-        for s in (XOR_HIDDEN, sizes, [100, 100])
+        for s in (XOR_HIDDEN, symmetry["sizes"], [100, 100])
     ]
-    ctx.summary(
-        "copies of one minimum",
-        ["network", "source: ∏ C(d,2)", "all: ∏ d!", "with tanh sign flips: ∏ 2^d d!"],
-        rows,
-    )
-    ctx.headline(
-        "brute_force",
-        "brute force, hidden (2, 3): permutations with equal output",
-        brute["same_output"],
-    )
-    ctx.headline(
-        "brute_force_distinct",
-        "brute force: distinct parameter vectors among them",
-        brute["distinct"],
-    )
-    ctx.headline(
-        "brute_force_single_swaps",
-        "brute force: one pair swapped in every layer",
-        brute["single_swaps"],
-    )
+    columns = ("network", "pair_swaps", "permutations", "sign_flips")
+    ctx.summary(t(f"{L}.summary"), [t(f"{L}.col.{c}") for c in columns], rows)
+    for key, value in (
+        ("brute_force", brute["same_output"]),
+        ("brute_force_distinct", brute["distinct"]),
+        ("brute_force_single_swaps", brute["single_swaps"]),
+    ):
+        ctx.headline(key, t(f"{L}.h.{key}", lang="en"), value)
 
 
 def _findings(ctx: Context, found: dict, symmetry: dict, brute: dict[str, int]) -> None:
+    # Messages, not sentences: the report puts the same numbers into words in its language.
     for name, finals in found["finals"].items():
         groups = basins(finals)
-        listed = ", ".join(f"{loss:.3f} ({n} of {len(finals)})" for loss, n in groups)
-        ctx.finding(f"{name}: {len(groups)} different final losses: {listed}.")
-    lowest = min(min(v) for v in found["finals"].values())
-    share = {
-        k: float(np.mean(np.asarray(v) <= lowest + BASIN_TOLERANCE))
-        for k, v in found["finals"].items()
+        listed = Joined(
+            tuple(
+                Message(f"{L}.basin", {"loss": f"{loss:.3f}", "n": n, "total": len(finals)})
+                for loss, n in groups
+            )
+        )
+        words = {"name": name, "count": len(groups), "listed": listed}
+        ctx.finding(Message(f"{L}.f.basins", words))
+    _share_finding(ctx, found["finals"])
+    _restart_finding(ctx, found["finals"]["sgd"])
+    words = {
+        "output": f"{symmetry['output_difference']:.2g}",
+        "loss": f"{symmetry['loss_difference']:.2g}",
+        "distance": f"{symmetry['distance']:.2f}",
+        "base": f"{symmetry['loss']:.3f}",
+        "barrier": f"{symmetry['barrier']:.3f}",
     }
-    sgd_finals = np.asarray(found["finals"]["sgd"])
+    separate = symmetry["barrier"] > 1.5 * symmetry["loss"]
+    ctx.finding(Message(f"{L}.f.symmetry_separate" if separate else f"{L}.f.symmetry", words))
+    a, b = symmetry["sizes"]
+    words = {
+        "a": a,
+        "b": b,
+        "pairs": f"{pair_swap_count([a, b]):,}",
+        "perms": f"{permutation_count([a, b]):,}",
+        "power": a + b,
+        "signs": f"{sign_flip_count([a, b]):,}",
+        "pairs100": format_number(pair_swap_count([100, 100])),
+        "perms100": format_number(permutation_count([100, 100])),
+    }
+    ctx.finding(Message(f"{L}.f.count", words))
+    words = {
+        "same": brute["same_output"],
+        "total": permutation_count([2, 3]),
+        "distinct": brute["distinct"],
+        "single": brute["single_swaps"],
+        "pairs": pair_swap_count([2, 3]),
+    }
+    ctx.finding(Message(f"{L}.f.brute", words))
+
+
+def _share_finding(ctx: Context, finals: dict[str, list[float]]) -> None:
+    lowest = min(min(v) for v in finals.values())
+    share = {
+        k: float(np.mean(np.asarray(v) <= lowest + BASIN_TOLERANCE)) for k, v in finals.items()
+    }
+    sgd_finals = np.asarray(finals["sgd"])
     same = {
         k: float(np.mean(np.abs(np.asarray(v) - sgd_finals) <= BASIN_TOLERANCE))
-        for k, v in found["finals"].items()
+        for k, v in finals.items()
         if k != "sgd"
     }
-    ctx.finding(
-        f"Share of restarts ending within {BASIN_TOLERANCE} of the lowest loss found "
-        f"({lowest:.3f}): "
-        + ", ".join(f"{k} {v:.0%}" for k, v in share.items())
-        + ". From the same initial weights, "
-        + " and ".join(
-            f"{k} ends at the same loss as plain SGD in {v:.0%}" for k, v in same.items()
-        )
-        + " of the restarts: "
-        + (
-            "where a run ends depends mostly on where it starts."
-            if min(same.values()) >= 0.5
-            else "the optimiser changes which minimum a given start leads to."
-        )
-    )
-    sgd = found["finals"]["sgd"]
+    words = {
+        "tolerance": BASIN_TOLERANCE,
+        "lowest": f"{lowest:.3f}",
+        "shares": ", ".join(f"{k} {v:.0%}" for k, v in share.items()),
+        "same": Joined(
+            tuple(
+                Message(f"{L}.same_as_sgd", {"name": k, "share": f"{v:.0%}"})
+                for k, v in same.items()
+            ),
+            Message(f"{L}.and"),
+        ),
+        "conclusion": Message(
+            f"{L}.start_decides" if min(same.values()) >= 0.5 else f"{L}.optimiser_decides"
+        ),
+    }
+    ctx.finding(Message(f"{L}.f.share", words))
+
+
+def _restart_finding(ctx: Context, sgd: list[float]) -> None:
     best, hits = basins(sgd)[0]
     r = len(sgd)
     ks = [k for k in (1, 3, 5) if k <= r]
     chance = {k: 1 - math.comb(r - hits, k) / math.comb(r, k) for k in ks}
-    ctx.finding(
-        "Restarts help: with plain SGD, the chance that the best of k random restarts reaches "
-        "the best minimum is "
-        + ", ".join(f"{chance[k]:.0%} for k = {k}" for k in ks)
-        + "; the expected best loss is "
-        + ", ".join(f"{expected_best_of(sgd, k):.3f}" for k in ks)
-        + "."
-    )
-    ctx.finding(
-        "Permutation symmetry: reordering the hidden units (and, tanh being odd, flipping "
-        f"signs) changes the outputs by at most {symmetry['output_difference']:.2g} and the "
-        f"loss by {symmetry['loss_difference']:.2g} (float64 rounding), while the parameters "
-        f"move by {symmetry['distance']:.2f} of their length. On the straight line between "
-        f"the trained network (loss {symmetry['loss']:.3f}) and a permuted copy the loss rises "
-        f"to {symmetry['barrier']:.3f}"
-        + (
-            ": the copies are separate minima of equal depth, not one wide valley."
-            if symmetry["barrier"] > 1.5 * symmetry["loss"]
-            else "."
-        )
-    )
-    a, b = symmetry["sizes"]
-    ctx.finding(
-        f"How many copies? For hidden layers of {a} and {b} units, source 002's product "
-        f"C({a},2) · C({b},2) = {pair_swap_count([a, b]):,} counts the ways to swap *exactly "
-        f"one pair in every layer at once*. But any reordering of a layer's units is a "
-        f"symmetry: there are {a}! · {b}! = {permutation_count([a, b]):,} of them, the "
-        "identity included, because swaps compose (every permutation is a sequence of swaps) "
-        "and a layer may also be left alone while another is reordered. So a minimum whose "
-        f"units all differ has {permutation_count([a, b]):,} equivalent copies, and with tanh "
-        f"the sign flips multiply that by 2^{a + b}: {sign_flip_count([a, b]):,}. For two "
-        f"layers of 100 units: {format_number(pair_swap_count([100, 100]))} against "
-        f"{format_number(permutation_count([100, 100]))}."
-    )
-    ctx.finding(
-        "Brute force on a small network with hidden layers of 2 and 3 units: all "
-        f"{brute['same_output']} of the 2! · 3! = {permutation_count([2, 3])} reorderings give "
-        f"the same outputs and {brute['distinct']} distinct parameter vectors; "
-        f"{brute['single_swaps']} of them (= C(2,2) · C(3,2) = {pair_swap_count([2, 3])}) swap "
-        "exactly one pair in each layer."
-    )
+    words = {
+        "chances": Joined(
+            tuple(Message(f"{L}.chance", {"share": f"{chance[k]:.0%}", "k": k}) for k in ks)
+        ),
+        "expected": ", ".join(f"{expected_best_of(sgd, k):.3f}" for k in ks),
+    }
+    ctx.finding(Message(f"{L}.f.restarts", words))
 
 
 def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
@@ -336,50 +321,30 @@ def _figures(ctx: Context, found: dict, symmetry: dict) -> None:
     r = len(next(iter(finals.values())))
     best_of = {k: [expected_best_of(v, j) for j in range(1, r + 1)] for k, v in finals.items()}
     fig = figures.restart_distribution(finals, best_of, title=text("st.restarts"))
-    ctx.figure(
-        fig,
-        "restarts",
-        "Left: the final loss of every restart (each dot one "
-        "initialisation). Right: the expected lowest loss among k restarts.",
-    )
+    ctx.figure(fig, "restarts", t(f"{L}.fig.restarts"))
     sgd = finals["sgd"]
     order = np.argsort(sgd)
     chosen = {
-        f"best restart (loss {sgd[order[0]]:.3f})": found["models"]["sgd"][order[0]],
-        f"worst restart (loss {sgd[order[-1]]:.3f})": found["models"]["sgd"][order[-1]],
+        t(f"{L}.panel.best", loss=f"{sgd[order[0]]:.3f}"): found["models"]["sgd"][order[0]],
+        t(f"{L}.panel.worst", loss=f"{sgd[order[-1]]:.3f}"): found["models"]["sgd"][order[-1]],
     }
     fig = figures.decision_regions(chosen, found["x"], found["y"], title=text("st.two_minima"))
-    ctx.figure(
-        fig,
-        "minima",
-        "What the network learned in the best and in the worst minimum "
-        "that plain SGD reached: the predicted class over the square, and the data.",
-    )
+    ctx.figure(fig, "minima", t(f"{L}.fig.minima"))
     fig = figures.permuted_network(
         symmetry["model"],
         symmetry["copy"],
         *symmetry["outputs"],
         title=text("st.permuting"),
     )
-    ctx.figure(
-        fig,
-        "permutation",
-        "The first layer's weights before and after reordering the "
-        "hidden units, and the outputs of the two networks on every training point.",
-    )
+    ctx.figure(fig, "permutation", t(f"{L}.fig.permutation"))
     fig = figures.loss_between_copies(
         symmetry["ts"], symmetry["lines"], title=text("st.between_copies")
     )
-    ctx.figure(
-        fig,
-        "between_copies",
-        "Loss at (1 − t) θ + t π(θ) for five random "
-        "permutations π: equal at t = 0 and t = 1, higher in between.",
-    )
+    ctx.figure(fig, "between_copies", t(f"{L}.fig.between"))
 
 
 def _tables(ctx: Context, found: dict) -> None:
-    ctx.page.heading("Every restart")
+    ctx.page.heading(t(f"{L}.every"))
     rows = [
         [name, seed, loss]
         for name, finals in found["finals"].items()
