@@ -125,6 +125,30 @@ class Message:
         return self.text()
 
 
+class Term(str):
+    """A word that is data, such as a verdict, a mode or a regime: it *is* its English text
+    (compared, written to CSV and JSON as that) and reads in another language where it is
+    shown (:meth:`text`; :func:`kobai.report.format_number` shows it so in tables).
+
+    >>> v = Term("vs.regime.good")
+    >>> v == "good", v.text("ja")
+    (True, '良好')
+    """
+
+    key: str
+    fields: dict[str, Any]
+
+    def __new__(cls, key: str, fields: dict[str, Any] | None = None) -> Term:
+        words = dict(fields or {})
+        term = super().__new__(cls, t(key, lang="en", **words))
+        term.key, term.fields = key, words
+        return term
+
+    def text(self, lang: str | None = None) -> str:
+        """The word in ``lang`` (default :func:`get_language`)."""
+        return t(self.key, lang=lang, **self.fields)
+
+
 @dataclass(frozen=True)
 class Joined:
     """Items (messages or text) joined by ``sep`` when shown: a list inside a
@@ -143,6 +167,7 @@ __all__ = [
     "MESSAGES",
     "Joined",
     "Message",
+    "Term",
     "get_language",
     "language",
     "pad",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.files import write_atomic
+from kobai.i18n import Term
 
 STYLE = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP",
@@ -65,13 +66,16 @@ def inline_html(text: str) -> str:
 
 def format_number(value: Any, digits: int = 4) -> str:
     """A number as a reader wants it: 4 significant digits, scientific notation when tiny or
-    huge, integers in full; anything else through ``str``.
+    huge, integers in full; a :class:`~kobai.i18n.Term` in the current language; anything
+    else through ``str``.
 
     >>> format_number(0.000012345), format_number(2.5), format_number(40320), format_number(1e12)
     ('1.234e-05', '2.5', '40320', '1e+12')
     >>> format_number(2**64)
     '1.844e+19'
     """
+    if isinstance(value, Term):
+        return value.text()
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(value.dtype)):

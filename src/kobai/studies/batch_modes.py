@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import Joined, Message, t
+from kobai.i18n import Joined, Message, Term, t
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import Context
@@ -213,7 +213,7 @@ def _headlines(ctx: Context, runs: list[dict[str, Any]]) -> None:
         by["stochastic"]["noise"] / by["mini-batch 128"]["noise"],
     )
     best = min(runs, key=lambda r: r["test_loss"][-1])
-    ctx.headline("best", "lowest test loss after the same epochs", best["label"])
+    ctx.headline("best", "lowest test loss after the same epochs", _term(best["label"]))
 
 
 # The source's table (document 003, section 1.3), in English, for each mode.
@@ -224,8 +224,15 @@ SOURCE_WORDS = {
 }
 
 
-def _words(label: str) -> tuple[str, str, str]:
-    return SOURCE_WORDS["mini-batch" if label.startswith("mini-batch") else label]
+def _words(label: str) -> tuple[Term, ...]:
+    words = SOURCE_WORDS["mini-batch" if label.startswith("mini-batch") else label]
+    return tuple(Term(f"{B}.source.{w}") for w in words)
+
+
+def _term(label: str) -> Term:
+    """A mode's name as data: English in CSV and JSON, the report's language where shown."""
+    mode = _mode(label)
+    return Term(mode.key, mode.fields)
 
 
 def _mode(label: str) -> Message:
@@ -335,7 +342,7 @@ def _table(ctx: Context, runs: list[dict[str, Any]]) -> None:
         batch = FULL_MNIST if r["label"] == "full batch" else r["batch"]
         rows.append(
             [
-                r["label"],
+                _term(r["label"]),
                 r["batch"],
                 cost,
                 1e3 * r["epoch_time"] / r["updates"],

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import Joined, Message, t
+from kobai.i18n import Joined, Message, Term, t
 from kobai.models import MLP
 from kobai.studies._curvature import neuron_hessian, neuron_minimum
 from kobai.studies.base import Context
@@ -146,12 +146,15 @@ def _numbers(ctx: Context, runs: dict, found: dict, cell: dict) -> None:
     for label, f in found.items():
         d, top = f["density"], f["top"].eigenvalues
         negative = float((d.weights * (d.nodes < -0.01 * top[0])).sum(axis=1).mean())
-        rows.append([label, top[0], top[1], top[2], f["trace"].trace, f["trace"].stderr,
+        run = Term(f"{C}.run.after", {"name": label.removeprefix("after ")})
+        if label == "initialisation":
+            run = Term(f"{C}.run.initialisation")
+        rows.append([run, top[0], top[1], top[2], f["trace"].trace, f["trace"].stderr,
                      d.moment(1) * f["n"], negative])  # fmt: skip
     ctx.summary(
         t(f"{C}.summary"),
-        [t(f"{C}.col.network"), "λ_1", "λ_2", "λ_3", "trace (Hutchinson)", "± std err",
-         "trace (SLQ)", "mass below -λ_1/100"],
+        [t(f"{C}.col.network"), "λ_1", "λ_2", "λ_3",
+         *(t(f"{C}.col.{c}") for c in ("trace_hutchinson", "stderr", "trace_slq", "negative"))],
         rows,
     )  # fmt: skip
     init, sgd, adam = (found[k]["top"].eigenvalues[0] for k in found)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import Message, t
+from kobai.i18n import Message, Term, t
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.registry import register
@@ -166,29 +166,26 @@ def _numbers(ctx: Context, runs: list[dict[str, Any]], steps: int) -> None:
                 r["summary"]["verdict"] = "too few steps"
     undecided = [r["lr"] for r in runs if r["summary"]["verdict"] == "too few steps"]
     if ctx.quick and undecided:
-        ctx.headline(
-            "quick_note",
-            "NOTE",
-            f"quick setting: {steps} steps are too few to conclude for lr "
-            f"{', '.join(f'{lr:g}' for lr in undecided)}; run without --quick (4000 steps)",
-        )
+        rates = ", ".join(f"{lr:g}" for lr in undecided)
+        note = Term(f"{E}.quick_note", {"steps": steps, "rates": rates})
+        ctx.headline("quick_note", "NOTE", note)
     rows = []
     for r in runs:
         s, lr = r["summary"], r["lr"]
-        reached = s["reached_step"] if s["reached_step"] is not None else "never"
+        reached = s["reached_step"] if s["reached_step"] is not None else Term(f"{E}.never")
+        # Words that are data: English in headlines.json, the report's language where shown.
+        verdict = Term(f"{E}.verdict.{s['verdict']}")
         rows.append(
-            [lr, 2 / lr, r["sharpness"][0], reached, s["median_after"], s["max_after"],
-             s["verdict"]]
-        )  # fmt: skip
-        ctx.headline(
-            f"lr{lr:g}/initial_fraction", f"lr {lr:g}: λ_max / (2/lr) at the start", s["initial"]
+            [lr, 2 / lr, r["sharpness"][0], reached, s["median_after"], s["max_after"], verdict]
         )
-        ctx.headline(
-            f"lr{lr:g}/median_fraction",
-            f"lr {lr:g}: median λ_max / (2/lr) after reaching it",
-            s["median_after"],
-        )
-        ctx.headline(f"lr{lr:g}/verdict", f"lr {lr:g}: verdict", s["verdict"])
+        # The labels carry the rate: messages with an {lr} field, whatever rates are run.
+        rate = {"lr": f"{lr:g}"}
+        for part, value in (
+            ("initial_fraction", s["initial"]),
+            ("median_fraction", s["median_after"]),
+            ("verdict", verdict),
+        ):
+            ctx.headline(f"lr{lr:g}/{part}", Message(f"{E}.h.{part}", rate), value)
         ctx.finding(_sentence(r, steps))
     names = ("start", "reached", "median", "max", "verdict")
     ctx.summary(t(f"{E}.summary"), ["lr", "2/lr", *(t(f"{E}.col.{c}") for c in names)], rows)

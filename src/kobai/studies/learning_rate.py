@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import Joined, Message, t
+from kobai.i18n import Joined, Message, Term, t
 from kobai.models import MLP
 from kobai.studies._common import mnist
 from kobai.studies.base import Context
@@ -218,8 +218,9 @@ def _curvature_numbers(ctx: Context, curv: dict[str, Any], sweeps: dict[str, dic
     for name in ("quadratic", "neuron"):
         c = curv[name]
         low, high = c["bracket"]
-        inside = "yes" if low <= c["predicted"] <= high else "no"
-        rows.append([name, c["lambda_max"], c["predicted"], low, high, inside])
+        inside = Term(f"{L}.yes" if low <= c["predicted"] <= high else f"{L}.no")
+        problem = Term(f"{L}.problem.{name}")
+        rows.append([problem, c["lambda_max"], c["predicted"], low, high, inside])
         ctx.headline(f"{name}/predicted_lr", f"{name}: 2/λ_max", c["predicted"])
         ctx.headline(f"{name}/measured_lr", f"{name}: measured largest stable lr", c["measured"])
     columns = [t(f"{L}.col.{c}") for c in ("problem", "lambda")]
@@ -267,11 +268,8 @@ def _headlines(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> N
     names = ("optimizer", "good_from", "good_to", "best_lr", "best_loss", "first_diverging")
     ctx.summary(t(f"{L}.summary.sweep"), [t(f"{L}.col.{c}") for c in names], rows)
     for regime, tr in cell["chosen"].items():
-        ctx.headline(
-            f"neuron/{regime}",
-            f"single neuron, lr {tr.lr:.3g} ({regime}): final loss",
-            float(tr.losses[-1]),
-        )
+        words = {"lr": f"{tr.lr:.3g}", "regime": Message(f"vs.regime.{regime}")}
+        ctx.headline(f"neuron/{regime}", Message(f"{L}.h.neuron_final", words), tr.losses[-1])
 
 
 def _findings(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
@@ -347,12 +345,12 @@ def _figures(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any], bound:
 def _tables(ctx: Context, sweeps: dict[str, dict], cell: dict[str, Any]) -> None:
     ctx.page.heading(t(f"{L}.every"))
     rows = [
-        [name, lr, final, label]
+        [name, lr, final, Term(f"vs.regime.{label}")]
         for name, s in sweeps.items()
         for lr, final, label in zip(s["lrs"], s["finals"], s["labels"], strict=True)
     ]
     rows += [
-        ["single neuron", lr, final, label]
+        [Term(f"{L}.single_neuron"), lr, final, Term(f"vs.regime.{label}")]
         for lr, final, label in zip(cell["lrs"], cell["finals"], cell["labels"], strict=True)
     ]
     ctx.table(

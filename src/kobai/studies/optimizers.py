@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import MESSAGES, Joined, Message, t
+from kobai.i18n import MESSAGES, Joined, Message, Term, t
 from kobai.models import MLP
 from kobai.studies._common import EvaluateEachEpoch, mnist
 from kobai.studies.base import FORMATS, Context
@@ -151,7 +151,7 @@ def _headlines(ctx: Context, results: dict[str, dict], races: dict[str, Any]) ->
             t(f"{O}.col.optimizer"),
             "lr",
             t(f"{O}.col.test_loss"),
-            "± sd",
+            t(f"{O}.col.sd"),
             t(f"{O}.col.test_accuracy"),
         ],
         rows,
@@ -264,7 +264,7 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
                     name,
                     label,
                     tr.describe_hyper(),
-                    tr.status,
+                    _status(tr.status),
                     tr.steps,
                     float(tr.values[-1]) - race_["reference"],
                     math.nan if reached is None else reached,
@@ -277,3 +277,9 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
         caption=t(f"{O}.table.races"),
         show=None,
     )
+
+
+def _status(status: str) -> Term:
+    """A run's status as data: English in CSV, the report's language where shown."""
+    key = f"descent.status.{status}"
+    return Term(key if key in MESSAGES else f"descent.{status}")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from kobai import nn, optim
-from kobai.i18n import Joined, Message, t
+from kobai.i18n import Joined, Message, Term, t
 from kobai.models import MLP
 from kobai.studies.base import Context
 from kobai.studies.gradients import (
@@ -338,14 +338,14 @@ def _tables(ctx: Context, records: list[dict[str, Any]]) -> None:
             r["depth"],
             r["activation"],
             r["init"],
-            "on" if r["batchnorm"] else "off",
+            Term(f"{V}.on" if r["batchnorm"] else f"{V}.off"),
             r["init_norms"][0],
             r["init_norms"][-1],
             r["ratio_init"],
             r["ratio_epoch"],
             r["loss"],
             r["accuracy"],
-            r["status"],
+            Term(f"{V}.status.{r['status']}"),
         ]
         for r in records
     ]
