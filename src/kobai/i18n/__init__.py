@@ -128,7 +128,8 @@ class Message:
 class Term(str):
     """A word that is data, such as a verdict, a mode or a regime: it *is* its English text
     (compared, written to CSV and JSON as that) and reads in another language where it is
-    shown (:meth:`text`; :func:`kobai.report.format_number` shows it so in tables).
+    shown (:meth:`text`; :func:`kobai.report.format_number` shows it so in tables). Inside a
+    sentence, a field of a :class:`Message`, use a :class:`Message`: a Term formats as English.
 
     >>> v = Term("vs.regime.good")
     >>> v == "good", v.text("ja")

@@ -211,6 +211,12 @@ def _status(status: str) -> Message | str:
     return status
 
 
+def _status_term(status: str) -> Term | str:
+    """A run's status as data: English in CSV, the report's language where shown."""
+    message = _status(status)
+    return Term(message.key) if isinstance(message, Message) else message
+
+
 def _figures(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> None:
     from kobai.viz.descent import plot_race
     from kobai.viz.studies import mean_curves
@@ -264,7 +270,7 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
                     name,
                     label,
                     tr.describe_hyper(),
-                    _status(tr.status),
+                    _status_term(tr.status),
                     tr.steps,
                     float(tr.values[-1]) - race_["reference"],
                     math.nan if reached is None else reached,
@@ -277,9 +283,3 @@ def _tables(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> No
         caption=t(f"{O}.table.races"),
         show=None,
     )
-
-
-def _status(status: str) -> Term:
-    """A run's status as data: English in CSV, the report's language where shown."""
-    key = f"descent.status.{status}"
-    return Term(key if key in MESSAGES else f"descent.{status}")
