@@ -105,3 +105,21 @@ def test_the_network_view_speaks_japanese(
     line = rf"^ステップ 1 · エポック 0 · 損失 [0-9.]+ · 正解率 {accuracy:.1f} % · 一時停止中$"
     expect(status).to_have_text(re.compile(line))
     assert page.errors == []
+
+
+def test_a_refused_value_is_explained_in_japanese(
+    server: PlaygroundServer,
+    page_in: Any,  # noqa: F811
+) -> None:
+    page = page_in(server.url + "?view=backprop&lang=ja")
+    page.wait_for_selector("#bp-graph g.bp-node")
+    page.fill("#bp-expr", "x $ 1")
+    page.press("#bp-expr", "Enter")
+    refused = ja("request.bp_expr_chars").format(variables="x, y, z, w, b, t, a, c")
+    expect(page.locator("#bp-error")).to_have_text(refused)
+    expect(page.locator("#status")).to_have_class(re.compile("error"))
+    # a link whose formula the server refuses: the first request, sent before the page's
+    # messages arrive, already asks for Japanese
+    page = page_in(server.url + "?surface=custom&expr=x&lang=ja")
+    expect(page.locator("#expr-error")).to_have_text(ja("request.both_xy").format(expr="'x'"))
+    assert page.errors == []

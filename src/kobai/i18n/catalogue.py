@@ -2,10 +2,11 @@
 
 The messages are data: ``kobai/i18n/messages/*.json``, one file per area (core: curves,
 descent, neuron, activations, the commands' lines; cli; curvature; figures; findings; reports;
-studies; vanishing; local_minima; tables: what the studies' tables show; web), as a
-translation catalogue is. Keys are ``area.name``; values are ``{"en": ..., "ja": ...}`` with
-``str.format`` fields that both languages share (a test checks both). Mathematical notation
-(f(xₜ), λ_max, lr) stays as it is in Japanese: it is what the source tutorials write.
+studies; vanishing; local_minima; tables: what the studies' tables show; requests: the
+playground's answers to a bad request; web), as a translation catalogue is. Keys are
+``area.name``; values are ``{"en": ..., "ja": ...}`` with ``str.format`` fields that both
+languages share (a test checks both). Mathematical notation (f(xₜ), λ_max, lr) stays as it is
+in Japanese: it is what the source tutorials write.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ AREAS = (
     "vanishing",
     "local_minima",
     "tables",
+    "requests",
     "web",
 )
 

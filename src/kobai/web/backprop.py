@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.web.params import LIMITS, BadRequest, Query
+from kobai.web.params import LIMITS, BadRequest, Query, bad
 
 #: The scalars a formula may use (``e`` is Euler's number, so it is not among them).
 VARIABLES = ("x", "y", "z", "w", "b", "t", "a", "c")
@@ -90,7 +90,7 @@ class BackpropSettings:
         names = _compile(expr)[1]
         for name in VARIABLES:
             if q.has(name) and name not in names:
-                raise BadRequest(f"{name} is given but the formula {expr!r} does not use it")
+                raise bad("unused_variable", name=name, expr=repr(expr))
         # A preset's formula starts from its own values; any other from 1.
         defaults = next((v for _, _, e, v in PRESETS if e == expr), {})
         values = tuple(
@@ -101,16 +101,11 @@ class BackpropSettings:
 
 def _check_text(text: str) -> None:
     if not text.strip():
-        raise BadRequest("expr is required, e.g. (sigmoid(w*x + b) - t)**2")
+        raise bad("bp_expr_required")
     if len(text) > LIMITS["expression_length"]:
-        raise BadRequest(
-            f"expr must be at most {LIMITS['expression_length']} characters, got {len(text)}"
-        )
+        raise bad("expr_length_got", limit=LIMITS["expression_length"], length=len(text))
     if not _FORMULA.fullmatch(text.lower()):
-        raise BadRequest(
-            "expr may contain only numbers, the variables "
-            f"{', '.join(VARIABLES)}, + - * / ( ) and function names such as sigmoid"
-        )
+        raise bad("bp_expr_chars", variables=", ".join(VARIABLES))
 
 
 def _compile(expr: str) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
@@ -121,7 +116,7 @@ def _compile(expr: str) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...
     except (ValueError, TypeError) as exc:
         raise BadRequest(str(exc)) from None
     if not names:
-        raise BadRequest(f"expr must use at least one of {', '.join(VARIABLES)}, got {expr!r}")
+        raise bad("expr_variables", variables=", ".join(VARIABLES), expr=repr(expr))
     return fn, names
 
 
@@ -146,12 +141,10 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
     with kb.enable_grad():
         out = fn(dict(leaves))
     if not isinstance(out, kb.Tensor) or out.grad_fn is None:
-        raise BadRequest(
-            f"expr must contain at least one operation, e.g. x*x; got {settings.expr!r}"
-        )
+        raise bad("expr_operation", expr=repr(settings.expr))
     graph = _Graph(leaves)
     graph.add_output(out)
-    _finite("the value of the formula", float(out.data), values)
+    _finite(float(out.data), values)
     # A derivative may be infinite (sqrt at 0): it is refused below, not warned about.
     with np.errstate(all="ignore"):
         steps = graph.walk()
@@ -159,7 +152,7 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
         out.backward()
     grads = {n: float(leaves[n].grad) for n in names}
     for name, g in grads.items():
-        _finite(f"the gradient of {name}", g, values)
+        _finite(g, values, "gradient", name)
     return {
         "expr": settings.expr,
         "values": values,
@@ -173,10 +166,12 @@ def backprop_payload(settings: BackpropSettings) -> dict[str, Any]:
     }
 
 
-def _finite(what: str, value: float, values: dict[str, float]) -> None:
+def _finite(value: float, values: dict[str, float], what: str = "value", name: str = "") -> None:
+    """Refuse an infinite or NaN ``what``: the formula's ``value``, or the ``gradient`` or the
+    ``numerical`` derivative of the variable ``name``."""
     if not math.isfinite(value):
         at = ", ".join(f"{k}={v:g}" for k, v in values.items())
-        raise BadRequest(f"{what} is {value} at {at}; choose other values or another formula")
+        raise bad(f"{what}_not_finite", name=name, value=value, at=at)
 
 
 class _Graph:
@@ -198,7 +193,7 @@ class _Graph:
     def _node(self, key: Any, kind: str, op: str, label: str, value: float, layer: int) -> str:
         node_id = f"n{len(self.nodes)}"
         if len(self.nodes) >= LIMITS["backprop_nodes"]:
-            raise BadRequest(f"the formula's graph has more than {LIMITS['backprop_nodes']} nodes")
+            raise bad("graph_nodes", limit=LIMITS["backprop_nodes"])
         self.ids[id(key)] = node_id
         self.layer[node_id] = layer
         self.nodes.append(
@@ -323,7 +318,7 @@ def _check(
             return float(fn({**values, name: v}))
 
         numerical[name] = float(kb.numerical_grad(along, values[name], h=CHECK_STEP))
-        _finite(f"the numerical derivative of {name}", numerical[name], values)
+        _finite(numerical[name], values, "numerical", name)
     return {
         "h": CHECK_STEP,
         "numerical": numerical,

@@ -27,7 +27,7 @@ import numpy as np
 
 from kobai.web.engine import CHUNK, ENGINE
 from kobai.web.optimizers import OptimizerSpec, parse_specs
-from kobai.web.params import LIMITS, BadRequest, Query, parse_int
+from kobai.web.params import LIMITS, Query, bad, parse_int
 
 DATASETS = ("moons", "circles", "spiral", "xor")
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky-relu", "gelu", "elu")
@@ -64,7 +64,7 @@ class NetworkSettings:
         samples = q.bounded("samples", 200, "samples")
         opts = parse_specs(q.all("opt"), "adam,lr=0.03")
         if len(opts) != 1:
-            raise BadRequest(f"the network view trains with one optimizer, got {len(opts)}")
+            raise bad("one_optimizer", count=len(opts))
         return cls(
             data=q.choice("data", "moons", DATASETS),
             samples=samples,
@@ -90,7 +90,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     """``"8,8"`` -> ``(8, 8)``; an empty text is no hidden layer (a linear classifier)."""
     parts = [p for p in text.split(",") if p.strip()]
     if len(parts) > LIMITS["hidden_layers"]:
-        raise BadRequest(f"hidden must have at most {LIMITS['hidden_layers']} layers")
+        raise bad("hidden_layers", limit=LIMITS["hidden_layers"])
     return tuple(parse_int("hidden", p, *LIMITS["hidden_units"]) for p in parts)
 
 

@@ -12,7 +12,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from kobai.web.params import LIMITS, BadRequest, parse_bool, parse_choice, parse_number
+from kobai.web.params import LIMITS, BadRequest, bad, parse_bool, parse_choice, parse_number
 
 # name -> (kind, low, high); kind is "float", "bool" or "pair" (two floats a/b).
 HYPER: dict[str, tuple[str, float, float]] = {
@@ -94,7 +94,7 @@ def _parse_value(key: str, text: str) -> Any:
     elif kind == "pair":
         parts = text.split("/")
         if len(parts) != 2:
-            raise BadRequest(f"{key} must be two numbers a/b, got {text[:40]!r}")
+            raise bad("pair", param=key, got=repr(text[:40]))
         return tuple(parse_number(key, p, low, high) for p in parts)
     elif kind == "float":
         return parse_number(key, text, low, high)
@@ -112,12 +112,9 @@ def parse_spec(text: str) -> OptimizerSpec:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in allowed:
-            raise BadRequest(
-                f"optimizer {name} takes key=value with key in {', '.join(allowed)}; "
-                f"got {item[:40]!r}"
-            )
+            raise bad("spec_keys", name=name, keys=", ".join(allowed), got=repr(item[:40]))
         if key in hyper:
-            raise BadRequest(f"optimizer {name}: {key} given twice")
+            raise bad("spec_twice", name=name, param=key)
         hyper[key] = _parse_value(key, value)
     _check_constructs(name, hyper)
     return OptimizerSpec(name, hyper)
@@ -136,7 +133,7 @@ def parse_specs(values: list[str], default: str) -> list[OptimizerSpec]:
     """All ``opt`` values of a request (``default`` when none), labelled uniquely."""
     values = values or [default]
     if len(values) > LIMITS["optimizers"]:
-        raise BadRequest(f"at most {LIMITS['optimizers']} optimizers, got {len(values)}")
+        raise bad("optimizers", limit=LIMITS["optimizers"], count=len(values))
     return label(parse_spec(v) for v in values)
 
 

@@ -4,18 +4,19 @@ The playground's server trusts nothing that arrives in a URL. Numbers must look 
 (no ``nan``, ``inf``, ``1_000`` or 400-digit strings), names must be among the known ones, and
 every size has a ceiling (:data:`LIMITS`), so that one request costs a bounded amount of work.
 A bad value raises :class:`BadRequest`, which the server answers with status 400 and the
-one-line message.
+one-line message, in the request's language (``lang=ja``) where the catalogue has the message.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from kobai.validation import check_int, check_real
+from kobai.i18n import LANGUAGES, Message
 
 # The ceilings of everything a request can ask for.
 LIMITS: dict[str, Any] = {
@@ -48,29 +49,54 @@ _NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 
 
 class BadRequest(ValueError):
-    """A request parameter is missing, malformed or out of bounds (answered with status 400)."""
+    """A request parameter is missing, malformed or out of bounds (answered with status 400).
+
+    Parameters
+    ----------
+    message : str or Message
+        A :class:`~kobai.i18n.Message` of the catalogue (``request.*``) reads in the request's
+        language; ``str(exc)`` is always the English line.
+    """
+
+    def __init__(self, message: str | Message) -> None:
+        self.message = message
+        super().__init__(message.text("en") if isinstance(message, Message) else message)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English where it is not in the catalogue)."""
+        return self.message.text(lang) if isinstance(self.message, Message) else str(self)
+
+
+def bad(key: str, /, **fields: Any) -> BadRequest:
+    """The :class:`BadRequest` of the catalogue's message ``request.<key>``."""
+    return BadRequest(Message(f"request.{key}", fields))
+
+
+def _bound(x: float) -> str:
+    # As kobai.validation words a bound: an int in full, a float with %g.
+    return str(x) if isinstance(x, int) else f"{x:g}"
 
 
 def parse_number(name: str, text: str, low: float, high: float) -> float:
     """``text`` as a finite float in ``[low, high]``, or :class:`BadRequest`."""
     text = text.strip()
     if len(text) > 40 or not _NUMBER.fullmatch(text):
-        raise BadRequest(f"{name} must be a number, got {_shown(text)}")
-    try:
-        return check_real(name, float(text), low=low, high=high)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise bad("number", name=name, got=_shown(text))
+    value = float(text)
+    if not (math.isfinite(value) and low <= value <= high):
+        raise bad("number_range", name=name, low=_bound(low), high=_bound(high), got=value)
+    return value
 
 
 def parse_int(name: str, text: str, low: int, high: int) -> int:
     """``text`` as an int in ``[low, high]``, or :class:`BadRequest`."""
     text = text.strip()
     if not _INTEGER.fullmatch(text):
-        raise BadRequest(f"{name} must be an integer, got {_shown(text)}")
-    try:
-        return check_int(name, int(text), low=low, high=high)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from None
+        raise bad("integer", name=name, got=_shown(text))
+    value = int(text)
+    if not low <= value <= high:
+        raise bad("integer_range", name=name, low=low, high=high, got=value)
+    return value
 
 
 def parse_bool(name: str, text: str) -> bool:
@@ -81,14 +107,14 @@ def parse_bool(name: str, text: str) -> bool:
     elif lowered in ("0", "false", "no", "off"):
         return False
     else:
-        raise BadRequest(f"{name} must be true or false, got {_shown(text)}")
+        raise bad("bool", name=name, got=_shown(text))
 
 
 def parse_choice(name: str, text: str, choices: Sequence[str]) -> str:
     """``text`` if it is one of ``choices`` (case and ``_``/``-`` do not matter)."""
     key = text.strip().lower().replace("_", "-")
     if not _NAME.fullmatch(key) or key not in choices:
-        raise BadRequest(f"{name} must be one of {', '.join(choices)}; got {_shown(text)}")
+        raise bad("choice", name=name, choices=", ".join(choices), got=_shown(text))
     return key
 
 
@@ -96,7 +122,7 @@ def parse_numbers(name: str, text: str, count: int, bound: float) -> tuple[float
     """``count`` comma-separated numbers, each in ``[-bound, bound]``."""
     parts = text.split(",")
     if len(parts) != count:
-        raise BadRequest(f"{name} must be {count} comma-separated numbers, got {_shown(text)}")
+        raise bad("numbers", name=name, count=count, got=_shown(text))
     return tuple(parse_number(name, part, -bound, bound) for part in parts)
 
 
@@ -122,38 +148,37 @@ class Query:
     def parse(cls, query: str, *, repeatable: Sequence[str] = ("opt",)) -> Query:
         """Parse a raw query string, bounding its length and its number of fields."""
         if len(query) > LIMITS["url_length"]:
-            raise BadRequest(f"query must be at most {LIMITS['url_length']} characters")
+            raise bad("query_length", limit=LIMITS["url_length"])
         try:
             values = parse_qs(
                 query, keep_blank_values=True, strict_parsing=False, max_num_fields=LIMITS["fields"]
             )
         except ValueError:
-            raise BadRequest(f"query must have at most {LIMITS['fields']} fields") from None
+            raise bad("fields", limit=LIMITS["fields"]) from None
         for name, items in values.items():
             if not _NAME.fullmatch(name):
-                raise BadRequest(f"unknown parameter {_shown(name)}")
+                raise bad("unknown_name", name=_shown(name))
             if len(items) > 1 and name not in repeatable:
-                raise BadRequest(f"parameter {name} given {len(items)} times")
+                raise bad("repeated", name=name, count=len(items))
             if any(len(v) > LIMITS["value_length"] for v in items):
-                raise BadRequest(
-                    f"parameter {name} must be at most {LIMITS['value_length']} characters"
-                )
+                raise bad("value_length", name=name, limit=LIMITS["value_length"])
+        if "lang" in values:
+            parse_choice("lang", values["lang"][0], LANGUAGES)
         return cls(values)
 
     def check_known(self, known: Sequence[str]) -> None:
-        """Raise for any parameter outside ``known`` (a typo should not be silently ignored)."""
-        unknown = sorted(set(self.values) - set(known))
+        """Raise for any parameter outside ``known`` (a typo should not be silently ignored);
+        ``lang``, the language of the answer's error messages, is known to every request."""
+        unknown = sorted(set(self.values) - set(known) - {"lang"})
         if unknown:
-            raise BadRequest(
-                f"unknown parameter(s) {', '.join(unknown)}; valid: {', '.join(sorted(known))}"
-            )
+            raise bad("unknown", names=", ".join(unknown), valid=", ".join(sorted(known)))
 
     def text(self, name: str, default: str | None = None) -> str:
         """The first value of ``name``; ``default`` when absent (None: ``name`` is required)."""
         items = self.values.get(name)
         if not items:
             if default is None:
-                raise BadRequest(f"parameter {name} is required")
+                raise bad("required", name=name)
             return default
         return items[0]
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from kobai.web.engine import ENGINE
 from kobai.web.optimizers import OptimizerSpec, parse_specs
-from kobai.web.params import LIMITS, BadRequest, Query, parse_numbers
+from kobai.web.params import LIMITS, BadRequest, Query, bad, parse_numbers
 from kobai.web.surfaces import SURFACE_PARAMS, SurfaceSettings
 
 RACE_PARAMS = (*SURFACE_PARAMS, "opt", "start", "steps")
@@ -47,10 +47,7 @@ class RaceSettings:
             start = (x, y)
         steps = q.bounded("steps", 300, "steps")
         if steps * len(specs) > LIMITS["race_work"]:
-            raise BadRequest(
-                f"steps x optimizers must be at most {LIMITS['race_work']}, "
-                f"got {steps} x {len(specs)}"
-            )
+            raise bad("race_work", limit=LIMITS["race_work"], steps=steps, count=len(specs))
         return cls(surface, tuple(specs), start, steps)
 
     def key(self) -> tuple[Any, ...]:
@@ -204,5 +201,5 @@ def check_window(q: Query, steps: int) -> tuple[int, int]:
     first = q.integer("from", 0, 0, steps)
     last = q.integer("to", steps, 0, steps)
     if last < first:
-        raise BadRequest(f"to must be >= from, got from={first}, to={last}")
+        raise bad("to_from", first=first, last=last)
     return first, last

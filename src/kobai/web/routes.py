@@ -12,7 +12,8 @@
 ``GET /api/backprop``      a formula's graph, backward step by step, and the numerical check
 =========================  ================================================================
 
-Endpoints are plain functions, so tests can call them without a server.
+Endpoints are plain functions, so tests can call them without a server. Every endpoint also
+takes ``lang`` (``en`` or ``ja``): the language of its answer to a bad request.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from kobai.web import network as net
 from kobai.web.backprop import BACKPROP_PARAMS, BackpropSettings, backprop_code, backprop_payload
 from kobai.web.engine import ENGINE
 from kobai.web.optimizers import FLAGS, HYPER, MAIN, registered, signature_defaults
-from kobai.web.params import LIMITS, BadRequest, Query
+from kobai.web.params import LIMITS, Query, bad
 from kobai.web.race import RACE_PARAMS, RaceSettings, check_window, race_frames, run_race
 from kobai.web.surfaces import NEURON, SURFACE_PARAMS, SurfaceSettings, surface_payload
 
@@ -183,7 +184,7 @@ def network_stream(q: Query) -> Stream:
     first = q.integer("from", 0, 0, most)
     last = q.integer("to", most, 0, most)
     if last < first:
-        raise BadRequest(f"to must be >= from, got from={first}, to={last}")
+        raise bad("to_from", first=first, last=last)
     fps, per_frame = _pace(q)
     history = q.flag("history", False)
     return Stream(_network_events(settings, first, last, per_frame, history), fps)

@@ -27,8 +27,9 @@ import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from kobai.i18n import LANGUAGES, Message
 from kobai.web.assets import asset
 from kobai.web.params import LIMITS, BadRequest, Query
 from kobai.web.routes import ROUTES, Stream, Text
@@ -188,7 +189,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         try:
             self.route()
         except BadRequest as exc:
-            self.send_json(400, {"error": str(exc)})
+            self.send_json(400, {"error": exc.text(self.answer_language())})
         except CLIENT_GONE:
             self.close_connection = True
         except Exception:
@@ -201,7 +202,8 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
     def route(self) -> None:
         """Send a static asset, or the answer of the API endpoint the path names (404 otherwise)."""
         if len(self.path) > LIMITS["url_length"]:
-            self.send_json(414, {"error": f"URL longer than {LIMITS['url_length']} characters"})
+            message = Message("request.url_length", {"limit": LIMITS["url_length"]})
+            self.send_json(414, {"error": message.text(self.answer_language())})
             return
         if not self.host_allowed():
             self.send_json(403, {"error": "unexpected Host or Origin header"})
@@ -222,6 +224,13 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.send_body(200, result.content_type, result.body.encode("utf-8"))
         else:
             self.send_json(200, result)
+
+    def answer_language(self) -> str:
+        """The language of an error answer: the request's ``lang`` when it names one of
+        :data:`~kobai.i18n.LANGUAGES`, else English (a bad ``lang`` is itself refused in
+        English)."""
+        given = parse_qs(urlsplit(self.path).query).get("lang", [])
+        return given[0] if len(given) == 1 and given[0] in LANGUAGES else "en"
 
     def host_allowed(self) -> bool:
         """Whether the Host header names a loopback address (any host when served beyond it)."""

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape import TestFunction, available_functions, get_function
-from kobai.web.params import LIMITS, BadRequest, Query
+from kobai.web.params import LIMITS, BadRequest, Query, bad
 
 NEURON = "neuron"
 CUSTOM = "custom"
@@ -89,7 +89,7 @@ class SurfaceSettings:
             except (ValueError, TypeError) as exc:
                 raise BadRequest(str(exc)) from None
             if fn.dim != 2:
-                raise BadRequest(f"a playground formula must use both x and y, got {self.expr!r}")
+                raise bad("both_xy", expr=repr(self.expr))
             return fn
         return get_function(self.name)
 
@@ -97,13 +97,11 @@ class SurfaceSettings:
 def check_formula(text: str) -> None:
     """Bound a visitor's formula before the parser sees it."""
     if not text.strip():
-        raise BadRequest("expr is required for surface=custom, e.g. x**2 + 3*sin(y)")
+        raise bad("surface_expr_required")
     if len(text) > LIMITS["expression_length"]:
-        raise BadRequest(f"expr must be at most {LIMITS['expression_length']} characters")
+        raise bad("expr_length", limit=LIMITS["expression_length"])
     if not _FORMULA.fullmatch(text.lower()):
-        raise BadRequest(
-            "expr may contain only numbers, x, y, + - * / ( ) and function names such as sin"
-        )
+        raise bad("surface_expr_chars")
 
 
 def neuron_surface(settings: NeuronSettings) -> TestFunction:
@@ -227,7 +225,7 @@ def surface_payload(fn: TestFunction, n: int) -> dict[str, Any]:
     xs, ys, Z = grid_values(fn, n)
     finite = np.isfinite(Z)
     if not finite.any():
-        raise BadRequest(f"{fn.name} is not finite anywhere in its range")
+        raise bad("not_finite", name=fn.name)
     levels, unit = levels_of(Z, fn.log_levels)
     shade = np.full(Z.shape, 255, dtype=np.uint8)
     with np.errstate(all="ignore"):

@@ -3,7 +3,7 @@
 import { BackpropView } from "./backprop.js";
 import { NetworkView } from "./network.js";
 import { RaceView } from "./surface.js";
-import { readLang, setMessages, tr } from "./i18n.js";
+import { answerIn, readLang, setMessages, tr } from "./i18n.js";
 import { api, bpQuery, netQuery, pageUrl, prefetch, raceQuery, readUrl, surfaceQuery } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -119,6 +119,7 @@ class App {
 async function main() {
   document.body.dataset.started = performance.now().toFixed(1);
   const initial = readUrl(location.search);
+  answerIn(initial.lang);
   if (initial.view === "race") {
     // The first picture needs no metadata: ask for it while /api/meta loads.
     prefetch("/api/surface", surfaceQuery(initial.race));

@@ -15,6 +15,20 @@ export function readLang(value) {
   return LANGUAGES.includes(value) ? value : "en";
 }
 
+// The language the server words its error answers in: the page's, known from its URL before
+// the first request (a prefetch included) goes out.
+let answers = "en";
+
+export function answerIn(lang) {
+  answers = readLang(lang);
+}
+
+// `url` asking the server to answer in the page's language (English is its default).
+export function withLang(url) {
+  if (answers === "en" || /[?&]lang=/.test(url)) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}lang=${answers}`;
+}
+
 export function setMessages(lang, given) {
   messages = given || {};
   current = lang;

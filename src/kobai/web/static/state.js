@@ -1,7 +1,7 @@
 // Every setting of the page lives in its URL: the same URL reproduces the same numbers.
 // The query names are the server's own, so a view's URL is also its API request.
 
-import { readLang } from "./i18n.js";
+import { readLang, withLang } from "./i18n.js";
 
 export const PAGE_KEYS = ["view", "mode", "speed", "at", "lang"];
 
@@ -169,7 +169,7 @@ export function api(path, query) {
 }
 
 async function request(url) {
-  const response = await fetch(url, { cache: "no-store" });
+  const response = await fetch(withLang(url), { cache: "no-store" });
   const isJson = (response.headers.get("Content-Type") || "").startsWith("application/json");
   const body = isJson ? await response.json() : await response.text();
   if (!response.ok) throw new Error(isJson ? body.error : `${response.status}`);

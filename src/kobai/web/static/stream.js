@@ -1,6 +1,8 @@
 // Server-sent events read with fetch: an error answer keeps its message, a closed stream is
 // never reopened behind the page's back (EventSource would reconnect), and abort() pauses.
 
+import { withLang } from "./i18n.js";
+
 export function openStream(url, { events, onerror, onclose }) {
   const controller = new AbortController();
   let done = false;
@@ -12,7 +14,7 @@ export function openStream(url, { events, onerror, onclose }) {
   };
   (async () => {
     try {
-      const response = await fetch(url, { signal: controller.signal, cache: "no-store" });
+      const response = await fetch(withLang(url), { signal: controller.signal, cache: "no-store" });
       if (!response.ok) {
         const body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
         throw new Error(body.error);
