@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     base = out / f"descend_{slug(function.name)}"
     print(f"kobai descend: {function.label}")
     for trajectory in runs.values():
-        print("  " + trajectory.summary())
+        print("  " + run_line(trajectory))
     if function.dim == 1:
         written = plot_descent_1d(function, runs, base, formats=formats)
     else:
@@ -181,3 +181,23 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(t("cli.wrote", path=path))
     return 0
+
+
+def run_line(tr: Any) -> str:
+    """A run's :meth:`~kobai.landscape.Trajectory.summary` in the language of messages."""
+    from kobai.i18n import MESSAGES
+
+    head = {"label": tr.label, "hyper": tr.describe_hyper()}
+    if tr.status == "diverged":
+        status = t("descent.diverged_at", step=tr.diverged_at)
+        return f"{tr.label} ({tr.describe_hyper()}): {status}"
+    if tr.status == "converged":
+        status = t("descent.converged_at", step=tr.converged_at)
+    elif f"descent.status.{tr.status}" in MESSAGES:
+        status = t(f"descent.status.{tr.status}")
+    else:
+        status = tr.status
+    end = {"value": f"{tr.values[-1]:.4g}", "point": ", ".join(f"{v:.4g}" for v in tr.points[-1])}
+    if tr.status == "converged":
+        return t("cli.descend.run_converged", status=status, **head, **end)
+    return t("cli.descend.run", status=status, steps=tr.steps, **head, **end)

@@ -82,7 +82,7 @@ def _arrow_points(path: np.ndarray, w_range: list[float], b_range: list[float]) 
 def run(args: argparse.Namespace) -> int:
     """Run ``kobai neuron`` with the parsed ``args``; return the exit status (0)."""
     from kobai.landscape import neuron
-    from kobai.viz.neuron import plot_batch_modes, plot_neuron_landscape
+    from kobai.viz.neuron import mode_label, plot_batch_modes, plot_neuron_landscape
 
     seed = parse_int(args.seed, "--seed", minimum=0)
     formats = parse_formats(args.formats)
@@ -120,16 +120,17 @@ def run(args: argparse.Namespace) -> int:
         w_values, b_values, losses, {m.label: m for m in modes}, out / "neuron_batch_modes",
         **common,
     )  # fmt: skip
-    print(
-        f"kobai neuron: y = {args.activation}(w x + b) on {len(x)} samples; "
-        f"{n} x {n} loss grid in {seconds:.3f} s"
-    )
+    head = {"activation": args.activation, "n": len(x), "grid": n, "seconds": f"{seconds:.3f}"}
+    print(message("cli.neuron.head", **head))
     for m in modes:
         w, b = m.points[-1]
+        label = mode_label(m.label)
         if m.diverged_at is not None:
-            print(f"  {m.label}: {m.status_text()}; try --lr {m.lr / 10:g}")
+            words = {"step": m.diverged_at, "lr": f"{m.lr:g}", "smaller": f"{m.lr / 10:g}"}
+            print("  " + message("cli.neuron.diverged", label=label, **words))
             continue
-        print(f"  {m.label}: (w, b) = ({w:.4g}, {b:.4g}), loss {m.losses[-1]:.4g}")
+        words = {"w": f"{w:.4g}", "b": f"{b:.4g}", "loss": f"{m.losses[-1]:.4g}"}
+        print("  " + message("cli.neuron.run", label=label, **words))
     for file in written:
         print(message("cli.wrote", path=file))
     return 0

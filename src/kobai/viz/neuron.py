@@ -134,8 +134,14 @@ def plot_neuron_landscape(
 
 
 def _steps_text(tr: Any) -> str:
-    status = getattr(tr, "status_text", lambda: "")()
-    return status or text("neuron.steps", n=len(tr.points) - 1)
+    return _status_text(tr) or text("neuron.steps", n=len(tr.points) - 1)
+
+
+def _status_text(tr: Any) -> str:
+    """A run's ``status_text()`` in the figures' language: where it diverged, or ``""``."""
+    if getattr(tr, "diverged_at", None) is None:
+        return ""
+    return text("neuron.diverged_at", step=tr.diverged_at, lr=f"{tr.lr:g}")
 
 
 def _mark_divergence(ax: Any, tr: Any, colour: str) -> None:
@@ -209,7 +215,7 @@ def plot_batch_modes(
     draw_loss_contours(ax, w_values, b_values, losses, true_params=true_params)
     for colour, (label, tr) in zip(TRACE_COLOURS[1:] * 3, runs.items(), strict=False):
         pts = np.asarray(tr.points)
-        status = getattr(tr, "status_text", lambda: "")()
+        status = _status_text(tr)
         entry = f"{mode_label(label)}, lr={tr.lr:g}" + (f": {status}" if status else "")
         ax.plot(pts[:, 0], pts[:, 1], "-", color=colour, lw=1.3, zorder=5, label=entry)
         _mark_divergence(ax, tr, colour)

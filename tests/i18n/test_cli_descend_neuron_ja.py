@@ -1,0 +1,56 @@
+"""kobai descend and kobai neuron print their runs in Japanese; English stays the library's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kobai.cli.descend import run_line
+from kobai.cli.main import main
+from kobai.i18n import language
+from kobai.landscape import descend
+
+
+def test_descend_lines_in_japanese_and_in_english_as_the_summary() -> None:
+    runs = {
+        **descend("bowl", ["sgd"], lr=0.5, steps=300),  # converges
+        **descend("rosenbrock", ["momentum"], lr=1.0, steps=50),  # diverges
+        **descend("rosenbrock", ["adam"], lr=0.2, steps=100),  # the budget ends first
+    }
+    assert [tr.status for tr in runs.values()] == ["converged", "diverged", "unfinished"]
+    assert [run_line(tr) for tr in runs.values()] == [tr.summary() for tr in runs.values()]
+    with language("ja"):
+        lines = [run_line(tr) for tr in runs.values()]
+    converged, diverged, unfinished = (tr for tr in runs.values())
+    point = ", ".join(f"{v:.4g}" for v in converged.points[-1])
+    assert lines[0] == (
+        f"sgd (lr=0.5): ステップ {converged.converged_at} で収束, "
+        f"f = {converged.values[-1]:.4g}, 位置 ({point})"
+    )
+    assert lines[1] == f"momentum (lr=1, momentum=0.9): ステップ {diverged.diverged_at} で発散"
+    assert lines[2].startswith("adam (lr=0.2): 未完了 (100 ステップ), f = ")
+
+
+def test_neuron_lines_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["neuron", "--activation", "identity", "--lr", "5", "--grid", "21", "--formats", "png"]
+    assert main(["--lang", "ja", *args, "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("kobai neuron: y = identity(w x + b), サンプル 100 個。21 x 21 の")
+    assert (
+        lines[1] == "  フルバッチ: ステップ 2 で発散 (lr 5 が大きすぎる)。--lr 0.5 を試してください"
+    )
+    assert lines[3].startswith("  確率的 (B = 1): ")
+    assert all("書き出し: " in line for line in lines[4:])
+
+
+def test_a_diverged_neuron_run_is_labelled_in_the_figures_language() -> None:
+    from kobai.data import make_single_neuron
+    from kobai.landscape.neuron import descend_neuron
+    from kobai.viz.neuron import _status_text
+
+    x, t = make_single_neuron(100, w=2.0, b=-1.0, activation="identity", noise=0.05, rng=0)
+    run = descend_neuron(x, t, (-1.5, 2.5), 5.0, 100, activation="identity")
+    assert _status_text(run) == run.status_text() == "diverged at step 2 (lr 5 too large)"
+    with language("ja"):
+        assert _status_text(run) == "ステップ 2 で発散 (lr 5 が大きすぎる)"
