@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from kobai.i18n import MESSAGES, pad, t
+
 
 def add_parser(subparsers: Any) -> None:
     """Add ``kobai evaluate`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
@@ -36,16 +38,18 @@ def run(args: argparse.Namespace) -> int:
     data = the_run.data
     x, y = (data.x_test, data.y_test) if args.split == "test" else (data.x_train, data.y_train)
     scores = evaluate(the_run.model, (x, y), the_run.loss, task=data.task)
+    split = t(f"train.row.{args.split}")
     print(
-        f"{args.run_dir}: {the_run.config.model} on {data.name}, {args.split} split "
-        f"({len(x)} samples)"
-    )
+        t("cli.evaluate.head", run_dir=args.run_dir, model=the_run.config.model, data=data.name,
+          split=split, n=len(x))
+    )  # fmt: skip
     for name, value in scores.items():
-        print(f"  {name:>9}: {value:.4f}")
+        label = t(f"train.col.{name}") if f"train.col.{name}" in MESSAGES else name
+        print(f"  {pad(label, 9, right=True)}: {value:.4f}")
     if data.task == "classification":
         predicted = predict(the_run.model, x).argmax(axis=1)
         matrix = confusion_matrix(predicted, y, data.n_outputs)
-        print("\nconfusion matrix (rows: true class, columns: predicted class)")
+        print("\n" + t("cli.evaluate.confusion"))
         print("     " + "".join(f"{c:>6}" for c in range(data.n_outputs)))
         for c, row in enumerate(matrix):
             print(f"{c:>4} " + "".join(f"{v:>6}" for v in row))

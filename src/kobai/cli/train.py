@@ -275,10 +275,17 @@ def describe(config: Any, data: Any) -> str:
 
 
 def schedule_text(the_run: Any) -> str:
-    """``"step schedule (step_size 5, gamma 0.1)"``: the schedule with the defaults it got."""
-    from kobai.models.run_schedule import describe_schedule
+    """``"step schedule (step_size 5, gamma 0.1)"``: the schedule with the defaults it got, in
+    the language of messages."""
+    from kobai.models.run_schedule import describe_options
 
-    return describe_schedule(the_run.config.schedule, the_run.schedule_options)
+    name = the_run.config.schedule
+    if not name:
+        return t("cli.train.constant_lr")
+    shown = describe_options(the_run.schedule_options)
+    if shown:
+        return t("cli.train.schedule_options", name=name, options=shown)
+    return t("cli.train.schedule", name=name)
 
 
 def print_table(

@@ -1,4 +1,5 @@
-"""kobai descend and kobai neuron print their runs in Japanese; English stays the library's."""
+"""kobai descend, neuron, train and evaluate print their runs in Japanese; the English lines
+stay as they were."""
 
 from __future__ import annotations
 
@@ -54,3 +55,23 @@ def test_a_diverged_neuron_run_is_labelled_in_the_figures_language() -> None:
     assert _status_text(run) == run.status_text() == "diverged at step 2 (lr 5 too large)"
     with language("ja"):
         assert _status_text(run) == "ステップ 2 で発散 (lr 5 が大きすぎる)"
+
+
+def test_train_and_evaluate_lines_in_japanese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny = ["--data", "moons", "--samples", "200", "--model", "mlp:8", "--epochs", "2"]
+    argv = ["train", *tiny, "--schedule", "step", "--out", str(tmp_path), "--name", "r"]
+    assert main(["--lang", "ja", *argv]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert ", adam, step スケジュール (step_size 1, gamma 0.1), 2 エポック -> " in head
+    assert main(["--lang", "ja", "evaluate", str(tmp_path / "r"), "--split", "train"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{tmp_path / 'r'}: moons で学習した mlp:8, 訓練データ (160 サンプル)"
+    assert lines[1].startswith("       損失: ") and lines[2].startswith("     正解率: ")
+    assert lines[4] == "混同行列 (行: 正解のクラス, 列: 予測したクラス)"
+    assert main(["--lang", "en", "evaluate", str(tmp_path / "r")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{tmp_path / 'r'}: mlp:8 on moons, test split (40 samples)"
+    assert lines[1].startswith("       loss: ") and lines[2].startswith("   accuracy: ")
+    assert lines[4] == "confusion matrix (rows: true class, columns: predicted class)"
