@@ -75,3 +75,20 @@ def test_train_and_evaluate_lines_in_japanese(
     assert lines[0] == f"{tmp_path / 'r'}: mlp:8 on moons, test split (40 samples)"
     assert lines[1].startswith("       loss: ") and lines[2].startswith("   accuracy: ")
     assert lines[4] == "confusion matrix (rows: true class, columns: predicted class)"
+
+
+def test_sweep_lines_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kobai.sweep.report import status_counts
+
+    base = ["--set", "data=moons", "--set", "samples=200", "--set", "model=mlp:8"]
+    argv = ["sweep", *base, "--set", "epochs=2", "--axis", "lr=0.01,0.1", "--seeds", "2",
+            "--workers", "1", "--quiet", "--out", str(tmp_path / "sw")]  # fmt: skip
+    assert main(["--lang", "ja", *argv]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"kobai sweep: {tmp_path / 'sw'} のセル 4 個: 完了 4, 発散 0, 失敗 0"
+    assert lines[1].startswith("今回の実行: セル 4 個を ")
+    assert lines[2].startswith("最良の val_loss: lr=") and "(シード 2 個での 95% 区間)" in lines[2]
+    assert lines[3].startswith("結果の sha256: ") and lines[4].startswith("レポート: ")
+    assert status_counts({"done": 3, "failed": 1}) == "3 done, 1 failed"
+    with language("ja"):
+        assert status_counts({"done": 3, "odd": 1}) == "完了 3, odd 1"

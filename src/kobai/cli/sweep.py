@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kobai.cli.options import key_values, parse_value
+from kobai.i18n import t
 
 RANGE_FORMS = ("logspace", "linspace", "log_uniform", "uniform", "choice")
 
@@ -126,6 +127,7 @@ def summarise(results: Any) -> int:
     import json
 
     from kobai.sweep.analysis import best_configuration
+    from kobai.sweep.report import status_counts
     from kobai.sweep.store import Store
 
     counts = {s: sum(r["status"] == s for r in results) for s in ("done", "diverged", "failed")}
@@ -134,24 +136,24 @@ def summarise(results: Any) -> int:
         timing = json.loads(store.meta("timing") or "{}")
     finally:
         store.close()
-    print(f"kobai sweep: {len(results)} cells in {results.folder}: " +
-          ", ".join(f"{n} {s}" for s, n in counts.items()))  # fmt: skip
+    print(t("cli.sweep.cells", n=len(results), folder=results.folder, counts=status_counts(counts)))
     if timing.get("cells"):
         print(
-            f"this run: {timing['cells']} cells in {timing['wall_seconds']:.1f} s on "
-            f"{timing['executor']}; runs' own time {timing['cell_seconds']:.1f} s, overhead "
-            f"{1000 * timing['overhead_per_cell']:.0f} ms per cell ("
-            f"{1000 * timing['overhead_per_cell_after_startup']:.0f} ms after "
-            f"{timing['startup_seconds']:.1f} s of start-up)"
-        )
+            t("cli.sweep.timing", cells=timing["cells"], wall=f"{timing['wall_seconds']:.1f}",
+              executor=timing["executor"], own=f"{timing['cell_seconds']:.1f}",
+              overhead=f"{1000 * timing['overhead_per_cell']:.0f}",
+              after=f"{1000 * timing['overhead_per_cell_after_startup']:.0f}",
+              startup=f"{timing['startup_seconds']:.1f}")
+        )  # fmt: skip
     best = best_configuration(results)
     if best is not None:
         print(
-            f"best {best['metric']}: {best['config_key']}: {best['mean']:.4g} "
-            f"[{best['low']:.4g}, {best['high']:.4g}] (95% interval over {best['n']} seeds)"
-        )
-    print(f"results sha256: {results.sha256()}")
-    print(f"report: kobai sweep report {results.folder}")
+            t("cli.sweep.best", metric=best["metric"], config=best["config_key"],
+              mean=f"{best['mean']:.4g}", low=f"{best['low']:.4g}", high=f"{best['high']:.4g}",
+              n=best["n"])
+        )  # fmt: skip
+    print(t("cli.sweep.sha", sha=results.sha256()))
+    print(t("cli.sweep.report", folder=results.folder))
     return 1 if counts["failed"] else 0
 
 

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from kobai.i18n import t
+from kobai.i18n import MESSAGES, t
 from kobai.report.page import Page
 from kobai.sweep.analysis import _goal, configurations, fair_race, sensitivity
 from kobai.sweep.results import load
@@ -45,11 +45,17 @@ def write_report(folder: str | Path, *, metric: str | None = None, out: Path | N
     return page.write(target)[1]
 
 
+def status_counts(counts: dict[str, int]) -> str:
+    """``"4 done, 0 diverged"``: cells by status, in the language of messages."""
+    named = {s: t(f"sweep.status.{s}") if f"sweep.status.{s}" in MESSAGES else s for s in counts}
+    return ", ".join(t("sweep.count", n=n, status=named[s]) for s, n in counts.items())
+
+
 def _status(page: Page, results: Any) -> None:
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    page.paragraph(t("sweep.cells", counts=", ".join(f"{n} {s}" for s, n in counts.items())))
+    page.paragraph(t("sweep.cells", counts=status_counts(counts)))
     page.code(_plan_text(results.plan))
 
 
