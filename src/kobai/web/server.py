@@ -178,7 +178,8 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
 
     def not_allowed(self) -> None:
         """Answer 405 to any method but GET and HEAD."""
-        self.send_json(405, {"error": f"method {self.command} not allowed"}, {"Allow": "GET, HEAD"})
+        refusal = self.error_answer("method", method=self.command)
+        self.send_json(405, refusal, {"Allow": "GET, HEAD"})
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = not_allowed  # noqa: N815
 
@@ -195,18 +196,17 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         except Exception:
             self.log_error("%s", traceback.format_exc())
             try:
-                self.send_json(500, {"error": "internal error"})
+                self.send_json(500, self.error_answer("internal"))
             except CLIENT_GONE:
                 self.close_connection = True
 
     def route(self) -> None:
         """Send a static asset, or the answer of the API endpoint the path names (404 otherwise)."""
         if len(self.path) > LIMITS["url_length"]:
-            message = Message("request.url_length", {"limit": LIMITS["url_length"]})
-            self.send_json(414, {"error": message.text(self.answer_language())})
+            self.send_json(414, self.error_answer("url_length", limit=LIMITS["url_length"]))
             return
         if not self.host_allowed():
-            self.send_json(403, {"error": "unexpected Host or Origin header"})
+            self.send_json(403, self.error_answer("host"))
             return
         url = urlsplit(self.path)
         found = asset(url.path)
@@ -215,7 +215,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             return
         endpoint: Callable[[Query], Any] | None = ROUTES.get(url.path)
         if endpoint is None:
-            self.send_json(404, {"error": "not found"})
+            self.send_json(404, self.error_answer("not_found"))
             return
         result = endpoint(Query.parse(url.query))
         if isinstance(result, Stream):
@@ -224,6 +224,11 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             self.send_body(200, result.content_type, result.body.encode("utf-8"))
         else:
             self.send_json(200, result)
+
+    def error_answer(self, key: str, **fields: Any) -> dict[str, str]:
+        """The answer ``{"error": ...}`` of the catalogue's ``request.<key>``, in the request's
+        language."""
+        return {"error": Message(f"request.{key}", fields).text(self.answer_language())}
 
     def answer_language(self) -> str:
         """The language of an error answer: the request's ``lang`` when it names one of
@@ -283,7 +288,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         """Send server-sent events (503 when too many streams are live)."""
         if not self.server.streams.acquire(blocking=False):
             stream.close()
-            self.send_json(503, {"error": "too many live streams, try again"}, {"Retry-After": "1"})
+            self.send_json(503, self.error_answer("streams"), {"Retry-After": "1"})
             return
         try:
             self.send_response(200)

@@ -155,7 +155,10 @@ const early = new Map();
 
 export function prefetch(path, query) {
   const url = `${path}?${query.toString()}`;
-  early.set(url, request(url));
+  const answer = request(url);
+  // A refusal is the view's to show when it asks: not an unhandled rejection before that.
+  answer.catch(() => {});
+  early.set(url, answer);
 }
 
 export function api(path, query) {
