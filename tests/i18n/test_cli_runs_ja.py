@@ -92,3 +92,15 @@ def test_sweep_lines_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert status_counts({"done": 3, "failed": 1}) == "3 done, 1 failed"
     with language("ja"):
         assert status_counts({"done": 3, "odd": 1}) == "完了 3, odd 1"
+
+
+def test_the_index_of_the_studies_has_a_japanese_title(tmp_path: Path) -> None:
+    from kobai.cli.study import write_index
+    from kobai.studies.base import StudyResult
+
+    results = [StudyResult("curvature", "The curvature of learning", tmp_path, 0, True, 1.0)]
+    write_index(tmp_path / "en", results)
+    assert (tmp_path / "en" / "index.md").read_text().startswith("# kobai studies\n")
+    with language("ja"):
+        write_index(tmp_path / "ja", results)
+    assert (tmp_path / "ja" / "index.md").read_text().startswith("# kobai の研究\n")

@@ -74,7 +74,7 @@ def write_index(folder: Any, results: list[Any]) -> Any:
 
     quick = any(r.quick for r in results)
     seed = t("study.cli.seed_quick" if quick else "study.cli.seed", seed=results[0].seed)
-    page = Page("kobai studies", subtitle=seed)
+    page = Page(t("study.cli.index_title"), subtitle=seed)
     if quick:
         page.paragraph(t("report.warning_line", warning=t("report.quick_warning")))
     page.table(
