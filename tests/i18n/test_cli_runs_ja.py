@@ -3,6 +3,7 @@ stay as they were."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,9 @@ def test_train_and_evaluate_lines_in_japanese(
     assert lines[0] == f"{tmp_path / 'r'}: mlp:8 on moons, test split (40 samples)"
     assert lines[1].startswith("       loss: ") and lines[2].startswith("   accuracy: ")
     assert lines[4] == "confusion matrix (rows: true class, columns: predicted class)"
+    assert main(["--lang", "ja", "train", "--resume", str(tmp_path / "r"), "--epochs", "3"]) == 0
+    resumed = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"\(エポック 3-3。全 3 エポックの学習時間: [0-9.]+ 秒\)", resumed[-2])
 
 
 def test_sweep_lines_in_japanese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,3 +108,31 @@ def test_the_index_of_the_studies_has_a_japanese_title(tmp_path: Path) -> None:
     with language("ja"):
         write_index(tmp_path / "ja", results)
     assert (tmp_path / "ja" / "index.md").read_text().startswith("# kobai の研究\n")
+
+
+def test_curves_and_playground_lines_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from kobai.cli.curves import comparable_runs
+    from kobai.web import PlaygroundServer, routes
+
+    folders = []
+    for name, data in (("a", "moons"), ("b", "xor"), ("c", "moons")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text(json.dumps({"data": data}))
+        folders.append(tmp_path / name)
+    with language("ja"):
+        assert comparable_runs(folders) == [folders[0], folders[2]]
+    assert capsys.readouterr().out == (
+        "kobai curves: runs/ にある moons の最新の実行 2 個 (他のデータの実行 1 個は除外。"
+        "比べるには実行を名前で指定してください)\n"
+    )
+    monkeypatch.setattr(routes, "warm_up", lambda: None)
+    monkeypatch.setattr(PlaygroundServer, "serve_forever", lambda self, poll_interval=0.5: None)
+    argv = ["--lang", "ja", "playground", "--host", "0.0.0.0", "--port", "0", "--no-browser"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("kobai playground: 警告: 0.0.0.0 で待ち受けています。")
+    assert re.fullmatch(r"kobai playground: http://\S+ で実行中 \(Ctrl\+C で停止\)\n", captured.out)

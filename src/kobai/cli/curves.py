@@ -115,8 +115,8 @@ def comparable_runs(found: list[Path]) -> list[Path]:
     newest = data_of(found[-1])
     same = [f for f in found if data_of(f) == newest]
     chosen, others = same[-LATEST:], len(found) - len(same)
-    note = f" ({others} run(s) on other data left out; name runs to compare them)" if others else ""
-    print(f"kobai curves: the {len(chosen)} latest run(s) on {newest[0]} in runs/{note}")
+    note = t("cli.curves.others", others=others) if others else ""
+    print(t("cli.curves.latest", n=len(chosen), data=newest[0], note=note))
     return chosen
 
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from kobai.i18n import t
+
 
 def add_parser(subparsers: Any) -> None:
     """Add ``kobai playground`` and its options to ``subparsers`` (of ``kobai``'s parser)."""
@@ -43,14 +45,8 @@ def run(args: argparse.Namespace) -> int:
     server = make_server(args.host, args.port, quiet=not args.verbose)
     warm_up()
     if not server.loopback:
-        print(
-            f"kobai playground: WARNING: listening on {args.host}, reachable by every machine "
-            f"that can reach this one, with no password; use --host 127.0.0.1 unless you "
-            f"mean it",
-            file=sys.stderr,
-            flush=True,
-        )
-    print(f"kobai playground on {server.url} (Ctrl+C stops it)", flush=True)
+        print(t("cli.playground.open", host=args.host), file=sys.stderr, flush=True)
+    print(t("cli.playground.on", url=server.url), flush=True)
     if not args.no_browser:
         threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()
     try:

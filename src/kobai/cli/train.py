@@ -197,10 +197,8 @@ def train_and_report(
     test_scores = evaluate(the_run.model, (data.x_test, data.y_test), the_run.loss, task=data.task)
     print_table(train_scores, test_scores, seconds, len(history) - done)
     if done:
-        print(
-            f"(epochs {done + 1}-{len(history)}; all {len(history)} epochs: "
-            f"{history['wall_time'][-1]:.1f} s of training)"
-        )
+        seconds = f"{history['wall_time'][-1]:.1f}"
+        print(t("train.resumed", first=done + 1, last=len(history), seconds=seconds))
     stop = history.stop_reason
     if stop:
         print(t("train.stopped_early", reason=stop))
