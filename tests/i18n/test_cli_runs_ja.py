@@ -136,3 +136,26 @@ def test_curves_and_playground_lines_in_japanese(
     captured = capsys.readouterr()
     assert captured.err.startswith("kobai playground: 警告: 0.0.0.0 で待ち受けています。")
     assert re.fullmatch(r"kobai playground: http://\S+ で実行中 \(Ctrl\+C で停止\)\n", captured.out)
+
+
+def test_a_long_stochastic_run_and_an_extended_one_are_announced_in_japanese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kobai.cli.train import duration_warning
+    from kobai.models.runs import build
+    from kobai.train.config import RunConfig
+
+    with language("ja"):
+        text = duration_warning(build(RunConfig(batch_size=1)), 5) or ""
+    assert text.startswith("kobai train: 1 サンプルごとに更新するので更新は 80,000 回 (1 エポック")
+    assert text.endswith("--epochs 1 か --batch-size 32 ならずっと速い。")
+    tiny = ["--data", "moons", "--samples", "200", "--model", "mlp:8", "--quiet"]
+    assert main(["train", *tiny, "--epochs", "2", "--out", str(tmp_path), "--name", "c"]) == 0
+    capsys.readouterr()
+    argv = ["--lang", "ja", "train", "--resume", str(tmp_path / "c"), "--epochs", "4", "--quiet"]
+    assert main(argv) == 0
+    note = capsys.readouterr().out.splitlines()[0]
+    assert note.startswith(
+        f"{tmp_path / 'c'} を 2 エポックから 4 エポックに延長 (2 エポック完了): "
+    )
+    assert "cosine スケジュールを 4 エポックに引き伸ばすので、エポック 3 は lr " in note

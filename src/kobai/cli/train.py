@@ -103,21 +103,22 @@ def resume_note(the_run: Any, planned: Any, run_dir: Path, done: int) -> str:
             "to extend it"
         )
     if config.epochs == planned.epochs:
-        return f"resuming {run_dir} at epoch {done} of {config.epochs}"
-    head = f"extending {run_dir} from {planned.epochs} to {config.epochs} epochs ({done} done): "
+        return t("train.resuming", run_dir=run_dir, done=done, epochs=config.epochs)
     steps = steps_per_epoch(config, len(the_run.data.x_train))
     new = planned_lrs(config, steps, done + 1)
     old = planned_lrs(planned, steps, done + 1)
     if new is None or old is None:
-        return head + f"the {name} schedule continues from its saved state"
-    if new == old:
-        return head + f"the learning rate continues as planned ({name})"
-    last = "ended" if done >= planned.epochs else "stood"
-    return head + (
-        f"the {name} schedule is stretched to {config.epochs} epochs, so epoch {done + 1} "
-        f"trains at lr {new[done]:.3g} (the {planned.epochs}-epoch schedule {last} at "
-        f"{old[done]:.3g})"
-    )
+        how = t("train.schedule_saved", name=name)
+    elif new == old:
+        how = t("train.lr_as_planned", name=name)
+    else:
+        how = t(
+            "train.stretched_ended" if done >= planned.epochs else "train.stretched_stood",
+            name=name, epochs=config.epochs, next=done + 1, new=f"{new[done]:.3g}",
+            planned=planned.epochs, old=f"{old[done]:.3g}",
+        )  # fmt: skip
+    words = {"run_dir": run_dir, "planned": planned.epochs, "epochs": config.epochs, "done": done}
+    return t("train.extending", how=how, **words)
 
 
 def config_schedule(config: Any) -> str:
@@ -223,12 +224,12 @@ def duration_warning(the_run: Any, done: int) -> str | None:
     if updates < MANY_UPDATES:
         return None
     seconds = updates * seconds_per_update(the_run)
-    time_text = f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} s"
-    return (
-        f"kobai train: one sample per update makes {updates:,} updates ({n:,} an epoch for "
-        f"{config.epochs - done} epochs): about {time_text} here. "
-        "--epochs 1 or --batch-size 32 is much quicker."
-    )
+    if seconds >= 90:
+        time_text = t("train.minutes", n=f"{seconds / 60:.0f}")
+    else:
+        time_text = t("train.seconds", n=f"{seconds:.0f}")
+    words = {"updates": f"{updates:,}", "per_epoch": f"{n:,}", "epochs": config.epochs - done}
+    return t("train.long_run", time=time_text, **words)
 
 
 def seconds_per_update(the_run: Any, trials: int = 20) -> float:
