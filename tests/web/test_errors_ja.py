@@ -95,3 +95,26 @@ def test_a_bad_or_repeated_lang_is_refused_in_english(client: Client) -> None:
     answer = client.get("/api/surface?lang=ja&lang=ja")
     assert answer.json() == {"error": "parameter lang given 2 times"}
     assert client.get("/api/surface?lang=ja").status == 200
+
+
+def test_a_stream_that_breaks_says_so_in_the_language(
+    client: Client, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kobai.web import routes
+
+    def broken(q: Query) -> routes.Stream:
+        q.check_known(())
+
+        def events():  # type: ignore[no-untyped-def]
+            yield "frame", {"step": 1}, False
+            raise RuntimeError("a bug")
+
+        return routes.Stream(events(), 0)
+
+    monkeypatch.setitem(routes.ROUTES, "/api/broken", broken)
+    assert client.events("/api/broken?lang=ja") == [
+        ("frame", {"step": 1}),
+        ("failed", {"error": "内部エラー"}),
+    ]
+    assert client.events("/api/broken")[-1] == ("failed", {"error": "internal error"})
+    assert "RuntimeError: a bug" in capsys.readouterr().err  # the server's log keeps the cause

@@ -328,7 +328,8 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
             # The headers are sent: say so in the stream's own terms, then end it.
             self.log_error("%s", traceback.format_exc())
             try:
-                self.wfile.write(b'event: failed\ndata: {"error":"internal error"}\n\n')
+                failed = json.dumps(self.error_answer("internal"), separators=(",", ":"))
+                self.wfile.write(f"event: failed\ndata: {failed}\n\n".encode())
             except OSError:
                 pass
 
