@@ -179,3 +179,14 @@ def test_a_study_summary_prints_terms_in_the_language(tmp_path: Path) -> None:
     with language("ja"):
         lines = result.summary().splitlines()
     assert lines[1] == "  best  良好" and lines[4].split() == ["遅すぎる", "1"]
+
+
+def test_a_message_puts_its_nested_words_into_its_own_language() -> None:
+    from kobai.i18n import Joined
+
+    for regime in (Message("vs.regime.good"), Term("vs.regime.good")):
+        label = Message("study.learning-rate.h.neuron_final", {"lr": "1", "regime": regime})
+        assert label.text("ja") == "単一ニューロン, lr 1 (良好): 最終的な損失"  # English process
+        assert label.text("en") == "single neuron, lr 1 (good): final loss"
+    both = Joined((Message("vs.regime.good"), "sgd"), Message(f"{LM}.and"))
+    assert both.text("ja") == "良好、sgd" and str(both) == "good and sgd"

@@ -71,6 +71,15 @@ def test_every_message_the_web_code_raises_is_in_the_catalogue() -> None:
         ("/api/network/stream?from=5&to=4",
          "to は from 以上でなければなりません (受け取った値: from=5, to=4)",
          "to must be >= from, got from=5, to=4"),
+        ("/api/backprop?expr=" + quote("q*x"),
+         "名前 'q': 関数の式には使えません。使えるのは数、x, y, z, w, b, t, a, c、pi, e",
+         "the name 'q' is not allowed in a function expression; only numbers, x, y, z"),
+        ("/api/backprop?expr=" + quote("x**999"),
+         "指数 999 が大きすぎます: 定数の指数は [-100, 100] の範囲でなければなりません",
+         "exponent 999 is too large: constant exponents must lie in [-100, 100]"),
+        ("/api/surface?surface=custom&expr=" + quote("x.real + y"),
+         "属性の参照 (.): 関数の式には使えません。",
+         "attribute access (.) is not allowed in a function expression; only numbers, x, y,"),
         ("/api/backprop?expr=" + "(" * 3000 + "x" + ")" * 3000,
          "URL が 4096 文字を超えています",
          "URL longer than 4096 characters"),
@@ -118,3 +127,16 @@ def test_a_stream_that_breaks_says_so_in_the_language(
     ]
     assert client.events("/api/broken")[-1] == ("failed", {"error": "internal error"})
     assert "RuntimeError: a bug" in capsys.readouterr().err  # the server's log keeps the cause
+
+
+def test_a_refused_formula_carries_its_message() -> None:
+    from kobai.landscape.expression import FormulaError, compile_expression
+
+    with pytest.raises(FormulaError) as caught:
+        compile_expression("sin(x, y)")
+    assert str(caught.value) == "sin() takes exactly one argument, e.g. sin(x)"
+    assert (
+        BadRequest.refusing(caught.value).text("ja")
+        == "sin() の引数はちょうど 1 つです (例: sin(x))"
+    )
+    assert BadRequest.refusing(ValueError("plain")).text("ja") == "plain"

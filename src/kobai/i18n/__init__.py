@@ -118,18 +118,25 @@ class Message:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str | None = None) -> str:
-        """The message in ``lang`` (default :func:`get_language`)."""
-        return t(self.key, lang=lang, **self.fields)
+        """The message in ``lang`` (default :func:`get_language`); its fields that are
+        messages, terms or lists of them read in the same language."""
+        return t(self.key, lang=lang, **{k: _words(v, lang) for k, v in self.fields.items()})
 
     def __str__(self) -> str:
         return self.text()
 
 
+def _words(value: Any, lang: str | None) -> Any:
+    """A field of a message in ``lang``: a :class:`Message`, :class:`Term` or :class:`Joined`
+    put into words, anything else as it is."""
+    return value.text(lang) if isinstance(value, (Message, Term, Joined)) else value
+
+
 class Term(str):
     """A word that is data, such as a verdict, a mode or a regime: it *is* its English text
     (compared, written to CSV and JSON as that) and reads in another language where it is
-    shown (:meth:`text`; :func:`kobai.report.format_number` shows it so in tables). Inside a
-    sentence, a field of a :class:`Message`, use a :class:`Message`: a Term formats as English.
+    shown (:meth:`text`; :func:`kobai.report.format_number` shows it so in tables, and a
+    :class:`Message` so in its fields).
 
     >>> v = Term("vs.regime.good")
     >>> v == "good", v.text("ja")
@@ -159,8 +166,12 @@ class Joined:
     items: tuple[Any, ...]
     sep: str | Message = ", "
 
+    def text(self, lang: str | None = None) -> str:
+        """The items in ``lang`` (default :func:`get_language`), joined."""
+        return str(_words(self.sep, lang)).join(str(_words(i, lang)) for i in self.items)
+
     def __str__(self) -> str:
-        return str(self.sep).join(map(str, self.items))
+        return self.text()
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.i18n import Message
 from kobai.landscape._math import FUNCTIONS
 from kobai.validation import check_str, is_real
 
@@ -54,27 +55,37 @@ _BINARY = {
 Evaluator = Callable[[dict[str, Any]], Any]
 
 
-def _refuse(what: str, variables: tuple[str, ...] = VARIABLES) -> ValueError:
-    allowed = (
-        f"only numbers, {', '.join(variables)}, pi, e, + - * / **, parentheses and calls of "
-        f"{', '.join(ALLOWED_FUNCTIONS)} are allowed"
-    )
-    return ValueError(f"{what} is not allowed in a function expression; {allowed}")
+class FormulaError(ValueError):
+    """A formula refused. ``str(exc)`` is the English line; ``message`` is the catalogue's
+    (``formula.*``), so that the playground answers in the request's language."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.text("en"))
+
+
+def _error(key: str, /, **fields: Any) -> FormulaError:
+    return FormulaError(Message(f"formula.{key}", fields))
+
+
+def _refuse(what: Message | str, variables: tuple[str, ...] = VARIABLES) -> FormulaError:
+    names = {"variables": ", ".join(variables), "functions": ", ".join(ALLOWED_FUNCTIONS)}
+    return _error("refused", what=what, **names)
 
 
 def _parse(text: Any) -> ast.expr:
     check_str("expression", text, empty=True)
     if len(text) > MAX_LENGTH:
-        raise ValueError(f"expression is too long: {len(text)} characters (at most {MAX_LENGTH})")
+        raise _error("too_long", length=len(text), limit=MAX_LENGTH)
     if not text.strip():
-        raise ValueError("expression is empty; write a function of x (and y), e.g. 'x**2 + y**2'")
+        raise _error("empty")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError) as exc:
         reason = getattr(exc, "msg", None) or "too deeply nested"
-        raise ValueError(f"expression {text.strip()!r} is not valid: {reason}") from None
+        raise _error("invalid", text=repr(text.strip()), reason=reason) from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ValueError(f"expression has too many terms (at most {MAX_NODES} syntax nodes)")
+        raise _error("too_many_terms", limit=MAX_NODES)
     return tree.body
 
 
@@ -88,7 +99,7 @@ class _Compiler:
 
     def compile(self, node: ast.expr, depth: int = 0) -> Evaluator:
         if depth > MAX_DEPTH:
-            raise ValueError(f"expression is nested too deeply (at most {MAX_DEPTH} levels)")
+            raise _error("too_deep", limit=MAX_DEPTH)
         if isinstance(node, ast.Constant):
             return self._constant(node.value)
         elif isinstance(node, ast.Name):
@@ -104,13 +115,13 @@ class _Compiler:
 
     def _constant(self, value: Any) -> Evaluator:
         if not is_real(value):
-            raise _refuse(f"the constant {value!r}", self.variables)
+            raise _refuse(Message("formula.what.constant", {"value": repr(value)}), self.variables)
         try:
             number = float(value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise ValueError(f"the number {value!r} is not finite")
+            raise _error("not_finite", value=repr(value))
         return lambda env: number
 
     def _name(self, name: str) -> Evaluator:
@@ -121,7 +132,7 @@ class _Compiler:
             constant = CONSTANTS[name]
             return lambda env: constant
         else:
-            raise _refuse(f"the name {name!r}", self.variables)
+            raise _refuse(Message("formula.what.name", {"name": repr(name)}), self.variables)
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Evaluator:
         operand = self.compile(node.operand, depth + 1)
@@ -130,12 +141,12 @@ class _Compiler:
         elif isinstance(node.op, ast.UAdd):
             return operand
         else:
-            raise _refuse(f"the operator {type(node.op).__name__}", self.variables)
+            raise _refuse(_operator(node.op), self.variables)
 
     def _binary(self, node: ast.BinOp, depth: int) -> Evaluator:
         op = _BINARY.get(type(node.op))
         if op is None:
-            raise _refuse(f"the operator {type(node.op).__name__}", self.variables)
+            raise _refuse(_operator(node.op), self.variables)
         left = self.compile(node.left, depth + 1)
         right = self.compile(node.right, depth + 1)
         if isinstance(node.op, ast.Pow):
@@ -144,14 +155,13 @@ class _Compiler:
 
     def _call(self, node: ast.Call, depth: int) -> Evaluator:
         if not isinstance(node.func, ast.Name):
-            raise _refuse(f"calling {_describe(node.func)}", self.variables)
+            calling = Message("formula.what.calling", {"what": _describe(node.func)})
+            raise _refuse(calling, self.variables)
         name = node.func.id
         if name not in FUNCTIONS:
-            raise ValueError(
-                f"the function {name!r} is not allowed; allowed: {', '.join(ALLOWED_FUNCTIONS)}"
-            )
+            raise _error("function", name=repr(name), allowed=", ".join(ALLOWED_FUNCTIONS))
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise ValueError(f"{name}() takes exactly one argument, e.g. {name}(x)")
+            raise _error("one_argument", name=name)
         argument = self.compile(node.args[0], depth + 1)
         fn = FUNCTIONS[name]
         return lambda env: fn(argument(env))
@@ -171,34 +181,37 @@ def _check_exponent(node: ast.expr, evaluate: Evaluator, variables: tuple[str, .
     except (OverflowError, ZeroDivisionError):
         value = math.inf
     if not math.isfinite(value) or abs(value) > MAX_EXPONENT:
-        raise ValueError(
-            f"exponent {ast.unparse(node)} is too large: constant exponents must lie in "
-            f"[-{MAX_EXPONENT:g}, {MAX_EXPONENT:g}]"
-        )
+        raise _error("exponent", exponent=ast.unparse(node), limit=f"{MAX_EXPONENT:g}")
 
 
-def _describe(node: ast.AST) -> str:
+def _operator(op: ast.AST) -> Message:
+    return Message("formula.what.operator", {"operator": type(op).__name__})
+
+
+def _describe(node: ast.AST) -> Message | str:
+    """What a refused piece of syntax is, in words of the catalogue (``formula.kind.*``)."""
     kinds = {
-        ast.Attribute: "attribute access (.)",
-        ast.Subscript: "subscripting ([...])",
+        ast.Attribute: "attribute",
+        ast.Subscript: "subscript",
         ast.Lambda: "lambda",
-        ast.ListComp: "a comprehension",
-        ast.SetComp: "a comprehension",
-        ast.DictComp: "a comprehension",
-        ast.GeneratorExp: "a comprehension",
-        ast.Compare: "a comparison",
-        ast.BoolOp: "and/or",
-        ast.IfExp: "if/else",
-        ast.Tuple: "a tuple",
-        ast.List: "a list",
-        ast.Dict: "a dict",
-        ast.Set: "a set",
-        ast.JoinedStr: "an f-string",
-        ast.NamedExpr: "assignment (:=)",
+        ast.ListComp: "comprehension",
+        ast.SetComp: "comprehension",
+        ast.DictComp: "comprehension",
+        ast.GeneratorExp: "comprehension",
+        ast.Compare: "comparison",
+        ast.BoolOp: "and_or",
+        ast.IfExp: "if_else",
+        ast.Tuple: "tuple",
+        ast.List: "list",
+        ast.Dict: "dict",
+        ast.Set: "set",
+        ast.JoinedStr: "f_string",
+        ast.NamedExpr: "assignment",
         ast.Await: "await",
-        ast.Starred: "unpacking (*)",
+        ast.Starred: "unpacking",
     }
-    return kinds.get(type(node), type(node).__name__)
+    kind = kinds.get(type(node))
+    return Message(f"formula.kind.{kind}") if kind else type(node).__name__
 
 
 def compile_expression(text: str) -> tuple[Callable[[Any], Any], tuple[str, ...]]:

@@ -114,7 +114,7 @@ def _compile(expr: str) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...
     try:
         fn, names = compile_formula(expr, VARIABLES)
     except (ValueError, TypeError) as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest.refusing(exc) from None
     if not names:
         raise bad("expr_variables", variables=", ".join(VARIABLES), expr=repr(expr))
     return fn, names

@@ -66,6 +66,13 @@ class BadRequest(ValueError):
         """The message in ``lang`` (English where it is not in the catalogue)."""
         return self.message.text(lang) if isinstance(self.message, Message) else str(self)
 
+    @classmethod
+    def refusing(cls, exc: Exception) -> BadRequest:
+        """The answer to an error raised below the playground: its catalogue message where
+        it carries one (a :class:`~kobai.landscape.expression.FormulaError`), else its text."""
+        message = getattr(exc, "message", None)
+        return cls(message if isinstance(message, Message) else str(exc))
+
 
 def bad(key: str, /, **fields: Any) -> BadRequest:
     """The :class:`BadRequest` of the catalogue's message ``request.<key>``."""

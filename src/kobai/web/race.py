@@ -99,7 +99,7 @@ def run_race(settings: RaceSettings) -> dict[str, Any]:
                 steps=settings.steps,
             )
         except (ValueError, TypeError) as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest.refusing(exc) from None
         elapsed = time.perf_counter() - began
     payload = {
         "function": fn.name,

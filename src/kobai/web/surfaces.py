@@ -87,7 +87,7 @@ class SurfaceSettings:
             try:
                 fn = get_function(self.expr)
             except (ValueError, TypeError) as exc:
-                raise BadRequest(str(exc)) from None
+                raise BadRequest.refusing(exc) from None
             if fn.dim != 2:
                 raise bad("both_xy", expr=repr(self.expr))
             return fn
