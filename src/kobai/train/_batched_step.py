@@ -87,6 +87,9 @@ class StackedStep:
                 or len(groups_of) != 1
             ):
                 opt.step()
+                # Its own step may have moved its state into arrays of its own (a flat step
+                # of small parameters): the stacks take it in again before the next shared one.
+                adopted[n] = None
                 continue
             # What members must share to step together: class, hyper-parameters and where
             # they are (the first momentum step, the step count). The first parameter's
