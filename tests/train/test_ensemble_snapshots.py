@@ -82,4 +82,3 @@ def test_shared_epoch_copies_give_the_member_by_member_snapshots(
     assert set(lazy.snapshots[3]["optimizer"]["state"][0]) == {
         "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"
     }  # fmt: skip
-

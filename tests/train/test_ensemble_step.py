@@ -114,7 +114,6 @@ def test_state_loaded_into_a_member_is_taken_into_the_stack() -> None:
         np.testing.assert_allclose(models[1].state_dict()[name], value, rtol=1e-10)
 
 
-
 def test_a_member_that_steps_alone_for_a_while_rejoins_with_its_own_numbers() -> None:
     # Member 0 steps with the others, then (a step hook on it) three steps alone: a flat
     # step of its small parameters moves its state out of the stacks, which must take it in
