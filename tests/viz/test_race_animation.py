@@ -138,3 +138,12 @@ def test_with_a_path_the_file_is_written_as_before(tmp_path: Path) -> None:
 def test_bad_options_are_one_clear_line(option: str, value: int, message: str) -> None:
     with pytest.raises(ValueError, match=f"^{message}$"):
         race(**{option: value})
+
+
+def test_at_an_odd_dpi_the_frames_and_the_still_picture_keep_one_size() -> None:
+    # 11 x 4.8 inches at 41 dpi is 451 x 196.8 pixels: the player rounds it to even pixels
+    # before anything is drawn, so every frame lies exactly over the still picture.
+    html = race(max_frames=3, dpi=41).to_jshtml()
+    pictures = re.findall(r"base64,([A-Za-z0-9+/=]+)", html)
+    assert len(pictures) == 4
+    assert {png(data).shape for data in pictures} == {(196, 450, 4)}

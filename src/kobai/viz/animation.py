@@ -235,14 +235,14 @@ def _player(fig: Any, draw: Any, frames: np.ndarray, fps: int, dpi: int) -> str:
         def kept(self) -> int:
             return len(self._saved_frames)
 
-    _static_picture(fig, draw, int(frames[0]), dpi)
-    still = _png64(_canvas_image(fig).convert("RGB"))  # sent once: every colour kept
     limit = matplotlib.rcParams["animation.embed_limit"] * 2**20
     writer = OverlayHTMLWriter(fps=fps, embed_frames=True, default_mode="loop")
-    writer.room = limit - len(still)
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder, "race.html")
-        writer.setup(fig, page, dpi=dpi)
+        writer.setup(fig, page, dpi=dpi)  # first: it may round the figure's size to even pixels
+        _static_picture(fig, draw, int(frames[0]), dpi)
+        still = _png64(_canvas_image(fig).convert("RGB"))  # sent once: every colour kept
+        writer.room = limit - len(still)
         renderer = fig.canvas.get_renderer()
         for t in frames:
             renderer.clear()  # transparent
