@@ -51,10 +51,12 @@ class FlatGroup:
         b = self.bounds
         return [flat[b[i] : b[i + 1]].reshape(s) for i, s in enumerate(self.shapes)]
 
-    def fits(self, params: list[Any]) -> bool:
-        return [id(p) for p in params] == self.ids and all(
-            p.data.shape == s and p.data.dtype == self.dtype
-            for p, s in zip(params, self.shapes, strict=True)
+    def fits(self, params: list[Any], datas: list[np.ndarray]) -> bool:
+        """Whether these are still the parameters (and shapes, dtype) it was made for."""
+        return (
+            [id(p) for p in params] == self.ids
+            and [d.shape for d in datas] == self.shapes
+            and datas[0].dtype == self.dtype
         )
 
     def adopt(self, name: str, states: list[dict[str, Any]]) -> np.ndarray:
@@ -82,9 +84,9 @@ def step(opt: Any, group: dict[str, Any], hyper: dict[str, Any]) -> bool:
     if not ENABLED or len(params) < 2:
         return False
     dtype = params[0].data.dtype
+    datas, grads = [], []
     for p in params:
-        grad = p.grad
-        data = p.data
+        data, grad = p.data, p.grad
         if (
             grad is None
             or data.size > LIMIT
@@ -93,18 +95,20 @@ def step(opt: Any, group: dict[str, Any], hyper: dict[str, Any]) -> bool:
             or grad.shape != data.shape
         ):
             return False
+        datas.append(data)
+        grads.append(grad)
     plan = opt._flat_plan(params, group, hyper)
     if plan is None:
         return False
     names, numbers, extra = plan
     flat = opt._flats.get(id(group))
-    if flat is None or not flat.fits(params):
+    if flat is None or not flat.fits(params, datas):
         flat = opt._flats[id(group)] = FlatGroup(params)
     states = [opt.state[p] for p in params]
     arrays = [flat.adopt(name, states) if name else None for name in names]
-    np.concatenate([p.data.reshape(-1) for p in params], out=flat.param)
-    np.concatenate([p.grad.reshape(-1) for p in params], out=flat.grad)
+    np.concatenate([d.reshape(-1) for d in datas], out=flat.param)
+    np.concatenate([g.reshape(-1) for g in grads], out=flat.grad)
     opt._kernel(flat.param, flat.grad, *arrays, **numbers, **hyper, **extra, work=flat.work)
-    for p, view in zip(params, flat.param_views, strict=True):
-        np.copyto(p.data, view)
+    for data, view in zip(datas, flat.param_views, strict=True):
+        np.copyto(data, view)
     return True
