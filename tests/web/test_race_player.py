@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -15,24 +14,12 @@ import pytest
 from kobai.landscape import descend, get_function
 from kobai.viz import animate_race
 
-from .browser import IN_CI, launch, missing
+from .browser import IN_CI
+from .test_browser import REASON, browser  # noqa: F401, F811 - the shared fixture
 
-REASON = missing()
 pytestmark = pytest.mark.skipif(
     REASON is not None and not IN_CI, reason=f"browser tests skipped: {REASON}"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if REASON is not None:  # in CI: fail loudly instead of skipping
-        pytest.fail(f"the browser tests must run in CI: {REASON}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +36,7 @@ def image(data: str) -> Any:
     return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGBA")
 
 
-def test_the_player_shows_each_frame_over_the_still_picture(html: str, browser: Any) -> None:
+def test_the_player_shows_each_frame_over_the_still_picture(html: str, browser: Any) -> None:  # noqa: F811
     from PIL import Image
 
     frames = re.findall(r'frames\[\d+\] = "data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
