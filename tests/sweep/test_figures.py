@@ -124,3 +124,14 @@ def test_an_unknown_axis_or_goal_is_one_clear_line() -> None:
         synthetic().plot_heatmap("optimizer", "batch_size")
     with pytest.raises(ValueError, match=r"goal must be one of"):
         synthetic().plot_metric_by_axis("lr", goal="lowest")
+
+
+def test_learning_curves_mark_whole_epochs_only(released: None) -> None:
+    results = synthetic()
+    histories = {r["key"]: [{"epoch": e, "val_loss": 1.0 / e} for e in (1, 2, 3)]
+                 for r in results}  # fmt: skip
+    fig = sf.plot_learning_curves(results, histories)
+    for ax in fig.axes:
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert ticks == [1.0, 2.0, 3.0]

@@ -263,6 +263,8 @@ def plot_learning_curves(
         histories = {r["key"]: results.history(r["key"]) for r in results}
     if metric is None:
         metric = curve_metric(histories, results.plan.metric)
+    from matplotlib.ticker import MaxNLocator
+
     plt = pyplot()
     by = _group_axis(results, "")
     panels = list(dict.fromkeys(r[by] for r in results)) if by else [None]
@@ -292,6 +294,7 @@ def plot_learning_curves(
                                 color=color, alpha=0.15, linewidth=0)  # fmt: skip
         ax.set_title(f"{by}={panel}" if by else metric)
         ax.set_xlabel(text("curves.epoch"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs, never 1.5
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
