@@ -100,7 +100,10 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             "metrics": {
                 m.key: _metric_summary(m, kobai_runs, torch_runs) for m in workload.metrics
             },
-            "peak_rss_mb": {"kobai": _rss(kobai_runs), "torch": _rss(torch_runs)},
+            "peak_rss_mb": {
+                "kobai": _rss(kobai_runs) if workload.rss else None,
+                "torch": _rss(torch_runs) if workload.rss else None,
+            },
             "info": {
                 "kobai": kobai_runs[-1]["info"] if kobai_runs else None,
                 "torch": torch_runs[-1]["info"] if torch_runs else None,
@@ -213,6 +216,8 @@ def table(summary: dict[str, Any], meta: dict[str, Any]) -> str:
     lines.append("|---|---:|---:|---|")
     for entry in summary.values():
         rss = entry["peak_rss_mb"]
+        if rss["kobai"] is None and rss["torch"] is None:
+            continue
         k = number(rss["kobai"]) if rss["kobai"] is not None else "-"
         t = number(rss["torch"]) if rss["torch"] is not None else "-"
         target = ("kobai <= PyTorch" + _verdict(rss["met"])) if "met" in rss else ""

@@ -38,6 +38,8 @@ class Workload:
     # results are merged (a PyTorch optimizer setting in a process of its own, say).
     kobai_runs: tuple[dict[str, Any], ...] = ({},)
     torch_runs: tuple[dict[str, Any], ...] = ({},)
+    # False where the measuring process is not the measured one (start-up): no RSS row.
+    rss: bool = True
 
 
 STEPS = Metric("steps_per_s", "training steps/s", "steps/s", True)
@@ -172,6 +174,20 @@ WORKLOADS: tuple[Workload, ...] = (
             Metric("numgrad_over_backprop", "finite differences / backprop", "x", False),
             Metric("gradcheck_s", "gradcheck float64, 256 biases", "s", False),
         ),
+    ),
+    Workload(
+        "startup",
+        "Start-up of a fresh process (bytecode cached), fastest of 9",
+        "startup",
+        "startup",
+        (
+            Metric("import_s", "import kobai / import torch", "s", False, limit=0.2),
+            Metric("help_s", "kobai --help", "s", False, limit=0.3),
+            Metric("numpy_import_s", "(reference) import numpy", "s", False),
+        ),
+        kobai_runs=({"library": "kobai"},),
+        torch_runs=({"library": "torch"},),
+        rss=False,
     ),
     Workload(
         "grid",

@@ -557,6 +557,25 @@ plot_race(beale, runs)
     (
         "md",
         """
+The same race as an animation that plays here in the notebook (no file, no ffmpeg): the
+paths grow step by step, and the values beside them show who is ahead.
+""",
+        """
+同じ競争をアニメーションで。ノートブックの中でそのまま再生できます（ファイルも ffmpeg も
+不要）。経路が 1 ステップずつ伸び、右側の値でどの手法が先行しているかが分かります。
+""",
+    ),
+    (
+        "code",
+        """
+from kobai.viz import animate_race
+
+animate_race(beale, runs, max_frames=40)
+""",
+    ),
+    (
+        "md",
+        """
 The textbook forms and PyTorch's differ in small ways (the momentum buffer's sign, where
 epsilon sits). On the same problem the paths stay close:
 """,

@@ -46,3 +46,20 @@ def test_unknown_attributes_and_dir() -> None:
         "print(all(n in dir(kobai) for n in LAZY), 'fit' in dir(kobai))\n"
     )
     assert lines == ["module 'kobai' has no attribute 'nonexistent'", "True True"]
+
+
+def test_import_leaves_the_costly_standard_modules_until_they_are_used() -> None:
+    # numpy.random (~25 ms), the catalogue's JSON files, and the training loop's tempfile,
+    # pathlib and csv: each is loaded on first use, not by ``import kobai``.
+    heavy = ("numpy.random", "json", "tempfile", "pathlib", "csv", "pkgutil", "kobai.train")
+    lines = run(
+        f"HEAVY = {heavy!r}\n"
+        "import sys, kobai\n"
+        "print([m for m in HEAVY if m in sys.modules])\n"
+        "from kobai import fit, History\n"
+        "print(fit.__module__, History.__name__)\n"
+        "kobai.set_language('ja')\n"
+        "from kobai.i18n import t\n"
+        "print(t('report.headlines'), 'json' in sys.modules)\n"
+    )
+    assert lines == ["[]", "kobai.train.fit History", "主要な数値 True"]

@@ -1,5 +1,6 @@
 """In a Jupyter kernel: a History, a model summary and a Tensor show as HTML, a figure function's
-Figure shows once as a PNG, and training shows a progress widget without warnings."""
+Figure shows once as a PNG (a sweep's too), the race animation as one JavaScript player (no still
+picture beside it), and training shows a progress widget without warnings."""
 
 import os
 from pathlib import Path
@@ -29,6 +30,23 @@ history = kb.fit(model, (x[:48], y[:48]), val=(x[48:], y[48:]), loss=nn.CrossEnt
     "fig = plot_learning_curves(history)",
     "fig",
     "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);",
+    """
+from kobai.landscape import descend, get_function
+from kobai.viz import animate_race
+
+f = get_function("himmelblau")
+animate_race(f, descend(f, ["sgd", "adam"], steps=12), max_frames=6, dpi=40)
+""",
+    """
+from kobai.sweep import SweepResults, parse_plan
+
+plan = parse_plan({"base": {"data": "xor", "model": "mlp:4"},
+                   "axes": {"optimizer": ["sgd", "adam"], "lr": [0.1, 1.0]}, "seeds": 2})
+results = SweepResults([{"key": c.key, "config_key": c.config_key, **c.params, "status": "done",
+                         "metrics": {"val_loss": c.params["lr"] + c.replicate / 10}}
+                        for c in plan.cells()], ".", plan)
+results.plot_heatmap("optimizer", "lr")
+""",
 ]
 
 
@@ -99,6 +117,20 @@ def test_a_returned_figure_shows_exactly_once(executed: list) -> None:
     assert kinds(executed[5]) == []  # assigned, not shown: pyplot does not show it either
     assert kinds(executed[6]) == ["image/png"]
     assert kinds(executed[7]) == ["image/png"]  # the kernel's backend is the inline one
+
+
+def test_an_animation_shows_once_as_a_player_and_no_still_picture(executed: list) -> None:
+    import re
+
+    outputs = executed[8]
+    assert kinds(outputs) == ["text/html"]
+    html = outputs[0]["data"]["text/html"]
+    frames = re.findall(r'frames\[(\d+)\] = "data:image/png;base64,', html)
+    assert frames == ["0", "1", "2", "3", "4", "5"] and "new Animation(frames" in html
+
+
+def test_a_sweep_figure_shows_once(executed: list) -> None:
+    assert kinds(executed[9]) == ["image/png"]
 
 
 def test_without_ipywidgets_training_shows_the_text_bar_without_a_warning(tmp_path: Path) -> None:

@@ -56,14 +56,14 @@ def test_both_editions_share_their_code_and_the_japanese_one_is_japanese():
         assert sum("\u3040" <= ch <= "\u30ff" for ch in prose) > 50, path.name  # kana
 
 
-#: What each notebook shows as rich output: figures as PNG (once each), and the HTML tables of a
-#: History, a model summary and a Tensor.
+#: What each notebook shows as rich output: figures as PNG (once each), the HTML tables of a
+#: History, a model summary and a Tensor, and animations (a JavaScript player).
 SHOWN = {
     "000_single_neuron": {"png": 2},
     "001_gradient_descent": {"png": 1, "kobai-history": 1, "kobai-tensor": 1},
     "002_learning_rate_and_minibatches": {"png": 1},
     "003_backprop_and_activations": {"png": 1, "kobai-summary": 1},
-    "004_optimizers": {"png": 1},
+    "004_optimizers": {"png": 1, "animation": 1},
     "autoencoders": {"png": 1, "kobai-summary": 1, "kobai-history": 1},
 }
 
@@ -76,6 +76,7 @@ def shown(cells: list) -> dict[str, int]:
         kinds = ["png"] if "image/png" in data else []
         html = data.get("text/html", "")
         kinds += [k for k in ("kobai-history", "kobai-summary", "kobai-tensor") if k in html]
+        kinds += ["animation"] if 'class="anim-controls"' in html else []
         for kind in kinds:
             counts[kind] = counts.get(kind, 0) + 1
     return counts

@@ -113,11 +113,10 @@ class Integer:
 
     def check(self, name: str, value: Any) -> int:
         """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
-        rule = f"{name} must be {self.describe()}, got {shown(value)}"
         if not is_integer(value):
-            raise TypeError(rule)
+            raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         if not _inside(int(value), self.low, self.high, False, False):
-            raise ValueError(rule)
+            raise ValueError(f"{name} must be {self.describe()}, got {shown(value)}")
         return int(value)
 
 
@@ -139,14 +138,15 @@ class Real:
 
     def check(self, name: str, value: Any) -> float:
         """``value`` checked and converted, else TypeError/ValueError naming ``name``."""
-        rule = f"{name} must be {self.describe()}, got {shown(value)}"
         if not is_real(value):
-            raise TypeError(rule)
+            raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         x = float(value)
-        if math.isnan(x) or (self.finite and math.isinf(x)):
-            raise ValueError(rule)
-        if not _inside(x, self.low, self.high, self.low_open, self.high_open):
-            raise ValueError(rule)
+        if (
+            math.isnan(x)
+            or (self.finite and math.isinf(x))
+            or not _inside(x, self.low, self.high, self.low_open, self.high_open)
+        ):
+            raise ValueError(f"{name} must be {self.describe()}, got {shown(value)}")
         return x
 
 
@@ -278,6 +278,8 @@ def check_keys(
 
 def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None) -> int:
     """``value`` as an int in ``[low, high]``, else TypeError/ValueError naming ``name``."""
+    if is_integer(value) and _inside(int(value), low, high, False, False):
+        return int(value)  # the common case, without building the rule (hot paths call this)
     return Integer(low, high).check(name, value)
 
 
@@ -292,6 +294,14 @@ def check_real(
     finite: bool = True,
 ) -> float:
     """``value`` as a float in the interval (finite unless ``finite=False``), else an error."""
+    if is_real(value):  # the common case, without building the rule (hot paths call this)
+        x = float(value)
+        if (
+            not math.isnan(x)
+            and not (finite and math.isinf(x))
+            and _inside(x, low, high, low_open, high_open)
+        ):
+            return x
     return Real(low, high, low_open, high_open, finite).check(name, value)
 
 

@@ -112,3 +112,37 @@ def test_state_loaded_into_a_member_is_taken_into_the_stack() -> None:
         rng=np.random.default_rng(101), progress=False)  # fmt: skip
     for name, value in model.state_dict().items():
         np.testing.assert_allclose(models[1].state_dict()[name], value, rtol=1e-10)
+
+
+def test_a_member_that_steps_alone_for_a_while_rejoins_with_its_own_numbers() -> None:
+    # Member 0 steps with the others, then (a step hook on it) three steps alone: a flat
+    # step of its small parameters moves its state out of the stacks, which must take it in
+    # again when it rejoins, so that it still equals a separate run. Member 1's hook (it
+    # steps alone throughout) puts the hook on member 0 after its own third step.
+    rules = RULES[:3]
+    models, opts = members(rules)
+    alone: list[int] = []
+
+    def on_member_0(opt: Any, args: Any, kwargs: Any) -> None:
+        alone.append(1)
+        if len(alone) == 3:
+            handles[0].remove()
+
+    def on_member_1(opt: Any, args: Any, kwargs: Any) -> None:
+        if opt.state_dict()["state"][0]["step"] == 3:
+            handles.append(opts[0].register_step_post_hook(on_member_0))
+
+    handles: list[Any] = []
+    opts[1].register_step_post_hook(on_member_1)
+    rngs = [np.random.default_rng(100 + n) for n in range(len(rules))]
+    fit_ensemble(models, (X, Y), optimizers=opts, rngs=rngs, loss=nn.CrossEntropyLoss(),
+                 batch_size=32, epochs=3)  # fmt: skip
+    assert len(alone) == 3
+    for n in (0, 1):
+        _, params, opt_state = separate(n, rules[n], epochs=3)
+        for name, value in models[n].state_dict().items():
+            np.testing.assert_allclose(value, params[name], rtol=1e-10, atol=1e-12)
+        for index, state in opt_state["state"].items():
+            for key, value in state.items():
+                np.testing.assert_allclose(opts[n].state_dict()["state"][index][key], value,
+                                           rtol=1e-10, atol=1e-14)  # fmt: skip

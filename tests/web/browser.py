@@ -38,14 +38,16 @@ def missing() -> str | None:
 def japanese_fonts_env() -> dict[str, str]:
     """The environment of a Chromium that also finds matplotlib-fontja's IPAexGothic (of the
     test extra), so that Japanese pages draw real glyphs on machines without a Japanese font."""
+    import importlib.util
     import tempfile
     from pathlib import Path
 
-    try:
-        import matplotlib_fontja
-    except ImportError:
+    # Found, not imported: importing matplotlib_fontja switches matplotlib's font for the
+    # rest of the test process.
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or spec.origin is None:
         return dict(os.environ)
-    fonts = Path(matplotlib_fontja.__file__).parent / "fonts"
+    fonts = Path(spec.origin).parent / "fonts"
     folder = Path(tempfile.mkdtemp(prefix="kobai-fonts-"))
     (folder / "fonts.conf").write_text(
         '<?xml version="1.0"?>\n<fontconfig>\n'

@@ -91,11 +91,11 @@ class DataLoader:
     def __iter__(self) -> Iterator[Any]:
         n, size = self.n_samples, self.batch_size
         stops = range(size, len(self) * size + 1, size)
-        if size >= n or not self.shuffle:
+        order = epoch_order(n, size, self.rng) if self.shuffle else None
+        if order is None:
             for stop in stops:
                 yield self._batch(slice(stop - size, min(stop, n)))
             return
-        order = self.rng.permutation(n)
         for stop in stops:
             yield self._batch(order[stop - size : stop])
 
@@ -131,3 +131,11 @@ def _resolve_batch_size(batch_size: object, n: int) -> int:
 
 def _check_bool(name: str, value: object) -> bool:
     return check_bool(name, value)
+
+
+def epoch_order(n: int, batch_size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """The order in which a shuffling loader visits ``n`` samples in one epoch: a fresh
+    permutation drawn from ``rng``, or None (in order, nothing drawn) when one batch holds
+    them all. An ensemble draws each member's order with it, as the member's loader would.
+    """
+    return None if batch_size >= n else rng.permutation(n)

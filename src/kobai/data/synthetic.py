@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kobai.backend import as_rng
 from kobai.validation import MAX_SAMPLES, check_choice, check_int, check_real, is_integer
 
-RNG = np.random.Generator | int | None
+if TYPE_CHECKING:
+    from kobai.backend import RNG
+
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 
 

@@ -11,8 +11,8 @@ in Japanese: it is what the source tutorials write.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
+import os
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 # The areas, in the order their files are read; a key may be defined in one of them only.
@@ -43,9 +43,42 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _read(area: str) -> dict[str, dict[str, str]]:
-    text = resources.files("kobai.i18n").joinpath(f"messages/{area}.json").read_text("utf-8")
-    return json.loads(text, object_pairs_hook=_unique)
+    import json
+
+    path = os.path.join(os.path.dirname(__file__), "messages", f"{area}.json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle, object_pairs_hook=_unique)
 
 
-PARTS: dict[str, dict[str, dict[str, str]]] = {area: _read(area) for area in AREAS}
-MESSAGES: dict[str, dict[str, str]] = {k: v for part in PARTS.values() for k, v in part.items()}
+class _OnFirstUse(Mapping[str, Any]):
+    """A read-only mapping built on first use: ``import kobai`` reads no file and imports no
+    JSON parser (the catalogue is ~40 ms of a start-up that must stay quick)."""
+
+    def __init__(self, build: Callable[[], dict[str, Any]]) -> None:
+        self._build: Callable[[], dict[str, Any]] | None = build
+        self._data: dict[str, Any] = {}
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._build is not None:
+            self._data, self._build = self._build(), None
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._loaded()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+PARTS: Mapping[str, dict[str, dict[str, str]]] = _OnFirstUse(
+    lambda: {area: _read(area) for area in AREAS}
+)
+MESSAGES: Mapping[str, dict[str, str]] = _OnFirstUse(
+    lambda: {k: v for part in PARTS.values() for k, v in part.items()}
+)

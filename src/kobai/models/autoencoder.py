@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,8 @@ from kobai.backend import as_rng
 from kobai.models.noise import Noise
 from kobai.validation import check_int
 
-RNG = np.random.Generator | int | None
+if TYPE_CHECKING:
+    from kobai.backend import RNG
 
 
 class Autoencoder(nn.Module):

@@ -18,7 +18,7 @@ criterion", JMLR 11 (2010) 3371-3408 (masking and salt-and-pepper noise, section
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,9 +27,10 @@ from kobai.autograd import Tensor
 from kobai.backend import as_rng
 from kobai.validation import check_bool, check_real
 
-NOISES = ("gaussian", "salt_and_pepper", "masking")
+if TYPE_CHECKING:
+    from kobai.backend import RNG
 
-RNG = np.random.Generator | int | None
+NOISES = ("gaussian", "salt_and_pepper", "masking")
 
 
 class Noise(nn.Module):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -13,8 +13,10 @@ from kobai.autograd.tensor import Tensor
 from kobai.backend import as_rng
 from kobai.validation import check_real
 
+if TYPE_CHECKING:
+    from kobai.backend import RNG
+
 T = TypeVar("T", Tensor, np.ndarray)
-RNG = np.random.Generator | int | None
 
 
 def _array(tensor: Any) -> np.ndarray:

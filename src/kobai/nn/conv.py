@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,7 +30,9 @@ from kobai.nn._validation import (
 from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
 
-RNG = np.random.Generator | int | None
+if TYPE_CHECKING:
+    from kobai.backend import RNG
+
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 

@@ -6,7 +6,7 @@ The lookup is kobai's indexing op (repeated indices accumulate their gradients);
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,7 +19,8 @@ from kobai.nn.module import Module
 from kobai.nn.parameter import Parameter
 from kobai.validation import check_int
 
-RNG = np.random.Generator | int | None
+if TYPE_CHECKING:
+    from kobai.backend import RNG
 
 
 def _indices(input: Any, rows: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,8 +30,11 @@ from kobai.backend import as_rng
 
 # Orthogonal and truncated-normal initialisation live in their own module, with the helpers
 # that every initialiser uses.
-from kobai.nn._init_special import RNG, T, _array, _fill, orthogonal_, trunc_normal_
+from kobai.nn._init_special import T, _array, _fill, orthogonal_, trunc_normal_
 from kobai.validation import check_real, check_str
+
+if TYPE_CHECKING:
+    from kobai.backend import RNG
 
 _GAINS_ONE = (
     "linear", "identity", "conv1d", "conv2d", "conv3d", "sigmoid",

@@ -35,6 +35,7 @@ class Adadelta(Optimizer):
 
     _state_arrays = ("square_avg", "acc_delta")
     _kernel = staticmethod(K.adadelta)
+    _steps_flat = True
     _hypers = {
         "lr": H.lr(1.0).but(doc=r"Scale :math:`\eta` of the step."),
         "rho": H.Hyper(

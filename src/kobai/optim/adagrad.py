@@ -42,6 +42,7 @@ class Adagrad(Optimizer):
     """
 
     _kernel = staticmethod(K.adagrad)
+    _steps_flat = True
     _kernel_numbers = ("step",)
     _state_arrays = ("sum",)
     _hypers = {

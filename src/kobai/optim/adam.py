@@ -42,6 +42,7 @@ class Adam(Optimizer):
     _state_arrays = ("exp_avg", "exp_avg_sq")
     _optional_arrays = {"max_exp_avg_sq": "amsgrad"}
     _kernel = staticmethod(K.adam)
+    _steps_flat = True
     _kernel_numbers = ("step",)
     _hypers = {
         **H.ADAM_FAMILY,

@@ -34,5 +34,6 @@ class Adamax(Optimizer):
 
     _state_arrays = ("exp_avg", "exp_inf")
     _kernel = staticmethod(K.adamax)
+    _steps_flat = True
     _kernel_numbers = ("step",)
     _hypers = {**H.ADAM_FAMILY, "lr": H.lr(2e-3), "maximize": H.MAXIMIZE}

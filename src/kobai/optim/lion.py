@@ -40,6 +40,7 @@ class Lion(Optimizer):
 
     _state_arrays = ("exp_avg",)
     _kernel = staticmethod(K.lion)
+    _steps_flat = True
     _hypers = {
         "lr": H.lr(1e-4),
         "betas": H.BETAS.but(

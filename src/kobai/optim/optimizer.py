@@ -14,6 +14,7 @@ import numpy as np
 from kobai import backend
 from kobai.autograd.grad_mode import enable_grad
 from kobai.autograd.tensor import Tensor
+from kobai.optim import _flat
 from kobai.optim import _hyper as H
 from kobai.optim._shell import (
     PAIRS,
@@ -100,6 +101,9 @@ class Optimizer:
     _optional_arrays: ClassVar[Mapping[str, str]] = {}
     # State numbers the kernel takes as keyword arguments (after the step count is advanced).
     _kernel_numbers: ClassVar[tuple[str, ...]] = ()
+    # The kernel works element by element, so a group of small parameters may be stepped as
+    # one flat array (kobai.optim._flat; bit for bit the same numbers, tested per rule).
+    _steps_flat: ClassVar[bool] = False
     # The hyper-parameters with their defaults, checks and descriptions (kobai.optim._hyper),
     # in signature order. A subclass that declares them gets from the table its constructor
     # ``__init__(self, params, *hyper)``, the checks of every group, the kernel's keyword
@@ -150,6 +154,7 @@ class Optimizer:
         self.state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._workspaces: dict[Any, Workspace] = {}
+        self._flats: dict[int, Any] = {}  # id(group) -> its flat arrays (kobai.optim._flat)
         self._step_pre_hooks: dict[int, StepHook] = {}
         self._step_post_hooks: dict[int, StepHook] = {}
 
@@ -288,6 +293,8 @@ class Optimizer:
         self._begin_step()
         for group in self.param_groups:
             hyper = self._hyper(group)
+            if self._steps_flat and _flat.step(self, group, hyper):
+                continue
             for p in group["params"]:
                 if p.grad is not None:
                     self._update(p, p.grad, group, hyper)
@@ -334,6 +341,36 @@ class Optimizer:
         arrays += [state.get(name) for name in self._optional_arrays]
         numbers = {name: state[name] for name in self._kernel_numbers}
         return self._kernel(p.data, grad, *arrays, **numbers, **hyper, work=self._work(p))
+
+    def _flat_plan(
+        self, params: list[Tensor], group: dict[str, Any], hyper: dict[str, Any]
+    ) -> tuple[list[str | None], dict[str, Any], dict[str, Any]] | None:
+        """Ready the parameters' state for one flat step of their group, as ``_update``
+        readies one parameter's: the names of the state arrays the kernel takes (None for
+        an optional one that does not exist), its numbers and any further keyword
+        arguments. None (and the step counts untouched) where the parameters' numbers or
+        optional arrays differ: they are then stepped one by one."""
+        states = [self.state[p] or self._init_state(p, group) for p in params]
+        for state, p in zip(states, params, strict=True):
+            for name, entry in self._optional_arrays.items():
+                if group[entry] and name not in state:
+                    state[name] = np.zeros_like(p.data)
+        first = states[0]
+        counted = [name for name in self._state_numbers if name in first]
+        for state in states[1:]:
+            if any(name not in state or state[name] != first[name] for name in counted):
+                return None
+        optional: list[str | None] = []
+        for name in self._optional_arrays:
+            present = sum(name in state for state in states)
+            if 0 < present < len(states):
+                return None
+            optional.append(name if present else None)
+        if "step" in first:
+            for state in states:
+                state["step"] += 1
+        numbers = {name: first[name] for name in self._kernel_numbers}
+        return [*self._state_arrays, *optional], numbers, {}
 
     def _work(self, p: Tensor) -> Workspace:
         """The parameter's scratch arrays, kept between steps (remade if its data changed)."""
@@ -407,6 +444,7 @@ class Optimizer:
             )
         self.param_groups = new_groups
         self.state = state
+        self._flats.clear()
 
     def _cast_state(self, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}

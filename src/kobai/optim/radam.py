@@ -37,6 +37,7 @@ class RAdam(Optimizer):
 
     _state_arrays = ("exp_avg", "exp_avg_sq")
     _kernel = staticmethod(K.radam)
+    _steps_flat = True
     _kernel_numbers = ("step",)
     _hypers = {
         **H.ADAM_FAMILY,

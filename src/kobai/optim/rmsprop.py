@@ -41,6 +41,7 @@ class RMSprop(Optimizer):
     # Buffers appear when an option is switched on mid-run (e.g. by a scheduler).
     _optional_arrays = {"grad_avg": "centered", "momentum_buffer": "momentum"}
     _kernel = staticmethod(K.rmsprop)
+    _steps_flat = True
     _hypers = {
         "lr": H.lr(1e-2),
         "alpha": H.Hyper(

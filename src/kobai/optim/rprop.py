@@ -58,6 +58,7 @@ class Rprop(Optimizer):
 
     _state_arrays = ("prev", "step_size")
     _kernel = staticmethod(K.rprop)
+    _steps_flat = True
     _hypers = {
         "lr": H.lr(1e-2).but(doc=r"The first step :math:`\Delta_0` of every weight."),
         "etas": H.Hyper(

@@ -42,6 +42,9 @@ class SGD(Optimizer):
     array([1.  , 0.8 , 0.46], dtype=float32)
     """
 
+    # The per-parameter step is _update below; a flat step calls the kernel directly.
+    _kernel = staticmethod(K.sgd)
+    _steps_flat = True
     _hypers = {
         "lr": H.lr(1e-3),
         "momentum": H.MOMENTUM,
@@ -63,6 +66,17 @@ class SGD(Optimizer):
                 "Nesterov momentum requires a momentum and zero dampening, got "
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
+
+    def _flat_plan(
+        self, params: list[Tensor], group: dict[str, Any], hyper: dict[str, Any]
+    ) -> tuple[list[str | None], dict[str, Any], dict[str, Any]] | None:
+        if hyper["momentum"] == 0:
+            return [], {}, {"first_step": False}
+        made = [self.state[p].get("momentum_buffer") is not None for p in params]
+        if any(made) and not all(made):
+            return None
+        # No buffer yet: the flat one is made, and the first step copies the gradient in.
+        return ["momentum_buffer"], {}, {"first_step": not made[0]}
 
     def _update(
         self, p: Tensor, grad: np.ndarray, group: dict[str, Any], hyper: dict[str, Any]

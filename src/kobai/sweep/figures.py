@@ -1,20 +1,47 @@
 """Figures of a sweep: the metric against each axis, a heatmap of two axes, learning curves
-with seed bands. matplotlib is imported when a figure is drawn."""
+with seed bands. matplotlib is imported when a figure is drawn.
+
+Each function given a path writes a PNG and an SVG there and returns the two paths; given no
+path it returns the matplotlib Figure, released from pyplot, which a notebook shows inline
+once (as ``kobai.viz``'s ``plot_*`` do).
+"""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
+import os
 from typing import Any
 
 import numpy as np
 
-from kobai.sweep.analysis import configurations
+from kobai.sweep.analysis import _goal, configurations
 from kobai.sweep.plan import format_value
-from kobai.validation import is_real
-from kobai.viz.style import PALETTE, pyplot, save_figure, text
+from kobai.validation import check_choice, is_real
+from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 FORMATS = ("png", "svg")
+
+
+def _finish(fig: Any, path: str | os.PathLike[str] | None) -> FigureOrFiles:
+    return release(fig) if path is None else save_figure(fig, path, formats=FORMATS)
+
+
+def _check_axis(results: Any, what: str, name: str) -> None:
+    names = [a.name for a in results.plan.axes]
+    if name not in names:
+        raise ValueError(f"{what} must be an axis of the sweep ({', '.join(names)}), got {name!r}")
+
+
+def _metric_goal(results: Any, metric: str | None, goal: str | None) -> tuple[str, str]:
+    """The metric (the plan's by default) and whether lower or higher is better."""
+    metric = metric or results.plan.metric
+    goal = _goal(results, metric) if goal is None else check_choice("goal", goal, ("min", "max"))
+    return metric, goal
+
+
+def curve_metric(histories: dict[str, list[dict[str, Any]]], metric: str) -> str:
+    """``metric`` if the histories record it per epoch, else ``train_loss``."""
+    return metric if any(metric in h[0] for h in histories.values() if h) else "train_loss"
 
 
 def _numeric(values: list[Any]) -> bool:
@@ -51,11 +78,39 @@ def _profile(groups: list[dict[str, Any]], axis: str, goal: str) -> dict[Any, di
 
 
 def plot_metric_by_axis(
-    results: Any, axis: str, path: Path, *, metric: str, goal: str
-) -> list[Path]:
+    results: Any,
+    axis: str,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    metric: str | None = None,
+    goal: str | None = None,
+) -> FigureOrFiles:
     """Final ``metric`` against ``axis``: mean and 95% interval over seeds, one line per
     optimizer (the best over any other axes at each point; points with whiskers along a
-    categorical axis); diverged points marked x."""
+    categorical axis); diverged points marked x.
+
+    Parameters
+    ----------
+    results : SweepResults
+    axis : str
+        One of the sweep's axes (``lr``, ``optimizer``, ...).
+    path : path, optional
+        Where to write ``.png`` and ``.svg`` (the suffix is replaced). None: nothing is
+        written and the Figure is returned.
+    metric : str, optional
+        Default: the plan's metric.
+    goal : {"min", "max"}, optional
+        Whether lower or higher is better (picks the best over other axes). Default: the
+        plan's goal for its metric, else ``min`` for a loss and ``max`` for anything else.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or list of Path
+        The Figure (released from pyplot: a notebook shows it once) when ``path`` is None,
+        else the PNG and SVG written.
+    """
+    _check_axis(results, "axis", axis)
+    metric, goal = _metric_goal(results, metric, goal)
     plt = pyplot()
     groups = configurations(results, metric)
     by = _group_axis(results, axis)
@@ -96,14 +151,41 @@ def plot_metric_by_axis(
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
-    return save_figure(fig, path, formats=FORMATS)
+    return _finish(fig, path)
 
 
 def plot_heatmap(
-    results: Any, rows: str, columns: str, path: Path, *, metric: str, goal: str
-) -> list[Path]:
+    results: Any,
+    rows: str,
+    columns: str,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    metric: str | None = None,
+    goal: str | None = None,
+) -> FigureOrFiles:
     """Mean final ``metric`` over seeds for each (``rows``, ``columns``) pair (the best over
-    any other axes); blank where a seed diverged."""
+    any other axes); blank where a seed diverged.
+
+    Parameters
+    ----------
+    results : SweepResults
+    rows, columns : str
+        Two of the sweep's axes.
+    path : path, optional
+        Where to write ``.png`` and ``.svg``. None: the Figure is returned.
+    metric : str, optional
+        Default: the plan's metric.
+    goal : {"min", "max"}, optional
+        Default: as in :func:`plot_metric_by_axis`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or list of Path
+        The Figure (released from pyplot) when ``path`` is None, else the files written.
+    """
+    _check_axis(results, "rows", rows)
+    _check_axis(results, "columns", columns)
+    metric, goal = _metric_goal(results, metric, goal)
     plt = pyplot()
     groups = configurations(results, metric)
     ys = list(dict.fromkeys(g["params"][rows] for g in groups))
@@ -133,7 +215,7 @@ def plot_heatmap(
     ax.set_xlabel(columns)
     ax.set_ylabel(rows)
     ax.set_title(text("sweep.fig.heatmap", metric=metric, rows=rows, columns=columns))
-    return save_figure(fig, path, formats=FORMATS)
+    return _finish(fig, path)
 
 
 def _pairs(groups: list[dict[str, Any]], a: str, b: str, goal: str) -> dict[Any, Any]:
@@ -152,10 +234,37 @@ def _pairs(groups: list[dict[str, Any]], a: str, b: str, goal: str) -> dict[Any,
 
 
 def plot_learning_curves(
-    results: Any, histories: dict[str, list[dict[str, Any]]], path: Path, *, metric: str
-) -> list[Path]:
+    results: Any,
+    histories: dict[str, list[dict[str, Any]]] | None = None,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    metric: str | None = None,
+) -> FigureOrFiles:
     """``metric`` per epoch: for each configuration the mean over seeds and a band from the
-    lowest to the highest seed; one panel per optimizer (when varied)."""
+    lowest to the highest seed; one panel per optimizer (when varied), at most 16 lines each.
+
+    Parameters
+    ----------
+    results : SweepResults
+    histories : dict of cell key -> list of dict, optional
+        Each cell's per-epoch rows. Default: read from the sweep's store
+        (``results.history(key)``).
+    path : path, optional
+        Where to write ``.png`` and ``.svg``. None: the Figure is returned.
+    metric : str, optional
+        Default: the plan's metric if the histories record it per epoch, else ``train_loss``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or list of Path
+        The Figure (released from pyplot) when ``path`` is None, else the files written.
+    """
+    if histories is None:
+        histories = {r["key"]: results.history(r["key"]) for r in results}
+    if metric is None:
+        metric = curve_metric(histories, results.plan.metric)
+    from matplotlib.ticker import MaxNLocator
+
     plt = pyplot()
     by = _group_axis(results, "")
     panels = list(dict.fromkeys(r[by] for r in results)) if by else [None]
@@ -185,12 +294,13 @@ def plot_learning_curves(
                                 color=color, alpha=0.15, linewidth=0)  # fmt: skip
         ax.set_title(f"{by}={panel}" if by else metric)
         ax.set_xlabel(text("curves.epoch"))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs, never 1.5
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
     fig.suptitle(text("sweep.fig.curves", metric=metric), y=1.02)
-    return save_figure(fig, path, formats=FORMATS)
+    return _finish(fig, path)
 
 
 def _record(results: Any, config: str) -> dict[str, Any]:

@@ -84,7 +84,7 @@ def _figures(page: Page, results: Any, target: Path, metric: str, goal: str) -> 
         page.heading(f"{rows} x {columns}")
         page.figure(drawn[0], t("sweep.heatmap_caption", metric=metric))
     histories = {r["key"]: results.history(r["key"]) for r in results}
-    curve_metric = metric if any(metric in h[0] for h in histories.values() if h) else "train_loss"
+    curve_metric = figures.curve_metric(histories, metric)
     drawn = figures.plot_learning_curves(
         results, histories, target / "learning_curves", metric=curve_metric
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ class SweepResults(list):
     ``replicate`` (the seed's index), ``seed`` (the training seed), ``status`` (``done``,
     ``diverged``, ``failed``, ``pending``, ``running``), ``epochs``, ``seconds``, ``run_dir``
     and the final metrics (``val_loss``, ``val_accuracy``, ``train_loss``, ...).
+
+    In a notebook, :meth:`plot_metric_by_axis`, :meth:`plot_heatmap` and
+    :meth:`plot_learning_curves` show the report's figures inline (each returns the Figure).
 
     Attributes
     ----------
@@ -65,6 +69,49 @@ class SweepResults(list):
     def sha256(self) -> str:
         """sha256 of :meth:`table`."""
         return hashlib.sha256(self.table().encode()).hexdigest()
+
+    def plot_metric_by_axis(
+        self,
+        axis: str,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        metric: str | None = None,
+        goal: str | None = None,
+    ) -> Any:
+        """The final metric against ``axis`` (mean and 95% interval over seeds, one line per
+        optimizer): the Figure, which a notebook shows inline, or with ``path`` the PNG and SVG
+        written. See :func:`kobai.sweep.figures.plot_metric_by_axis`.
+
+        >>> results.plot_metric_by_axis("lr")  # doctest: +SKIP
+        """
+        from kobai.sweep.figures import plot_metric_by_axis
+
+        return plot_metric_by_axis(self, axis, path, metric=metric, goal=goal)
+
+    def plot_heatmap(
+        self,
+        rows: str,
+        columns: str,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        metric: str | None = None,
+        goal: str | None = None,
+    ) -> Any:
+        """The mean final metric for each (``rows``, ``columns``) pair: the Figure, or with
+        ``path`` the files written. See :func:`kobai.sweep.figures.plot_heatmap`."""
+        from kobai.sweep.figures import plot_heatmap
+
+        return plot_heatmap(self, rows, columns, path, metric=metric, goal=goal)
+
+    def plot_learning_curves(
+        self, path: str | os.PathLike[str] | None = None, *, metric: str | None = None
+    ) -> Any:
+        """Each configuration's metric per epoch, mean and band over seeds, read from the
+        sweep's store: the Figure, or with ``path`` the files written. See
+        :func:`kobai.sweep.figures.plot_learning_curves`."""
+        from kobai.sweep.figures import plot_learning_curves
+
+        return plot_learning_curves(self, None, path, metric=metric)
 
 
 def load(folder: str | Path) -> SweepResults:

@@ -12,6 +12,7 @@ or with step hooks take their own :meth:`~kobai.optim.Optimizer.step`.
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,8 @@ _SGD_HYPER = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximi
 _ADAM_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
                "decoupled_weight_decay")  # fmt: skip
 HYPER: dict[type, tuple[str, ...]] = {SGD: _SGD_HYPER, Adam: _ADAM_HYPER, AdamW: _ADAM_HYPER}
+# A group's hyper-parameters as one tuple, read in C (this runs for every member every step).
+HYPER_OF = {cls: operator.itemgetter(*names) for cls, names in HYPER.items()}
 FLAGS = ("nesterov", "maximize", "amsgrad", "decoupled_weight_decay")
 _EMPTY: dict[str, Any] = {}
 
@@ -73,19 +76,31 @@ class StackedStep:
         """One optimizer step for each of ``members`` (indices of the stack)."""
         groups: dict[tuple, list[int]] = {}
         first, batchable, optimizers = self.slots[0][2], self.batchable, self.optimizers
+        adopted, member_states = self.adopted, self.member_states
         for n in members:
             opt = optimizers[n]
-            hooked = getattr(opt, "_step_pre_hooks", None) or getattr(opt, "_step_post_hooks", None)
             groups_of = opt.param_groups
-            if not batchable[n] or hooked or len(groups_of) != 1:
+            if (
+                not batchable[n]
+                or opt._step_pre_hooks
+                or opt._step_post_hooks
+                or len(groups_of) != 1
+            ):
                 opt.step()
+                # Its own step may have moved its state into arrays of its own (a flat step
+                # of small parameters): the stacks take it in again before the next shared one.
+                adopted[n] = None
                 continue
             # What members must share to step together: class, hyper-parameters and where
-            # they are (the first momentum step, the step count).
-            group, cls = groups_of[0], type(opt)
-            state = opt.state.get(first[n], _EMPTY)
+            # they are (the first momentum step, the step count). The first parameter's
+            # state is at hand once adopted (no lookup by tensor).
+            cls, mine = type(opt), adopted[n]
+            if mine is not None and mine[0] is opt.state and member_states[n]:
+                state = member_states[n][0]
+            else:
+                state = opt.state.get(first[n], _EMPTY)
             where = "momentum_buffer" in state if cls is SGD else state.get("step", 0)
-            key = (cls, tuple([group[name] for name in HYPER[cls]]), where)
+            key = (cls, HYPER_OF[cls](groups_of[0]), where)
             if key in groups:
                 groups[key].append(n)
             else:

@@ -24,6 +24,7 @@ from kobai.autograd import Tensor, no_grad
 from kobai.train import metrics as M
 from kobai.train._batched import Stack, activate, loss_and_grad
 from kobai.train._batched_step import StackedStep
+from kobai.train._ensemble_snapshots import EpochStates
 from kobai.train.checkpoint import generator_states
 from kobai.train.fit import batch_size_of
 from kobai.train.history import History
@@ -168,31 +169,32 @@ class _Ensemble:
         self.module_rngs = [generator_states(m) for m in self.models]
         # A model whose state is its parameters alone is snapshotted from the stacks.
         self.params_only = list(self.models[0].state_dict()) == self.slot_names
-        self.states = [self.state(n, 0) for n in range(count)]
         self.opts: dict[str, Any] = {}
+        self.epoch_states = EpochStates(self)
 
     @property
     def snapshots(self) -> list[dict[str, Any]]:
         """Each member's checkpoint at its last completed epoch (its history up to there)."""
         return [
-            {**state, "history": h.state_dict()}
-            for state, h in zip(self.states, self.histories, strict=True)
+            {**self.epoch_states.state(n), "history": h.state_dict()}
+            for n, h in enumerate(self.histories)
         ]
 
     def active(self) -> list[int]:
         return [n for n, why in enumerate(self.diverged) if why is None]
 
     def epoch(self, x: np.ndarray, y: np.ndarray, size: int, val: Any) -> None:
-        from kobai.data import DataLoader
+        from kobai.data.loader import epoch_order
 
         task, n_samples = self.opts["task"], x.shape[1]
         members = self.active()
         start = time.perf_counter()
-        # Each member's own loader over sample indices: the same permutations as its fit,
-        # drawn for the whole epoch at once (a row per member) rather than step by step.
+        # Each member's order over its samples: the permutation its fit's loader would draw,
+        # for the whole epoch at once (a row per member) rather than step by step.
+        every = np.arange(n_samples)
         orders = np.stack([
-            np.concatenate(list(DataLoader(np.arange(n_samples), batch_size=size,
-                                           rng=self.rngs[n])))
+            order if (order := epoch_order(n_samples, size, self.rngs[n])) is not None
+            else every
             for n in members
         ])  # fmt: skip
         epoch = len(self.histories[members[0]]) + 1
@@ -200,6 +202,7 @@ class _Ensemble:
         for step in range(1, math.ceil(n_samples / size) + 1):
             index = orders[:, (step - 1) * size : step * size]
             self.step(x, y, index, members, sums, f"epoch {epoch} step {step}")
+        self.epoch_states.new_epoch()
         for n in members:
             if self.diverged[n] is None:
                 self.end_epoch(n, epoch, sums, val, time.perf_counter() - start)
@@ -289,7 +292,7 @@ class _Ensemble:
                 scheduler.step(row.get("val_loss", row["train_loss"]))
             else:
                 scheduler.step()
-        self.states[n] = self.state(n, epoch)
+        self.epoch_states.record(n, epoch)
 
     def evaluate(self, n: int, val: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
         x, y = val[0][n], val[1][n]
@@ -364,18 +367,21 @@ class _EpochSums:
     def add(self, members: list[int], losses: np.ndarray, out: np.ndarray, y: np.ndarray,
             slots: list[tuple[np.ndarray, np.ndarray, list[Any]]]) -> None:  # fmt: skip
         batch = y.shape[1]
-        self.loss[members] += losses[members].astype(np.float64) * batch
-        self.count[members] += batch
-        self.steps[members] += 1
+        # Every member, the usual case: whole arrays, no gathering.
+        every = len(members) == len(self.loss)
+        pick: Any = slice(None) if every else np.asarray(members)
+        self.loss[pick] += losses[pick].astype(np.float64) * batch
+        self.count[pick] += batch
+        self.steps[pick] += 1
         squares: dict[str, np.ndarray] = {}
         for layer, (_, grad, _) in zip(self.slot_layers, slots, strict=True):
-            flat = grad[members].reshape(len(members), -1)
+            flat = grad[pick].reshape(len(members), -1)
             squares[layer] = squares.get(layer, 0.0) + np.einsum("ij,ij->i", flat, flat)
         for layer, sq in squares.items():
-            self.norms[layer][members] += np.sqrt(sq.astype(np.float64))
+            self.norms[layer][pick] += np.sqrt(sq.astype(np.float64))
         if self.task == "classification" and out.shape[2] > 1 and y.ndim == 2:
-            hits = out[members].argmax(axis=2) == y[members]
-            self.correct[members] += hits.mean(axis=1) * batch
+            hits = out[pick].argmax(axis=2) == y[pick]
+            self.correct[pick] += hits.mean(axis=1) * batch
         else:
             for n in members:
                 self.running[n].update(out[n], y[n])

@@ -1,7 +1,7 @@
 """Figures (matplotlib, imported only when a figure is drawn)."""
 
 from kobai.viz.activations import plot_activations
-from kobai.viz.animation import animate_race
+from kobai.viz.animation import RaceAnimation, animate_race
 from kobai.viz.autoencoder import (
     plot_auc_by_class,
     plot_extremes,
@@ -28,6 +28,7 @@ from kobai.viz.style import PALETTE, save_figure
 __all__ = [
     "ComputationGraph",
     "PALETTE",
+    "RaceAnimation",
     "animate_race",
     "describe_runs",
     "graph",
