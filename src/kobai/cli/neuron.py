@@ -126,11 +126,14 @@ def run(args: argparse.Namespace) -> int:
         w, b = m.points[-1]
         label = mode_label(m.label)
         if m.diverged_at is not None:
-            words = {"step": m.diverged_at, "lr": f"{m.lr:g}", "smaller": f"{m.lr / 10:g}"}
-            print("  " + message("cli.neuron.diverged", label=label, **words))
+            rate, smaller = f"{m.lr:g}", f"{m.lr / 10:g}"
+            line = message(
+                "cli.neuron.diverged", label=label, step=m.diverged_at, lr=rate, smaller=smaller
+            )
+            print("  " + line)
             continue
-        words = {"w": f"{w:.4g}", "b": f"{b:.4g}", "loss": f"{m.losses[-1]:.4g}"}
-        print("  " + message("cli.neuron.run", label=label, **words))
+        point = {"w": f"{w:.4g}", "b": f"{b:.4g}", "loss": f"{m.losses[-1]:.4g}"}
+        print("  " + message("cli.neuron.run", label=label, **point))
     for file in written:
         print(message("cli.wrote", path=file))
     return 0

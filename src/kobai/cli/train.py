@@ -198,8 +198,8 @@ def train_and_report(
     test_scores = evaluate(the_run.model, (data.x_test, data.y_test), the_run.loss, task=data.task)
     print_table(train_scores, test_scores, seconds, len(history) - done)
     if done:
-        seconds = f"{history['wall_time'][-1]:.1f}"
-        print(t("train.resumed", first=done + 1, last=len(history), seconds=seconds))
+        trained = f"{history['wall_time'][-1]:.1f}"
+        print(t("train.resumed", first=done + 1, last=len(history), seconds=trained))
     stop = history.stop_reason
     if stop:
         print(t("train.stopped_early", reason=stop))
