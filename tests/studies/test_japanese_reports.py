@@ -188,5 +188,9 @@ def test_a_message_puts_its_nested_words_into_its_own_language() -> None:
         label = Message("study.learning-rate.h.neuron_final", {"lr": "1", "regime": regime})
         assert label.text("ja") == "単一ニューロン, lr 1 (良好): 最終的な損失"  # English process
         assert label.text("en") == "single neuron, lr 1 (good): final loss"
+    import copy
+
+    copied = copy.deepcopy({"verdict": Term("vs.regime.good")})["verdict"]
+    assert copied == "good" and copied.text("ja") == "良好"
     both = Joined((Message("vs.regime.good"), "sgd"), Message(f"{LM}.and"))
     assert both.text("ja") == "良好、sgd" and str(both) == "good and sgd"

@@ -156,6 +156,10 @@ class Term(str):
         """The word in ``lang`` (default :func:`get_language`)."""
         return t(self.key, lang=lang, **self.fields)
 
+    def __getnewargs__(self) -> tuple[str, dict[str, Any]]:  # type: ignore[override]
+        # copy.copy and deepcopy build a str subclass again from these, not from its text
+        return self.key, self.fields
+
 
 @dataclass(frozen=True)
 class Joined:
