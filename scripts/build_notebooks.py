@@ -1,8 +1,11 @@
 """Write examples/notebooks/: one notebook per source document, in English and in Japanese.
 
-Both editions of a notebook are made from the cells below, so their code is the same line for
-line and only the prose differs. Outputs are never stored (the notebooks are executed by the test
-suite instead). Run after editing a cell:
+Both editions of a notebook are made from the cells in notebook_cells.py, so their code is the
+same line for line: only the prose differs, the text the code prints (the string literals
+listed in ``CODE_JA``, translated inside strings only) and the Japanese edition's first code
+cell, which sets kobai's language so that its figures and tables are Japanese too. Outputs
+are never stored (the notebooks are executed by the test suite instead). Run after editing a
+cell:
 
     python scripts/build_notebooks.py
 
@@ -18,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from notebook_cells import NOTEBOOKS  # noqa: E402
+from notebook_cells import CODE_JA, NOTEBOOKS, SETUP_JA  # noqa: E402
 
 OUT = HERE.parent / "examples" / "notebooks"
 
@@ -38,6 +41,9 @@ def notebook(cells: list[tuple[str, ...]], language: str) -> dict:
                 }
             )
         else:
+            code = cell[1] if language == "en" else japanese_code(cell[1])
+            if language == "ja" and not any(c[0] == "code" for c in cells[: cells.index(cell)]):
+                code = code.rstrip("\n") + "\n" + SETUP_JA
             built.append(
                 {
                     "cell_type": "code",
@@ -45,7 +51,7 @@ def notebook(cells: list[tuple[str, ...]], language: str) -> dict:
                     "id": f"cell-{len(built)}",
                     "metadata": {},
                     "outputs": [],
-                    "source": _lines(cell[1]),
+                    "source": _lines(code),
                 }
             )
     return {
@@ -57,6 +63,30 @@ def notebook(cells: list[tuple[str, ...]], language: str) -> dict:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+def japanese_code(code: str) -> str:
+    """``code`` with the English phrases of ``CODE_JA`` translated inside its string
+    literals (names, numbers and everything else stay as they are)."""
+    import io
+    import tokenize
+
+    tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    lines = code.splitlines(keepends=True)
+    # Replace from the end, so that earlier positions stay valid.
+    for token in reversed(tokens):
+        if token.type != tokenize.STRING:
+            continue
+        text = token.string
+        for english, japanese in CODE_JA.items():
+            text = text.replace(english, japanese)
+        if text == token.string:
+            continue
+        (row, col), (end_row, end_col) = token.start, token.end
+        assert row == end_row, "multi-line strings are not translated"
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + text + line[end_col:]
+    return "".join(lines)
 
 
 def _lines(text: str) -> list[str]:

@@ -6,6 +6,43 @@ cell and differ only in their prose.
 
 from __future__ import annotations
 
+# The Japanese edition's first code cell ends with this line: figures, tables and the
+# displays of kobai then speak Japanese (the English edition leaves the default).
+SETUP_JA = 'kb.set_language("ja")  # 図・表・表示を日本語に\n'
+
+# What the code prints, in Japanese: each English phrase is replaced inside the string
+# literals of the Japanese edition's code (longer phrases first where one contains another).
+CODE_JA = {
+    "chain rule:          ": "連鎖律:   ",
+    "central differences: ": "中心差分: ",
+    "step {": "ステップ {",
+    "(error of d/dx x^3 at 1)": "(x^3 の x=1 での微分の誤差)",
+    "'forward'": "'前進差分'",
+    "'backward'": "'後退差分'",
+    "'central'": "'中心差分'",
+    "cross-entropy :": "交差エントロピー誤差:",
+    "sum of squares:": "二乗和誤差:",
+    ": loss {": ": 損失 {",
+    "x after 30 steps =": "30 ステップ後の x =",
+    "mean of E_n:": "E_n の平均:",
+    " batch loss:": " バッチの損失:",
+    ": first input of each batch": ": 各バッチの最初の入力",
+    "epoch {": "エポック {",
+    "largest output change:": "出力の変化の最大値:",
+    "largest derivative": "導関数の最大値",
+    "|grad| first layer / last layer": "|勾配| 最初の層 / 最後の層",
+    "W after 3 steps": "3 ステップ後の W",
+    "largest distance between the two Adam paths over 200 steps": (
+        "200 ステップでの 2 つの Adam の経路の距離の最大値"
+    ),
+    "reconstruction error on held-out digits": "学習に使っていない数字の再構成誤差",
+    "PCA, 8 components": "PCA（8 成分）",
+    ": noisy {": ": ノイズあり {",
+    ", denoised {": "、ノイズ除去後 {",
+    "mean error, digits 0-4": "平均誤差（数字 0〜4）",
+    "mean error, digits 5-9": "平均誤差（数字 5〜9）",
+}
+
 SETUP = (
     "code",
     """
@@ -421,7 +458,7 @@ parameters carry their names.
     (
         "code",
         """
-model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2))
+model = nn.Sequential(nn.Linear(2, 3, rng=0), nn.Sigmoid(), nn.Linear(3, 2, rng=1))
 inputs = kb.tensor(np.random.default_rng(0).normal(size=(4, 2)).astype("float32"))
 loss = nn.CrossEntropyLoss()(model(inputs), kb.tensor(np.array([0, 1, 1, 0])))
 graph = kb.viz.graph(loss, params=model.named_parameters())

@@ -113,19 +113,23 @@ def history_columns(epochs: Sequence[dict[str, Any]]) -> tuple[list[str], int]:
 
 def history_facts(epochs: Sequence[dict[str, Any]], stop_reason: str | None) -> list[str]:
     """One line each: the last epoch's losses, the best validation loss, time and stop reason."""
+    from kobai.i18n import t
+
     if not epochs:
-        return ["no epoch yet"]
+        return [t("display.history.none")]
     last = epochs[-1]
     losses = [f"{k} {number(last[k])}" for k in ("train_loss", "val_loss") if k in last]
-    facts = [f"epoch {number(last.get('epoch', len(epochs)))}: " + ", ".join(losses)]
+    epoch = number(last.get("epoch", len(epochs)))
+    facts = [t("display.history.last", epoch=epoch, losses=", ".join(losses))]
     val = [(r["val_loss"], i) for i, r in enumerate(epochs) if _finite(r.get("val_loss"))]
     if val:
         best, i = min(val)
-        facts.append(f"best val_loss {number(best)} at epoch {number(epochs[i].get('epoch', i))}")
+        at = number(epochs[i].get("epoch", i))
+        facts.append(t("display.history.best", value=number(best), epoch=at))
     if _finite(last.get("wall_time")):
-        facts.append(f"{float(last['wall_time']):.3g} s of training")
+        facts.append(t("display.history.time", seconds=f"{float(last['wall_time']):.3g}"))
     if stop_reason:
-        facts.append(f"stopped: {stop_reason}")
+        facts.append(t("display.history.stopped", reason=stop_reason))
     return facts
 
 
@@ -136,31 +140,39 @@ def _finite(value: Any) -> bool:
 def history_html(epochs: Sequence[dict[str, Any]], stop_reason: str | None) -> str:
     """A History as a table of its epochs (first and last rows of a long run, with an
     ellipsis row between) under a line of facts."""
+    from kobai.i18n import t
+
     columns, hidden = history_columns(epochs)
     rows: list[Sequence[Any]] = [[number(r.get(c)) for c in columns] for r in epochs]
     if len(rows) > HISTORY_ROWS:
         skipped = len(rows) - 2 * HISTORY_EDGE
-        rows = [*rows[:HISTORY_EDGE], [f"\u22ee {skipped} more epochs"], *rows[-HISTORY_EDGE:]]
-    title = f"History: {len(epochs)} epoch{'s' * (len(epochs) != 1)}"
+        more = t("display.history.more", count=skipped)
+        rows = [*rows[:HISTORY_EDGE], [more], *rows[-HISTORY_EDGE:]]
+    count = len(epochs)
+    one = count == 1
+    title = t("display.history.title_one") if one else t("display.history.title", count=count)
     facts = " \u00b7 ".join(history_facts(epochs, stop_reason))
     parts = [f"<p><strong>{escape(title)}</strong> \u00b7 {escape(facts)}</p>"]
     if columns:
         parts.append(table(columns, rows))
     if hidden:
-        parts.append(f"<p>{hidden} per-layer gradient-norm columns (grad_norm/...) not shown</p>")
+        parts.append(f"<p>{escape(t('display.history.hidden', count=hidden))}</p>")
     return block("history", *parts)
 
 
 def summary_html(summary: Any) -> str:
     """A model summary as a table: layer, type, output shape, parameters; totals below."""
+    from kobai.i18n import t
+
     rows = [(r.name, r.kind, show_shape(r.output_shape), number(r.params)) for r in summary.rows]
     foot = [
-        ("Total params", "", "", number(summary.total_params)),
-        ("Trainable params", "", "", number(summary.trainable_params)),
-        ("Non-trainable params", "", "", number(summary.non_trainable_params)),
+        (t("display.summary.total"), "", "", number(summary.total_params)),
+        (t("display.summary.trainable"), "", "", number(summary.trainable_params)),
+        (t("display.summary.frozen"), "", "", number(summary.non_trainable_params)),
     ]
-    caption = f"Model: {summary.model_name} \u00b7 input {show_shape(summary.input_shape)}"
-    header = ("Layer", "Type", "Output shape", "Param #")
+    shape = show_shape(summary.input_shape)
+    caption = t("display.summary.caption", model=summary.model_name, shape=shape)
+    header = tuple(t(f"display.summary.{k}") for k in ("layer", "type", "output_shape", "params"))
     return block("summary", table(header, rows, foot=foot, caption=caption))
 
 

@@ -29,6 +29,7 @@ AREAS = (
     "tables",
     "requests",
     "web",
+    "display",
 )
 
 

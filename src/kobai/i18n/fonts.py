@@ -94,6 +94,13 @@ def monospace() -> list[str]:
     return ["monospace", family] if family else ["monospace"]
 
 
+def strong() -> str:
+    """The font weight of emphasised text in figures: bold, or normal while the Japanese
+    family draws them (IPAexGothic has one weight: asked for bold, matplotlib logs
+    "Failed to find font weight bold" and draws it normal anyway)."""
+    return "normal" if "saved" in _state else "bold"
+
+
 def reset() -> None:
     """Forget the font search and the warning (for tests that change what is installed)."""
     _state.clear()

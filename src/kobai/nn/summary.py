@@ -78,7 +78,10 @@ def _row(name: str, module: Module, output: Any, batch: int) -> LayerRow:
 
 
 def _table(result_rows: list[LayerRow], total: int, trainable: int, model: Module) -> str:
-    header = ("Layer (type)", "Output shape", "Param #")
+    from kobai.i18n import t
+
+    header = (t("display.summary.layer_type"), t("display.summary.output_shape"),
+              t("display.summary.params"))  # fmt: skip
     cells = [(f"{r.name} ({r.kind})", _show(r.output_shape), f"{r.params:,}") for r in result_rows]
     widths = [max(len(row[i]) for row in [header, *cells]) for i in range(3)]
     line = "  ".join("-" * w for w in widths)
@@ -86,13 +89,13 @@ def _table(result_rows: list[LayerRow], total: int, trainable: int, model: Modul
     def fmt(row: Sequence[str]) -> str:
         return f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}"
 
-    lines = [f"Model: {type(model).__name__}", line, fmt(header), line]
+    lines = [t("display.summary.model", model=type(model).__name__), line, fmt(header), line]
     lines += [fmt(c) for c in cells]
     lines += [
         line,
-        f"Total params: {total:,}",
-        f"Trainable params: {trainable:,}",
-        f"Non-trainable params: {total - trainable:,}",
+        f"{t('display.summary.total')}: {total:,}",
+        f"{t('display.summary.trainable')}: {trainable:,}",
+        f"{t('display.summary.frozen')}: {total - trainable:,}",
     ]
     return "\n".join(lines)
 

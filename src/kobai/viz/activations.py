@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from kobai.autograd.grad_mode import no_grad
+from kobai.i18n import fonts
 from kobai.nn import activation as act
 from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
@@ -109,7 +110,7 @@ def _panel(ax: Any, name: str, x: np.ndarray) -> None:
         side = 1 if right >= left else -1
         ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10 * side, -4),
                     textcoords="offset points", ha="left" if side > 0 else "right",
-                    fontsize=9, color=PALETTE[1], fontweight="bold", va="top",
+                    fontsize=9, color=PALETTE[1], fontweight=fonts.strong(), va="top",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
     ax.set_title(f"{name}: {_note(name)}", fontsize=9.5)
     ax.set(xlabel="x")

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai.i18n import fonts
 from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
 
 # Ten classes need ten colours: Okabe-Ito's eight, then two more from Tol's muted scheme.
@@ -271,7 +272,7 @@ def plot_latent_scatter(
             badge = {"boxstyle": "circle,pad=0.2", "fc": colour, "lw": 0}
             if not np.allclose(spot, median):  # moved clear of another badge: point home
                 ax.plot(*zip(median, spot, strict=True), color=colour, lw=1, zorder=3)
-            ax.text(*spot, str(c), fontsize=11, weight="bold", ha="center", va="center",
+            ax.text(*spot, str(c), fontsize=11, weight=fonts.strong(), ha="center", va="center",
                     color="white", bbox=badge, zorder=4)  # fmt: skip
         ax.set(xlabel=text("ae.component", k=1), ylabel=text("ae.component", k=2), title=name)
         ax.grid(alpha=0.3)
