@@ -53,7 +53,9 @@ def test_two_layer_mlp_with_cross_entropy():
     for name, param in model.named_parameters():
         np.testing.assert_array_equal(named[name].tensor.grad, param.grad)
     bias = named["2.bias"].label().split("\n")
-    assert bias[2] == "grad [" + ", ".join(f"{v:.4g}" for v in model[2].bias.grad) + "]"
+    shown = ", ".join(f"{v:.4g}".replace("-", "\u2212") for v in model[2].bias.grad)
+    assert bias[2] == "grad [" + shown + "]"
+    assert "-" not in "".join(n.label() for n in g.nodes if n.kind == "tensor")  # U+2212 only
     norm = np.linalg.norm(model[0].weight.grad)
     assert named["0.weight"].label() == f"0.weight (3, 2)\n|grad| {norm:.4g}"
     ranks = [n.rank for n in g.nodes]

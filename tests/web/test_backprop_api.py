@@ -165,3 +165,31 @@ def test_the_check_covers_every_node_of_the_graph(client: Client) -> None:
     sigmoid_id = next(n["id"] for n in data["nodes"] if n["op"] == "Sigmoid")
     s = 1 / (1 + np.exp(-(0.5 * 1.5 - 0.2)))
     assert nodes[sigmoid_id]["numerical"] == pytest.approx(2 * (s - 1), abs=1e-9)
+
+
+def test_local_derivatives_are_written_with_the_inputs_of_the_formula(client: Client) -> None:
+    # The rule "∂(a×b)/∂a = b" read with a student's own variables: for w×x the local
+    # derivative of w is x (not the rule's letter b, which reads as the bias b).
+    data = get(client, "(sigmoid(w*x + b) - t)**2", x=1.5, w=0.5, b=-0.2, t=1.0)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    expr = {nodes[i]["op"]: nodes[i]["expr"] for i in nodes if nodes[i]["kind"] == "op"}
+    assert expr == {"Mul": "w×x", "Add": "w×x+b", "Sigmoid": "σ(w×x+b)",
+                    "Sub": "σ(w×x+b)−t", "PowScalar": "(σ(w×x+b)−t)^2"}  # fmt: skip
+
+    def name(node: str) -> str:
+        return nodes[node].get("expr", nodes[node]["label"])
+
+    written = {(nodes[s["node"]]["op"], name(i["node"])): i["formula"]
+               for s in data["steps"] for i in s["inputs"] if "formula" in i}  # fmt: skip
+    assert written[("Mul", "w")] == "x" and written[("Mul", "x")] == "w"
+    assert written[("Sigmoid", "w×x+b")] == "σ(w×x+b)(1−σ(w×x+b))"
+    assert written[("PowScalar", "σ(w×x+b)−t")] == "2·(σ(w×x+b)−t)^(2−1)"
+    # Long inputs keep letters u and v (no variable is named so), said after the rule; the
+    # variables a and b of the softmax preset are never taken for the rule's letters.
+    data = get(client, "-log(exp(a) / (exp(a) + exp(b) + exp(c)))", a=2.0, b=1.0, c=0.1)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    div = next(s for s in data["steps"] if nodes[s["node"]]["op"] == "Div")
+    assert [i["formula"] for i in div["inputs"]] == [
+        "1/v  (v = exp(a)+exp(b)+exp(c))",
+        "−u/v²  (u = exp(a), v = exp(a)+exp(b)+exp(c))",
+    ]

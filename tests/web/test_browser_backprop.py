@@ -146,6 +146,9 @@ def test_switching_tabs_keeps_each_views_parameters_apart(
         ("x.real", "attribute access"),
         ("open(x)", "'open' is not allowed"),
         ("x +", "is not valid"),
+        # pasted, longer than the limit: said as such (the box used to cut it silently, and
+        # the cut formula was reported as a syntax error)
+        ("x+" * 100 + "x", "the formula has 201 characters; at most 120 are allowed"),
     ],
 )
 def test_a_hostile_formula_shows_one_clear_error(

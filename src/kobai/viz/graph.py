@@ -57,7 +57,7 @@ class GraphNode:
             if t.grad is not None:
                 lines.append(f"grad {_values(t.grad)}")
         elif t.grad is not None:
-            lines.append(f"|grad| {float(np.linalg.norm(t.grad)):.4g}")
+            lines.append(f"|grad| {_number(float(np.linalg.norm(t.grad)))}")
         return "\n".join(lines)
 
 
@@ -286,8 +286,14 @@ def _text(key: str, **fields: Any) -> str:
 
 def _values(a: np.ndarray) -> str:
     flat = np.asarray(a).ravel()
-    text = ", ".join(f"{float(v):.4g}" for v in flat)
+    text = ", ".join(_number(float(v)) for v in flat)
     return text if np.ndim(a) == 0 else f"[{text}]"
+
+
+def _number(value: float) -> str:
+    """``value`` in 4 significant digits with a true minus sign (U+2212), as the axes of
+    kobai's figures write it, not a hyphen."""
+    return f"{value:.4g}".replace("-", "\u2212")
 
 
 def _layout(g: ComputationGraph) -> dict[int, tuple[float, float]]:

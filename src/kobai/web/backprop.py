@@ -185,6 +185,9 @@ class _Graph:
         self.root: Any = None
         self.arrays: dict[str, np.ndarray] = {}  # the values of variables and constants
         self.inputs_of: dict[str, list[str]] = {}
+        # What each node computes, written with the variables (``w×x+b``): the names the
+        # explanation uses for an op's inputs, instead of the letters of its rule.
+        self.expr: dict[str, str] = {}
         for name, tensor in leaves.items():
             self.arrays[self._node(tensor, "variable", name, name, float(tensor.data), 0)] = (
                 tensor.data
@@ -196,6 +199,8 @@ class _Graph:
             raise bad("graph_nodes", limit=LIMITS["backprop_nodes"])
         self.ids[id(key)] = node_id
         self.layer[node_id] = layer
+        if kind != "op":
+            self.expr[node_id] = label
         self.nodes.append(
             {"id": node_id, "kind": kind, "op": op, "label": label, "value": value, "layer": layer}
         )
@@ -218,6 +223,8 @@ class _Graph:
             layer = 1 + max(self.layer[i] for i in inputs)
             node = self._node(op, "op", op.name, _label(op), values[id(op)], layer)
             self.inputs_of[node] = inputs
+            self.expr[node] = _expression(op, [self.expr[i] for i in inputs])
+            self.nodes[-1]["expr"] = _shorten(self.expr[node])
             for slot, source in enumerate(inputs):
                 self.edges.append({"from": source, "to": self.ids[id(op)], "slot": slot})
 
@@ -286,7 +293,8 @@ class _Graph:
                     pending[source] = pending[source] + product if source in pending else product
                     local = float(unbroadcast(np.asarray(locals_[slot]), tensor.data.shape))
                     entry.update(local=local, product=product, total=pending[source])
-                    entry["formula"] = _formula(op.name, slot)
+                    operands = [self.expr[i] for i in self.inputs_of[node]]
+                    entry["formula"] = _formula(op, slot, operands)
                 inputs.append(entry)
             steps.append({"node": node, "upstream": float(upstream), "inputs": inputs})
         return steps
@@ -298,9 +306,78 @@ def _label(op: Any) -> str:
     return SYMBOLS.get(op.name, op.name.lower())
 
 
-def _formula(name: str, slot: int) -> str:
-    forms = LOCAL.get(name)
-    return forms[slot] if forms is not None and slot < len(forms) else ""
+def _formula(op: Any, slot: int, operands: list[str]) -> str:
+    """The local derivative of ``op``'s output in its input ``slot``, its rule's letters (a,
+    b: the inputs; p: a constant exponent) replaced by what the inputs are (``w``, ``1.5``,
+    ``(w×x+b)``), all at once so that a variable named ``a`` or ``b`` is never replaced
+    again. A rule with an input that is long to write is given with the letters u and v
+    (no variable has those names), and what they stand for after it."""
+    forms = LOCAL.get(op.name)
+    if forms is None or slot >= len(forms):
+        return ""
+    names = {"a": operands[0], "b": operands[1] if len(operands) > 1 else "b"}
+    if op.name == "PowScalar":
+        names["p"] = f"{op.p:g}"
+    form, letter = forms[slot], r"(?<![A-Za-z])[abp](?![A-Za-z])"
+    if any(len(v) > SUBSTITUTE_LENGTH for k, v in names.items() if k != "p"):
+        short = {"a": "u", "b": "v", "p": names.get("p", "p")}
+        used = [k for k in "ab" if re.search(rf"(?<![A-Za-z]){k}(?![A-Za-z])", form)]
+        given = ", ".join(f"{short[k]} = {_shorten(names[k])}" for k in used)
+        form = re.sub(letter, lambda m: short[m.group(0)], form)
+        return f"{form}  ({given})" if given else form
+
+    def written(m: re.Match[str]) -> str:
+        value = names[m.group(0)]
+        inside = (
+            m.string[m.start() - 1 : m.start()] == "(" and m.string[m.end() : m.end() + 1] == ")"
+        )
+        return value if inside or _atomic(value) else f"({value})"
+
+    return re.sub(letter, written, form)
+
+
+# Longest input written into a rule in its letter's place; longer ones keep the letter.
+SUBSTITUTE_LENGTH = 16
+# A node's expression is cut to this many characters in the page.
+SHOWN_LENGTH = 40
+FUNCTION_NAMES = {"Sigmoid": "σ", "ReLU": "relu", "Softplus": "softplus"}
+
+
+def _atomic(text: str) -> bool:
+    """Whether ``text`` needs no parentheses inside a larger expression: a name, a number
+    that is not negative, or one function call (``σ(w×x+b)``)."""
+    if re.fullmatch(r"[A-Za-z_]\w*|[\d.]+(e-?\d+)?", text):
+        return True
+    call = re.match(r"[\wσ]+\(", text)
+    if call is None or not text.endswith(")"):
+        return False
+    depth = 0
+    for i in range(call.end() - 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
+def _expression(op: Any, inputs: list[str]) -> str:
+    """What ``op`` computes, written with its inputs' expressions."""
+    wrap = [v if _atomic(v) else f"({v})" for v in inputs]
+    name = op.name
+    if name in ("Add", "Sub"):
+        return f"{inputs[0]}{SYMBOLS[name]}{wrap[1]}"
+    if name in ("Mul", "Div"):
+        return f"{wrap[0]}{'×' if name == 'Mul' else '/'}{wrap[1]}"
+    if name == "Neg":
+        return f"−{wrap[0]}"
+    if name == "PowScalar":
+        return f"{wrap[0]}^{op.p:g}"
+    if name == "Pow":
+        return f"{wrap[0]}^{wrap[1]}"
+    return f"{FUNCTION_NAMES.get(name, name.lower())}({inputs[0]})"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def _check(

@@ -57,6 +57,12 @@ export class BackpropView {
     const commit = () => {
       const expr = $("bp-expr").value.trim();
       if (expr === this.state.expr && this.data) return;
+      const limit = this.meta.limits.expression_length;
+      if (expr.length > limit) {  // said as such, not as the syntax error of a cut formula
+        this.ticket += 1;  // an answer still on its way is for a formula no longer shown
+        this.refuse(tr("web.expr_too_long", { length: expr.length, limit }));
+        return;
+      }
       // Values already set carry over to the variables the new formula still names.
       const kept = {};
       for (const [name, value] of Object.entries(this.state.values)) {
@@ -109,14 +115,18 @@ export class BackpropView {
       this.draw();
     } catch (err) {
       if (ticket !== this.ticket) return;
-      this.data = null;
-      $("bp-error").textContent = err.message;
-      $("bp-expr").classList.add("invalid");
-      $("bp-graph").replaceChildren();
-      $("bp-explain").replaceChildren();
-      $("bp-grads").querySelector("tbody").replaceChildren();
-      if (this.app.view === "backprop") this.app.error(err.message);
+      this.refuse(err.message);
     }
+  }
+
+  refuse(message) {
+    this.data = null;
+    $("bp-error").textContent = message;
+    $("bp-expr").classList.add("invalid");
+    $("bp-graph").replaceChildren();
+    $("bp-explain").replaceChildren();
+    $("bp-grads").querySelector("tbody").replaceChildren();
+    if (this.app.view === "backprop") this.app.error(message);
   }
 
   syncControls() {
@@ -285,7 +295,8 @@ export class BackpropView {
       return;
     }
     const out = this.data.nodes.find((x) => x.id === current.node);
-    head.append(tr("web.bp.node"), bold(this.label(current.node)), tr("web.bp.receives", { value: fmt(out.value, 6) }),
+    const what = out.expr ? `${this.label(current.node)}: ${out.expr}` : this.label(current.node);
+    head.append(tr("web.bp.node"), bold(what), tr("web.bp.receives", { value: fmt(out.value, 6) }),
       bold(fmt(current.upstream, 6), "bp-up"));
     for (const input of current.inputs) {
       const card = el("div", "bp-input");
@@ -299,11 +310,14 @@ export class BackpropView {
       Object.assign(card.dataset, { local: String(input.local), product: String(input.product), total: String(input.total), upstream: String(current.upstream) });
       const line = (...parts) => { const d = el("div"); d.append(...parts); card.append(d); };
       const node = this.data.nodes.find((x) => x.id === input.node);
-      line(tr("web.bp.to"), bold(name), node.kind === "op" ? ` (= ${fmt(node.value, 6)}):` : ":");
+      // An op's input is named by what it computes (w×x+b), as in the local derivative.
+      const named = node.kind === "op" && node.expr ? `${name}: ${node.expr}` : name;
+      line(tr("web.bp.to"), bold(named), node.kind === "op" ? ` (= ${fmt(node.value, 6)}):` : ":");
       line(tr("web.bp.local", { formula: input.formula }), bold(fmt(input.local, 6)));
       line(tr("web.bp.chain"), bold(fmt(input.local, 6)), " × ", bold(fmt(current.upstream, 6), "bp-up"), " = ", bold(fmt(input.product, 6), "bp-prod"));
       const sum = input.total === input.product ? "" : tr("web.bp.several_uses");
-      line(tr("web.bp.so_far", { name: name.split(" ")[0] }), bold(fmt(input.total, 6), "bp-prod"), sum);
+      const wrt = node.kind === "op" && node.expr ? `(${node.expr})` : name.split(" ")[0];
+      line(tr("web.bp.so_far", { name: wrt }), bold(fmt(input.total, 6), "bp-prod"), sum);
       box.append(card);
     }
   }

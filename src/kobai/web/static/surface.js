@@ -48,7 +48,12 @@ export class RaceView {
       this.changed({ surface: true, rebuild: true });
     });
     $("expr").addEventListener("change", () => {
-      s.expr = $("expr").value.trim();
+      const limit = this.meta.limits.expression_length, typed = $("expr").value.trim();
+      if (typed.length > limit) {
+        this.app.error(tr("web.expr_too_long", { length: typed.length, limit }));
+        return;
+      }
+      s.expr = typed;
       s.start = null;
       this.changed({ surface: true });
     });
