@@ -111,3 +111,9 @@ def test_retain_grads_false_leaves_intermediates_alone():
     out.backward()
     inner = [n.tensor for n in g.nodes if n.kind == "tensor" and n.tensor.grad_fn is not None]
     assert all(t.grad is None for t in inner if t is not out)
+
+
+def test_the_text_form_is_one_line() -> None:
+    x = kb.tensor(3.0, requires_grad=True)
+    g = graph(x * x + x)
+    assert repr(g) == "ComputationGraph(2 ops, 3 tensors, 5 edges)"

@@ -84,6 +84,14 @@ class ComputationGraph:
         """How many nodes of ``kind`` ("tensor", "op" or "summary") the graph has."""
         return sum(node.kind == kind for node in self.nodes)
 
+    def __repr__(self) -> str:
+        # One line (a notebook's text form, an export): the drawing shows the nodes.
+        depth = "" if self.depth is None else f", depth {self.depth}"
+        return (
+            f"ComputationGraph({self.count('op')} ops, {self.count('tensor')} tensors, "
+            f"{len(self.edges)} edges{depth})"
+        )
+
     def figure(self) -> Any:
         """Draw the graph as a matplotlib figure (data flows left to right)."""
         from kobai.viz.style import release
