@@ -46,6 +46,19 @@ def test_the_page_and_its_assets_come_from_the_package(client: Client) -> None:
         assert "http://" not in text and "https://" not in text, asset
 
 
+def test_the_japanese_web_font_comes_from_the_ja_extra(client: Client) -> None:
+    import importlib.util
+
+    answer = client.get("/static/ipaexg.ttf")
+    if importlib.util.find_spec("matplotlib_fontja") is None:
+        assert answer.status == 404  # without kobai[ja], the page falls back on installed fonts
+        return
+    assert answer.status == 200 and answer.headers["Content-Type"] == "font/ttf"
+    assert answer.body[:4] == b"\x00\x01\x00\x00" and len(answer.body) > 1_000_000  # TrueType
+    css = client.get("/static/style.css").body.decode()
+    assert 'src: url("/static/ipaexg.ttf")' in css and "unicode-range: U+3000-30FF" in css
+
+
 def test_answers_carry_security_headers_and_etags(client: Client) -> None:
     page = client.get("/static/app.js")
     policy = page.headers["Content-Security-Policy"]

@@ -22,13 +22,40 @@ ASSETS: dict[str, tuple[str, str]] = {
 }
 
 
+# The Japanese web font: IPAexGothic of the ja extra (matplotlib-fontja), so that a machine
+# without a Japanese font shows the page's Japanese; the style sheet asks for it only for
+# Japanese characters (unicode-range), and the path is 404 when the extra is not installed.
+FONT_PATH = "/static/ipaexg.ttf"
+
+
 @functools.cache
 def asset(url_path: str) -> tuple[bytes, str, str] | None:
     """``(body, content type, etag)`` of a whitelisted path, else None."""
+    if url_path == FONT_PATH:
+        return _japanese_font()
     entry = ASSETS.get(url_path)
     if entry is None:
         return None
     name, content_type = entry
     body = resources.files("kobai.web").joinpath("static").joinpath(name).read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-    return body, content_type, etag
+    return body, content_type, _etag(body)
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+
+
+def _japanese_font() -> tuple[bytes, str, str] | None:
+    """IPAexGothic's file from matplotlib-fontja, found without importing it (its import
+    changes matplotlib's fonts), or None."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
+    if not path.is_file():
+        return None
+    body = path.read_bytes()
+    return body, "font/ttf", _etag(body)

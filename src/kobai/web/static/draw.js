@@ -63,7 +63,7 @@ export function drawAxes(ctx, frame, xlabel, ylabel) {
   ctx.lineWidth = 1;
   ctx.strokeRect(b.left, b.top, b.width, b.height);
   ctx.fillStyle = INK;
-  ctx.font = "13px Inter, 'Segoe UI', Arial, sans-serif";
+  ctx.font = "13px Inter, 'Segoe UI', Arial, 'kobai-ja', sans-serif";
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   for (const t of niceTicks(frame.x0, frame.x1, 8)) {
@@ -239,7 +239,7 @@ export function lineChart(ctx, width, height, series, { log, xmax, xlabel, curso
   ctx.save();
   ctx.strokeStyle = "#e3e8ec";
   ctx.fillStyle = MUTED;
-  ctx.font = "12px Inter, 'Segoe UI', Arial, sans-serif";
+  ctx.font = "12px Inter, 'Segoe UI', Arial, 'kobai-ja', sans-serif";
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   const yTicks = log ? logTicks(lo - pad, hi + pad) : niceTicks(lo - pad, hi + pad, 5);
