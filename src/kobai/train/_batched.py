@@ -140,10 +140,13 @@ def loss_and_grad(task: str, out: np.ndarray, y: np.ndarray) -> tuple[np.ndarray
         shifted = out - _row_max(out)
         exp = np.exp(shifted)
         total = exp.sum(axis=2, keepdims=True)
-        picked = np.take_along_axis(shifted, y[..., None], axis=2)[..., 0]
+        # Each member's and sample's target entry, by plain indexing (take_along_axis and
+        # put_along_axis build the same index in Python on every step).
+        members, samples = np.arange(len(out))[:, None], np.arange(batch)[None, :]
+        picked = shifted[members, samples, y]
         losses = (np.log(total[..., 0]) - picked).mean(axis=1)
         grad = exp / total
-        np.put_along_axis(grad, y[..., None], np.take_along_axis(grad, y[..., None], 2) - 1, 2)
+        grad[members, samples, y] -= 1
         return losses, grad / batch
     diff = out - y.reshape(out.shape).astype(out.dtype)
     size = diff[0].size
