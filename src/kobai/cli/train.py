@@ -171,7 +171,7 @@ def train_and_report(
         print(
             t("train.header", model=config.model, data=data.name, n_train=len(data.x_train),
               n_test=len(data.x_test), optimizer=config.optimizer,
-              schedule=schedule_text(the_run), epochs=config.epochs, run_dir=run_dir)
+              schedule=schedule_text(the_run), span=epoch_span(config.epochs), run_dir=run_dir)
         )  # fmt: skip
     warning = duration_warning(the_run, done)
     if warning:
@@ -296,4 +296,12 @@ def print_table(
     print("\n" + pad("", 8) + "".join(pad(h, 12, right=True) for h in heads))
     for key, scores in (("train.row.train", train), ("train.row.test", test)):
         print(pad(t(key), 8) + "".join(f"{scores[n]:>12.4f}" for n in names))
-    print(t("train.time", seconds=seconds, epochs=epochs))
+    if epochs == 1:
+        print(t("train.time_one", seconds=seconds))
+    else:
+        print(t("train.time", seconds=seconds, epochs=epochs))
+
+
+def epoch_span(epochs: int) -> str:
+    """``15 epochs``, ``1 epoch`` (in the current language)."""
+    return t("train.epoch_one") if epochs == 1 else t("train.epochs_count", epochs=epochs)
