@@ -108,7 +108,7 @@ def _panel(ax: Any, name: str, x: np.ndarray) -> None:
         # the label goes to the side where the curve f(x) stays away from it (tanh: left)
         right, left = (np.abs(y[m] - peak).min() for m in (x > 0.2, x < -0.2))
         side = 1 if right >= left else -1
-        ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(10 * side, -4),
+        ax.annotate(f"max f′ = {peak:g}", (0, peak), xytext=(16 * side, -4),
                     textcoords="offset points", ha="left" if side > 0 else "right",
                     fontsize=9, color=PALETTE[1], fontweight=fonts.strong(), va="top",
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})  # fmt: skip
@@ -129,4 +129,4 @@ def _compare_derivatives(ax: Any, x: np.ndarray) -> None:
     ax.set(xlabel="x", ylim=(-0.05, 1.2))
     ax.set_title(text("act.compare_title"), fontsize=9.5)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper left")  # right: relu′ runs along y = 1
