@@ -21,6 +21,7 @@ import numpy as np
 from kobai import backend
 from kobai.optim import SGD, Adam, AdamW, Optimizer
 from kobai.optim import _functional as K
+from kobai.optim._flat import seat
 from kobai.train._batched import Stack
 
 # The classes stepped together and the state arrays each keeps per parameter.
@@ -159,15 +160,10 @@ class StackedStep:
                     whole = np.zeros_like(data)
                     self.state[k, name] = (whole, list(whole))
                 view = self.state[k, name][1][n]
-                if state.get(name) is view:
-                    continue
-                if name in state:
-                    view[...] = state[name]
-                else:
+                if not seat(state, name, view):
                     view.fill(0)
                     if "step" not in state and name != "momentum_buffer":
                         state["step"] = 0
-                state[name] = view
         self.adopted[n] = (opt.state, names)
         self.member_states[n] = [opt.state[params[n]] for _, _, params in self.slots]
 
