@@ -125,6 +125,29 @@ def parse_choice(name: str, text: str, choices: Sequence[str]) -> str:
     return key
 
 
+def parse_language(text: str) -> str:
+    """``text`` as one of :data:`~kobai.i18n.LANGUAGES`, normalised as :func:`parse_choice`
+    normalises (``JA`` is ``ja``), or :class:`BadRequest`."""
+    return parse_choice("lang", text, LANGUAGES)
+
+
+def answer_language(query: str) -> str:
+    """The language of a request's error answers: its single ``lang`` when
+    :func:`parse_language` accepts it, else English (a bad ``lang`` is itself refused in
+    English). Never raises, and parses no more fields than :meth:`Query.parse` allows."""
+    try:
+        given = parse_qs(query, keep_blank_values=True, max_num_fields=LIMITS["fields"])
+    except ValueError:
+        return "en"
+    items = given.get("lang", [])
+    if len(items) != 1:
+        return "en"
+    try:
+        return parse_language(items[0])
+    except BadRequest:
+        return "en"
+
+
 def parse_numbers(name: str, text: str, count: int, bound: float) -> tuple[float, ...]:
     """``count`` comma-separated numbers, each in ``[-bound, bound]``."""
     parts = text.split(",")
@@ -170,7 +193,7 @@ class Query:
             if any(len(v) > LIMITS["value_length"] for v in items):
                 raise bad("value_length", name=name, limit=LIMITS["value_length"])
         if "lang" in values:
-            parse_choice("lang", values["lang"][0], LANGUAGES)
+            parse_language(values["lang"][0])
         return cls(values)
 
     def check_known(self, known: Sequence[str]) -> None:
