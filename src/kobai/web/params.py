@@ -46,6 +46,8 @@ LIMITS: dict[str, Any] = {
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
 _NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+# The characters a formula may hold (checked on its lowercase form), before any parser sees it.
+_FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
 
 
 class BadRequest(ValueError):
@@ -146,6 +148,20 @@ def answer_language(query: str) -> str:
         return parse_language(items[0])
     except BadRequest:
         return "en"
+
+
+def check_expression(
+    text: str, *, empty: BadRequest, too_long: BadRequest, bad_chars: BadRequest
+) -> None:
+    """Bound a visitor's formula before a parser sees it: raise ``empty`` when it is blank,
+    ``too_long`` beyond ``LIMITS["expression_length"]`` characters, ``bad_chars`` when it holds
+    a character no formula has (each caller words its own messages)."""
+    if not text.strip():
+        raise empty
+    if len(text) > LIMITS["expression_length"]:
+        raise too_long
+    if not _FORMULA.fullmatch(text.lower()):
+        raise bad_chars
 
 
 def parse_numbers(name: str, text: str, count: int, bound: float) -> tuple[float, ...]:
