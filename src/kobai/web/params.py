@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from kobai.i18n import LANGUAGES, Message
+from kobai.validation import _num  # a bound worded as kobai.validation words it
 
 # The ceilings of everything a request can ask for.
 LIMITS: dict[str, Any] = {
@@ -81,11 +82,6 @@ def bad(key: str, /, **fields: Any) -> BadRequest:
     return BadRequest(Message(f"request.{key}", fields))
 
 
-def _bound(x: float) -> str:
-    # As kobai.validation words a bound: an int in full, a float with %g.
-    return str(x) if isinstance(x, int) else f"{x:g}"
-
-
 def parse_number(name: str, text: str, low: float, high: float) -> float:
     """``text`` as a finite float in ``[low, high]``, or :class:`BadRequest`."""
     text = text.strip()
@@ -93,7 +89,7 @@ def parse_number(name: str, text: str, low: float, high: float) -> float:
         raise bad("number", name=name, got=_shown(text))
     value = float(text)
     if not (math.isfinite(value) and low <= value <= high):
-        raise bad("number_range", name=name, low=_bound(low), high=_bound(high), got=value)
+        raise bad("number_range", name=name, low=_num(low), high=_num(high), got=value)
     return value
 
 
