@@ -60,7 +60,7 @@ def key_values(items: list[str], option: str) -> dict[str, Any]:
 def read_toml(path: str, constraints: dict[str, Any] | None = None) -> dict[str, Any]:
     """The table of a TOML configuration file, with a one-line error for a bad file or (given
     ``constraints``, :mod:`kobai.validation`) a value of the wrong type, naming file and key."""
-    from kobai.sweep._toml import read_toml as read_table
+    from kobai._toml import read_toml as read_table
 
     source = Path(path)
     values = read_table(source)
