@@ -10,7 +10,7 @@ import numpy as np
 from bench.workloads._common import SCALING_BATCHES, SCALING_WIDTHS, cell_key
 
 
-def cell_medians(runs: list[dict], side: str) -> dict[str, float]:
+def cell_medians(runs: list[dict]) -> dict[str, float]:
     """Each cell's median steps/s over the repetitions of one side (cells never measured are
     left out)."""
     values: dict[str, list[float]] = {}
@@ -36,8 +36,8 @@ def scaling_figure(sides: dict[str, list[dict]], path: Path) -> Path | None:
     Returns the path, or None when the kobai side has no cell."""
     from kobai.viz.style import pyplot, save_figure
 
-    kobai = grid(cell_medians(sides.get("kobai", []), "kobai"))
-    torch = grid(cell_medians(sides.get("torch", []), "torch"))
+    kobai = grid(cell_medians(sides.get("kobai", [])))
+    torch = grid(cell_medians(sides.get("torch", [])))
     if np.isnan(kobai).all():
         return None
     plt = pyplot()

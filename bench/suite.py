@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.workloads._common import SCALING_BATCHES, SCALING_WIDTHS
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -129,8 +131,8 @@ WORKLOADS: tuple[Workload, ...] = (
         "torch_scaling",
         tuple(
             Metric(f"w{w}_b{b}", f"width {w}, batch {b}", "steps/s", True)
-            for w in (64, 2048)
-            for b in (1, 1024)
+            for w in (SCALING_WIDTHS[0], SCALING_WIDTHS[-1])
+            for b in (SCALING_BATCHES[0], SCALING_BATCHES[-1])
         ),
     ),
     Workload(

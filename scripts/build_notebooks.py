@@ -29,6 +29,7 @@ OUT = HERE.parent / "examples" / "notebooks"
 def notebook(cells: list[tuple[str, ...]], language: str) -> dict:
     """The nbformat-4 JSON of one edition (``language`` "en" or "ja") of a notebook."""
     built: list[dict] = []
+    seen_code = False  # the Japanese setup goes into the first code cell only
     for cell in cells:
         if cell[0] == "md":
             text = cell[1] if language == "en" else cell[2]
@@ -42,8 +43,9 @@ def notebook(cells: list[tuple[str, ...]], language: str) -> dict:
             )
         else:
             code = cell[1] if language == "en" else japanese_code(cell[1])
-            if language == "ja" and not any(c[0] == "code" for c in cells[: cells.index(cell)]):
+            if language == "ja" and not seen_code:
                 code = code.rstrip("\n") + "\n" + SETUP_JA
+            seen_code = True
             built.append(
                 {
                     "cell_type": "code",

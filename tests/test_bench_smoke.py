@@ -180,7 +180,7 @@ def test_the_scaling_figure_shows_the_ratio_where_pytorch_ran(tmp_path: Path) ->
     kobai = [run({"kobai": {"w64_b1": 100.0, "w2048_b1024": 2.0}}),
              run({"kobai": {"w64_b1": 300.0, "w2048_b1024": 4.0}})]  # fmt: skip
     torch = [run({"torch": {"w64_b1": 50.0, "w2048_b1024": 6.0}})]
-    medians = cell_medians(kobai, "kobai")
+    medians = cell_medians(kobai)
     assert medians == {"w64_b1": 200.0, "w2048_b1024": 3.0}
     values = grid(medians)
     assert values.shape == (6, 6) and values[0, 0] == 200.0 and values[-1, -1] == 3.0

@@ -97,3 +97,19 @@ def test_with_no_run_dir_both_commands_take_the_latest_runs(
     assert "mlp:8 on moons, sgd, 50 train samples" in printed  # "plain", trained last
     assert "random directions" in printed and "--save-every-epoch" in printed
     assert_png(runs / "plain" / "landscape" / "contour.png")  # into the run directory
+
+
+def test_the_surface_bar_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from kobai.cli.landscape import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert _progress(5) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    bar = _progress(5)
+    try:
+        assert bar.total == 25 and bar.unit == "point" and bar.desc == "surface"
+    finally:
+        bar.close()
+    assert _progress(1) is None

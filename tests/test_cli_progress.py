@@ -86,3 +86,20 @@ def test_other_warnings_are_one_line_notes_not_python_warnings(capsys) -> None: 
         "kobai train: note: 1 NumPy warning(s) while computing: overflow encountered in exp (1x)"
         " (expected where a run diverges)",
     ]
+
+
+def test_the_warning_summary_restores_showwarning_also_after_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import warnings
+
+    from kobai.cli.options import summarised_runtime_warnings
+
+    before = warnings.showwarning
+    with pytest.raises(KeyError), summarised_runtime_warnings("train") as counts:
+        warnings.warn("overflow here", RuntimeWarning, stacklevel=1)
+        warnings.warn("a font is missing", UserWarning, stacklevel=1)
+        raise KeyError("boom")
+    assert warnings.showwarning is before
+    assert counts == {"overflow here": 1}
+    assert "kobai train: warning: a font is missing" in capsys.readouterr().err

@@ -123,3 +123,12 @@ def test_notebook_runs_from_a_fresh_kernel(path, tmp_path, monkeypatch):
     assert shown(notebook.cells) == SHOWN[path.name.split(".")[0]]
     print(f"{path.name}: {elapsed:.1f} s", file=sys.stderr)
     assert elapsed < 120, f"{path.name} took {elapsed:.0f} s to run"
+
+
+def test_only_the_first_code_cell_carries_the_japanese_setup_even_when_repeated():
+    cells = [("md", "a", "あ"), ("code", "x = 1\n"), ("md", "b", "い"), ("code", "x = 1\n")]
+    build = builder()
+    built = build.notebook(cells, "ja")["cells"]
+    sources = ["".join(c["source"]) for c in built if c["cell_type"] == "code"]
+    assert sources[0] == ("x = 1\n" + build.SETUP_JA).rstrip("\n")
+    assert sources[1] == "x = 1"

@@ -110,11 +110,10 @@ def gathered_batches(
 
 def time_loop(step: Callable[[], Any], timing: dict[str, Any]) -> float:
     """Seconds per step as a user's training loop sees them: ``loop_warmup`` steps, then the
-    wall time of ``loop_steps`` (times ``loop_scale``, for short steps) consecutive steps (no
-    blocks, no median: a slow step counts)."""
+    wall time of ``loop_steps`` consecutive steps (no blocks, no median: a slow step counts)."""
     for _ in range(int(timing["loop_warmup"])):
         step()
-    n = int(timing["loop_steps"]) * int(timing.get("loop_scale", 1))
+    n = int(timing["loop_steps"])
     start = time.perf_counter()
     for _ in range(n):
         step()

@@ -14,7 +14,6 @@ Config: ``variant``, ``optimizer`` ("sgd", lr 0.1, or "adam", lr 1e-2), ``thread
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +27,7 @@ from bench.workloads.torch_mlp import make_optimizer, mlp
 LR = {"sgd": 0.1, "adam": 1e-2}
 
 
-def member_batches(x: torch.Tensor, y: torch.Tensor) -> Callable[[], torch.Tensor]:
+def member_batches(x: torch.Tensor) -> Callable[[], torch.Tensor]:
     """Each step's batch indices, (64, 32): every member its own permutation per epoch."""
     rngs = [np.random.default_rng(seed) for seed in range(C.ENSEMBLE)]
     count, state = len(x) // C.TINY_BATCH, {"i": len(x) // C.TINY_BATCH, "orders": None}
@@ -49,7 +48,7 @@ def loop_trainer(x: torch.Tensor, y: torch.Tensor, optimizer: str) -> Callable[[
     opts = [make_optimizer(optimizer, m.parameters(), {"fused": True}, LR[optimizer])
             for m in models]  # fmt: skip
     loss_fn = torch.nn.CrossEntropyLoss()
-    next_index = member_batches(x, y)
+    next_index = member_batches(x)
     losses = torch.zeros(C.ENSEMBLE)
 
     def step() -> None:
@@ -78,7 +77,7 @@ def vmap_trainer(x: torch.Tensor, y: torch.Tensor, optimizer: str) -> Callable[[
 
     batched_loss = vmap(member_loss)
     opt = make_optimizer(optimizer, list(params.values()), {"fused": True}, LR[optimizer])
-    next_index = member_batches(x, y)
+    next_index = member_batches(x)
     kept: dict[str, torch.Tensor] = {}
 
     def step() -> None:
@@ -105,15 +104,11 @@ def main() -> None:
         step, fewer = vmap_trainer(x, y, config["optimizer"]), 1
     else:
         raise ValueError(f"variant must be 'loop' or 'vmap', got {variant!r}")
-    for _ in range(int(config["timing"]["loop_warmup"])):
-        step()
+    timing = config["timing"]
     # The loop is slow: fewer steps give as steady a figure.
-    steps = max(2, int(config["timing"]["loop_steps"]) // fewer)
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    seconds = time.perf_counter() - start
-    C.emit({variant: {"steps_per_s": steps / seconds}}, members=C.ENSEMBLE,
+    steps = max(2, int(timing["loop_steps"]) // fewer)
+    seconds = C.time_loop(step, {**timing, "loop_steps": steps})
+    C.emit({variant: {"steps_per_s": 1.0 / seconds}}, members=C.ENSEMBLE,
            torch=torch.__version__)  # fmt: skip
 
 

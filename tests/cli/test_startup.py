@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 from kobai.cli.main import SUMMARIES, build_parser, command_names
 
@@ -44,3 +45,16 @@ def test_a_command_imports_only_its_own_module() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     last = out.stdout.strip().splitlines()[-1]
     assert last == "0 ['kobai.cli.gradcheck', 'kobai.cli.main', 'kobai.cli.options']"
+
+
+def test_reading_a_train_config_does_not_load_the_sweeps(tmp_path: Path) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text('optimizer = "adam"\n', encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from kobai.cli.options import read_toml\n"
+        f"print(read_toml({str(config)!r}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kobai.sweep') or m == 'sqlite3'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["{'optimizer': 'adam'}", "[]"]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from kobai.i18n import MESSAGES
-from kobai.web.params import BadRequest, Query, bad, parse_int, parse_number
+from kobai.web.params import BadRequest, Query, answer_language, bad, parse_int, parse_number
 
 from .conftest import Client
 
@@ -140,3 +140,16 @@ def test_a_refused_formula_carries_its_message() -> None:
         == "sin() の引数はちょうど 1 つです (例: sin(x))"
     )
     assert BadRequest.refusing(ValueError("plain")).text("ja") == "plain"
+
+
+def test_lang_in_capitals_gets_errors_in_that_language_as_it_gets_pages(client: Client) -> None:
+    answer = client.get("/api/surface?grid=1000&lang=JA")
+    assert (answer.status, answer.json()) == (
+        400,
+        {"error": "grid は [16, 200] の範囲の整数でなければなりません (受け取った値: 1000)"},
+    )
+    assert client.get("/api/surface?lang=JA").status == 200
+    assert answer_language("grid=1000&lang=Ja") == "ja"
+    assert answer_language("lang=fr") == answer_language("lang=ja&lang=ja") == "en"
+    # more fields than a query may have: English, without parsing them all
+    assert answer_language("&".join(["a=1"] * 100) + "&lang=ja") == "en"

@@ -138,3 +138,19 @@ def test_a_formula_in_x_and_y_becomes_a_surface() -> None:
     assert fn.dim == 2 and fn.value([2.0, 0.0]).item() == 4.0
     with pytest.raises(BadRequest, match="at most 120 characters"):
         check_formula("x+" * 61)
+
+
+def test_both_formula_checks_word_their_own_messages_over_one_check() -> None:
+    from kobai.web.backprop import BackpropSettings
+
+    def refusal(expr: str) -> tuple[str, str]:
+        with pytest.raises(BadRequest) as surface:
+            check_formula(expr)
+        with pytest.raises(BadRequest) as backprop:
+            BackpropSettings.from_query(Query.parse(urlencode({"expr": expr})))
+        return str(surface.value), str(backprop.value)
+
+    for expr in ("  ", "x+" * 61, "x $ 1"):
+        surface, backprop = refusal(expr)
+        assert surface != backprop and surface and backprop
+    assert "got 122" in refusal("x+" * 61)[1] and "122" not in refusal("x+" * 61)[0]

@@ -172,3 +172,17 @@ def test_many_clients_at_once_all_get_their_answers(client: Client) -> None:
     for t in threads:
         t.join(30)
     assert results == [200] * 12
+
+
+def test_unknown_paths_do_not_grow_the_asset_cache(client: Client) -> None:
+    from kobai.web import assets
+
+    for path in ASSETS:
+        assert assets.asset(path) is not None
+    cached = assets._static_file.cache_info().currsize
+    assert cached == len(set(name for name, _ in ASSETS.values()))
+    for i in range(1000):
+        assert assets.asset(f"/no/such/{i}") is None
+    assert assets._static_file.cache_info().currsize == cached
+    assert client.get("/no/such/path").status == 404
+    assert assets._static_file.cache_info().currsize == cached

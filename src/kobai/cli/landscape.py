@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +126,9 @@ def latest_run() -> Path:
 
 
 def _progress(resolution: int) -> Any:
-    if not sys.stderr.isatty() or not isinstance(resolution, int) or resolution < 2:
-        return None
-    from tqdm.auto import tqdm
+    # The bar of fit and the sweep driver: on a terminal, not in a log file.
+    from kobai._progress import progress_bar, show_progress
 
-    return tqdm(total=resolution * resolution, unit="point", leave=False, desc="surface")
+    if not show_progress(None) or not isinstance(resolution, int) or resolution < 2:
+        return None
+    return progress_bar(total=resolution * resolution, unit="point", leave=False, desc="surface")

@@ -26,7 +26,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kobai.validation import validate
 
@@ -60,7 +60,7 @@ def key_values(items: list[str], option: str) -> dict[str, Any]:
 def read_toml(path: str, constraints: dict[str, Any] | None = None) -> dict[str, Any]:
     """The table of a TOML configuration file, with a one-line error for a bad file or (given
     ``constraints``, :mod:`kobai.validation`) a value of the wrong type, naming file and key."""
-    from kobai.sweep._toml import read_toml as read_table
+    from kobai._toml import read_toml as read_table
 
     source = Path(path)
     values = read_table(source)
@@ -233,21 +233,26 @@ def summarised_runtime_warnings(command: str) -> Iterator[Counter[str]]:
     reported in one line: a run that diverges on purpose must not flood the terminal. Any other
     warning (kobai's own, e.g. a missing Japanese font) is one line ``kobai COMMAND: warning:``."""
     counts: Counter[str] = Counter()
-    original = warnings.showwarning
 
-    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+    # warnings.showwarning's signature; where a warning came from is not shown.
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
         if issubclass(category, RuntimeWarning):
             counts[str(message)] += 1
         else:
             print(f"kobai {command}: warning: {message}", file=sys.stderr)
 
+    # catch_warnings restores the filters and showwarning on the way out, also on an error.
     with warnings.catch_warnings():
         warnings.simplefilter("always", RuntimeWarning)
         warnings.showwarning = show
-        try:
-            yield counts
-        finally:
-            warnings.showwarning = original
+        yield counts
     if counts:
         kinds = "; ".join(f"{m} ({n}x)" for m, n in counts.most_common(3))
         print(

@@ -124,17 +124,8 @@ def _required(factory: Callable[..., Any]) -> list[str]:
     return [p.name for p in params if p.kind in plain and p.default is inspect.Parameter.empty]
 
 
-def describe_schedule(name: str | None, options: dict[str, Any]) -> str:
-    """``"step schedule (step_size 5, gamma 0.1)"``, or ``"constant lr"`` without a schedule."""
-    if not name:
-        return "constant lr"
-    shown = describe_options(options)
-    return f"{name} schedule" + (f" ({shown})" if shown else "")
-
-
 def describe_options(options: dict[str, Any]) -> str:
-    """``"step_size 5, gamma 0.1"``: a schedule's options as :func:`describe_schedule` shows
-    them."""
+    """``"step_size 5, gamma 0.1"``: a schedule's options as ``kobai train`` shows them."""
     return ", ".join(f"{k} {_short(v)}" for k, v in options.items())
 
 

@@ -192,7 +192,7 @@ def _expand(plan: Plan) -> list[Cell]:
 def read_spec(path: str | Path) -> dict[str, Any]:
     """A sweep specification from a TOML file, its ``base`` read if it names a ``kobai
     train`` TOML file (relative to the plan); the plan's name defaults to the file's stem."""
-    from kobai.sweep._toml import read_toml
+    from kobai._toml import read_toml
 
     source = Path(path)
     spec = read_toml(source)

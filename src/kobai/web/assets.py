@@ -28,23 +28,32 @@ ASSETS: dict[str, tuple[str, str]] = {
 FONT_PATH = "/static/ipaexg.ttf"
 
 
-@functools.cache
 def asset(url_path: str) -> tuple[bytes, str, str] | None:
     """``(body, content type, etag)`` of a whitelisted path, else None."""
+    # The lookup stays outside any cache: a cache keyed by the request's path would keep
+    # every distinct unknown path a client sends, forever.
     if url_path == FONT_PATH:
         return _japanese_font()
     entry = ASSETS.get(url_path)
     if entry is None:
         return None
     name, content_type = entry
+    body, etag = _static_file(name)
+    return body, content_type, etag
+
+
+@functools.cache
+def _static_file(name: str) -> tuple[bytes, str]:
+    """The body and etag of one file of kobai/web/static (read once; keyed by file name)."""
     body = resources.files("kobai.web").joinpath("static").joinpath(name).read_bytes()
-    return body, content_type, _etag(body)
+    return body, _etag(body)
 
 
 def _etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
+@functools.cache
 def _japanese_font() -> tuple[bytes, str, str] | None:
     """IPAexGothic's file from matplotlib-fontja, found without importing it (its import
     changes matplotlib's fonts), or None."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.web.params import LIMITS, BadRequest, Query, bad
+from kobai.web.params import LIMITS, BadRequest, Query, bad, check_expression
 
 #: The scalars a formula may use (``e`` is Euler's number, so it is not among them).
 VARIABLES = ("x", "y", "z", "w", "b", "t", "a", "c")
@@ -30,8 +30,6 @@ BACKPROP_PARAMS = ("expr", *VARIABLES)
 DEFAULT_VALUE = 1.0
 #: Central-difference step of the check (float64: error ~h**2, rounding ~1e-16/h).
 CHECK_STEP = 1e-5
-_FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
-
 #: The examples of source 003, as (key, label, formula, values).
 PRESETS: tuple[tuple[str, str, str, dict[str, float]], ...] = (
     (
@@ -85,7 +83,12 @@ class BackpropSettings:
     def from_query(cls, q: Query) -> BackpropSettings:
         """The formula (``expr``) and the value of each variable it uses, all checked."""
         expr = q.text("expr", PRESETS[0][2])
-        _check_text(expr)
+        check_expression(
+            expr,
+            empty=bad("bp_expr_required"),
+            too_long=bad("expr_length_got", limit=LIMITS["expression_length"], length=len(expr)),
+            bad_chars=bad("bp_expr_chars", variables=", ".join(VARIABLES)),
+        )
         bound = LIMITS["variable"]
         names = _compile(expr)[1]
         for name in VARIABLES:
@@ -97,15 +100,6 @@ class BackpropSettings:
             (n, q.number(n, defaults.get(n, DEFAULT_VALUE), -bound, bound)) for n in names
         )
         return cls(expr, values)
-
-
-def _check_text(text: str) -> None:
-    if not text.strip():
-        raise bad("bp_expr_required")
-    if len(text) > LIMITS["expression_length"]:
-        raise bad("expr_length_got", limit=LIMITS["expression_length"], length=len(text))
-    if not _FORMULA.fullmatch(text.lower()):
-        raise bad("bp_expr_chars", variables=", ".join(VARIABLES))
 
 
 def _compile(expr: str) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from kobai.i18n import LANGUAGES, Message
+from kobai.validation import _num  # a bound worded as kobai.validation words it
 
 # The ceilings of everything a request can ask for.
 LIMITS: dict[str, Any] = {
@@ -46,6 +47,8 @@ LIMITS: dict[str, Any] = {
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
 _NAME = re.compile(r"[A-Za-z0-9_\-]{1,40}")
+# The characters a formula may hold (checked on its lowercase form), before any parser sees it.
+_FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
 
 
 class BadRequest(ValueError):
@@ -79,11 +82,6 @@ def bad(key: str, /, **fields: Any) -> BadRequest:
     return BadRequest(Message(f"request.{key}", fields))
 
 
-def _bound(x: float) -> str:
-    # As kobai.validation words a bound: an int in full, a float with %g.
-    return str(x) if isinstance(x, int) else f"{x:g}"
-
-
 def parse_number(name: str, text: str, low: float, high: float) -> float:
     """``text`` as a finite float in ``[low, high]``, or :class:`BadRequest`."""
     text = text.strip()
@@ -91,7 +89,7 @@ def parse_number(name: str, text: str, low: float, high: float) -> float:
         raise bad("number", name=name, got=_shown(text))
     value = float(text)
     if not (math.isfinite(value) and low <= value <= high):
-        raise bad("number_range", name=name, low=_bound(low), high=_bound(high), got=value)
+        raise bad("number_range", name=name, low=_num(low), high=_num(high), got=value)
     return value
 
 
@@ -123,6 +121,43 @@ def parse_choice(name: str, text: str, choices: Sequence[str]) -> str:
     if not _NAME.fullmatch(key) or key not in choices:
         raise bad("choice", name=name, choices=", ".join(choices), got=_shown(text))
     return key
+
+
+def parse_language(text: str) -> str:
+    """``text`` as one of :data:`~kobai.i18n.LANGUAGES`, normalised as :func:`parse_choice`
+    normalises (``JA`` is ``ja``), or :class:`BadRequest`."""
+    return parse_choice("lang", text, LANGUAGES)
+
+
+def answer_language(query: str) -> str:
+    """The language of a request's error answers: its single ``lang`` when
+    :func:`parse_language` accepts it, else English (a bad ``lang`` is itself refused in
+    English). Never raises, and parses no more fields than :meth:`Query.parse` allows."""
+    try:
+        given = parse_qs(query, keep_blank_values=True, max_num_fields=LIMITS["fields"])
+    except ValueError:
+        return "en"
+    items = given.get("lang", [])
+    if len(items) != 1:
+        return "en"
+    try:
+        return parse_language(items[0])
+    except BadRequest:
+        return "en"
+
+
+def check_expression(
+    text: str, *, empty: BadRequest, too_long: BadRequest, bad_chars: BadRequest
+) -> None:
+    """Bound a visitor's formula before a parser sees it: raise ``empty`` when it is blank,
+    ``too_long`` beyond ``LIMITS["expression_length"]`` characters, ``bad_chars`` when it holds
+    a character no formula has (each caller words its own messages)."""
+    if not text.strip():
+        raise empty
+    if len(text) > LIMITS["expression_length"]:
+        raise too_long
+    if not _FORMULA.fullmatch(text.lower()):
+        raise bad_chars
 
 
 def parse_numbers(name: str, text: str, count: int, bound: float) -> tuple[float, ...]:
@@ -170,7 +205,7 @@ class Query:
             if any(len(v) > LIMITS["value_length"] for v in items):
                 raise bad("value_length", name=name, limit=LIMITS["value_length"])
         if "lang" in values:
-            parse_choice("lang", values["lang"][0], LANGUAGES)
+            parse_language(values["lang"][0])
         return cls(values)
 
     def check_known(self, known: Sequence[str]) -> None:

@@ -27,11 +27,11 @@ import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from kobai.i18n import LANGUAGES, Message
+from kobai.i18n import Message
 from kobai.web.assets import asset
-from kobai.web.params import LIMITS, BadRequest, Query
+from kobai.web.params import LIMITS, BadRequest, Query, answer_language
 from kobai.web.routes import ROUTES, Stream, Text
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -231,11 +231,8 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         return {"error": Message(f"request.{key}", fields).text(self.answer_language())}
 
     def answer_language(self) -> str:
-        """The language of an error answer: the request's ``lang`` when it names one of
-        :data:`~kobai.i18n.LANGUAGES`, else English (a bad ``lang`` is itself refused in
-        English)."""
-        given = parse_qs(urlsplit(self.path).query).get("lang", [])
-        return given[0] if len(given) == 1 and given[0] in LANGUAGES else "en"
+        """The language of an error answer (:func:`kobai.web.params.answer_language`)."""
+        return answer_language(urlsplit(self.path).query)
 
     def host_allowed(self) -> bool:
         """Whether the Host header names a loopback address (any host when served beyond it)."""

@@ -8,7 +8,6 @@ only draws polylines and pixels.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,14 +15,13 @@ from typing import Any
 import numpy as np
 
 from kobai.landscape import TestFunction, available_functions, get_function
-from kobai.web.params import LIMITS, BadRequest, Query, bad
+from kobai.web.params import LIMITS, BadRequest, Query, bad, check_expression
 
 NEURON = "neuron"
 CUSTOM = "custom"
 NEURON_ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity")
 SURFACE_PARAMS = ("surface", "expr", "activation", "samples", "noise", "seed", "w", "b")
 # Characters a formula may contain (the parser checks the grammar; this keeps the echo clean).
-_FORMULA = re.compile(r"[0-9a-z_+\-*/(). ,]*")
 LEVELS = 18
 
 
@@ -96,12 +94,12 @@ class SurfaceSettings:
 
 def check_formula(text: str) -> None:
     """Bound a visitor's formula before the parser sees it."""
-    if not text.strip():
-        raise bad("surface_expr_required")
-    if len(text) > LIMITS["expression_length"]:
-        raise bad("expr_length", limit=LIMITS["expression_length"])
-    if not _FORMULA.fullmatch(text.lower()):
-        raise bad("surface_expr_chars")
+    check_expression(
+        text,
+        empty=bad("surface_expr_required"),
+        too_long=bad("expr_length", limit=LIMITS["expression_length"]),
+        bad_chars=bad("surface_expr_chars"),
+    )
 
 
 def neuron_surface(settings: NeuronSettings) -> TestFunction:

@@ -1,4 +1,5 @@
-"""Reading a TOML file with a one-line error (the sweep layer sits below the command line)."""
+"""Reading a TOML file with a one-line error, for `kobai train --config` and the sweep plans
+(a module of its own, so that `kobai train --config` does not load the sweep package)."""
 
 from __future__ import annotations
 
