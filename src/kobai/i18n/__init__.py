@@ -98,9 +98,16 @@ def t(key: str, *, lang: str | None = None, **fields: Any) -> str:
     KeyError
         When the catalogue has no message ``key``.
     """
-    if key not in MESSAGES:
-        raise KeyError(f"no message {key!r} in kobai's catalogue")
-    text = MESSAGES[key][_checked(lang, "language") if lang else get_language()]
+    try:
+        texts = MESSAGES[key]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in kobai's catalogue") from None
+    return _said(texts, lang, fields)
+
+
+def _said(texts: dict[str, str], lang: str | None, fields: dict[str, Any]) -> str:
+    """One message's text in ``lang`` (default :func:`get_language`), formatted with ``fields``."""
+    text = texts[_checked(lang, "language") if lang else get_language()]
     return text.format(**fields) if fields else text
 
 
