@@ -111,6 +111,21 @@ def _said(texts: dict[str, str], lang: str | None, fields: dict[str, Any]) -> st
     return text.format(**fields) if fields else text
 
 
+def t_or(key: str, default: str, *, lang: str | None = None, **fields: Any) -> str:
+    """The message ``key`` as :func:`t` gives it, or ``default`` (as it is, not formatted)
+    when the catalogue has no message ``key``: for labels that are translated where the
+    catalogue knows them, such as column names or statuses, and shown as they are otherwise.
+
+    >>> t_or("train.col.loss", "loss", lang="ja"), t_or("train.col.nothing", "nothing")
+    ('損失', 'nothing')
+    """
+    try:
+        texts = MESSAGES[key]
+    except KeyError:
+        return default
+    return _said(texts, lang, fields)
+
+
 @dataclass(frozen=True)
 class Message:
     """A message of the catalogue with its fields, put into words only when shown: the same
@@ -196,5 +211,6 @@ __all__ = [
     "pad",
     "set_language",
     "t",
+    "t_or",
     "width",
 ]

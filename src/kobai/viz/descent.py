@@ -25,6 +25,7 @@ from kobai.viz.style import (
     release,
     save_figure,
     text,
+    text_or,
 )
 
 # Yellow is hard to see on a light background: it goes last.
@@ -47,7 +48,6 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 def legend_label(tr: Any) -> str:
     """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
     few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
-    from kobai.i18n import MESSAGES
     from kobai.landscape.status import STATUS_SHORT
 
     shown = tr.status_text() if hasattr(tr, "status_text") else tr.status
@@ -55,11 +55,11 @@ def legend_label(tr: Any) -> str:
         shown = text("descent.diverged_at", step=tr.diverged_at)
     elif tr.status == "converged" and getattr(tr, "converged_at", None) is not None:
         shown = text("descent.converged_at", step=tr.converged_at)
-    elif f"descent.status.{tr.status}" in MESSAGES:
-        shown = text(f"descent.status.{tr.status}")
+    else:
+        shown = text_or(f"descent.status.{tr.status}", shown)
     why = STATUS_SHORT.get(tr.status)
-    if why and f"descent.why.{tr.status}" in MESSAGES:
-        why = text(f"descent.why.{tr.status}")
+    if why:
+        why = text_or(f"descent.why.{tr.status}", why)
     return f"{tr.label} ({tr.describe_hyper()}): {shown}" + (f" ({why})" if why else "")
 
 

@@ -55,6 +55,15 @@ def text(key: str, **fields: Any) -> str:
     return t(key, lang=figure_language(), **fields)
 
 
+def text_or(key: str, default: str, **fields: Any) -> str:
+    """:func:`text`, or ``default`` as it is when the catalogue has no message ``key``
+    (:func:`kobai.i18n.t_or` in the figures' language)."""
+    from kobai.i18n import t_or
+    from kobai.i18n.fonts import figure_language
+
+    return t_or(key, default, lang=figure_language(), **fields)
+
+
 def save_figure(
     fig: Any, path: str | os.PathLike[str], *, formats: Iterable[str] = ("png",)
 ) -> list[Path]:
