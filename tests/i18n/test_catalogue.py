@@ -122,3 +122,11 @@ def test_t_or_translates_a_known_key_and_keeps_the_default_of_an_unknown_one() -
     assert i18n.t_or("nope.nothing", "{raw}", lang="ja", raw=1) == "{raw}"
     with pytest.raises(ValueError, match="language must be one of en, ja, got 'fr'"):
         i18n.t_or("train.col.loss", "loss", lang="fr")
+
+
+def test_a_message_as_a_term_keeps_its_key_and_fields() -> None:
+    message = i18n.Message("study.batch-modes.mode.mini", {"size": 32})
+    term = message.term()
+    assert isinstance(term, i18n.Term)
+    assert (term.key, term.fields) == (message.key, {"size": 32})
+    assert term == message.text("en") and term.text("ja") == message.text("ja")

@@ -144,6 +144,15 @@ class Message:
         messages, terms or lists of them read in the same language."""
         return t(self.key, lang=lang, **{k: _words(v, lang) for k, v in self.fields.items()})
 
+    def term(self) -> Term:
+        """The message as data, a :class:`Term` of the same key and fields: its English text
+        in CSV and JSON, this language or another where it is shown.
+
+        >>> Message("vs.regime.good").term() == "good"
+        True
+        """
+        return Term(self.key, self.fields)
+
     def __str__(self) -> str:
         return self.text()
 
