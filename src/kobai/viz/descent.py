@@ -20,10 +20,9 @@ from kobai.viz.style import (
     OVER_STYLE,
     PALETTE,
     FigureOrFiles,
+    finish_figure,
     identical_to,
     pyplot,
-    release,
-    save_figure,
     text,
     text_or,
 )
@@ -270,7 +269,7 @@ def plot_race(
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
     )
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _race_title(function: Any, runs: dict[str, Any]) -> str:
@@ -313,7 +312,7 @@ def plot_descent_1d(
         _one_dimensional_panel(ax, function, tr, colour, annotate, tangents)
     fig.suptitle(title or text("descent.gd_title", label=function.label), fontsize=12)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _one_dimensional_panel(

@@ -91,6 +91,14 @@ def release(fig: Any) -> Any:
     return fig
 
 
+def finish_figure(
+    fig: Any, path: str | os.PathLike[str] | None, *, formats: Iterable[str] = ("png",)
+) -> FigureOrFiles:
+    """How every figure function ends: ``fig`` itself (let go of in pyplot, :func:`release`)
+    when ``path`` is None, else the files :func:`save_figure` wrote."""
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+
+
 #: How a series identical to an earlier one is drawn: dashed over it, so both stay visible.
 OVER_STYLE = {"ls": (0, (3, 2.5))}
 
