@@ -10,6 +10,7 @@ to float64 behind the user's back.
 from __future__ import annotations
 
 import ctypes
+import functools
 import platform
 import sys
 from collections.abc import Iterator
@@ -182,7 +183,10 @@ def flush_denormal() -> Iterator[bool]:
 
 
 # -- threads -------------------------------------------------------------------------------
+@functools.cache
 def _blas_pools() -> Any:
+    """threadpoolctl's view of NumPy's BLAS, made once (finding the libraries takes
+    milliseconds; the thread counts it reports are read live)."""
     import threadpoolctl
 
     return threadpoolctl.ThreadpoolController().select(user_api="blas")

@@ -94,6 +94,15 @@ def _interval(low: Any, high: Any, low_open: bool, high_open: bool) -> str:
     return ""
 
 
+def _admits(x: float, low: Any, high: Any, low_open: bool, high_open: bool, finite: bool) -> bool:
+    """Whether the real ``x`` keeps :class:`Real`'s rule: not NaN, finite when asked, inside."""
+    return (
+        not math.isnan(x)
+        and not (finite and math.isinf(x))
+        and _inside(x, low, high, low_open, high_open)
+    )
+
+
 def _inside(x: float, low: Any, high: Any, low_open: bool, high_open: bool) -> bool:
     if low is not None and not (x > low if low_open else x >= low):
         return False
@@ -141,11 +150,7 @@ class Real:
         if not is_real(value):
             raise TypeError(f"{name} must be {self.describe()}, got {shown(value)}")
         x = float(value)
-        if (
-            math.isnan(x)
-            or (self.finite and math.isinf(x))
-            or not _inside(x, self.low, self.high, self.low_open, self.high_open)
-        ):
+        if not _admits(x, self.low, self.high, self.low_open, self.high_open, self.finite):
             raise ValueError(f"{name} must be {self.describe()}, got {shown(value)}")
         return x
 
@@ -294,14 +299,9 @@ def check_real(
     finite: bool = True,
 ) -> float:
     """``value`` as a float in the interval (finite unless ``finite=False``), else an error."""
-    if is_real(value):  # the common case, without building the rule (hot paths call this)
-        x = float(value)
-        if (
-            not math.isnan(x)
-            and not (finite and math.isinf(x))
-            and _inside(x, low, high, low_open, high_open)
-        ):
-            return x
+    # The common case first, without building the rule (hot paths call this).
+    if is_real(value) and _admits(float(value), low, high, low_open, high_open, finite):
+        return float(value)
     return Real(low, high, low_open, high_open, finite).check(name, value)
 
 

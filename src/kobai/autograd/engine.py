@@ -166,12 +166,7 @@ def run_backward(root: Tensor, grad: np.ndarray, retain_graph: bool) -> None:
             if child is not None:
                 previous = pending.get(child)
                 pending[child] = g if previous is None else previous + g
-            elif tensor.grad is None:
-                # _accumulate_leaf inlined: every parameter of every step comes here.
-                flags = g.flags
-                owned = flags.owndata and flags.writeable and g is not upstream
-                tensor.grad = g if owned else g.copy()
             else:
-                tensor.grad += g
+                _accumulate_leaf(tensor, g, upstream)
         if not retain_graph:
             node.release()

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 
 from kobai.backend import as_rng
-from kobai.data.synthetic import MAX_SAMPLES
-from kobai.validation import check_int, check_str
+from kobai.validation import MAX_SAMPLES, check_int, check_str
 
 SYNTHETIC = ("moons", "circles", "spiral", "xor", "blobs", "sine")
 NAMES = ("mnist", "digits", *SYNTHETIC, "csv:PATH", "idx:FOLDER", "fashion:FOLDER")

@@ -84,19 +84,12 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         weight, bias = self.weight, self.bias
-        if type(x) is Tensor:
-            # The usual input, checked with the fewest lookups (every layer of every step).
-            data = x.data
-            if data.ndim == 0 or data.shape[-1] != self.in_features:
-                self._wrong_shape(data.shape)
-            if data.dtype != weight.data.dtype:
-                check_dtype(self._name(), x, weight.data.dtype)
-        else:
-            shape = shape_of(x)
-            if not shape or shape[-1] != self.in_features:
-                self._wrong_shape(shape)
-            if isinstance(x, Tensor) and x.data.dtype != weight.data.dtype:
-                check_dtype(self._name(), x, weight.data.dtype)
+        # A tensor (the usual input, every layer of every step) is read directly.
+        shape = x.data.shape if type(x) is Tensor else shape_of(x)
+        if not shape or shape[-1] != self.in_features:
+            self._wrong_shape(shape)
+        if isinstance(x, Tensor) and x.data.dtype != weight.data.dtype:
+            check_dtype(self._name(), x, weight.data.dtype)
         if bias is None:
             return LinearOp()(x, weight)
         return LinearOp()(x, weight, bias)

@@ -68,13 +68,21 @@ class FlatGroup:
             self.state[name] = (flat, self.views(flat))
         flat, views = self.state[name]
         for state, view in zip(states, views, strict=True):
-            current = state.get(name)
-            if current is view:
-                continue
-            if current is not None:
-                view[...] = current
-            state[name] = view
+            seat(state, name, view)
         return flat
+
+
+def seat(state: dict[str, Any], name: str, view: np.ndarray) -> bool:
+    """Make ``state[name]`` the array ``view`` (a slice of a larger array), the values it
+    held copied in; False when it held none (``view`` keeps what it has). An ensemble's
+    stacked step seats its members' state the same way."""
+    current = state.get(name)
+    if current is view:
+        return True
+    if current is not None:
+        view[...] = current
+    state[name] = view
+    return current is not None
 
 
 def step(opt: Any, group: dict[str, Any], hyper: dict[str, Any]) -> bool:

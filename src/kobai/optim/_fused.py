@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from kobai import backend
 from kobai.validation import check_int
 
 ENV = "KOBAI_FUSED"
@@ -41,7 +42,6 @@ LOAD_AT = 1 << 14
 _module: Any = None  # the compiled kernels once loaded; False when numba cannot be imported
 _switch: bool | None = None  # set_fused's choice; None defers to the environment
 _wanted = 1  # set_fused's threads
-_blas: Any = None  # threadpoolctl's view of NumPy's BLAS, made once
 _known: tuple[float, int] = (-2.0, 1)  # when the thread count was asked, and the answer
 
 
@@ -104,15 +104,11 @@ def _threads(numba: Any) -> int:
     """Threads for the update: those of NumPy's BLAS (``kobai.set_num_threads``), within
     numba's pool. Asking the BLAS library takes about 20 us, as long as a small update, so
     the answer is kept for a second (the count changes the speed, never the numbers)."""
-    global _blas, _known
+    global _known
     now = time.monotonic()
     if now - _known[0] > 1.0:
-        if _blas is None:
-            import threadpoolctl
-
-            _blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
-        counts = [int(c.num_threads) for c in _blas.lib_controllers]
-        wanted = max(1, min(max(counts, default=1), numba.config.NUMBA_NUM_THREADS))
+        blas = backend.get_num_threads()
+        wanted = max(1, min(blas, numba.config.NUMBA_NUM_THREADS))
         _known = (now, wanted)
     return _known[1]
 

@@ -77,7 +77,7 @@ def prepare_grad(
     weight_decay: float,
     maximize: bool,
     decoupled: bool,
-    out: np.ndarray,
+    out: Workspace | np.ndarray,
 ) -> np.ndarray:
     """The gradient an update rule sees: negated for ``maximize``, with the L2 term
     ``weight_decay * param`` added; or, ``decoupled`` (AdamW), the weights decayed first and
@@ -114,7 +114,9 @@ def with_decay(*, decoupled: bool = False) -> Callable[[Callable[..., Any]], Cal
                 weight_decay=weight_decay,
                 maximize=maximize,
                 decoupled=decoupled_weight_decay,
-                out=work[0],
+                # The workspace, not work[0]: the scratch array is made only when a decay or
+                # maximize needs it (most updates pass the gradient through untouched).
+                out=work,
             )
             return rule(param, g, *state, work=work, **hyper)
 

@@ -44,12 +44,6 @@ def unit_interval(group: Mapping[str, Any], name: str, label: str, *, closed: bo
         raise ValueError(f"Invalid {label}: {value}")
 
 
-def lr_and_weight_decay(group: Mapping[str, Any]) -> None:
-    """The checks every optimizer shares."""
-    nonnegative(group, "lr", "learning rate")
-    nonnegative(group, "weight_decay", "weight_decay value")
-
-
 def betas(group: Mapping[str, Any]) -> None:
     """``group["betas"]`` is a pair of numbers in [0, 1)."""
     pair = group["betas"]
@@ -58,20 +52,6 @@ def betas(group: Mapping[str, Any]) -> None:
     for i, beta in enumerate(pair):
         if not 0.0 <= real(f"betas[{i}]", beta) < 1.0:
             raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-
-
-def adam_like(group: Mapping[str, Any], *flag_names: str) -> None:
-    """The checks of the Adam family: learning rate, weight decay, epsilon, betas, flags."""
-    lr_and_weight_decay(group)
-    nonnegative(group, "eps", "epsilon value")
-    betas(group)
-    flags(group, *flag_names)
-
-
-def flags(group: Mapping[str, Any], *names: str) -> None:
-    """Every named entry is a bool."""
-    for name in names:
-        flag(name, group[name])
 
 
 def pair(group: Mapping[str, Any], name: str) -> tuple[float, float]:

@@ -331,16 +331,22 @@ class Optimizer:
         """One parameter's step: its state made or advanced, then the kernel called."""
         if self._kernel is None:
             raise NotImplementedError(f"{type(self).__name__} has no update kernel")
-        state = self.state[p] or self._init_state(p, group)
-        for name, entry in self._optional_arrays.items():
-            if group[entry] and name not in state:
-                state[name] = np.zeros_like(p.data)
+        state = self._ready_state(p, group)
         if "step" in state:
             state["step"] += 1
         arrays = [state[name] for name in self._state_arrays]
         arrays += [state.get(name) for name in self._optional_arrays]
         numbers = {name: state[name] for name in self._kernel_numbers}
         return self._kernel(p.data, grad, *arrays, **numbers, **hyper, work=self._work(p))
+
+    def _ready_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
+        """``p``'s state, made on its first step, with the optional arrays its group's entries
+        switch on (made when first switched on)."""
+        state = self.state[p] or self._init_state(p, group)
+        for name, entry in self._optional_arrays.items():
+            if group[entry] and name not in state:
+                state[name] = np.zeros_like(p.data)
+        return state
 
     def _flat_plan(
         self, params: list[Tensor], group: dict[str, Any], hyper: dict[str, Any]
@@ -350,11 +356,7 @@ class Optimizer:
         an optional one that does not exist), its numbers and any further keyword
         arguments. None (and the step counts untouched) where the parameters' numbers or
         optional arrays differ: they are then stepped one by one."""
-        states = [self.state[p] or self._init_state(p, group) for p in params]
-        for state, p in zip(states, params, strict=True):
-            for name, entry in self._optional_arrays.items():
-                if group[entry] and name not in state:
-                    state[name] = np.zeros_like(p.data)
+        states = [self._ready_state(p, group) for p in params]
         first = states[0]
         counted = [name for name in self._state_numbers if name in first]
         for state in states[1:]:

@@ -19,24 +19,20 @@ from typing import Any
 import numpy as np
 
 from kobai import backend
-from kobai.optim import SGD, Adam, AdamW
+from kobai.optim import SGD, Adam, AdamW, Optimizer
 from kobai.optim import _functional as K
+from kobai.optim._flat import seat
 from kobai.train._batched import Stack
 
-# The classes stepped together: the state arrays each keeps per parameter, and the group
-# entries its kernel takes (``betas`` is handed over as ``beta1`` and ``beta2``).
-BATCHED: dict[type, tuple[str, ...]] = {
+# The classes stepped together and the state arrays each keeps per parameter.
+BATCHED: dict[type[Optimizer], tuple[str, ...]] = {
     SGD: ("momentum_buffer",),
     Adam: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
     AdamW: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
 }
-_SGD_HYPER = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-_ADAM_HYPER = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
-               "decoupled_weight_decay")  # fmt: skip
-HYPER: dict[type, tuple[str, ...]] = {SGD: _SGD_HYPER, Adam: _ADAM_HYPER, AdamW: _ADAM_HYPER}
-# A group's hyper-parameters as one tuple, read in C (this runs for every member every step).
-HYPER_OF = {cls: operator.itemgetter(*names) for cls, names in HYPER.items()}
-FLAGS = ("nesterov", "maximize", "amsgrad", "decoupled_weight_decay")
+# A group's hyper-parameters as one tuple, read in C (this runs for every member every step):
+# the entries each class hands its kernel (``_hyper_names``).
+HYPER_OF = {cls: operator.itemgetter(*cls._hyper_names) for cls in BATCHED}
 _EMPTY: dict[str, Any] = {}
 
 
@@ -111,8 +107,10 @@ class StackedStep:
                 self._step_group(key, group_members)
 
     def _step_group(self, key: tuple, members: list[int]) -> None:
-        cls, values, where = key
-        hyper = _kernel_arguments(cls, values)
+        cls, _, where = key
+        # Every member of the group has these values: the first one's optimizer converts them.
+        lead = self.optimizers[members[0]]
+        hyper = lead._hyper(lead.param_groups[0])
         names = self._names(cls, hyper)
         for n in members:
             adopted = self.adopted[n]
@@ -162,15 +160,10 @@ class StackedStep:
                     whole = np.zeros_like(data)
                     self.state[k, name] = (whole, list(whole))
                 view = self.state[k, name][1][n]
-                if state.get(name) is view:
-                    continue
-                if name in state:
-                    view[...] = state[name]
-                else:
+                if not seat(state, name, view):
                     view.fill(0)
                     if "step" not in state and name != "momentum_buffer":
                         state["step"] = 0
-                state[name] = view
         self.adopted[n] = (opt.state, names)
         self.member_states[n] = [opt.state[params[n]] for _, _, params in self.slots]
 
@@ -179,15 +172,3 @@ class StackedStep:
         if work is None or not work.fits(like):
             work = self.work[k, len(like)] = K.Workspace(like)
         return work
-
-
-def _kernel_arguments(cls: type, values: tuple) -> dict[str, Any]:
-    """The group's entries as the kernel's keyword arguments: numbers as floats, flags as
-    bools, ``betas`` as ``beta1`` and ``beta2``."""
-    out: dict[str, Any] = {}
-    for name, value in zip(HYPER[cls], values, strict=True):
-        if name == "betas":
-            out["beta1"], out["beta2"] = float(value[0]), float(value[1])
-        else:
-            out[name] = bool(value) if name in FLAGS else float(value)
-    return out

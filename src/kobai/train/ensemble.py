@@ -26,7 +26,7 @@ from kobai.train._batched import Stack, activate, loss_and_grad
 from kobai.train._batched_step import StackedStep
 from kobai.train._ensemble_snapshots import EpochStates
 from kobai.train.checkpoint import generator_states
-from kobai.train.fit import batch_size_of
+from kobai.train.fit import batch_size_of, diverged, divergence_text
 from kobai.train.history import History
 
 
@@ -257,18 +257,10 @@ class _Ensemble:
         """fit's divergence rule, for one member: False (and recorded) when it diverged."""
         if self.reference[n] is None:
             self.reference[n] = value
-        factor = self.opts["factor"]
-        exploded = factor is not None and math.isfinite(value) and (
-            abs(value) > factor * max(abs(self.reference[n] or 0.0), 1e-3)
-        )  # fmt: skip
-        if math.isfinite(value) and not exploded:
+        if not diverged(value, self.reference[n], self.opts["factor"]):
             return True
         lr = float(self.optimizers[n].param_groups[0]["lr"])
-        what = f"became {value}" if not math.isfinite(value) else f"exploded to {value:.4g}"
-        self.diverged[n] = (
-            f"loss {what} at {where}; the learning rate {lr:g} is probably too large, try "
-            f"{lr / 10:g} or less"
-        )
+        self.diverged[n] = divergence_text(value, where, lr)
         return False
 
     def end_epoch(self, n: int, epoch: int, sums: _EpochSums, val: Any, seconds: float) -> None:

@@ -53,6 +53,23 @@ class FitState:
     loss: Any = None
 
 
+def diverged(value: float, reference: float | None, factor: float | None) -> bool:
+    """fit's divergence rule: the loss is not finite, or (with a ``factor``) larger than
+    ``factor`` times the first step's loss (at least 1e-3) in absolute value."""
+    if not math.isfinite(value):
+        return True
+    return factor is not None and abs(value) > factor * max(abs(reference or 0.0), 1e-3)
+
+
+def divergence_text(value: float, where: str, lr: float) -> str:
+    """Why a run stopped: the loss, where, and a smaller learning rate to try."""
+    what = f"became {value}" if not math.isfinite(value) else f"exploded to {value:.4g}"
+    return (
+        f"loss {what} at {where}; the learning rate {lr:g} is probably too large, try "
+        f"{lr / 10:g} or less"
+    )
+
+
 def _lr(optimizer: Any) -> float:
     return float(optimizer.param_groups[0]["lr"])
 
@@ -194,25 +211,12 @@ class _Run:
     def check_divergence(self, value: float, where: str) -> None:
         if self.reference_loss is None:
             self.reference_loss = value
-        factor = self.opts.divergence_factor
-        exploded = (
-            factor is not None
-            and math.isfinite(value)
-            and abs(value) > factor * max(abs(self.reference_loss or 0.0), 1e-3)
-        )
-        if math.isfinite(value) and not exploded:
+        if not diverged(value, self.reference_loss, self.opts.divergence_factor):
             return
-        lr = _lr(self.optimizer)
-        what = f"became {value}" if not math.isfinite(value) else f"exploded to {value:.4g}"
-        raise TrainingDiverged(
-            f"loss {what} at {where}; the learning rate {lr:g} is probably too large, try "
-            f"{lr / 10:g} or less"
-            + (
-                f" (the last good checkpoint is in {self.state.run_dir})"
-                if self.state.run_dir
-                else ""
-            )
-        )
+        why = divergence_text(value, where, _lr(self.optimizer))
+        if self.state.run_dir:
+            why += f" (the last good checkpoint is in {self.state.run_dir})"
+        raise TrainingDiverged(why)
 
     # -- one epoch ------------------------------------------------------------------------
     def epoch(self, loader: Any, val: tuple[np.ndarray, np.ndarray] | None, bar: Any) -> None:
