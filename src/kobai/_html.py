@@ -92,9 +92,7 @@ def tensor_html(tensor: Any) -> str:
         ("grad_fn", "None" if grad_fn is None else f"<{grad_fn.name}>"),
         ("grad", "None" if grad is None else f"shape {tuple(grad.shape)}"),
     ]
-    head = "<tr>" + "".join(f"<th>{escape(k)}</th>" for k, _ in facts) + "</tr>"
-    cells = "<tr>" + "".join(f"<td>{escape(v)}</td>" for _, v in facts) + "</tr>"
-    summary = f"<table>\n<thead>{head}</thead>\n<tbody>{cells}</tbody>\n</table>"
+    summary = table([k for k, _ in facts], [[v for _, v in facts]])
     return block("tensor", summary, f"<pre>{escape(values_text(data))}</pre>")
 
 

@@ -110,3 +110,23 @@ def test_a_key_repeated_in_one_catalogue_file_is_refused() -> None:
     text = '{"a.b": {"en": "x", "ja": "y"}, "a.b": {"en": "z", "ja": "w"}}'
     with pytest.raises(ValueError, match="message 'a.b' is defined twice"):
         json.loads(text, object_pairs_hook=_unique)
+
+
+def test_t_or_translates_a_known_key_and_keeps_the_default_of_an_unknown_one() -> None:
+    assert i18n.t_or("train.col.loss", "loss", lang="ja") == "損失"
+    assert i18n.t_or("train.col.loss", "x", lang="en") == "loss"
+    assert i18n.t_or("descent.diverged_at", "-", lang="en", step=7) == t(
+        "descent.diverged_at", lang="en", step=7
+    )
+    # the default is shown as it is: neither looked up nor formatted
+    assert i18n.t_or("nope.nothing", "{raw}", lang="ja", raw=1) == "{raw}"
+    with pytest.raises(ValueError, match="language must be one of en, ja, got 'fr'"):
+        i18n.t_or("train.col.loss", "loss", lang="fr")
+
+
+def test_a_message_as_a_term_keeps_its_key_and_fields() -> None:
+    message = i18n.Message("study.batch-modes.mode.mini", {"size": 32})
+    term = message.term()
+    assert isinstance(term, i18n.Term)
+    assert (term.key, term.fields) == (message.key, {"size": 32})
+    assert term == message.text("en") and term.text("ja") == message.text("ja")

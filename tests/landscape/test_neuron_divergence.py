@@ -10,6 +10,7 @@ from kobai.cli.main import main
 from kobai.data import make_single_neuron
 from kobai.landscape.neuron import descend_neuron, loss_grid
 from kobai.viz import neuron as V
+from kobai.viz import style
 
 
 def test_divergence_stops_the_run_with_finite_points() -> None:
@@ -27,8 +28,10 @@ def test_the_figure_keeps_the_surface_and_names_the_divergence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept: list = []
-    real = V.save_figure
-    monkeypatch.setattr(V, "save_figure", lambda fig, p, **k: kept.append(fig) or real(fig, p, **k))
+    real = style.save_figure
+    monkeypatch.setattr(
+        style, "save_figure", lambda fig, p, **k: kept.append(fig) or real(fig, p, **k)
+    )
     x, t = make_single_neuron(100, w=2.0, b=-1.0, activation="identity", noise=0.05, rng=0)
     ws, bs = np.linspace(-2, 6, 31), np.linspace(-5, 3, 31)
     losses = loss_grid(x, t, ws, bs, "identity")

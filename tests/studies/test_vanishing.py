@@ -1,6 +1,7 @@
 """The numbers behind the vanishing-gradients study, on cases with known answers."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,3 +75,26 @@ def test_hidden_activations_are_the_outputs_of_each_activation() -> None:
     first = model[1](kb.Tensor(x)).data  # model[0] is Flatten
     np.testing.assert_allclose(outs[0], 1 / (1 + np.exp(-first)), rtol=1e-6)
     assert not model._forward_hooks and all(not m._forward_hooks for m in model.modules())
+
+
+def test_headline_labels_read_in_the_language_they_are_shown_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kobai.i18n import language
+    from kobai.studies import registry, vanishing
+    from kobai.studies.base import Context, headline_label
+
+    monkeypatch.setattr(vanishing, "_find", lambda *args: {"ratio_init": 1.0})
+    ctx = Context(registry.get("vanishing-gradients"), out=tmp_path, seed=0, quick=True)
+    with language("en"):  # recorded in English ...
+        vanishing._headlines(ctx, [])
+    labels = {h.key: h for h in ctx.headlines}
+    sigmoid, bound = labels["max_derivative/sigmoid"], labels["bound/sigmoid"]
+    with language("en"):
+        assert headline_label("vanishing-gradients", sigmoid) == "max of sigmoid'(x)"
+    with language("ja"):  # ... and shown in Japanese
+        assert headline_label("vanishing-gradients", sigmoid) == "sigmoid'(x) の最大値"
+        assert (
+            headline_label("vanishing-gradients", bound)
+            == "0.25^10: シグモイドの導関数 10 個の積の上限"
+        )

@@ -7,18 +7,19 @@ import pytest
 
 from kobai.train.history import History
 from kobai.viz import curves as C
+from kobai.viz import style
 
 
 @pytest.fixture
 def figures(monkeypatch: pytest.MonkeyPatch) -> list:
     kept: list = []
-    real = C.save_figure
+    real = style.save_figure
 
     def keep(fig, path, *, formats=("png",)):  # type: ignore[no-untyped-def]
         kept.append(fig)
         return real(fig, path, formats=formats)
 
-    monkeypatch.setattr(C, "save_figure", keep)
+    monkeypatch.setattr(style, "save_figure", keep)
     return kept
 
 

@@ -117,3 +117,14 @@ def test_the_text_form_is_one_line() -> None:
     x = kb.tensor(3.0, requires_grad=True)
     g = graph(x * x + x)
     assert repr(g) == "ComputationGraph(2 ops, 3 tensors, 5 edges)"
+
+
+def test_save_and_svg_leave_no_figure_open_in_pyplot(tmp_path):
+    from kobai.viz.style import pyplot
+
+    x = kb.tensor([1.0, 2.0], requires_grad=True)
+    g = graph((x * x + x).sum())
+    before = pyplot().get_fignums()
+    assert [p.name for p in g.save(tmp_path / "g", formats=("png", "svg"))] == ["g.png", "g.svg"]
+    assert g.to_svg().lstrip().startswith("<?xml")
+    assert pyplot().get_fignums() == before

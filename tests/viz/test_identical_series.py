@@ -8,6 +8,7 @@ import pytest
 from kobai.landscape import descend, get_function
 from kobai.viz import descent as D
 from kobai.viz import descent_surface as S
+from kobai.viz import style
 from kobai.viz.studies import numerics
 from kobai.viz.style import identical_to
 
@@ -15,13 +16,13 @@ from kobai.viz.style import identical_to
 @pytest.fixture
 def figures(monkeypatch: pytest.MonkeyPatch) -> list:
     kept: list = []
-    real = D.save_figure
+    real = style.save_figure
 
     def keep(fig, path, *, formats=("png",)):  # type: ignore[no-untyped-def]
         kept.append(fig)
         return real(fig, path, formats=formats)
 
-    monkeypatch.setattr(D, "save_figure", keep)
+    monkeypatch.setattr(style, "save_figure", keep)
     return kept
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from kobai.viz import landscape as L
+from kobai.viz import style
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -21,13 +22,13 @@ def png_size(path: Path) -> tuple[int, int]:
 def figures(monkeypatch: pytest.MonkeyPatch) -> list:
     """Every figure saved, kept for inspection."""
     kept: list = []
-    real = L.save_figure
+    real = style.save_figure
 
     def keep(fig, path, *, formats=("png",)):  # type: ignore[no-untyped-def]
         kept.append(fig)
         return real(fig, path, formats=formats)
 
-    monkeypatch.setattr(L, "save_figure", keep)
+    monkeypatch.setattr(style, "save_figure", keep)
     return kept
 
 

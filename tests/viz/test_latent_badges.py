@@ -6,14 +6,17 @@ import numpy as np
 import pytest
 
 from kobai.viz import autoencoder as A
+from kobai.viz import style
 
 
 def test_badges_of_crowded_classes_do_not_overlap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept: list = []
-    real = A.save_figure
-    monkeypatch.setattr(A, "save_figure", lambda fig, p, **k: kept.append(fig) or real(fig, p, **k))
+    real = style.save_figure
+    monkeypatch.setattr(
+        style, "save_figure", lambda fig, p, **k: kept.append(fig) or real(fig, p, **k)
+    )
     rng = np.random.default_rng(0)
     labels = np.repeat(np.arange(10), 50)
     centres = np.array([[0, 0], [0.1, 0], [0, 0.1], [5, 5], [5.05, 5], [-5, 3], [0, 0],

@@ -298,11 +298,11 @@ def write_table(table: list[dict[str, Any]], path: Path) -> None:
 def print_table(table: list[dict[str, Any]], file: Any = None) -> None:
     """The rows of ``table`` aligned in columns, numbers with four decimals (the column names
     in the chosen language, aligned for wide characters)."""
-    from kobai.i18n import MESSAGES, pad, width
+    from kobai.i18n import pad, t_or, width
 
     out = file or sys.stdout
     keys = list(table[0])
-    names = [t(f"ae.col.{k}") if f"ae.col.{k}" in MESSAGES else k for k in keys]
+    names = [t_or(f"ae.col.{k}", k) for k in keys]
     cells = [[_cell(row[k]) for k in keys] for row in table]
     widths = [max(width(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
     print("  ".join(pad(n, w, right=True) for n, w in zip(names, widths, strict=True)), file=out)

@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
 
 def run_line(tr: Any) -> str:
     """A run's :meth:`~kobai.landscape.Trajectory.summary` in the language of messages."""
-    from kobai.i18n import MESSAGES
+    from kobai.i18n import t_or
 
     head = {"label": tr.label, "hyper": tr.describe_hyper()}
     if tr.status == "diverged":
@@ -193,10 +193,8 @@ def run_line(tr: Any) -> str:
         return f"{tr.label} ({tr.describe_hyper()}): {status}"
     if tr.status == "converged":
         status = t("descent.converged_at", step=tr.converged_at)
-    elif f"descent.status.{tr.status}" in MESSAGES:
-        status = t(f"descent.status.{tr.status}")
     else:
-        status = tr.status
+        status = t_or(f"descent.status.{tr.status}", tr.status)
     end = {"value": f"{tr.values[-1]:.4g}", "point": ", ".join(f"{v:.4g}" for v in tr.points[-1])}
     if tr.status == "converged":
         return t("cli.descend.run_converged", status=status, **head, **end)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.i18n import MESSAGES, pad, t
+from kobai.i18n import pad, t, t_or
 
 
 def add_parser(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
           split=split, n=len(x))
     )  # fmt: skip
     for name, value in scores.items():
-        label = t(f"train.col.{name}") if f"train.col.{name}" in MESSAGES else name
+        label = t_or(f"train.col.{name}", name)
         print(f"  {pad(label, 9, right=True)}: {value:.4f}")
     if data.task == "classification":
         predicted = predict(the_run.model, x).argmax(axis=1)

@@ -16,7 +16,7 @@ from kobai.cli.options import (
     read_toml,
     write_run_config,
 )
-from kobai.i18n import MESSAGES, pad, t
+from kobai.i18n import pad, t, t_or
 from kobai.train.config import CONSTRAINTS, RunConfig, parse_spec
 
 
@@ -292,7 +292,7 @@ def print_table(
 ) -> None:
     """Print the train and test scores side by side, then the time taken for ``epochs``."""
     names = list(train)
-    heads = [t(f"train.col.{n}") if f"train.col.{n}" in MESSAGES else n for n in names]
+    heads = [t_or(f"train.col.{n}", n) for n in names]
     print("\n" + pad("", 8) + "".join(pad(h, 12, right=True) for h in heads))
     for key, scores in (("train.row.train", train), ("train.row.test", test)):
         print(pad(t(key), 8) + "".join(f"{scores[n]:>12.4f}" for n in names))

@@ -98,10 +98,32 @@ def t(key: str, *, lang: str | None = None, **fields: Any) -> str:
     KeyError
         When the catalogue has no message ``key``.
     """
-    if key not in MESSAGES:
-        raise KeyError(f"no message {key!r} in kobai's catalogue")
-    text = MESSAGES[key][_checked(lang, "language") if lang else get_language()]
+    try:
+        texts = MESSAGES[key]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in kobai's catalogue") from None
+    return _said(texts, lang, fields)
+
+
+def _said(texts: dict[str, str], lang: str | None, fields: dict[str, Any]) -> str:
+    """One message's text in ``lang`` (default :func:`get_language`), formatted with ``fields``."""
+    text = texts[_checked(lang, "language") if lang else get_language()]
     return text.format(**fields) if fields else text
+
+
+def t_or(key: str, default: str, *, lang: str | None = None, **fields: Any) -> str:
+    """The message ``key`` as :func:`t` gives it, or ``default`` (as it is, not formatted)
+    when the catalogue has no message ``key``: for labels that are translated where the
+    catalogue knows them, such as column names or statuses, and shown as they are otherwise.
+
+    >>> t_or("train.col.loss", "loss", lang="ja"), t_or("train.col.nothing", "nothing")
+    ('損失', 'nothing')
+    """
+    try:
+        texts = MESSAGES[key]
+    except KeyError:
+        return default
+    return _said(texts, lang, fields)
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,15 @@ class Message:
         """The message in ``lang`` (default :func:`get_language`); its fields that are
         messages, terms or lists of them read in the same language."""
         return t(self.key, lang=lang, **{k: _words(v, lang) for k, v in self.fields.items()})
+
+    def term(self) -> Term:
+        """The message as data, a :class:`Term` of the same key and fields: its English text
+        in CSV and JSON, this language or another where it is shown.
+
+        >>> Message("vs.regime.good").term() == "good"
+        True
+        """
+        return Term(self.key, self.fields)
 
     def __str__(self) -> str:
         return self.text()
@@ -189,5 +220,6 @@ __all__ = [
     "pad",
     "set_language",
     "t",
+    "t_or",
     "width",
 ]

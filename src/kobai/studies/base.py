@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from kobai.files import atomic_writer, write_atomic
-from kobai.i18n import MESSAGES, Message, t
+from kobai.i18n import Message, t, t_or
 from kobai.report import Page, format_number
 from kobai.validation import check_int
 
@@ -340,8 +340,7 @@ def _report_page(study: Study, ctx: Context, seconds: float) -> Page:
 def study_text(name: str, part: str, english: str) -> str:
     """The study's ``part`` (``title``, ``claim``) in the current language: the catalogue's
     ``study.<name>.<part>`` where it has one, else ``english``."""
-    key = f"study.{name}.{part}"
-    return t(key) if key in MESSAGES else english
+    return t_or(f"study.{name}.{part}", english)
 
 
 def sources(source: str) -> str:

@@ -231,8 +231,7 @@ def _words(label: str) -> tuple[Term, ...]:
 
 def _term(label: str) -> Term:
     """A mode's name as data: English in CSV and JSON, the report's language where shown."""
-    mode = _mode(label)
-    return Term(mode.key, mode.fields)
+    return _mode(label).term()
 
 
 def _mode(label: str) -> Message:

@@ -214,7 +214,7 @@ def _status(status: str) -> Message | str:
 def _status_term(status: str) -> Term | str:
     """A run's status as data: English in CSV, the report's language where shown."""
     message = _status(status)
-    return Term(message.key) if isinstance(message, Message) else message
+    return message.term() if isinstance(message, Message) else message
 
 
 def _figures(ctx: Context, results: dict[str, dict], races: dict[str, Any]) -> None:

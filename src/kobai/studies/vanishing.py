@@ -176,10 +176,10 @@ def _setup(ctx: Context, n: int) -> None:
 
 def _headlines(ctx: Context, records: list[dict[str, Any]]) -> None:
     for name in ACTIVATIONS:
-        label = t(f"{V}.h.max_derivative", name=name)
+        label = Message(f"{V}.h.max_derivative", {"name": name})
         ctx.headline(f"max_derivative/{name}", label, max_derivative(name)[0])
     deepest = max(DEPTHS)
-    label = t(f"{V}.h.bound", deep=deepest)
+    label = Message(f"{V}.h.bound", {"deep": deepest})
     ctx.headline("bound/sigmoid", label, 0.25**deepest)
     rows = []
     for act, init in itertools.product(ACTIVATIONS, INITS):

@@ -17,13 +17,9 @@ import numpy as np
 from kobai.sweep.analysis import _goal, configurations
 from kobai.sweep.plan import format_value
 from kobai.validation import check_choice, is_real
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text
 
 FORMATS = ("png", "svg")
-
-
-def _finish(fig: Any, path: str | os.PathLike[str] | None) -> FigureOrFiles:
-    return release(fig) if path is None else save_figure(fig, path, formats=FORMATS)
 
 
 def _check_axis(results: Any, what: str, name: str) -> None:
@@ -151,7 +147,7 @@ def plot_metric_by_axis(
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8)
-    return _finish(fig, path)
+    return finish_figure(fig, path, formats=FORMATS)
 
 
 def plot_heatmap(
@@ -215,7 +211,7 @@ def plot_heatmap(
     ax.set_xlabel(columns)
     ax.set_ylabel(rows)
     ax.set_title(text("sweep.fig.heatmap", metric=metric, rows=rows, columns=columns))
-    return _finish(fig, path)
+    return finish_figure(fig, path, formats=FORMATS)
 
 
 def _pairs(groups: list[dict[str, Any]], a: str, b: str, goal: str) -> dict[Any, Any]:
@@ -300,7 +296,7 @@ def plot_learning_curves(
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
     fig.suptitle(text("sweep.fig.curves", metric=metric), y=1.02)
-    return _finish(fig, path)
+    return finish_figure(fig, path, formats=FORMATS)
 
 
 def _record(results: Any, config: str) -> dict[str, Any]:

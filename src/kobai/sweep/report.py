@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from kobai.i18n import MESSAGES, t
+from kobai.i18n import t, t_or
 from kobai.report.page import Page
 from kobai.sweep.analysis import _goal, configurations, fair_race, sensitivity
 from kobai.sweep.results import load
@@ -47,7 +47,7 @@ def write_report(folder: str | Path, *, metric: str | None = None, out: Path | N
 
 def status_counts(counts: dict[str, int]) -> str:
     """``"4 done, 0 diverged"``: cells by status, in the language of messages."""
-    named = {s: t(f"sweep.status.{s}") if f"sweep.status.{s}" in MESSAGES else s for s in counts}
+    named = {s: t_or(f"sweep.status.{s}", s) for s in counts}
     return ", ".join(t("sweep.count", n=n, status=named[s]) for s, n in counts.items())
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from kobai.autograd.grad_mode import no_grad
 from kobai.i18n import fonts
 from kobai.nn import activation as act
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text, text_or
 
 # Vector activations are shown on the pair (x, 0): softmax's first output is then sigmoid(x).
 _PAIRWISE = ("softmax", "log_softmax")
@@ -24,9 +24,7 @@ _ALIASES = ("linear",)
 
 def _note(name: str) -> str:
     """What to remember about an activation (catalogue ``act.note.NAME``), or nothing."""
-    from kobai.i18n import MESSAGES
-
-    return text(f"act.note.{name}") if f"act.note.{name}" in MESSAGES else ""
+    return text_or(f"act.note.{name}", "")
 
 
 _PEAKS = {"sigmoid": 0.25, "tanh": 1.0}
@@ -93,7 +91,7 @@ def plot_activations(
     fig.suptitle(text("act.title"), fontsize=14)
     # room at the top for the title: with five rows it would sit on the first row's titles
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _panel(ax: Any, name: str, x: np.ndarray) -> None:

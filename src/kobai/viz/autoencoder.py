@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from kobai.i18n import fonts
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text
 
 # Ten classes need ten colours: Okabe-Ito's eight, then two more from Tol's muted scheme.
 CLASS_COLOURS = (*PALETTE[:7], "#999999", "#882255", "#44AA99")
@@ -82,7 +82,7 @@ def plot_image_rows(
         axes[r][0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     fig.suptitle(title if title is not None else text("ae.images"))
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_score_histograms(
@@ -133,7 +133,7 @@ def plot_score_histograms(
         ax.grid(alpha=0.3)
     fig.suptitle(title if title is not None else text("ae.hist_title"))
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_roc_curves(
@@ -174,7 +174,7 @@ def plot_roc_curves(
     ax.legend(fontsize=8, loc="lower right", title="dots: at the threshold", title_fontsize=7)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_extremes(
@@ -226,7 +226,7 @@ def plot_extremes(
     title = title if title is not None else text("ae.extremes_title")
     fig.suptitle(text("ae.above_score" if labels is None else "ae.above_class", title=title))
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_latent_scatter(
@@ -285,7 +285,7 @@ def plot_latent_scatter(
     )
     fig.suptitle(title if title is not None else text("ae.latent_title"))
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 #: Class badges closer than this many pixels would overlap.
@@ -363,7 +363,7 @@ def plot_reduction_errors(
     ax.legend()
     ax.grid(alpha=0.3, which="both")
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_auc_by_class(
@@ -408,7 +408,7 @@ def plot_auc_by_class(
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ROC AUC")
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _log_axis(ax: Any, which: str, subs: tuple[float, ...] = (1.0, 2.0, 5.0)) -> None:

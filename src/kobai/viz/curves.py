@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text
 
 XS = ("epoch", "time")
 # Yellow is hard to see on white: it goes last.
@@ -137,7 +137,7 @@ def plot_learning_curves(
     fig.suptitle(title if title is not None else text("curves.title"))
     fig.tight_layout()
     _legend(fig, loss_ax, runs, present=present, held_out=held_out)
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _sharpness(ax: Any, xs: np.ndarray, history: Any, colour: Any) -> None:

@@ -19,7 +19,7 @@ from kobai.autograd.tensor import Tensor
 from kobai.nn import activation as act
 from kobai.validation import check_int
 from kobai.viz.activations import _PAIRWISE, _check, activation_names
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text
 
 _PRIMES = ("f", "f′", "f″", "f‴")
 
@@ -93,7 +93,7 @@ def plot_activation_derivatives(
         ax.set_visible(False)
     fig.suptitle(text("deriv.title", order=order), fontsize=13)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _panel(ax: Any, name: str, x: np.ndarray, order: int) -> None:

@@ -20,11 +20,11 @@ from kobai.viz.style import (
     OVER_STYLE,
     PALETTE,
     FigureOrFiles,
+    finish_figure,
     identical_to,
     pyplot,
-    release,
-    save_figure,
     text,
+    text_or,
 )
 
 # Yellow is hard to see on a light background: it goes last.
@@ -47,7 +47,6 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 def legend_label(tr: Any) -> str:
     """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
     few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
-    from kobai.i18n import MESSAGES
     from kobai.landscape.status import STATUS_SHORT
 
     shown = tr.status_text() if hasattr(tr, "status_text") else tr.status
@@ -55,11 +54,11 @@ def legend_label(tr: Any) -> str:
         shown = text("descent.diverged_at", step=tr.diverged_at)
     elif tr.status == "converged" and getattr(tr, "converged_at", None) is not None:
         shown = text("descent.converged_at", step=tr.converged_at)
-    elif f"descent.status.{tr.status}" in MESSAGES:
-        shown = text(f"descent.status.{tr.status}")
+    else:
+        shown = text_or(f"descent.status.{tr.status}", shown)
     why = STATUS_SHORT.get(tr.status)
-    if why and f"descent.why.{tr.status}" in MESSAGES:
-        why = text(f"descent.why.{tr.status}")
+    if why:
+        why = text_or(f"descent.why.{tr.status}", why)
     return f"{tr.label} ({tr.describe_hyper()}): {shown}" + (f" ({why})" if why else "")
 
 
@@ -270,7 +269,7 @@ def plot_race(
         frameon=False,
         bbox_to_anchor=(0.5, 0.0),
     )
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _race_title(function: Any, runs: dict[str, Any]) -> str:
@@ -313,7 +312,7 @@ def plot_descent_1d(
         _one_dimensional_panel(ax, function, tr, colour, annotate, tangents)
     fig.suptitle(title or text("descent.gd_title", label=function.label), fontsize=12)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _one_dimensional_panel(

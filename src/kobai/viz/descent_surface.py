@@ -17,7 +17,7 @@ from kobai.viz.descent import (
     legend_label,
     same_paths,
 )
-from kobai.viz.style import OVER_STYLE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import OVER_STYLE, FigureOrFiles, finish_figure, pyplot, text
 
 
 def plot_surface(
@@ -88,7 +88,7 @@ def plot_surface(
         loc="lower center", ncol=2, fontsize=8, frameon=False,
     )  # fmt: skip
     fig.subplots_adjust(left=0.0, right=0.95, bottom=0.1, top=0.95)
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def hidden_by_surface(

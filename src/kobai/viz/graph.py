@@ -104,7 +104,7 @@ class ComputationGraph:
         """Write the drawing as ``path`` with each suffix in ``formats`` (png, svg, pdf)."""
         from kobai.viz.style import save_figure
 
-        return save_figure(self.figure(), path, formats=formats)
+        return save_figure(_draw(self), path, formats=formats)  # it closes the figure
 
     def to_svg(self) -> str:
         """The drawing as an SVG document."""
@@ -112,7 +112,7 @@ class ComputationGraph:
 
         from kobai.viz.style import pyplot
 
-        fig = self.figure()
+        fig = _draw(self)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight")
         pyplot().close(fig)
@@ -160,9 +160,9 @@ def graph(
     >>> g.count("op"), len(g.edges)
     (2, 5)
     """
-    _check_limit("max_nodes", max_nodes, 3)
+    check_int("max_nodes", max_nodes, low=3)
     if depth is not None:
-        _check_limit("depth", depth, 0)
+        check_int("depth", depth, low=0)
     if output.grad_fn is None and not output.requires_grad:
         raise ValueError("graph() needs a tensor computed from tensors that require grad")
     names = {id(t): n for n, t in (params.items() if isinstance(params, Mapping) else params or ())}
@@ -175,10 +175,6 @@ def graph(
             if node.kind == "tensor" and node.tensor.grad_fn is not None:
                 node.tensor.retain_grad()
     return built
-
-
-def _check_limit(name: str, value: Any, low: int) -> None:
-    check_int(name, value, low=low)
 
 
 def _ops_by_depth(output: Any) -> dict[Any, int]:

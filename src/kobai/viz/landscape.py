@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.curves import log_scale
-from kobai.viz.style import PALETTE, FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import PALETTE, FigureOrFiles, finish_figure, pyplot, text
 
 # Perceptually uniform and readable in grey (colour-blind safe), as the descent pictures.
 SURFACE_MAP = "viridis"
@@ -100,7 +100,7 @@ def plot_loss_line(
     ax.legend(handles=loss_handle + metric_handle, loc="upper center", fontsize=9, ncol=2,
               bbox_to_anchor=(0.5, -0.14), frameon=False)  # fmt: skip
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_interpolation(
@@ -215,7 +215,7 @@ def plot_loss_contour(
            title=title if title is not None else text("land.contour_default"))  # fmt: skip
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _draw_path(ax: Any, points: np.ndarray, epochs: Sequence[int] | None) -> None:
@@ -308,7 +308,7 @@ def plot_loss_surface(
     ax.set_title(title if title is not None else text("land.surface_default"))
     ax.view_init(elev=elevation, azim=azimuth)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def plot_run_landscape(

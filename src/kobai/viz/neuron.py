@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from kobai.viz.descent import CONTOUR_MAP, MINIMUM_STYLE, START_STYLE, TRACE_COLOURS, light_map
-from kobai.viz.style import FigureOrFiles, pyplot, release, save_figure, text
+from kobai.viz.style import FigureOrFiles, finish_figure, pyplot, text
 
 
 def mode_label(label: str) -> str:
@@ -130,7 +130,7 @@ def plot_neuron_landscape(
     n = text("neuron.samples", n=samples) if samples else ""
     fig.suptitle(text("neuron.title", activation=activation, samples=n), fontsize=13)
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)
 
 
 def _steps_text(tr: Any) -> str:
@@ -238,4 +238,4 @@ def plot_batch_modes(
         fontsize=13,
     )
     fig.tight_layout()
-    return release(fig) if path is None else save_figure(fig, path, formats=formats)
+    return finish_figure(fig, path, formats=formats)

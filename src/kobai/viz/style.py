@@ -55,6 +55,15 @@ def text(key: str, **fields: Any) -> str:
     return t(key, lang=figure_language(), **fields)
 
 
+def text_or(key: str, default: str, **fields: Any) -> str:
+    """:func:`text`, or ``default`` as it is when the catalogue has no message ``key``
+    (:func:`kobai.i18n.t_or` in the figures' language)."""
+    from kobai.i18n import t_or
+    from kobai.i18n.fonts import figure_language
+
+    return t_or(key, default, lang=figure_language(), **fields)
+
+
 def save_figure(
     fig: Any, path: str | os.PathLike[str], *, formats: Iterable[str] = ("png",)
 ) -> list[Path]:
@@ -80,6 +89,14 @@ def release(fig: Any) -> Any:
     """
     pyplot().close(fig)
     return fig
+
+
+def finish_figure(
+    fig: Any, path: str | os.PathLike[str] | None, *, formats: Iterable[str] = ("png",)
+) -> FigureOrFiles:
+    """How every figure function ends: ``fig`` itself (let go of in pyplot, :func:`release`)
+    when ``path`` is None, else the files :func:`save_figure` wrote."""
+    return release(fig) if path is None else save_figure(fig, path, formats=formats)
 
 
 #: How a series identical to an earlier one is drawn: dashed over it, so both stay visible.
