@@ -185,16 +185,10 @@ def run(args: argparse.Namespace) -> int:
 
 def run_line(tr: Any) -> str:
     """A run's :meth:`~kobai.landscape.Trajectory.summary` in the language of messages."""
-    from kobai.i18n import t_or
-
-    head = {"label": tr.label, "hyper": tr.describe_hyper()}
+    status = tr.status_text()
     if tr.status == "diverged":
-        status = t("descent.diverged_at", step=tr.diverged_at)
         return f"{tr.label} ({tr.describe_hyper()}): {status}"
-    if tr.status == "converged":
-        status = t("descent.converged_at", step=tr.converged_at)
-    else:
-        status = t_or(f"descent.status.{tr.status}", tr.status)
+    head = {"label": tr.label, "hyper": tr.describe_hyper()}
     end = {"value": f"{tr.values[-1]:.4g}", "point": ", ".join(f"{v:.4g}" for v in tr.points[-1])}
     if tr.status == "converged":
         return t("cli.descend.run_converged", status=status, **head, **end)

@@ -92,17 +92,20 @@ class Trajectory:
         """``"lr=0.1, momentum=0.9"``: the hyper-parameters for a legend."""
         return ", ".join(f"{k}={_short(v)}" for k, v in self.hyper.items())
 
-    def status_text(self) -> str:
-        """``"converged at step 37"``, ``"diverged at step 69"`` or the status word."""
-        if self.status == "diverged":
-            return f"diverged at step {self.diverged_at}"
-        if self.status == "converged":
-            return f"converged at step {self.converged_at}"
-        return self.status
+    def status_text(self, lang: str | None = None) -> str:
+        """``"converged at step 37"``, ``"diverged at step 69"`` or the status word, in
+        ``lang`` (default: kobai's language; the catalogue's ``descent.*`` messages)."""
+        from kobai.i18n import t, t_or
+
+        if self.status == "diverged" and self.diverged_at is not None:
+            return t("descent.diverged_at", step=self.diverged_at, lang=lang)
+        if self.status == "converged" and self.converged_at is not None:
+            return t("descent.converged_at", step=self.converged_at, lang=lang)
+        return t_or(f"descent.status.{self.status}", self.status, lang=lang)
 
     def summary(self) -> str:
         """One line: label, hyper-parameters, status and where the run ended."""
-        head = f"{self.label} ({self.describe_hyper()}): {self.status_text()}"
+        head = f"{self.label} ({self.describe_hyper()}): {self.status_text(lang='en')}"
         if self.status == "diverged":
             return head
         end = f"f = {self.values[-1]:.4g} at ({', '.join(f'{v:.4g}' for v in self.points[-1])})"

@@ -229,11 +229,14 @@ class NeuronTrajectory:
     label: str
     diverged_at: int | None = None
 
-    def status_text(self) -> str:
-        """``"diverged at step 3 (lr 5 too large)"``, or ``""`` for a bounded run."""
+    def status_text(self, lang: str | None = None) -> str:
+        """``"diverged at step 3 (lr 5 too large)"``, or ``""`` for a bounded run, in
+        ``lang`` (default: kobai's language)."""
+        from kobai.i18n import t
+
         if self.diverged_at is None:
             return ""
-        return f"diverged at step {self.diverged_at} (lr {self.lr:g} too large)"
+        return t("neuron.diverged_at", step=self.diverged_at, lr=f"{self.lr:g}", lang=lang)
 
 
 #: A coordinate or loss beyond this means the run diverged (as in ``descend``).

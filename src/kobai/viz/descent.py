@@ -47,15 +47,13 @@ def as_runs(trajectories: Any) -> dict[str, Any]:
 def legend_label(tr: Any) -> str:
     """``"sgd (lr=2.1): diverging (f − f* keeps growing)"``: the status with its rule in a
     few words (:data:`kobai.landscape.status.STATUS_SHORT`)."""
+    from kobai.i18n.fonts import figure_language
     from kobai.landscape.status import STATUS_SHORT
 
-    shown = tr.status_text() if hasattr(tr, "status_text") else tr.status
-    if tr.status == "diverged" and getattr(tr, "diverged_at", None) is not None:
-        shown = text("descent.diverged_at", step=tr.diverged_at)
-    elif tr.status == "converged" and getattr(tr, "converged_at", None) is not None:
-        shown = text("descent.converged_at", step=tr.converged_at)
+    if hasattr(tr, "status_text"):
+        shown = tr.status_text(lang=figure_language())
     else:
-        shown = text_or(f"descent.status.{tr.status}", shown)
+        shown = text_or(f"descent.status.{tr.status}", tr.status)
     why = STATUS_SHORT.get(tr.status)
     if why:
         why = text_or(f"descent.why.{tr.status}", why)

@@ -139,9 +139,9 @@ def _steps_text(tr: Any) -> str:
 
 def _status_text(tr: Any) -> str:
     """A run's ``status_text()`` in the figures' language: where it diverged, or ``""``."""
-    if getattr(tr, "diverged_at", None) is None:
-        return ""
-    return text("neuron.diverged_at", step=tr.diverged_at, lr=f"{tr.lr:g}")
+    from kobai.i18n.fonts import figure_language
+
+    return tr.status_text(lang=figure_language()) if hasattr(tr, "status_text") else ""
 
 
 def _mark_divergence(ax: Any, tr: Any, colour: str) -> None:
